@@ -1,0 +1,1 @@
+"""Ballot profiles and the readers and writers of ballot files."""

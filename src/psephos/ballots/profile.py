@@ -1,0 +1,161 @@
+"""The compact ballot profile every rule counts.
+
+A `Profile` holds each distinct ranking once, as a row of an integer matrix, with
+the number of ballots that cast it. Cost of counting then grows with distinct
+rankings, not with raw ballots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+#: Padding after the last preference of a ranking.
+END = -1
+#: A rank the voter left empty (only produced by readers of cast-vote records).
+SKIPPED = -2
+#: Codes at or below this stand for an overvote: ``OVERVOTE - k`` is ``Profile.overvotes[k]``.
+OVERVOTE = -3
+
+IntMatrix = npt.NDArray[np.int32]
+IntVector = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Distinct rankings with their weights.
+
+    ``rankings[i, r]`` is the candidate index at rank ``r`` of ranking ``i``
+    (0-based), ``END`` once the ranking is over.  Cast-vote-record readers may
+    also write ``SKIPPED`` for an empty rank and ``OVERVOTE - k`` for a rank
+    marked for several candidates (the set ``overvotes[k]``); rules that do not
+    interpret those codes refuse such a profile (see `is_simple`).
+    """
+
+    candidates: tuple[str, ...]
+    rankings: IntMatrix
+    weights: IntVector
+    blank: int = 0
+    invalid: int = 0
+    title: str = ""
+    withdrawn: frozenset[int] = frozenset()
+    overvotes: tuple[tuple[int, ...], ...] = ()
+    parties: tuple[str, ...] = ()
+    seats: int | None = None
+    ballot_ids: tuple[str, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        if self.rankings.ndim != 2:
+            raise ValueError("rankings must be a 2-D matrix")
+        if self.rankings.shape[0] != self.weights.shape[0]:
+            raise ValueError("one weight per ranking is required")
+
+    @property
+    def n_candidates(self) -> int:
+        return len(self.candidates)
+
+    @property
+    def n_ballots(self) -> int:
+        """Valid ballots (blank and invalid ballots are counted separately)."""
+        return int(self.weights.sum())
+
+    @property
+    def is_simple(self) -> bool:
+        """True when every rank holds one candidate or `END` (no skips, no overvotes)."""
+        return bool((self.rankings >= END).all())
+
+    def index(self, name: str) -> int:
+        """The index of a candidate by exact name."""
+        try:
+            return self.candidates.index(name)
+        except ValueError:
+            raise KeyError(f"no candidate named {name!r}") from None
+
+    def first_preferences(self) -> IntVector:
+        """Votes per candidate counting only first preferences of simple rankings."""
+        first = self.rankings[:, 0] if self.rankings.shape[1] else np.full(len(self.weights), END)
+        mask = first >= 0
+        return np.bincount(first[mask], weights=self.weights[mask], minlength=self.n_candidates).astype(
+            np.int64
+        )
+
+    def iter_rankings(self) -> Iterable[tuple[tuple[int, ...], int]]:
+        """Each distinct ranking as a tuple of codes (without the padding) and its weight."""
+        for row, weight in zip(self.rankings.tolist(), self.weights.tolist(), strict=True):
+            end = row.index(END) if END in row else len(row)
+            yield tuple(row[:end]), int(weight)
+
+
+def profile_from_rankings(
+    candidates: Sequence[str],
+    rankings: Iterable[Sequence[int]] | Mapping[tuple[int, ...], int],
+    weights: Iterable[int] | None = None,
+    *,
+    blank: int = 0,
+    invalid: int = 0,
+    title: str = "",
+    withdrawn: Iterable[int] = (),
+    overvotes: Sequence[tuple[int, ...]] = (),
+    parties: Sequence[str] = (),
+    seats: int | None = None,
+) -> Profile:
+    """Build a `Profile`, collapsing identical rankings and summing their weights.
+
+    ``seats`` is the number of seats the file declares, if it declares one.
+    ``rankings`` is either a sequence of rankings (with ``weights`` alongside,
+    default 1 each) or a mapping ranking -> weight. Zero-weight rankings are dropped.
+    """
+    merged: dict[tuple[int, ...], int] = {}
+    if isinstance(rankings, Mapping):
+        pairs: Iterable[tuple[Sequence[int], int]] = rankings.items()
+    elif weights is None:
+        pairs = ((r, 1) for r in rankings)
+    else:
+        pairs = zip(rankings, weights, strict=True)
+    for ranking, weight in pairs:
+        if weight < 0:
+            raise ValueError("ballot weights must not be negative")
+        if weight:
+            key = tuple(int(c) for c in ranking)
+            merged[key] = merged.get(key, 0) + int(weight)
+    return pack(candidates, merged, blank=blank, invalid=invalid, title=title,
+                withdrawn=withdrawn, overvotes=overvotes, parties=parties, seats=seats)
+
+
+def pack(
+    candidates: Sequence[str],
+    merged: Mapping[tuple[int, ...], int],
+    *,
+    blank: int = 0,
+    invalid: int = 0,
+    title: str = "",
+    withdrawn: Iterable[int] = (),
+    overvotes: Sequence[tuple[int, ...]] = (),
+    parties: Sequence[str] = (),
+    seats: int | None = None,
+) -> Profile:
+    """A `Profile` from already-collapsed rankings (ranking -> weight)."""
+    width = max((len(r) for r in merged), default=0)
+    matrix = np.full((len(merged), width), END, dtype=np.int32)
+    for i, ranking in enumerate(merged):
+        if ranking:
+            matrix[i, : len(ranking)] = ranking
+    n = len(candidates)
+    if matrix.size and (matrix >= n).any():
+        raise ValueError("a ranking names a candidate index beyond the candidate list")
+    weights = np.fromiter(merged.values(), dtype=np.int64, count=len(merged))
+    return Profile(
+        candidates=tuple(candidates),
+        rankings=matrix,
+        weights=weights,
+        blank=blank,
+        invalid=invalid,
+        title=title,
+        withdrawn=frozenset(withdrawn),
+        overvotes=tuple(tuple(g) for g in overvotes),
+        parties=tuple(parties),
+        seats=seats,
+    )

@@ -1,0 +1,1 @@
+"""The counting rules: pure functions from a Profile to a Count."""

@@ -1,0 +1,249 @@
+"""Single transferable vote as Scottish councils count it.
+
+The Scottish Local Government Elections Order 2007 (SSI 2007/42), Schedule 1,
+rules 45-52, carried unchanged into the 2011 Order (SSI 2011/399, rules 46-53).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from psephos.ballots.profile import Profile
+from psephos.rules.count import Count, Stage, decimals, from_units
+from psephos.rules.errors import RuleError
+from psephos.rules.ties import Lots
+
+#: Rule 48(3): transfer values are calculated to five decimal places, remainder ignored.
+PLACES = 5
+ONE = 10**PLACES
+
+#: Owner codes for a ranking's papers that no continuing candidate holds.
+EXHAUSTED = -1
+
+
+def stv_scotland(
+    profile: Profile,
+    seats: int,
+    *,
+    seed: int | None = None,
+    lot_order: Sequence[str] | None = None,
+) -> Count:
+    """Count ``profile`` for ``seats`` vacancies under SSI 2007/42 Schedule 1, rules 45-52.
+
+    - r.45/46: first preferences; quota = floor(valid / (seats + 1)) + 1.
+    - r.47: a candidate whose votes equal or exceed the quota is elected.
+    - r.48: a surplus is transferred by the weighted inclusive Gregory method: every
+      paper the candidate holds moves to its next continuing preference at
+      ``surplus x value when received / candidate's total``, computed to five decimal
+      places with the remainder ignored. Papers with no further preference are
+      non-transferable.
+    - r.49: the largest surplus goes first; surpluses arising meanwhile wait; equal
+      surpluses are ordered by the most recent preceding stage at which the candidates'
+      votes were unequal, and failing that by lot.
+    - r.50/51: with no surplus left, the lowest continuing candidate is excluded and
+      each paper moves at the value at which it was received; ties as in r.49 (lowest
+      goes), then lot.
+    - r.52: once continuing candidates equal vacancies left, they are all elected.
+
+    All values are integers in units of 0.00001 vote; nothing is rounded but the
+    truncation the rule prescribes. A lot uses ``lot_order`` (names, first drawn first)
+    if given, otherwise a seeded draw; every lot is recorded in ``Count.lots``.
+    """
+    return _Scottish(profile, seats, Lots(profile.candidates, seed=seed, order=lot_order)).run()
+
+
+class _Scottish:
+    """Mutable state of one count; only `stv_scotland` creates it."""
+
+    def __init__(self, profile: Profile, seats: int, lots: Lots) -> None:
+        self.profile = profile
+        self.seats = seats
+        self.lots = lots
+
+    def run(self) -> Count:
+        profile, seats = self.profile, self.seats
+        if not profile.is_simple:
+            raise RuleError("Scottish STV needs plain rankings (no skipped or overvoted ranks)")
+        n = profile.n_candidates
+        if seats < 1:
+            raise RuleError("seats must be at least 1")
+        rankings = profile.rankings
+        weights = profile.weights
+        # Papers whose first preference is a withdrawn candidate move on before the count.
+        self.continuing = np.ones(n + 1, dtype=bool)
+        self.continuing[n] = False  # index -1 (END) lands here
+        for c in profile.withdrawn:
+            self.continuing[c] = False
+        self.rankings = rankings
+        self.weights = weights
+        rows = len(weights)
+        self.pos = np.full(rows, -1, dtype=np.int64)
+        self.owner = np.full(rows, EXHAUSTED, dtype=np.int64)
+        self.value = np.full(rows, ONE, dtype=np.int64)
+        self._advance(np.arange(rows))
+        valid = int(weights[self.owner >= 0].sum())
+        self.quota = (valid // (seats + 1) + 1) * ONE
+        self.tally = self._tallies()
+        self.exhausted = int((weights[self.owner == EXHAUSTED] * ONE).sum())
+        self.lost = 0
+        self.elected: list[int] = []
+        self.pending: list[int] = []  # elected candidates whose surplus awaits transfer
+        self.history: list[np.ndarray] = []
+        self.stages: list[Stage] = []
+        self._record("first", np.zeros(n, dtype=np.int64), (), None, 0)
+
+        while len(self.elected) < seats:
+            continuing = [c for c in range(n) if self.continuing[c]]
+            vacancies = seats - len(self.elected)
+            if len(continuing) <= vacancies:
+                # r.52: the remaining continuing candidates fill the last vacancies.
+                order = sorted(continuing, key=lambda c: -self.tally[c])
+                self.elected.extend(order)
+                self.stages[-1] = _with_elected(self.stages[-1], tuple(order))
+                break
+            if self.pending:
+                self._transfer_surplus(self._next_surplus())
+            else:
+                self._exclude(self._lowest(continuing))
+        return Count(
+            method="stv-scotland",
+            candidates=profile.candidates,
+            seats=seats,
+            elected=tuple(self.elected),
+            stages=tuple(self.stages),
+            valid=from_units(valid, 0),
+            quota=from_units(self.quota, PLACES),
+            precision=PLACES,
+            lots=tuple(self.lots.drawn),
+            options={"seed": self.lots.seed, "lot_order": self.lots.order},
+        )
+
+    def _tallies(self) -> np.ndarray:
+        held = self.owner >= 0
+        return _weighted_sum(
+            self.owner[held], self.weights[held] * self.value[held], self.profile.n_candidates
+        )
+
+    def _advance(self, rows: np.ndarray) -> None:
+        """Move papers of ``rows`` to their next continuing preference, or mark them exhausted."""
+        if rows.size == 0:
+            return
+        sub = self.rankings[rows]
+        width = sub.shape[1]
+        cols = np.arange(width)
+        ok = self.continuing[sub] & (cols[None, :] > self.pos[rows][:, None])
+        has = ok.any(axis=1)
+        nxt = ok.argmax(axis=1)
+        self.pos[rows] = np.where(has, nxt, width)
+        self.owner[rows] = np.where(has, sub[np.arange(len(rows)), nxt], EXHAUSTED)
+
+    def _elect_new(self) -> tuple[int, ...]:
+        """r.47: continuing candidates at or over quota, largest first."""
+        reached = [c for c in range(self.profile.n_candidates)
+                   if self.continuing[c] and self.tally[c] >= self.quota]
+        reached.sort(key=lambda c: -self.tally[c])
+        room = self.seats - len(self.elected)
+        reached = reached[:room] if len(reached) > room else reached
+        for c in reached:
+            self.continuing[c] = False
+            self.elected.append(c)
+            if self.tally[c] > self.quota:
+                self.pending.append(c)
+        return tuple(reached)
+
+    def _record(self, action: str, before: np.ndarray, subjects: tuple[int, ...],
+                transfer_value: int | None, exhausted_change: int) -> None:
+        number = len(self.stages) + 1
+        elected = self._elect_new()
+        self.history.append(self.tally.copy())
+        self.stages.append(Stage(
+            number=number,
+            action=action,  # type: ignore[arg-type]
+            tallies=decimals(self.tally, PLACES),
+            changes=decimals(self.tally - before, PLACES) if number > 1 else (),
+            subjects=subjects,
+            elected=elected,
+            excluded=subjects if action == "exclude" else (),
+            exhausted=from_units(self.exhausted, PLACES),
+            lost=from_units(self.lost, PLACES),
+            transfer_value=None if transfer_value is None else from_units(transfer_value, PLACES),
+            exhausted_change=from_units(exhausted_change, PLACES),
+        ))
+
+    def _break_tie(self, tied: list[int], *, highest: bool, purpose: str) -> int:
+        """r.49(2)/51(2): look back to the most recent stage where the tied differ, then lot."""
+        for past in reversed(self.history[:-1]):
+            values = {c: int(past[c]) for c in tied}
+            best = (max if highest else min)(values.values())
+            keep = [c for c in tied if values[c] == best]
+            if len(keep) < len(tied):
+                tied = keep
+                if len(tied) == 1:
+                    return tied[0]
+        return self.lots.draw(tied, stage=len(self.stages), purpose=purpose)
+
+    def _next_surplus(self) -> int:
+        surplus = {c: int(self.tally[c]) - self.quota for c in self.pending}
+        largest = max(surplus.values())
+        tied = [c for c in self.pending if surplus[c] == largest]
+        chosen = tied[0] if len(tied) == 1 else self._break_tie(
+            tied, highest=True, purpose="order of equal surpluses (rule 49)")
+        self.pending.remove(chosen)
+        return chosen
+
+    def _lowest(self, continuing: list[int]) -> int:
+        low = min(int(self.tally[c]) for c in continuing)
+        tied = [c for c in continuing if self.tally[c] == low]
+        if len(tied) == 1:
+            return tied[0]
+        return self._break_tie(tied, highest=False, purpose="exclusion (rule 51)")
+
+    def _transfer_surplus(self, c: int) -> None:
+        before = self.tally.copy()
+        total = int(self.tally[c])
+        surplus = total - self.quota
+        rows = np.flatnonzero(self.owner == c)
+        # r.48(3): surplus x value when received / total, to 5 dp, remainder ignored.
+        new_value = (surplus * self.value[rows]) // total
+        self.value[rows] = new_value
+        self._advance(rows)
+        gone = self.owner[rows] == EXHAUSTED
+        exhausted_change = int((self.weights[rows][gone] * new_value[gone]).sum())
+        moved = _weighted_sum(self.owner[rows][~gone],
+                              self.weights[rows][~gone] * new_value[~gone],
+                              self.profile.n_candidates)
+        self.tally = self.tally + moved
+        self.tally[c] = self.quota
+        self.exhausted += exhausted_change
+        self.lost += surplus - int(moved.sum()) - exhausted_change
+        tv = int(new_value.max()) if len(set(new_value.tolist())) == 1 else None
+        self._record("surplus", before, (c,), tv, exhausted_change)
+
+    def _exclude(self, c: int) -> None:
+        before = self.tally.copy()
+        self.continuing[c] = False
+        rows = np.flatnonzero(self.owner == c)
+        self._advance(rows)
+        gone = self.owner[rows] == EXHAUSTED
+        exhausted_change = int((self.weights[rows][gone] * self.value[rows][gone]).sum())
+        moved = _weighted_sum(self.owner[rows][~gone],
+                              self.weights[rows][~gone] * self.value[rows][~gone],
+                              self.profile.n_candidates)
+        self.tally = self.tally + moved
+        self.tally[c] = 0
+        self.exhausted += exhausted_change
+        self._record("exclude", before, (c,), None, exhausted_change)
+
+
+def _weighted_sum(index: np.ndarray, amounts: np.ndarray, n: int) -> np.ndarray:
+    """Exact integer sum of ``amounts`` per ``index`` (bincount would go through floats)."""
+    out = np.zeros(n, dtype=np.int64)
+    np.add.at(out, index, amounts)
+    return out
+
+
+def _with_elected(stage: Stage, more: tuple[int, ...]) -> Stage:
+    return replace(stage, elected=stage.elected + more)
