@@ -19,7 +19,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
-	$(BIN)/psephos count examples/glasgow-style-ward.blt --method stv-scotland
+	$(BIN)/psephos count examples/example-ward.blt --method stv-scotland
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

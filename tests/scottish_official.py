@@ -6,16 +6,16 @@ import csv
 import json
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from difflib import SequenceMatcher
 from pathlib import Path
 
 #: scot-elex council prefixes -> council17 election slugs.
 COUNCILS = {
-    "aberdeen": "aberdeen-city", "argyll_bute": "argyll-and-bute", "dumgal": "dumfries-and-galloway",
-    "dundee": "dundee-city", "edinburgh": "city-of-edinburgh", "glasgow": "glasgow-city",
-    "orkney": "orkney-islands", "perth_kinross": "perth-and-kinross", "sc_borders": "the-scottish-borders",
-    "shetland": "shetland-islands",
+    "aberdeen": "aberdeen-city", "argyll_bute": "argyll-and-bute",
+    "dumgal": "dumfries-and-galloway", "dundee": "dundee-city", "edinburgh": "city-of-edinburgh",
+    "glasgow": "glasgow-city", "orkney": "orkney-islands", "perth_kinross": "perth-and-kinross",
+    "sc_borders": "the-scottish-borders", "shetland": "shetland-islands",
 }
 
 
@@ -37,10 +37,12 @@ def official_wards(root: Path) -> dict[str, Path]:
     """BLT stem (e.g. ``north_lanarkshire_2017_ward11``) -> its ResultsJson.json."""
     base = root / "official_results_2017_gerrymulvenna" / "2017" / "SCO"
     found: dict[str, Path] = {}
+    by_name: dict[str, Path] = {}
     with (base / "wardinfo.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            found[f"{row['election']}#{int(row['ward_no'])}"] = (
-                base / row["election"] / row["map_ward_code"] / "ResultsJson.json")
+            path = base / row["election"] / row["map_ward_code"] / "ResultsJson.json"
+            found[f"{row['election']}#{int(row['ward_no'])}"] = path
+            by_name[f"{row['election']}#{_key(row['ward_name'])}"] = path
     out: dict[str, Path] = {}
     for blt in sorted((root / "blt_files").glob("*/*_2017_ward*.blt")):
         m = re.match(r"(.+)_2017_ward(\d+)$", blt.stem)
@@ -48,9 +50,17 @@ def official_wards(root: Path) -> dict[str, Path]:
             continue
         council = COUNCILS.get(m.group(1), m.group(1).replace("_", "-"))
         key = f"{council}#{int(m.group(2))}"
-        if key in found and found[key].exists():
-            out[blt.stem] = found[key]
+        # wardinfo.csv numbers two Argyll and Bute wards 0: fall back on the ward name.
+        path = found.get(key) or by_name.get(f"{council}#{_key(_title(blt))}")
+        if path is not None and path.exists():
+            out[blt.stem] = path
     return out
+
+
+def _title(blt: Path) -> str:
+    """The ward name on a scot-elex BLT file's last line, without 'Ward N - '."""
+    last = blt.read_text(encoding="utf-8").strip().splitlines()[-1]
+    return re.sub(r"^ward\s*\d+\s*-\s*", "", last.strip().strip(",\""), flags=re.IGNORECASE)
 
 
 def read_official(path: Path) -> OfficialCount:
@@ -89,9 +99,9 @@ def match_candidates(official: OfficialCount, names: tuple[str, ...]) -> list[in
     Allen/ALLAN, Thorn/THOM), refusing a match below 0.6.
     """
     plain = [_key(re.sub(r"\s*\([^()]*\)$", "", n)) for n in names]
-    wanted = [_key(f"{f} {s}") for f, s in zip(official.firstnames, official.surnames, strict=True)]
+    pairs = list(zip(official.firstnames, official.surnames, strict=True))
     scores = sorted(
-        ((SequenceMatcher(None, w, p).ratio(), i, j) for i, w in enumerate(wanted)
+        ((_similarity(first, surname, p), i, j) for i, (first, surname) in enumerate(pairs)
          for j, p in enumerate(plain)), reverse=True)
     out: dict[int, int] = {}
     taken: set[int] = set()
@@ -100,14 +110,33 @@ def match_candidates(official: OfficialCount, names: tuple[str, ...]) -> list[in
             continue
         out[i] = j
         taken.add(j)
-    if len(out) != len(wanted):
+    if len(out) != len(pairs):
         return None
-    return [out[i] for i in range(len(wanted))]
+    return [out[i] for i in range(len(pairs))]
+
+
+def _similarity(first: str, surname: str, name: str) -> float:
+    """Name likeness; one source swaps first name and surname once, so try both orders."""
+    first, surname = _key(first), _key(surname)
+    score = max(SequenceMatcher(None, f"{first} {surname}", name).ratio(),
+                SequenceMatcher(None, f"{surname} {first}", name).ratio())
+    words = name.split()
+    if words and surname and words[-1] == surname.replace(" ", "") and first[:1] == name[:1]:
+        score += 0.5
+    return score
 
 
 def agrees(ours: Decimal, published: Decimal) -> bool:
-    """Equal at the precision the council published (some publish 2 dp, rounded half up)."""
+    """Equal at the precision the council published.
+
+    Most councils publish 5 dp. Some (Glasgow, Dundee, ...) publish fewer places, rounded
+    half up, and Glasgow's export also cut some figures to 6-7 significant digits
+    (e.g. 998.5328 for 998.53286): fewer than 5 published places match if our exact value
+    rounds or truncates to them.
+    """
     places = max(0, -published.as_tuple().exponent)  # type: ignore[operator]
     if places >= 5:
         return ours == published
-    return ours.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == published
+    unit = Decimal(1).scaleb(-places)
+    return published in (ours.quantize(unit, rounding=ROUND_HALF_UP),
+                         ours.quantize(unit, rounding=ROUND_DOWN))

@@ -6,6 +6,7 @@ Layout::
     -3                  optional: withdrawn candidates, negated
     12 1 2 0            weight, preferences (1-based), 0 ends the ballot
     (id) 1 3 0          a ballot may carry an id in parentheses
+    2 0                 a ballot with no preference is blank
     0                   end of ballots
     "Name" ...          one name per candidate, quoted or not
     "Title"             the election title (the Scottish files give the ward name)
@@ -13,74 +14,100 @@ Layout::
 The Scottish council files (scot-elex) add quirks this reader accepts: trailing
 commas, names written as two quoted strings (name, then party) or as one CSV-escaped
 string with the party in doubled quotes, and
-names given only as ``# ALTERNATIVE NAME k: Name (Party)`` comment lines.
+names given only as ``# ALTERNATIVE NAME k: Name (Party)`` comment lines (the title then
+follows them).
+
+A bad file raises `BallotFileError` with its line and field; numbers too large for the
+counting arithmetic and rankings too ragged to pad are refused (see `psephos.ballots.errors`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
-from psephos.ballots.errors import BallotFileError
+from psephos.ballots.errors import (
+    BallotFileError,
+    check_ballots,
+    check_candidates,
+    check_matrix,
+    shown,
+    text_lines,
+    whole_number,
+)
 from psephos.ballots.profile import Profile, pack
 
-_ALT_NAME = re.compile(r"^#\s*ALTERNATIVE NAME\s+(\d+)\s*:\s*(.*)$", re.IGNORECASE)
+_ALT_NAME = re.compile(r"^#\s*ALTERNATIVE NAME\s+([0-9]{1,9})\s*:\s*(.*)$", re.IGNORECASE)
 _TWO_QUOTED = re.compile(r'^"([^"]*)"\s+"([^"]*)"$')
 _PARTY = re.compile(r"^(.*\S)\s*\(([^()]*)\)$")
 
 
 def read_blt(path: str | Path) -> Profile:
-    """Read a BLT file into a `Profile`, collapsing identical rankings."""
+    """Read a BLT file into a `Profile`, collapsing identical rankings.
+
+    A ballot with no preferences (``5 0``) is blank, as Droop and OpenSTV count it: it goes
+    to ``Profile.blank``, not into the valid ballots.
+    """
     path = Path(path)
-    lines = _lines(path)
+    with closing(text_lines(path)) as raw:  # closed as soon as we are done, error or not
+        return _read(path, ((number, text.strip()) for number, text in raw))
+
+
+def _read(path: Path, lines: Iterator[tuple[int, str]]) -> Profile:
     number, text = _next_content(lines, path, "the header line 'candidates seats'")
     header = text.replace(",", " ").split()
-    if len(header) != 2 or not all(t.isdigit() for t in header):
-        raise BallotFileError(path, f"expected 'candidates seats', found {text!r}", line=number,
-                              field="header")
-    n, seats = int(header[0]), int(header[1])
+    values = [v for v in map(whole_number, header) if v is not None]
+    if len(header) != 2 or len(values) != 2:
+        raise BallotFileError(path, f"expected 'candidates seats', found {shown(text)}",
+                              line=number, field="header")
+    n, seats = values
     if n < 1:
         raise BallotFileError(path, "there must be at least one candidate", line=number,
                               field="header")
+    check_candidates(path, n, line=number, field="header")
+    if not 1 <= seats <= n:
+        raise BallotFileError(path, f"{seats} seats for {n} candidates; expected 1 to {n}",
+                              line=number, field="header")
     withdrawn: set[int] = set()
     merged: dict[tuple[int, ...], int] = {}
+    blank = total = preferences = 0
     while True:
         number, text = _next_content(lines, path, "a ballot line or the closing 0")
         tokens = text.replace(",", " ").split()
         if tokens == ["0"]:
             break
-        if tokens and tokens[0].startswith("-") and not withdrawn and not merged:
+        if tokens and tokens[0].startswith("-") and not withdrawn and not total:
             withdrawn = {_withdrawn(t, n, path, number) for t in tokens}
             continue
         ranking, weight = _ballot(tokens, n, path, number)
-        if weight:
+        total += weight
+        check_ballots(path, total, line=number, field="weight")
+        preferences += len(ranking)
+        if not ranking:
+            blank += weight
+        elif weight:
             merged[ranking] = merged.get(ranking, 0) + weight
-    names, alternatives, rest = _names(lines)
+    names, alternatives = _names(lines)
     if len(names) < n and len(alternatives) == n:
-        names = [alternatives[k] for k in sorted(alternatives)]
+        # The Glasgow 2007 files: names only in comments, then the ward name as the title.
+        names = [alternatives[k] for k in sorted(alternatives)] + names
     if len(names) < n:
         raise BallotFileError(path, f"expected {n} candidate names after the ballots, "
                               f"found {len(names)}", field="candidates")
-    candidates = names[:n]
-    title_lines = names[n:] + rest
-    title = title_lines[0] if title_lines else ""
+    for k, (number, name) in enumerate(names[:n], start=1):
+        if not name:
+            raise BallotFileError(path, f"candidate {k}'s name is empty", line=number,
+                                  field="candidates")
+    candidates = [name for _, name in names[:n]]
+    title = names[n][1] if len(names) > n else ""
     if len(set(candidates)) != n:
         raise BallotFileError(path, "two candidates have the same name", field="candidates")
+    check_matrix(path, merged, preferences)
     parties = _parties(candidates)
-    return pack(candidates, merged, title=title, withdrawn={c - 1 for c in withdrawn},
-                parties=parties, seats=seats)
-
-
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    try:
-        with path.open(encoding="utf-8-sig", errors="strict") as handle:
-            for number, line in enumerate(handle, start=1):
-                yield number, line.strip()
-    except UnicodeDecodeError as error:
-        raise BallotFileError(path, f"not UTF-8 text ({error.reason})") from None
-    except OSError as error:
-        raise BallotFileError(path, error.strerror or str(error)) from None
+    return pack(candidates, merged, blank=blank, title=title,
+                withdrawn={c - 1 for c in withdrawn}, parties=parties, seats=seats)
 
 
 def _next_content(lines: Iterator[tuple[int, str]], path: Path, expected: str) -> tuple[int, str]:
@@ -91,11 +118,10 @@ def _next_content(lines: Iterator[tuple[int, str]], path: Path, expected: str) -
 
 
 def _withdrawn(token: str, n: int, path: Path, number: int) -> int:
-    try:
-        value = -int(token)
-    except ValueError:
-        raise BallotFileError(path, f"expected a negative candidate number, found {token!r}",
-                              line=number, field="withdrawn") from None
+    value = whole_number(token[1:]) if token.startswith("-") else None
+    if value is None:
+        raise BallotFileError(path, f"expected a negative candidate number, found {shown(token)}",
+                              line=number, field="withdrawn")
     if not 1 <= value <= n:
         raise BallotFileError(path, f"withdrawn candidate {value} is not between 1 and {n}",
                               line=number, field="withdrawn")
@@ -103,41 +129,46 @@ def _withdrawn(token: str, n: int, path: Path, number: int) -> int:
 
 
 def _ballot(tokens: list[str], n: int, path: Path, number: int) -> tuple[tuple[int, ...], int]:
+    """The ranking (0-based, repeats after the first dropped) and weight of a ballot line."""
     if tokens and tokens[0].startswith("(") and tokens[0].endswith(")"):
         tokens = tokens[1:]
     if len(tokens) < 2 or tokens[-1] != "0":
         raise BallotFileError(path, "expected 'weight preference ... 0'", line=number,
                               field="ballot")
-    if not tokens[0].isdigit():
-        raise BallotFileError(path, f"expected a whole-number weight, found {tokens[0]!r}",
+    weight = whole_number(tokens[0])
+    if weight is None:
+        raise BallotFileError(path, f"expected a whole-number weight, found {shown(tokens[0])}",
                               line=number, field="weight")
-    weight = int(tokens[0])
-    seen: list[int] = []
-    for token in tokens[1:-1]:
-        if not token.isdigit():
-            raise BallotFileError(path, f"expected a candidate number, found {token!r}",
-                                  line=number, field="preference")
-        candidate = int(token)
-        if not 1 <= candidate <= n:
-            raise BallotFileError(path, f"candidate {candidate} is not between 1 and {n}",
-                                  line=number, field="preference")
-        if candidate - 1 not in seen:
-            seen.append(candidate - 1)
+    body = tokens[1:-1]
+    if not all(t.isdigit() and t.isascii() and len(t) <= 18 for t in body):
+        bad = next(t for t in body if whole_number(t) is None)
+        raise BallotFileError(path, f"expected a candidate number, found {shown(bad)}",
+                              line=number, field="preference")
+    prefs = list(map(int, body))
+    if prefs and not 1 <= min(prefs) <= max(prefs) <= n:
+        candidate = next(c for c in prefs if not 1 <= c <= n)
+        raise BallotFileError(path, f"candidate {candidate} is not between 1 and {n}",
+                              line=number, field="preference")
+    seen = dict.fromkeys(c - 1 for c in prefs)
     return tuple(seen), weight
 
 
-def _names(lines: Iterator[tuple[int, str]]) -> tuple[list[str], dict[int, str], list[str]]:
-    names: list[str] = []
-    alternatives: dict[int, str] = {}
-    for _number, text in lines:
+def _names(
+    lines: Iterator[tuple[int, str]],
+) -> tuple[list[tuple[int, str]], dict[int, tuple[int, str]]]:
+    """The name and title lines after the ballots, and the ``# ALTERNATIVE NAME k:`` comments
+    by ``k``, each with its line number."""
+    names: list[tuple[int, str]] = []
+    alternatives: dict[int, tuple[int, str]] = {}
+    for number, text in lines:
         if not text.strip(","):
             continue
         alt = _ALT_NAME.match(text)
         if alt:
-            alternatives[int(alt.group(1))] = " ".join(alt.group(2).split())
+            alternatives[int(alt.group(1))] = (number, " ".join(alt.group(2).split()))
         elif not text.startswith("#"):
-            names.append(_clean_name(text))
-    return names, alternatives, []
+            names.append((number, _clean_name(text)))
+    return names, alternatives
 
 
 def _clean_name(text: str) -> str:
@@ -148,9 +179,18 @@ def _clean_name(text: str) -> str:
         return f"{two.group(1).strip()} ({two.group(2).strip()})"
     if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
         text = text[1:-1].replace('""', '"')
-        inner = re.match(r'^(.*?)\s*"([^"]*)"$', text)
-        if inner and inner.group(1):
-            return f"{inner.group(1).strip()} ({inner.group(2).strip()})"
+        unescaped = text.strip()
+        two = _TWO_QUOTED.match(unescaped)  # """Name"" ""Party""" is "Name" "Party" escaped
+        if two:
+            return f"{two.group(1).strip()} ({two.group(2).strip()})"
+        if len(unescaped) >= 2 and unescaped[0] == unescaped[-1] == '"' \
+                and '"' not in unescaped[1:-1]:
+            return unescaped[1:-1].strip()  # """Ward 2""" is "Ward 2" escaped
+        # Name "Party": found with rfind, as a regex backtracks quadratically on long lines.
+        opening = text.rfind('"', 0, len(text) - 1) if text.endswith('"') else -1
+        name = text[:opening].rstrip() if opening > 0 else ""
+        if name:
+            return f"{name.strip()} ({text[opening + 1:-1].strip()})"
     return text.strip()
 
 

@@ -1,8 +1,28 @@
-"""The one error every ballot reader raises for a bad file."""
+"""The one error every ballot reader raises for a bad file, and the limits past which a file is bad.
+
+A reader either returns a valid `Profile` or raises `BallotFileError`; the limits here keep a
+hostile or corrupt file from turning into an arithmetic overflow, an exception from deep inside
+Python or numpy, or an absurd allocation.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from pathlib import Path
+
+#: Most ballots (valid, blank and invalid together) one file may hold. Rules count in int64
+#: units of 0.00001 vote, so 10**13 ballots (over a thousand times the world's population)
+#: leaves room for 10**5 units a ballot with three orders of magnitude to spare.
+MAX_BALLOTS = 10**13
+#: Most candidates one file may declare: far beyond any real ballot paper (the longest have a
+#: few hundred), small enough for per-candidate tables and for int32 ranking codes.
+MAX_CANDIDATES = 10_000
+#: Cells of the ranking matrix a reader may build however short the file: distinct rankings
+#: of very different lengths are padded to the longest, so without a bound a file of a few kB
+#: could ask for gigabytes.
+MIN_CELL_BUDGET = 1 << 24
+#: Beyond `MIN_CELL_BUDGET`, cells allowed per preference actually read from the file.
+CELLS_PER_PREFERENCE = 64
 
 
 class BallotFileError(ValueError):
@@ -20,3 +40,88 @@ class BallotFileError(ValueError):
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         what = f"{self.field}: {self.message}" if self.field else self.message
         return f"{where}: {what}"
+
+
+def whole_number(token: str) -> int | None:
+    """``token`` as a non-negative int if it is 1-18 ASCII digits, else None.
+
+    ASCII only, because ``str.isdigit`` alone also accepts superscripts, which ``int``
+    refuses; at most 18 digits, so it converts at once (Python refuses strings of over
+    4,300 digits) and fits in int64.
+    """
+    return int(token) if token.isdigit() and token.isascii() and len(token) <= 18 else None
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """``repr(value)`` cut to ``limit`` characters, so one huge token cannot flood a message."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 3]}..."
+
+
+def check_ballots(path: Path, total: int, *, line: int | None = None,
+                  field: str | None = None) -> None:
+    """Refuse a running total of ballots above `MAX_BALLOTS`."""
+    if total > MAX_BALLOTS:
+        raise BallotFileError(path, f"more than {MAX_BALLOTS:,} ballots in all", line=line,
+                              field=field)
+
+
+def check_candidates(path: Path, n: int, *, line: int | None = None,
+                     field: str = "candidates") -> None:
+    """Refuse more than `MAX_CANDIDATES` candidates."""
+    if n > MAX_CANDIDATES:
+        raise BallotFileError(path, f"{n:,} candidates; at most {MAX_CANDIDATES:,} are supported",
+                              line=line, field=field)
+
+
+def check_matrix(path: Path, rankings: dict[tuple[int, ...], int], preferences: int) -> None:
+    """Refuse rankings whose padded matrix would dwarf the file they came from.
+
+    ``preferences`` is how many preferences the file spelt out; the matrix may have
+    `CELLS_PER_PREFERENCE` cells for each, or `MIN_CELL_BUDGET` in all, whichever is more.
+    """
+    width = max((len(r) for r in rankings), default=0)
+    cells = len(rankings) * width
+    if cells > max(MIN_CELL_BUDGET, CELLS_PER_PREFERENCE * preferences):
+        raise BallotFileError(
+            path, f"{len(rankings):,} distinct rankings padded to the longest ({width:,} "
+            f"preferences) would need {cells:,} cells; the file spells out only "
+            f"{preferences:,} preferences", field="ballots")
+
+
+def text_lines(path: Path) -> Generator[tuple[int, str], None, None]:
+    """Each line of a UTF-8 text file without its ending, numbered from 1; a leading BOM dropped.
+
+    Lines end at LF, CRLF or a lone CR (Python's universal newlines). Bad UTF-8 is reported
+    with the number of the first line that does not decode.
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline=None) as handle:
+            for number, line in enumerate(handle, start=1):
+                yield number, line[:-1] if line.endswith("\n") else line
+    except UnicodeDecodeError as error:
+        bad, reason = _first_bad_line(path, error.reason)
+        raise BallotFileError(path, f"not UTF-8 text ({reason})", line=bad) from None
+    except OSError as error:
+        raise BallotFileError(path, error.strerror or str(error)) from None
+
+
+def _first_bad_line(path: Path, reason: str) -> tuple[int | None, str]:
+    """The number of the first line (as `text_lines` counts them) that is not UTF-8, and why.
+
+    Only called once decoding has failed, so the happy path keeps the speed of text mode.
+    """
+    number = 0
+    try:
+        with path.open("rb") as handle:
+            for raw in handle:
+                # LF never occurs inside a UTF-8 sequence, nor does CR, so lines decode alone.
+                for part in raw.removesuffix(b"\n").removesuffix(b"\r").split(b"\r"):
+                    number += 1
+                    try:
+                        part.decode("utf-8")
+                    except UnicodeDecodeError as error:
+                        return number, error.reason
+    except OSError:
+        pass
+    return None, reason

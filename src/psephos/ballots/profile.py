@@ -78,9 +78,9 @@ class Profile:
         """Votes per candidate counting only first preferences of simple rankings."""
         first = self.rankings[:, 0] if self.rankings.shape[1] else np.full(len(self.weights), END)
         mask = first >= 0
-        return np.bincount(first[mask], weights=self.weights[mask], minlength=self.n_candidates).astype(
-            np.int64
-        )
+        votes = np.zeros(self.n_candidates, dtype=np.int64)
+        np.add.at(votes, first[mask], self.weights[mask])  # exact: bincount sums in floats
+        return votes
 
     def iter_rankings(self) -> Iterable[tuple[tuple[int, ...], int]]:
         """Each distinct ranking as a tuple of codes (without the padding) and its weight."""

@@ -14,6 +14,11 @@ from typing import Literal
 
 Action = Literal["first", "surplus", "exclude", "elect", "allocate"]
 
+#: Recipient key in `Stage.transfers` for papers with no continuing preference.
+NON_TRANSFERABLE = -1
+#: Recipient key in `Stage.transfers` for value lost to rounding of transfer values.
+ROUNDING_LOSS = -2
+
 
 @dataclass(frozen=True)
 class Lot:
@@ -48,6 +53,15 @@ class Stage:
     transfer_value: Decimal | None = None
     exhausted_change: Decimal = Decimal(0)
     note: str = ""
+    #: The winning threshold in force at this stage, for rules that recompute it (AV, RCTab).
+    threshold: Decimal | None = None
+    #: Running totals of inactive ballots by category (e.g. RCTab's "overvotes").
+    inactive: Mapping[str, Decimal] = field(default_factory=dict)
+    #: Per subject, where its votes went this stage: recipient index, or `NON_TRANSFERABLE`
+    #: for exhausted papers and `ROUNDING_LOSS` for value lost to rounding.
+    transfers: Mapping[int, Mapping[int, Decimal]] = field(default_factory=dict)
+    #: Meek's keep factor per candidate in the iteration that produced ``tallies``.
+    keep_factors: tuple[Decimal, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,8 +95,12 @@ class Count:
 
 
 def from_units(units: int, precision: int) -> Decimal:
-    """An integer count of ``10**-precision`` vote units as an exact Decimal."""
-    return Decimal(units).scaleb(-precision) if precision else Decimal(units)
+    """An integer count of ``10**-precision`` vote units as an exact Decimal, however long.
+
+    Built from its digits: ``Decimal.scaleb`` would round to the context's 28 digits.
+    """
+    digits = tuple(int(d) for d in str(abs(units)))
+    return Decimal((0 if units >= 0 else 1, digits, -precision))
 
 
 def decimals(values: Sequence[int], precision: int) -> tuple[Decimal, ...]:

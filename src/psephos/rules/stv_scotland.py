@@ -100,7 +100,7 @@ class _Scottish:
             vacancies = seats - len(self.elected)
             if len(continuing) <= vacancies:
                 # r.52: the remaining continuing candidates fill the last vacancies.
-                order = sorted(continuing, key=lambda c: -self.tally[c])
+                order = sorted(continuing, key=self._election_order)
                 self.elected.extend(order)
                 self.stages[-1] = _with_elected(self.stages[-1], tuple(order))
                 break
@@ -144,7 +144,7 @@ class _Scottish:
         """r.47: continuing candidates at or over quota, largest first."""
         reached = [c for c in range(self.profile.n_candidates)
                    if self.continuing[c] and self.tally[c] >= self.quota]
-        reached.sort(key=lambda c: -self.tally[c])
+        reached.sort(key=self._election_order)
         room = self.seats - len(self.elected)
         reached = reached[:room] if len(reached) > room else reached
         for c in reached:
@@ -154,6 +154,10 @@ class _Scottish:
                 self.pending.append(c)
         return tuple(reached)
 
+    def _election_order(self, c: int) -> tuple[int, str]:
+        """Candidates elected at one stage are listed by votes, then by name (not list position)."""
+        return (-int(self.tally[c]), self.profile.candidates[c])
+
     def _record(self, action: str, before: np.ndarray, subjects: tuple[int, ...],
                 transfer_value: int | None, exhausted_change: int) -> None:
         number = len(self.stages) + 1
@@ -162,8 +166,8 @@ class _Scottish:
         self.stages.append(Stage(
             number=number,
             action=action,  # type: ignore[arg-type]
-            tallies=decimals(self.tally, PLACES),
-            changes=decimals(self.tally - before, PLACES) if number > 1 else (),
+            tallies=decimals(self.tally.tolist(), PLACES),
+            changes=decimals((self.tally - before).tolist(), PLACES) if number > 1 else (),
             subjects=subjects,
             elected=elected,
             excluded=subjects if action == "exclude" else (),

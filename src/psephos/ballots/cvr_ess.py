@@ -1,0 +1,89 @@
+"""ES&S cast-vote-record spreadsheets (.xlsx): one row per ballot, one column per rank.
+
+Read with openpyxl in read-only (streaming) mode so a million rows stay small.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.cell import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
+
+from psephos.ballots.errors import BallotFileError
+from psephos.ballots.profile import SKIPPED
+from psephos.ballots.rctab_config import BallotSink, CvrSource
+
+
+def read(source: CvrSource, sink: BallotSink) -> None:
+    """Add every ballot of an ES&S workbook's first sheet to ``sink``."""
+    if source.first_vote_column is None:
+        raise BallotFileError(source.path, "ES&S sources need firstVoteColumnIndex",
+                              field="firstVoteColumnIndex")
+    first_col = source.first_vote_column - 1
+    # RCTab reads maxRankingsAllowed rank columns ("max": one per declared candidate).
+    ranks = sink.config.rule_int("maxRankingsAllowed") or len(sink.config.candidates)
+    first_row = source.first_vote_row or 2
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            book = load_workbook(source.path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        raise BallotFileError(source.path, f"not a readable .xlsx workbook ({exc!r})") from None
+    try:
+        cache: dict[object, int] = {}
+        for line, values in _physical_rows(book.worksheets[0], first_row):
+            codes = []
+            for offset in range(ranks):
+                value = values.get(first_col + 1 + offset)
+                code = cache.get(value)
+                if code is None:
+                    code = _code(value, source, sink, line, first_col + offset)
+                    cache[value] = code
+                codes.append(code)
+            sink.add(codes)
+    except BallotFileError:
+        raise
+    except Exception as exc:  # a damaged sheet inside a readable workbook
+        raise BallotFileError(source.path, f"not a readable .xlsx sheet ({exc!r})") from None
+    finally:
+        book.close()
+
+
+def _physical_rows(sheet: Any, first_row: int) -> Iterator[tuple[int, dict[int, object]]]:
+    """Rows as stored in the sheet (column number -> value), from ``first_row`` on.
+
+    RCTab counts every row the file holds, even an empty one (an undervote), and
+    none that it does not; openpyxl's public iterators fill gaps up to the sheet's
+    declared size (often 1,048,576 rows), so we read its streaming parser directly.
+    """
+    with sheet._get_source() as src, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # unknown sheet extensions
+        parser = WorkSheetParser(src, sheet._shared_strings, data_only=True)
+        for index, cells in parser.parse():
+            if index >= first_row:
+                yield index, {cell["column"]: cell["value"] for cell in cells}
+
+
+def _code(value: object, source: CvrSource, sink: BallotSink, line: int, col: int) -> int:
+    """The rank code of one cell: a candidate, a skipped rank or an overvote."""
+    label = "" if value is None else str(value).strip()
+    if isinstance(value, float) and value.is_integer():
+        label = str(int(value))
+    column = f"column {get_column_letter(col + 1)}"
+    if not label:
+        if source.blank_is_undeclared and sink.undeclared is not None:
+            return sink.undeclared
+        return SKIPPED
+    if label == source.skipped_rank_label:
+        return SKIPPED
+    if label == source.overvote_label:
+        return sink.overvote(())
+    if source.overvote_delimiter and source.overvote_delimiter in label:
+        parts = {p.strip() for p in label.split(source.overvote_delimiter) if p.strip()}
+        marks = {sink.candidate(p, source, line=line, column=column) for p in parts}
+        return next(iter(marks)) if len(marks) == 1 else sink.overvote(marks)
+    return sink.candidate(label, source, line=line, column=column)

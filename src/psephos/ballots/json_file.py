@@ -1,0 +1,30 @@
+"""Reading a JSON file whose top level must be an object, with reader-style errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from psephos.ballots.errors import BallotFileError
+
+
+def read_json_object(path: Path, expected: str) -> dict[str, Any]:
+    """The JSON object in ``path``; any other content raises `BallotFileError`.
+
+    ``expected`` names what the object should be, for the error message.
+    """
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            data = json.load(handle)
+    except OSError as exc:
+        raise BallotFileError(path, f"cannot read: {exc.strerror or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise BallotFileError(path, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    except UnicodeDecodeError as exc:
+        raise BallotFileError(path, f"not UTF-8 text ({exc.reason})") from None
+    except (ValueError, RecursionError) as exc:  # e.g. a number too long to convert
+        raise BallotFileError(path, f"not usable JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise BallotFileError(path, f"expected {expected}")
+    return data

@@ -1,0 +1,27 @@
+"""`psephos`: the top-level command and its subcommands."""
+
+from __future__ import annotations
+
+import typer
+
+from psephos import __version__
+from psephos.cli.count import count_command
+
+app = typer.Typer(
+    name="psephos",
+    help="Count, model and run elections the way British politics does them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("count")(count_command)
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    """Count, model and run elections the way British politics does them."""
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit()

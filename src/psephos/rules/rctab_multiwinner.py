@@ -1,0 +1,231 @@
+"""RCTab's multi-seat single transferable vote.
+
+``multiWinnerAllowMultipleWinnersPerRound`` (and ``...AllowOnlyOneWinnerPerRound``):
+a fixed threshold from the first round (Droop floor(v / (s + 1)) + 1, Hare v / s,
+or with ``nonIntegerWinningThreshold`` v / (s + 1) plus one unit of the last decimal
+place); every candidate reaching it is elected (or only the highest), and the
+winners' surpluses move on next round by the fractional (weighted inclusive Gregory)
+method: each paper carries ``value x surplus / total``, both rounded down to
+``decimalPlacesForVoteArithmetic`` places. With no one elected, candidates are
+eliminated as in RCTab's instant runoff. Continuing candidates who fit the seats
+left are elected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from typing import Literal
+
+import numpy as np
+
+from psephos.ballots.profile import Profile
+from psephos.rules.alternative_vote import (
+    Ballots,
+    Int64s,
+    RcvRules,
+    TieBreak,
+    choose_exclusions,
+    count_options,
+    inactive_by_category,
+    transfers_total,
+    weighted_sum,
+)
+from psephos.rules.count import NON_TRANSFERABLE, ROUNDING_LOSS, Count, Stage, from_units
+from psephos.rules.errors import RuleError
+
+STV_MODES = ("multiWinnerAllowMultipleWinnersPerRound", "multiWinnerAllowOnlyOneWinnerPerRound")
+
+
+def count(profile: Profile, seats: int, *, mode: str, rules: RcvRules,
+          tiebreak: TieBreak) -> Count:
+    """Count ``profile`` for ``seats`` under RCTab's multi-seat ``mode``."""
+    if mode not in STV_MODES:
+        raise RuleError(f"RCTab winnerElectionMode {mode!r} is not supported")
+    if seats < 1:
+        raise RuleError("numberOfWinners must be at least 1")
+    one = mode == "multiWinnerAllowOnlyOneWinnerPerRound"
+    return _Stv(profile, seats, rules, tiebreak, one_per_round=one).run()
+
+
+class _Stv:
+    """Mutable state of one count; only `count` creates it."""
+
+    def __init__(self, profile: Profile, seats: int, rules: RcvRules, tiebreak: TieBreak,
+                 one_per_round: bool) -> None:
+        self.profile, self.seats, self.rules, self.tiebreak = profile, seats, rules, tiebreak
+        self.one_per_round = one_per_round
+        self.places = rules.decimal_places
+        self.unit: int = 10**self.places
+        self.n = profile.n_candidates
+        self.continuing = np.ones(self.n, dtype=bool)
+        for c in profile.withdrawn:
+            self.continuing[c] = False
+        self.ballots = Ballots(profile, rules)
+        self.weights = profile.weights.astype(np.int64)
+        self.value = np.full(self.weights.size, self.unit, dtype=np.int64)
+
+    def _amounts(self) -> Int64s:
+        return self.weights * self.value
+
+    def _threshold(self, active: int) -> int:
+        """The winning threshold in vote units, from the first round's active votes."""
+        seats, unit = self.seats, self.unit
+        if self.rules.hare_quota:
+            return active // seats
+        if self.rules.non_integer_threshold:
+            return active // (seats + 1) + 1
+        return (active // unit // (seats + 1) + 1) * unit
+
+    def run(self) -> Count:
+        ballots, n = self.ballots, self.n
+        ballots.advance(np.arange(ballots.owner.size, dtype=np.int64), self.continuing)
+        tally = self._tally()
+        active = int(tally.sum())
+        threshold = self._threshold(active)
+        elected: list[int] = []
+        stages: list[Stage] = []
+        history: list[Int64s] = []
+        action: Literal["first", "exclude", "surplus"] = "first"
+        subjects: tuple[int, ...] = ()
+        transfers: dict[int, dict[int, Decimal]] = {}
+        before = tally.copy()
+        while True:
+            number = len(stages) + 1
+            history.append(tally.copy())
+            live = [c for c in range(n) if self.continuing[c]]
+            room = self.seats - len(elected)
+            new: list[int] = []
+            uwi = self.rules.undeclared
+            uwi_first = uwi is not None and uwi in live and tally[uwi] > 0
+            if room > 0 and not uwi_first:
+                reached = [c for c in live if tally[c] >= threshold and c != uwi]
+                reached.sort(key=lambda c: -int(tally[c]))
+                if self.one_per_round:
+                    reached = reached[:1]
+                new = reached[:room]
+                rest = [c for c in live if c not in new]
+                if rest and uwi not in rest and len(rest) <= room - len(new):
+                    # The continuing candidates fit the seats left: all are elected.
+                    new += sorted(rest, key=lambda c: -int(tally[c]))
+            elected.extend(new)
+            for c in new:
+                self.continuing[c] = False
+            stages.append(Stage(
+                number=number, action=action,
+                tallies=tuple(from_units(int(v), self.places) for v in tally),
+                changes=tuple(from_units(int(v), self.places) for v in tally - before)
+                if number > 1 else (),
+                subjects=subjects, elected=tuple(new),
+                excluded=subjects if action == "exclude" else (),
+                exhausted=from_units(int(self._amounts()[ballots.owner < 0].sum()), self.places),
+                exhausted_change=transfers_total(transfers, NON_TRANSFERABLE),
+                threshold=from_units(threshold, self.places),
+                inactive=inactive_by_category(ballots.owner, self._amounts(), self.places),
+                transfers=transfers,
+            ))
+            live = [c for c in range(n) if self.continuing[c]]
+            if len(elected) >= self.seats:
+                stages.append(self._final_surplus(new, tally, threshold, stages[-1]))
+                break
+            if not live:
+                closing = {**stages[-1].inactive, "finalRoundSurplus": Decimal(0)}
+                stages[-1] = replace(stages[-1], inactive=closing)
+                break
+            before = tally.copy()
+            if new:
+                surplus = [c for c in new if tally[c] > threshold]
+                if not surplus and len(elected) < self.seats:
+                    # Nothing to transfer: the next round counts the same papers again.
+                    action, subjects, transfers = "surplus", tuple(new), {}
+                    continue
+                action, subjects = "surplus", tuple(new)
+                transfers = {c: self._transfer_surplus(c, tally, threshold) for c in new}
+                continue
+            out = choose_exclusions(tally, live, self.rules, self.unit)
+            if out is None:
+                low = min(int(tally[c]) for c in live)
+                tied = [c for c in live if tally[c] == low]
+                out = tied if len(tied) == 1 else [self.tiebreak.choose(
+                    tied, stage=number, eliminate=True, history=history)]
+            for c in out:
+                self.continuing[c] = False
+            action, subjects = "exclude", tuple(out)
+            transfers = {c: self._move(c, tally, self.value) for c in out}
+        return Count(
+            method="rctab-stv", candidates=self.profile.candidates, seats=self.seats,
+            elected=tuple(elected), stages=tuple(stages),
+            valid=from_units(int(self.weights.sum()), 0),
+            quota=from_units(threshold, self.places), precision=self.places,
+            lots=self.tiebreak.drawn(), options=count_options(self.rules, self.tiebreak),
+        )
+
+    def _final_surplus(self, new: list[int], tally: Int64s, threshold: int,
+                       last: Stage) -> Stage:
+        """RCTab's closing round: the last winners' surpluses leave the count as
+        "finalRoundSurplus" instead of moving to later preferences."""
+        transfers: dict[int, dict[int, Decimal]] = {}
+        before = tally.copy()
+        total_out = Decimal(0)
+        for c in new:
+            total = int(tally[c])
+            if total <= threshold:
+                continue
+            surplus = total - threshold
+            fraction = surplus * self.unit // total
+            rows = np.flatnonzero(self.ballots.owner == c)
+            out = int((self.weights[rows] * (self.value[rows] * fraction // self.unit)).sum())
+            flow = {NON_TRANSFERABLE: from_units(out, self.places)}
+            if surplus - out:
+                flow[ROUNDING_LOSS] = from_units(surplus - out, self.places)
+            transfers[c] = flow
+            total_out += from_units(out, self.places)
+            tally[c] = threshold
+        inactive = dict(last.inactive)
+        inactive["finalRoundSurplus"] = total_out
+        return Stage(
+            number=last.number + 1, action="surplus",
+            tallies=tuple(from_units(int(v), self.places) for v in tally),
+            changes=tuple(from_units(int(v), self.places) for v in tally - before),
+            subjects=tuple(transfers), exhausted=last.exhausted + total_out,
+            exhausted_change=total_out, threshold=last.threshold, inactive=inactive,
+            transfers=transfers, note="final-round surpluses set aside",
+        )
+
+    def _tally(self) -> Int64s:
+        held = self.ballots.owner >= 0
+        return weighted_sum(self.ballots.owner[held], self._amounts()[held], self.n)
+
+    def _transfer_surplus(self, c: int, tally: Int64s, threshold: int) -> dict[int, Decimal]:
+        total = int(tally[c])
+        surplus = total - threshold
+        fraction = surplus * self.unit // total  # rounded down to the decimal places
+        rows = np.flatnonzero(self.ballots.owner == c)
+        new_value = self.value[rows] * fraction // self.unit
+        value = self.value.copy()
+        value[rows] = new_value
+        flow = self._move(c, tally, value)
+        moved = sum((v for v in flow.values()), Decimal(0))
+        residual = from_units(surplus, self.places) - moved
+        if residual:
+            flow[ROUNDING_LOSS] = residual
+        tally[c] = threshold
+        return flow
+
+    def _move(self, c: int, tally: Int64s, value: Int64s) -> dict[int, Decimal]:
+        """Move ``c``'s papers on at ``value``; return where they went."""
+        ballots = self.ballots
+        rows = np.flatnonzero(ballots.owner == c)
+        self.value[rows] = value[rows]
+        ballots.advance(rows, self.continuing)
+        new = ballots.owner[rows]
+        amounts = self.weights[rows] * self.value[rows]
+        gone = new < 0
+        moved = weighted_sum(new[~gone], amounts[~gone], self.n)
+        flow = {int(r): from_units(int(moved[r]), self.places) for r in np.flatnonzero(moved)}
+        lost = int(amounts[gone].sum())
+        if lost:
+            flow[NON_TRANSFERABLE] = from_units(lost, self.places)
+        tally += moved
+        tally[c] = 0
+        return flow

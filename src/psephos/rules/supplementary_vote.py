@@ -1,0 +1,145 @@
+"""The supplementary vote, as the Mayor of London was elected from 2000 to 2021.
+
+Greater London Authority Act 1999, section 4 and Schedule 2, Part I, with the
+counting rules for the mayoral election in the Greater London Authority Elections
+Rules 2007 (SI 2007/3541). Each ballot has two columns: a first choice and a
+supplementary (second) choice. (The Elections Act 2022 replaced the
+supplementary vote with first past the post from the 2024 election.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+import numpy as np
+
+from psephos.ballots.profile import Profile
+from psephos.rules.count import NON_TRANSFERABLE, Count, Stage, decimals
+from psephos.rules.errors import RuleError
+from psephos.rules.plurality import Int64s, exact_bincount, most_votes
+from psephos.rules.ties import Lots
+
+
+def supplementary_vote(
+    profile: Profile,
+    *,
+    seed: int | None = None,
+    lot_order: Sequence[str] | None = None,
+) -> Count:
+    """Count ``profile`` by the supplementary vote (GLA Act 1999 Sch. 2 Part I).
+
+    - Stage 1 ("first"): each ballot's first column is its first-preference vote.
+      A ballot whose first column holds no single candidate (empty, overvoted) is
+      rejected and counted nowhere, as the rules reject a paper with no first
+      preference; ``exhausted`` at stage 1 holds those ballots, ``Count.valid`` the rest.
+      A candidate with more than half of the valid first-preference votes is elected.
+    - Stage 2 ("exclude"): otherwise the two candidates with the most first
+      preferences stay in and all others are eliminated together. Each eliminated
+      candidate's ballot adds one vote to a remaining candidate named in its SECOND
+      column; only that column counts (a third or later rank of a longer ranking is
+      ignored), and a second column that is empty, overvoted or names an eliminated
+      candidate makes the ballot non-transferable. ``Stage.transfers`` gives, per
+      eliminated candidate, where their ballots went. The remaining candidate with
+      more votes is elected.
+    - Equalities that decide who stays in or who wins are settled by lot: the first
+      of the tied in ``lot_order`` (names, first drawn first), else a draw seeded by
+      ``seed``; each lot is recorded in ``Count.lots``.
+
+    Withdrawn candidates are refused (an SV paper has no later choice to move to).
+    """
+    if profile.withdrawn:
+        raise RuleError("the supplementary vote cannot count a profile with withdrawn candidates")
+    n = profile.n_candidates
+    if n < 1:
+        raise RuleError("no candidates")
+    ranks = profile.rankings
+    weights = profile.weights
+    rows = len(weights)
+    first = ranks[:, 0].astype(np.int64) if ranks.shape[1] else np.full(rows, -1, np.int64)
+    second = ranks[:, 1].astype(np.int64) if ranks.shape[1] > 1 else np.full(rows, -1, np.int64)
+    counted = first >= 0
+    tally = exact_bincount(first[counted], weights[counted], n)
+    valid = int(weights[counted].sum())
+    rejected = int(weights[~counted].sum())
+    lots = Lots(profile.candidates, seed=seed, order=lot_order)
+    everyone = list(range(n))
+    stages: list[Stage] = []
+    majority = [c for c in everyone if 2 * int(tally[c]) > valid]
+    if majority or n == 1:
+        winner = majority[0] if majority else 0
+        stages.append(_first_stage(tally, rejected, (winner,)))
+        return _count(profile, (winner,), stages, valid, lots)
+    if n == 2:
+        # Two candidates and no majority: an equality of votes, decided by lot.
+        winners = most_votes(tally, everyone, 1, lots, stage=1, purpose="equality of votes")
+        stages.append(_first_stage(tally, rejected, winners))
+        return _count(profile, winners, stages, valid, lots)
+    finalists = most_votes(tally, everyone, 2, lots, stage=1,
+                           purpose="the two candidates who remain in the contest")
+    stages.append(_first_stage(tally, rejected, ()))
+    out = [c for c in everyone if c not in finalists]
+
+    # Stage 2: second preferences of the eliminated candidates' ballots.
+    stays = np.zeros(n + 1, dtype=bool)  # index -1 (no candidate) lands on stays[n]
+    stays[list(finalists)] = True
+    moving = counted & ~np.isin(first, finalists)
+    goes = moving & (second >= 0) & stays[np.where(second >= 0, second, n)]
+    added = exact_bincount(second[goes], weights[goes], n)
+    lost = int(weights[moving & ~goes].sum())
+    new = tally.copy()
+    new[out] = 0
+    new += added
+    # Who went where: a (from, to) table, column n for non-transferable ballots.
+    dest = np.where(goes, second, n)[moving]
+    table = exact_bincount(first[moving] * (n + 1) + dest, weights[moving],
+                           n * (n + 1)).reshape(n, n + 1)
+    transfers = {
+        c: {**{f: Decimal(int(table[c, f])) for f in finalists},
+            NON_TRANSFERABLE: Decimal(int(table[c, n]))}
+        for c in out
+    }
+    (winner,) = most_votes(new, list(finalists), 1, lots, stage=2,
+                           purpose="equality of votes after second preferences")
+    stages.append(Stage(
+        number=2,
+        action="exclude",
+        tallies=decimals(new.tolist(), 0),
+        changes=decimals((new - tally).tolist(), 0),
+        subjects=tuple(out),
+        elected=(winner,),
+        excluded=tuple(out),
+        exhausted=Decimal(rejected + lost),
+        exhausted_change=Decimal(lost),
+        transfers=transfers,
+        note="second preferences for the two remaining candidates added",
+    ))
+    return _count(profile, (winner,), stages, valid, lots)
+
+
+def _first_stage(tally: Int64s, rejected: int, elected: tuple[int, ...]) -> Stage:
+    return Stage(
+        number=1,
+        action="first",
+        tallies=decimals(tally.tolist(), 0),
+        elected=elected,
+        exhausted=Decimal(rejected),
+        exhausted_change=Decimal(rejected),
+        note="first-preference votes" + (f"; {rejected} ballots with no first preference"
+                                         if rejected else ""),
+    )
+
+
+def _count(profile: Profile, elected: tuple[int, ...], stages: list[Stage], valid: int,
+           lots: Lots) -> Count:
+    return Count(
+        method="sv",
+        candidates=profile.candidates,
+        seats=1,
+        elected=elected,
+        stages=tuple(stages),
+        valid=Decimal(valid),
+        precision=0,
+        lots=tuple(lots.drawn),
+        options={"seed": lots.seed, "lot_order": lots.order},
+    )
