@@ -238,3 +238,154 @@ def test_bad_rule_values_are_named(tmp_path: Path) -> None:
     with pytest.raises(BallotFileError) as err:
         run_rctab_config(path)
     assert err.value.field == "rules.maxSkippedRanksAllowed"
+
+
+# --- regressions from the reader fuzzing: each once crashed with a non-reader exception ------
+
+def _message(err: pytest.ExceptionInfo[BallotFileError], config: Path) -> str:
+    """The error text with the case folder taken out."""
+    return str(err.value).replace(str(config.parent), "<case>")
+
+
+def test_clear_ballot_rank_below_one_in_header(tmp_path: Path) -> None:
+    # Once an IndexError in BallotSink.add_marks (rank 0 indexed the row from its end).
+    for rank in ("0", "-1"):
+        header = f'"RowNumber","Choice_1_1:City, Mayor:{rank}:Number of Winners 1:A:NON"\n'
+        (tmp_path / "cb.csv").write_text(header + "1,1\n", encoding="utf-8")
+        config = _config(tmp_path, {"provider": "clearBallot", "filePath": "cb.csv",
+                                    "contestId": "City, Mayor"})
+        with pytest.raises(BallotFileError) as err:
+            read_profile(load_config(config))
+        assert _message(err, config) == (
+            f"<case>/cb.csv:1: column 2: expected a rank of 1 or more in header "
+            f"'Choice_1_1:City, Mayor:{rank}:Number of Winners 1:A:NON'")
+
+
+def _dominion(tmp_path: Path, contest: dict[str, Any]) -> Path:
+    folder = tmp_path / "export"
+    folder.mkdir(exist_ok=True)
+    session = {"Original": {"IsCurrent": True, "Cards": [{"Contests": [contest]}]}}
+    (folder / "CvrExport_1.json").write_text(json.dumps({"Sessions": [session]}),
+                                              encoding="utf-8")
+    return _config(tmp_path, {"provider": "dominion", "filePath": "export", "contestId": "1"})
+
+
+def test_dominion_outstack_condition_ids_not_numbers(tmp_path: Path) -> None:
+    # Once a TypeError: a list of lists is unhashable.
+    config = _dominion(tmp_path, {"Id": 1, "OutstackConditionIds": [[1]], "Marks": []})
+    with pytest.raises(BallotFileError) as err:
+        read_profile(load_config(config))
+    assert _message(err, config) == ("<case>/export/CvrExport_1.json: Sessions[0].Contests."
+                                     "OutstackConditionIds: expected a list of condition Ids, "
+                                     "got [[1]]")
+
+
+def test_dominion_outstack_condition_ids_still_read(tmp_path: Path) -> None:
+    mark = {"CandidateId": "b", "Rank": 1, "IsAmbiguous": False}
+    config = _dominion(tmp_path, {"Id": 1, "OutstackConditionIds": [3], "Marks": [mark]})
+    profile = read_profile(load_config(config))
+    assert dict(profile.iter_rankings()) == {(1,): 1}
+
+
+def test_cdf_selection_id_not_a_string(tmp_path: Path) -> None:
+    # Once a TypeError: a list is unhashable.
+    path = _cdf(tmp_path, 1)
+    report = json.loads(path.read_text(encoding="utf-8"))
+    selection = report["CVR"][0]["CVRSnapshot"][0]["CVRContest"][0]["CVRContestSelection"][0]
+    selection["ContestSelectionId"] = ["s1"]
+    path.write_text(json.dumps(report), encoding="utf-8")
+    config = _config(tmp_path, {"provider": "cdf", "filePath": path.name, "contestId": "t"})
+    with pytest.raises(BallotFileError) as err:
+        read_profile(load_config(config))
+    assert _message(err, config) == ("<case>/cvr.json: CVR[0].ContestSelectionId: expected a "
+                                     "contest selection id, got ['s1']")
+
+
+@pytest.mark.parametrize(("file_path", "expected"), [
+    ("cvr\u0000.csv", "cvrFileSources[0].filePath: contains a NUL character"),
+    ("\ud800", "cvrFileSources[0].filePath: contains a character that is not valid Unicode"),
+    (["cvr.csv"], "cvrFileSources[0].filePath: expected a string, got ['cvr.csv']"),
+])
+def test_config_unusable_file_path(tmp_path: Path, file_path: object, expected: str) -> None:
+    # Once a ValueError (NUL) and a UnicodeEncodeError (lone surrogate) from Path.resolve.
+    config = _config(tmp_path, {"provider": "genericCsv", "filePath": file_path})
+    with pytest.raises(BallotFileError) as err:
+        load_config(config)
+    assert _message(err, config) == f"<case>/case_config.json: {expected}"
+
+
+def test_config_without_candidates(tmp_path: Path) -> None:
+    # Once a Profile with no candidates at all.
+    (tmp_path / "g.csv").write_text("id\n1\n", encoding="utf-8")
+    config = _config(tmp_path, {"provider": "genericCsv", "filePath": "g.csv"}, candidates=[])
+    with pytest.raises(BallotFileError) as err:
+        read_profile(load_config(config))
+    assert _message(err, config) == ("<case>/case_config.json: candidates: at least one "
+                                     "candidate is needed")
+
+
+def test_config_candidate_name_not_a_string(tmp_path: Path) -> None:
+    config = _config(tmp_path, {"provider": "genericCsv", "filePath": "g.csv"},
+                     candidates=[{"name": ["A"]}])
+    with pytest.raises(BallotFileError) as err:
+        load_config(config)
+    assert _message(err, config) == ("<case>/case_config.json: candidates[0].name: expected a "
+                                     "string, got ['A']")
+
+
+@pytest.mark.parametrize("value", ["100000000", "1000000000", 10**30, "0", -1])
+def test_ess_absurd_max_rankings_refused_at_once(tmp_path: Path, value: object) -> None:
+    # "100000000" once took a minute and gigabytes on a three-row workbook; 10**9 ran the
+    # machine out of memory.
+    xlsx = _xlsx(tmp_path, [[1, "A", "B", None], [2, "B", None, None], [3, None, None, None]])
+    config = _config(tmp_path, _ess(xlsx), rules={**RULES, "maxRankingsAllowed": value})
+    with pytest.raises(BallotFileError) as err:
+        read_profile(load_config(config))
+    assert _message(err, config) == (
+        f'<case>/case_config.json: rules.maxRankingsAllowed: expected "max" or 1 to 1,000,000, '
+        f"got {value}")
+
+
+def test_ess_work_is_bounded_by_the_cells_present(tmp_path: Path) -> None:
+    # The largest allowed maximum costs no more than the columns the sheet holds; blanks still
+    # count as undeclared write-ins up to the maximum (two stand for any number of them).
+    xlsx = _xlsx(tmp_path, [[1, "A", None, "b"], [2, "B", None, None], [3, None, None, None]])
+    source = {**_ess(xlsx), "undeclaredWriteInLabel": "UWI",
+              "treatBlankAsUndeclaredWriteIn": True}
+    config = _config(tmp_path, source, rules={**RULES, "maxRankingsAllowed": "1000000"})
+    profile = read_profile(load_config(config))
+    assert profile.candidates == ("A", "B", "Undeclared Write-ins")
+    assert dict(profile.iter_rankings()) == {(0, 2, 1, 2, 2): 1, (1, 2, 2): 1, (2, 2): 1}
+    assert profile.rankings.shape == (3, 5)
+
+
+def test_marks_at_huge_ranks_are_refused(tmp_path: Path) -> None:
+    # Each ballot a single mark at a different rank near the maximum: without a bound the
+    # distinct rows would store a million ranks each.
+    folder = tmp_path / "export"
+    folder.mkdir()
+    sessions = [{"Original": {"IsCurrent": True, "Cards": [{"Contests": [{"Id": 1, "Marks": [
+        {"CandidateId": "b", "Rank": 1_000_000 - i, "IsAmbiguous": False}]}]}]}}
+        for i in range(20)]
+    (folder / "CvrExport_1.json").write_text(json.dumps({"Sessions": sessions}),
+                                              encoding="utf-8")
+    config = _config(tmp_path, {"provider": "dominion", "filePath": "export", "contestId": "1"},
+                     rules={**RULES, "maxRankingsAllowed": "1000000"})
+    with pytest.raises(BallotFileError) as err:
+        read_profile(load_config(config))
+    assert _message(err, config) == ("<case>/export: ballots: 17 distinct rankings would store "
+                                     "16,999,864 ranks; the CVRs spell out only 17 preferences")
+
+
+def test_dominion_file_name_with_non_ascii_digits(tmp_path: Path) -> None:
+    # Once a ValueError: "²" is a digit to str.isdigit but not to int.
+    mark = {"CandidateId": "b", "Rank": 1, "IsAmbiguous": False}
+    config = _dominion(tmp_path, {"Id": 1, "Marks": [mark]})
+    (tmp_path / "export" / "CvrExport_1.json").rename(tmp_path / "export" / "CvrExport².json")
+    assert dict(read_profile(load_config(config)).iter_rankings()) == {(1,): 1}
+
+
+def test_unlimited_skipped_ranks(tmp_path: Path) -> None:
+    config = load_config(_config(tmp_path, {"provider": "genericCsv", "filePath": "g.csv"},
+                                 rules={**RULES, "maxSkippedRanksAllowed": "unlimited"}))
+    assert config.rule_int("maxSkippedRanksAllowed") is None

@@ -12,22 +12,27 @@ headed ``count`` (or ``weight``, ``votes``) gives how many ballots the row stand
 ``# candidates: Alice, Bob, Carol`` so candidates with no votes still stand and the
 order is fixed; otherwise candidates are taken in order of first appearance.
 
-The file is read as a stream: memory grows with distinct rankings, not with lines, and a
-line repeated many times is parsed once (recent distinct lines are remembered).
+Identical lines are counted first (at C speed) and each distinct line is parsed once, so
+a file of a million ballots costs what its distinct ballots cost; memory grows with
+distinct lines, not with lines.
 """
 
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
 
 from psephos.ballots.errors import (
     MAX_BALLOTS,
     MAX_CANDIDATES,
     BallotFileError,
     check_candidates,
+    not_utf8,
     shown,
     text_lines,
     whole_number,
@@ -36,20 +41,54 @@ from psephos.ballots.profile import SKIPPED, Profile, pack
 
 WEIGHT_COLUMNS = ("count", "weight", "votes", "ballots")
 CANDIDATES_PREFIX = "# candidates:"
-#: Distinct lines remembered with their parse; bounded so that a file whose lines all
-#: differ costs no more than its rankings.
-_REMEMBERED_LINES = 1 << 16
+_CSV_FIELD_LIMIT = csv.field_size_limit()  # a longer line goes through csv, which refuses it
 
 
 def read_csv_ballots(path: str | Path, *, seats: int | None = None) -> Profile:
     """Read a plain CSV ballot file into a `Profile`."""
     path = Path(path)
-    with closing(text_lines(path)) as lines:  # closed as soon as we are done, error or not
-        return _read(path, lines, seats)
+    try:
+        with path.open("rb") as handle:
+            numbered = ((n, _decoded(line, n == 1)) for n, line in enumerate(handle, start=1))
+            header_number, header_line, declared = _preamble(path, numbered)
+            raw = _count_lines(handle)  # the rest of the file, identical lines counted
+        distinct = Counter({_decoded(line, False): copies for line, copies in raw.items()})
+    except UnicodeDecodeError as error:
+        raise not_utf8(path, error) from None
+    except OSError as error:
+        raise BallotFileError(path, error.strerror or str(error)) from None
+    if any("\r" in line for line in distinct):  # lone CR line ends: read as text after all
+        distinct = Counter(text for _, text in text_lines(path))
+        del distinct[header_line]
+    return _read(path, header_number, header_line, declared, distinct, seats)
 
 
-def _read(path: Path, lines: Iterator[tuple[int, str]], seats: int | None) -> Profile:
-    header_number, header_line, declared = _preamble(path, lines)
+def _count_lines(handle: BinaryIO, block: int = 1 << 24) -> Counter[bytes]:
+    """Identical lines of the rest of ``handle`` counted, reading 16 MiB at a time."""
+    counts: Counter[bytes] = Counter()
+    carry = b""
+    while chunk := handle.read(block):
+        lines = (carry + chunk).split(b"\n")
+        carry = lines.pop()
+        counts.update(lines)
+    if carry:
+        counts[carry] += 1
+    return counts
+
+
+def _decoded(line: bytes, first: bool) -> str:
+    """One line's text without its LF or CRLF (and, on the first line, a BOM)."""
+    text = line.decode("utf-8-sig" if first else "utf-8")
+    return text.removesuffix("\n").removesuffix("\r")
+
+
+def _read(path: Path, header_number: int, header_line: str, declared: list[str],
+          distinct: Counter[str], seats: int | None, *, strict: bool = False) -> Profile:
+    """Parse each distinct line once.
+
+    A candidate ranked twice is looked for per line only when ``strict``; otherwise once,
+    over the finished matrix, and if found the file is read again strictly to name its line.
+    """
     header = _cells(header_line, path, header_number, "header")
     names = [h.strip().casefold() for h in header]
     weight_col = next((i for i, h in enumerate(names) if h in WEIGHT_COLUMNS), None)
@@ -60,46 +99,71 @@ def _read(path: Path, lines: Iterator[tuple[int, str]], seats: int | None) -> Pr
     weight_field = "row" if weight_col is None else header[weight_col]
     candidates: list[str] = list(declared)
     index = {name: i for i, name in enumerate(candidates)}
-    remembered: dict[str, tuple[tuple[int, ...], int]] = {}
+    lookup: dict[str, int] = {**index, "": SKIPPED}  # raw cell text -> code, grown as met
     merged: dict[tuple[int, ...], int] = {}
     blank = total = 0
-    for number, line in lines:
-        if line == header_line:
-            raise BallotFileError(path, "the header row appears again as a ballot", line=number,
-                                  field="header")
-        if line.startswith("#") or not line.strip():
+    width = len(header)
+
+    def where(line: str) -> _Where:
+        return _Where(path, header_number, line)
+
+    for line, copies in distinct.items():
+        if not line or line[0] == "#" or line.isspace():
             continue
-        parsed = remembered.get(line)
-        if parsed is None:
-            row = _parse_line(line, path, number)
-            if len(row) != len(header):
-                raise BallotFileError(path, f"expected {len(header)} cells, found {len(row)}",
-                                      line=number, field="row")
-            weight = 1
-            if weight_col is not None:
-                cell = row[weight_col].strip()
-                value = whole_number(cell)
-                if value is None:
-                    raise BallotFileError(path, f"expected a whole number, found {shown(cell)}",
-                                          line=number, field=header[weight_col])
-                weight = value
-            ranking = _ranking([row[i].strip() for i in rank_cols], candidates, index,
-                               declared=bool(declared), path=path, number=number)
-            if len(remembered) >= _REMEMBERED_LINES:
-                remembered.clear()
-            parsed = remembered[line] = ranking, weight
-        ranking, weight = parsed
+        if line == header_line:
+            raise BallotFileError(path, "the header row appears again as a ballot",
+                                  line=where(line).number, field="header")
+        # Without quotes a CSV line is its cells split at commas; csv only for the rest.
+        simple = '"' not in line and len(line) <= _CSV_FIELD_LIMIT
+        row = line.split(",") if simple else _parse_line(line, where(line))
+        if len(row) != width:
+            raise BallotFileError(path, f"expected {width} cells, found {len(row)}",
+                                  line=where(line).number, field="row")
+        weight = copies
+        if weight_col is None:
+            cells = row
+        else:
+            cell = row[weight_col].strip()
+            value = whole_number(cell)
+            if value is None:
+                raise BallotFileError(path, f"expected a whole number, found {shown(cell)}",
+                                      line=where(line).number, field=header[weight_col])
+            weight *= value
+            cells = [row[i] for i in rank_cols]
+        try:
+            codes = list(map(lookup.__getitem__, cells))
+            if strict and _repeats(codes):
+                raise KeyError
+        except KeyError:  # a name not met yet, stray spaces, or (strict) a repeat
+            ranking = _ranking([cell.strip() for cell in cells], candidates, index,
+                               declared=bool(declared), where=where(line))
+            lookup.update((cell, index.get(cell.strip(), SKIPPED)) for cell in cells)
+        else:
+            while codes and codes[-1] == SKIPPED:
+                codes.pop()
+            ranking = tuple(codes)
         total += weight
         if total > MAX_BALLOTS:
-            raise BallotFileError(path, f"more than {MAX_BALLOTS:,} ballots in all", line=number,
-                                  field=weight_field)
+            raise BallotFileError(path, f"more than {MAX_BALLOTS:,} ballots in all",
+                                  line=where(line).number, field=weight_field)
         if not ranking:
             blank += weight
         elif weight:
             merged[ranking] = merged.get(ranking, 0) + weight
     if not candidates:
         raise BallotFileError(path, "no candidate is named anywhere in the file")
-    return pack(candidates, merged, blank=blank, seats=seats, title=path.stem)
+    profile = pack(candidates, merged, blank=blank, seats=seats, title=path.stem)
+    if not strict and _any_repeats(profile):
+        return _read(path, header_number, header_line, declared, distinct, seats, strict=True)
+    return profile
+
+
+def _any_repeats(profile: Profile) -> bool:
+    """Whether any ranking names a candidate twice (one vectorised pass)."""
+    if profile.rankings.shape[1] < 2:
+        return False
+    ordered = np.sort(profile.rankings, axis=1)
+    return bool(((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)).any())
 
 
 def _preamble(path: Path, lines: Iterator[tuple[int, str]]) -> tuple[int, str, list[str]]:
@@ -121,7 +185,7 @@ def _preamble(path: Path, lines: Iterator[tuple[int, str]]) -> tuple[int, str, l
 
 
 def _cells(text: str, path: Path, number: int | None, field: str, *,
-           skip_spaces: bool = False) -> list[str]:
+           skip_spaces: bool = False, where: _Where | None = None) -> list[str]:
     """One line of CSV as its cells, or a clean error (csv refuses cells over 128 KiB).
 
     ``skip_spaces`` lets a quoted cell follow ``", "`` (as in ``# candidates: A, "B, C"``).
@@ -129,19 +193,44 @@ def _cells(text: str, path: Path, number: int | None, field: str, *,
     try:
         return next(csv.reader([text], skipinitialspace=skip_spaces), [])
     except csv.Error as error:
-        raise BallotFileError(path, f"not readable as CSV ({error})", line=number,
+        line = where.number if where is not None else number
+        raise BallotFileError(path, f"not readable as CSV ({error})", line=line,
                               field=field) from None
 
 
-def _parse_line(line: str, path: Path, number: int) -> list[str]:
+def _repeats(codes: list[int]) -> bool:
+    """True if a candidate is ranked twice (skipped ranks may repeat)."""
+    marks = len(codes) - codes.count(SKIPPED)
+    return len(set(codes)) - (SKIPPED in codes) != marks
+
+
+def _first_line(path: Path, after: int, line: str) -> int | None:
+    return _Where(path, after, line).number
+
+
+class _Where:
+    """Where a distinct line first stands in the file, found only when an error needs it."""
+
+    def __init__(self, path: Path, after: int, line: str) -> None:
+        self.path, self.after, self.line = path, after, line
+
+    @property
+    def number(self) -> int | None:
+        for number, text in text_lines(self.path):
+            if number > self.after and text == self.line:
+                return number
+        return None
+
+
+def _parse_line(line: str, where: _Where) -> list[str]:
     if line.count('"') % 2:
-        raise BallotFileError(path, "unbalanced quotes (a cell may not span lines)",
-                              line=number, field="row")
-    return _cells(line, path, number, "row")
+        raise BallotFileError(where.path, "unbalanced quotes (a cell may not span lines)",
+                              line=where.number, field="row")
+    return _cells(line, where.path, None, "row", where=where)
 
 
 def _ranking(cells: list[str], candidates: list[str], index: dict[str, int], *, declared: bool,
-             path: Path, number: int) -> tuple[int, ...]:
+             where: _Where) -> tuple[int, ...]:
     """The codes of one row (new candidates added in order of appearance), trailing
     skipped ranks dropped: ``()`` is a blank ballot."""
     known = [index.get(cell) if cell else SKIPPED for cell in cells]
@@ -160,16 +249,16 @@ def _ranking(cells: list[str], candidates: list[str], index: dict[str, int], *, 
         code = index.get(cell)
         if code is None:
             if declared:
-                raise BallotFileError(path, f"{shown(cell)} is not a declared candidate",
-                                      line=number, field="candidate")
+                raise BallotFileError(where.path, f"{shown(cell)} is not a declared candidate",
+                                      line=where.number, field="candidate")
             if len(candidates) >= MAX_CANDIDATES:
-                raise BallotFileError(path, f"more than {MAX_CANDIDATES:,} candidates",
-                                      line=number, field="candidate")
+                raise BallotFileError(where.path, f"more than {MAX_CANDIDATES:,} candidates",
+                                      line=where.number, field="candidate")
             code = index[cell] = len(candidates)
             candidates.append(cell)
         if code in seen:
-            raise BallotFileError(path, f"{shown(cell)} is ranked twice", line=number,
-                                  field="candidate")
+            raise BallotFileError(where.path, f"{shown(cell)} is ranked twice",
+                                  line=where.number, field="candidate")
         seen.add(code)
         codes.append(code)
     while codes and codes[-1] == SKIPPED:

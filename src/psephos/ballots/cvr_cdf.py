@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from psephos.ballots.errors import BallotFileError
+from psephos.ballots.errors import BallotFileError, shown, whole_number
 from psephos.ballots.json_file import read_json_object
 from psephos.ballots.rctab_config import BallotSink, CvrSource
 
@@ -78,18 +78,22 @@ def _marks(cvr: dict[str, Any], contest_id: str, selections: dict[str, int],
         marks = {} if marks is None else marks
         for selection in _list(contest, "CVRContestSelection", source, where, required=False):
             selection_id = selection.get("ContestSelectionId")
+            if selection_id is not None and not isinstance(selection_id, str):
+                raise BallotFileError(
+                    source.path, f"expected a contest selection id, got {shown(selection_id)}",
+                    field=f"{where}.ContestSelectionId")
             for position in _list(selection, "SelectionPosition", source, where):
                 if position.get("HasIndication", "yes") == "no" or "Rank" not in position:
                     continue
                 rank = position["Rank"]
-                if isinstance(rank, str) and rank.strip().isdigit():
-                    rank = int(rank)
+                if isinstance(rank, str):
+                    rank = whole_number(rank.strip()) or rank
                 if not isinstance(rank, int) or isinstance(rank, bool) or rank < 1:
                     raise BallotFileError(
-                        source.path, f"expected a rank of 1 or more, got {rank!r}",
+                        source.path, f"expected a rank of 1 or more, got {shown(rank)}",
                         field=f"{where}.SelectionPosition.Rank")
-                if selection_id in selections:
-                    candidate = selections[str(selection_id)]
+                if selection_id is not None and selection_id in selections:
+                    candidate = selections[selection_id]
                 elif selection_id is None and sink.undeclared is not None:
                     candidate = sink.undeclared  # an unresolved write-in
                 else:

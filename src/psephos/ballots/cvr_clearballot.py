@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 
-from psephos.ballots.errors import BallotFileError
+from psephos.ballots.errors import BallotFileError, shown, whole_number
 from psephos.ballots.rctab_config import BallotSink, CvrSource
 
 
@@ -58,11 +58,10 @@ def _vote_columns(header: list[str], source: CvrSource,
         contest = ":".join(parts[1:-4])
         if contest != source.contest_id:
             continue
-        try:
-            rank = int(parts[-4])
-        except ValueError:
-            raise BallotFileError(source.path, f"expected a rank in header {title!r}",
-                                  line=1, field=f"column {col + 1}") from None
+        rank = whole_number(parts[-4].strip())
+        if rank is None or rank < 1:
+            raise BallotFileError(source.path, f"expected a rank of 1 or more in header "
+                                  f"{shown(title, 80)}", line=1, field=f"column {col + 1}")
         cand = sink.candidate(parts[-2].strip(), source, line=1, column=f"column {col + 1}")
         columns.append((col, rank, cand))
     return columns

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from psephos.ballots.errors import BallotFileError
+from psephos.ballots.errors import BallotFileError, shown
 from psephos.ballots.json_file import read_json_object
 from psephos.ballots.rctab_config import BallotSink, CvrSource
 
@@ -43,7 +43,7 @@ def read(source: CvrSource, sink: BallotSink) -> None:
 
 
 def _file_order(path: Path) -> tuple[int, str]:
-    digits = "".join(ch for ch in path.stem if ch.isdigit())
+    digits = "".join(ch for ch in path.stem if ch.isascii() and ch.isdigit())
     return (int(digits) if digits else -1, path.name)
 
 
@@ -85,18 +85,29 @@ def _marks(session: Any, contest: int, invalid: set[int], path: Path, sink: Ball
     marks: dict[int, set[int]] = {}
     for card in _objects(cards, path, f"{where}.Cards"):
         for entry in _objects(card.get("Contests") or [], path, f"{where}.Contests"):
-            flags = entry.get("OutstackConditionIds") or []
-            if entry.get("Id") != contest or (isinstance(flags, list) and invalid & set(flags)):
+            if entry.get("Id") != contest or invalid & _flags(entry, path, where):
                 continue
             found = True
             for mark in _objects(entry.get("Marks") or [], path, f"{where}.Marks"):
                 if mark.get("IsAmbiguous"):
                     continue
                 rank, cand = mark.get("Rank"), mark.get("CandidateId")
-                if not isinstance(rank, int) or rank < 1:
-                    raise BallotFileError(path, f"expected a rank of 1 or more, got {rank!r}",
+                if not isinstance(rank, int) or isinstance(rank, bool) or rank < 1:
+                    raise BallotFileError(path, f"expected a rank of 1 or more, got {shown(rank)}",
                                           field=f"{where}.Marks.Rank")
                 index = sink.candidate(str(cand), source, line=None,
                                        field_name=f"{where}.Marks.CandidateId")
                 marks.setdefault(rank, set()).add(index)
     return marks if found else None
+
+
+def _flags(entry: dict[str, Any], path: Path, where: str) -> set[int]:
+    """A contest's outstack condition Ids (a list of whole numbers, possibly absent)."""
+    flags = entry.get("OutstackConditionIds")
+    if flags is None:
+        return set()
+    if not isinstance(flags, list) or not all(
+            isinstance(f, int) and not isinstance(f, bool) for f in flags):
+        raise BallotFileError(path, f"expected a list of condition Ids, got {shown(flags)}",
+                              field=f"{where}.Contests.OutstackConditionIds")
+    return set(flags)

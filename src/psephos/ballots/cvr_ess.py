@@ -25,27 +25,42 @@ def read(source: CvrSource, sink: BallotSink) -> None:
                               field="firstVoteColumnIndex")
     first_col = source.first_vote_column - 1
     # RCTab reads maxRankingsAllowed rank columns ("max": one per declared candidate).
-    ranks = sink.config.rule_int("maxRankingsAllowed") or len(sink.config.candidates)
+    ranks = sink.config.max_rankings(len(sink.config.candidates)) or 1
     first_row = source.first_vote_row or 2
+    blank = _code(None, source, sink, 0, 0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             book = load_workbook(source.path, read_only=True, data_only=True)
+    except MemoryError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
         raise BallotFileError(source.path, f"not a readable .xlsx workbook ({exc!r})") from None
     try:
         cache: dict[object, int] = {}
         for line, values in _physical_rows(book.worksheets[0], first_row):
-            codes = []
-            for offset in range(ranks):
-                value = values.get(first_col + 1 + offset)
+            # Only the cells the row holds are read, not every configured rank: the ranks
+            # after the last one are all blank.
+            cells = {col - first_col: value for col, value in values.items()
+                     if 0 < col - first_col <= ranks and value is not None}
+            width = max(cells, default=0)
+            codes = [blank] * width
+            for rank, value in cells.items():
                 code = cache.get(value)
                 if code is None:
-                    code = _code(value, source, sink, line, first_col + offset)
+                    code = _code(value, source, sink, line, first_col + rank - 1)
                     cache[value] = code
-                codes.append(code)
+                codes[rank - 1] = code
+            if blank != SKIPPED:
+                # Blanks are undeclared write-ins up to the last rank, as in RCTab; past the
+                # marks of the ballot two of them act as any number would (the write-in is
+                # out by the time they are reached: one more is passed over or, under
+                # exhaustOnDuplicateCandidate, exhausts the ballot as a repeat).
+                codes.extend([blank] * min(ranks - width, 2))
             sink.add(codes)
     except BallotFileError:
+        raise
+    except MemoryError:
         raise
     except Exception as exc:  # a damaged sheet inside a readable workbook
         raise BallotFileError(source.path, f"not a readable .xlsx sheet ({exc!r})") from None

@@ -17,7 +17,7 @@ def read(source: CvrSource, sink: BallotSink) -> None:
     """Add every ballot of a generic CSV to ``sink``, streaming row by row."""
     first_col = (source.first_vote_column or 1) - 1
     first_row = source.first_vote_row or 2
-    max_rank = sink.config.rule_int("maxRankingsAllowed")
+    max_rank = sink.config.max_rankings(None)
     try:
         with source.path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)

@@ -100,10 +100,15 @@ def text_lines(path: Path) -> Generator[tuple[int, str], None, None]:
             for number, line in enumerate(handle, start=1):
                 yield number, line[:-1] if line.endswith("\n") else line
     except UnicodeDecodeError as error:
-        bad, reason = _first_bad_line(path, error.reason)
-        raise BallotFileError(path, f"not UTF-8 text ({reason})", line=bad) from None
+        raise not_utf8(path, error) from None
     except OSError as error:
         raise BallotFileError(path, error.strerror or str(error)) from None
+
+
+def not_utf8(path: Path, error: UnicodeDecodeError) -> BallotFileError:
+    """The error for a file that is not UTF-8, naming the first line that does not decode."""
+    bad, reason = _first_bad_line(path, error.reason)
+    return BallotFileError(path, f"not UTF-8 text ({reason})", line=bad)
 
 
 def _first_bad_line(path: Path, reason: str) -> tuple[int | None, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -138,11 +139,15 @@ def pack(
     seats: int | None = None,
 ) -> Profile:
     """A `Profile` from already-collapsed rankings (ranking -> weight)."""
-    width = max((len(r) for r in merged), default=0)
+    lengths = np.fromiter(map(len, merged), dtype=np.int64, count=len(merged))
+    width = int(lengths.max()) if len(lengths) else 0
     matrix = np.full((len(merged), width), END, dtype=np.int32)
-    for i, ranking in enumerate(merged):
-        if ranking:
-            matrix[i, : len(ranking)] = ranking
+    if width:
+        # Scatter every preference at once: row i's codes fill its first lengths[i] columns.
+        flat = np.fromiter(chain.from_iterable(merged), dtype=np.int64, count=int(lengths.sum()))
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        cols = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        matrix[rows, cols] = flat
     n = len(candidates)
     if matrix.size and (matrix >= n).any():
         raise ValueError("a ranking names a candidate index beyond the candidate list")

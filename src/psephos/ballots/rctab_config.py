@@ -14,12 +14,22 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from psephos.ballots.errors import BallotFileError
+from psephos.ballots.errors import (
+    CELLS_PER_PREFERENCE,
+    MIN_CELL_BUDGET,
+    BallotFileError,
+    check_candidates,
+    check_matrix,
+    shown,
+    whole_number,
+)
 from psephos.ballots.json_file import read_json_object
 from psephos.ballots.profile import OVERVOTE, SKIPPED, Profile, pack
 
 #: The pseudo-candidate RCTab counts undeclared write-ins as.
 UNDECLARED = "Undeclared Write-ins"
+#: Largest ``maxRankingsAllowed`` accepted: RCTab's own limit ("max" or 1..1000000).
+MAX_RANKINGS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -59,15 +69,28 @@ class RctabConfig:
     rules: Mapping[str, Any]
 
     def rule_int(self, key: str, default: int | None = None) -> int | None:
-        """An integer rule, accepting RCTab's strings; "" and "max" give ``default``."""
+        """An integer rule, accepting RCTab's strings; "", "max", "unlimited": ``default``."""
         value = self.rules.get(key, "")
-        if value in ("", None, "max"):
+        if value in ("", None, "max", "unlimited"):
             return default
-        try:
-            return int(str(value).strip())
-        except ValueError:
-            raise BallotFileError(self.path, f"expected a whole number, got {value!r}",
-                                  field=f"rules.{key}") from None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = value.strip() if isinstance(value, str) else ""
+        number = whole_number(text[1:] if text[:1] in ("-", "+") else text)
+        if number is None:
+            raise BallotFileError(self.path, f"expected a whole number, got {shown(value)}",
+                                  field=f"rules.{key}")
+        return -number if text.startswith("-") else number
+
+    def max_rankings(self, default: int | None) -> int | None:
+        """``maxRankingsAllowed``, 1 to `MAX_RANKINGS`; "max" (or unset) gives ``default``."""
+        value = self.rule_int("maxRankingsAllowed")
+        if value is None:
+            return default
+        if not 1 <= value <= MAX_RANKINGS:
+            raise BallotFileError(self.path, f'expected "max" or 1 to {MAX_RANKINGS:,}, got '
+                                  f"{shown(value)}", field="rules.maxRankingsAllowed")
+        return value
 
     def rule_bool(self, key: str) -> bool:
         value = self.rules.get(key, False)
@@ -90,25 +113,50 @@ class RctabConfig:
 def _index(value: object, path: Path, key: str) -> int | None:
     if value in ("", None):
         return None
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise BallotFileError(path, f"expected a column or row number, got {value!r}",
-                              field=key) from None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number: int | None = value
+    else:
+        number = whole_number(value.strip()) if isinstance(value, str) else None
+    if number is None:
+        raise BallotFileError(path, f"expected a column or row number, got {shown(value)}",
+                              field=key)
     if number < 1:
         raise BallotFileError(path, f"must be 1 or more, got {number}", field=key)
     return number
 
 
-def _text(value: object, path: Path, key: str) -> str:
-    """A config string that can be printed and saved (JSON escapes allow lone surrogates)."""
-    text = str(value).strip()
+def _text(value: object, path: Path, key: str, *, numbers: bool = False,
+          strip: bool = True) -> str:
+    """A config string that can be printed and saved (JSON escapes allow lone surrogates).
+
+    None counts as ""; ``numbers`` also accepts a JSON whole number (an Id written bare).
+    """
+    if value is None:
+        return ""
+    if numbers and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise BallotFileError(path, f"expected a string, got {shown(value)}", field=key)
+    text = value.strip() if strip else value
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise BallotFileError(path, "contains a character that is not valid Unicode",
                               field=key) from None
     return text
+
+
+def _file_path(config: Path, value: object, key: str) -> Path:
+    """The CVR file or folder ``value`` names, relative to the config's folder."""
+    text = _text(value, config, key)
+    if not text:
+        raise BallotFileError(config, "needs a filePath", field=key)
+    if "\0" in text:
+        raise BallotFileError(config, "contains a NUL character", field=key)
+    try:
+        return (config.parent / text).resolve()
+    except (OSError, ValueError, RuntimeError) as exc:  # e.g. a name too long, a symlink loop
+        raise BallotFileError(config, f"unusable path ({exc})", field=key) from None
 
 
 def load_config(path: str | Path) -> RctabConfig:
@@ -129,9 +177,10 @@ def load_config(path: str | Path) -> RctabConfig:
         if not isinstance(raw, dict) or not raw.get("filePath") or not raw.get("provider"):
             raise BallotFileError(path, "needs a filePath and a provider", field=where)
         sources.append(CvrSource(
-            path=(path.parent / str(raw["filePath"])).resolve(),
-            provider=str(raw["provider"]),
-            contest_id=str(raw.get("contestId") or ""),
+            path=_file_path(path, raw["filePath"], f"{where}.filePath"),
+            provider=_text(raw["provider"], path, f"{where}.provider"),
+            contest_id=_text(raw.get("contestId"), path, f"{where}.contestId", numbers=True,
+                             strip=False),
             first_vote_column=_index(raw.get("firstVoteColumnIndex"), path,
                                      f"{where}.firstVoteColumnIndex"),
             first_vote_row=_index(raw.get("firstVoteRowIndex"), path, f"{where}.firstVoteRowIndex"),
@@ -139,31 +188,39 @@ def load_config(path: str | Path) -> RctabConfig:
             precinct_column=_index(raw.get("precinctColumnIndex"), path,
                                    f"{where}.precinctColumnIndex"),
             batch_column=_index(raw.get("batchColumnIndex"), path, f"{where}.batchColumnIndex"),
-            overvote_delimiter=str(raw.get("overvoteDelimiter") or ""),
-            overvote_label=str(raw.get("overvoteLabel") or "").strip(),
-            skipped_rank_label=str(raw.get("skippedRankLabel") or "").strip(),
-            undeclared_label=str(raw.get("undeclaredWriteInLabel") or "").strip(),
+            overvote_delimiter=_text(raw.get("overvoteDelimiter"), path,
+                                     f"{where}.overvoteDelimiter", strip=False),
+            overvote_label=_text(raw.get("overvoteLabel"), path, f"{where}.overvoteLabel"),
+            skipped_rank_label=_text(raw.get("skippedRankLabel"), path,
+                                     f"{where}.skippedRankLabel"),
+            undeclared_label=_text(raw.get("undeclaredWriteInLabel"), path,
+                                   f"{where}.undeclaredWriteInLabel"),
             blank_is_undeclared=bool(raw.get("treatBlankAsUndeclaredWriteIn") is True),
         ))
+    check_candidates(path, len(data["candidates"]))
     candidates: list[Candidate] = []
     for i, raw in enumerate(data["candidates"]):
-        if not isinstance(raw, dict) or not str(raw.get("name") or "").strip():
+        if not isinstance(raw, dict):
+            raise BallotFileError(path, "expected a candidate object", field=f"candidates[{i}]")
+        name = _text(raw.get("name"), path, f"candidates[{i}].name")
+        if not name:
             raise BallotFileError(path, "a candidate needs a name", field=f"candidates[{i}]")
         raw_aliases = raw.get("aliases") or []
         if not isinstance(raw_aliases, list):
             raise BallotFileError(path, "expected a list of names",
                                   field=f"candidates[{i}].aliases")
-        aliases = [_text(a, path, f"candidates[{i}].aliases") for a in raw_aliases]
-        if raw.get("code"):
-            aliases.append(_text(raw["code"], path, f"candidates[{i}].code"))
-        name = _text(raw["name"], path, f"candidates[{i}].name")
+        aliases = [_text(a, path, f"candidates[{i}].aliases[{j}]", numbers=True)
+                   for j, a in enumerate(raw_aliases)]
+        code = _text(raw.get("code"), path, f"candidates[{i}].code", numbers=True)
+        if code:
+            aliases.append(code)
         if name == UNDECLARED or name in (c.name for c in candidates):
             raise BallotFileError(path, f"candidate name {name!r} is used twice or reserved",
                                   field=f"candidates[{i}].name")
         candidates.append(Candidate(name, tuple(aliases), bool(raw.get("excluded") is True)))
     output = dict(data.get("outputSettings") or {})
     output["contestName"] = _text(output.get("contestName", ""), path,
-                                  "outputSettings.contestName")
+                                  "outputSettings.contestName", numbers=True)
     return RctabConfig(path, output, tuple(sources), tuple(candidates), data["rules"])
 
 
@@ -178,12 +235,16 @@ class BallotSink:
     config: RctabConfig
     merged: dict[tuple[int, ...], int] = field(default_factory=dict)
     blank: int = 0
+    #: The CVR source being read (`read_profile` sets it), for errors about its ballots.
+    source: CvrSource | None = None
     _sets: dict[tuple[int, ...], int] = field(default_factory=dict)
     _lookup: dict[str, int] = field(default_factory=dict)
+    _preferences: int = 0
+    _cells: int = 0
 
     def __post_init__(self) -> None:
-        self.max_rank = (self.config.rule_int("maxRankingsAllowed")
-                         or len(self.config.candidate_names))
+        self.max_rank: int = (self.config.max_rankings(len(self.config.candidate_names))
+                              or len(self.config.candidate_names))
         for i, cand in enumerate(self.config.candidates):
             for label in (cand.name, *cand.aliases):
                 self._lookup.setdefault(" ".join(label.split()), i)
@@ -222,14 +283,29 @@ class BallotSink:
         if not row:
             self.blank += 1
             return
+        self._preferences += len(row) - row.count(SKIPPED)
         key = tuple(row)
-        self.merged[key] = self.merged.get(key, 0) + 1
+        count = self.merged.get(key)
+        if count is None:
+            self._cells += len(key)
+            self._check_cells()
+        self.merged[key] = (count or 0) + 1
+
+    def _check_cells(self) -> None:
+        """Refuse distinct rankings whose stored ranks dwarf the preferences read (a few
+        marks at huge ranks); `profile` checks the padded matrix the same way."""
+        if self._cells > max(MIN_CELL_BUDGET, CELLS_PER_PREFERENCE * self._preferences):
+            path = self.source.path if self.source is not None else self.config.path
+            raise BallotFileError(
+                path, f"{len(self.merged) + 1:,} distinct rankings would store {self._cells:,} "
+                f"ranks; the CVRs spell out only {self._preferences:,} preferences",
+                field="ballots")
 
     def add_marks(self, marks: Mapping[int, set[int]]) -> None:
         """One ballot as rank (1-based) -> the candidates marked at that rank.
 
         Ranks beyond ``maxRankingsAllowed`` (for "max", one per candidate) are not
-        read, as RCTab does not read them.
+        read, as RCTab does not read them. Readers check that ranks are 1 or more.
         """
         marks = {rank: cands for rank, cands in marks.items() if rank <= self.max_rank}
         if not marks:
@@ -243,6 +319,7 @@ class BallotSink:
     def profile(self) -> Profile:
         withdrawn = [i for i, c in enumerate(self.config.candidates) if c.excluded]
         overvotes = [k for k, _ in sorted(self._sets.items(), key=lambda kv: kv[1])]
+        check_matrix(self.config.path, self.merged, self._preferences)
         return pack(self.config.candidate_names, self.merged, blank=self.blank,
                     withdrawn=withdrawn, overvotes=overvotes,
                     title=str(self.config.output.get("contestName", "")))
@@ -258,6 +335,8 @@ def read_profile(config: RctabConfig) -> Profile:
         "hart": "cvr_hart",
         "genericCsv": "cvr_generic_csv",
     }
+    if not config.candidates:  # checked here, not on loading: rules errors come first
+        raise BallotFileError(config.path, "at least one candidate is needed", field="candidates")
     sink = BallotSink(config)
     for i, source in enumerate(config.sources):
         module = readers.get(source.provider)
@@ -273,6 +352,7 @@ def read_profile(config: RctabConfig) -> Profile:
         if not found:
             raise BallotFileError(config.path, f"CVR file or folder not found: {source.path}",
                                   field=where)
+        sink.source = source
         try:
             reader.read(source, sink)
         except OSError as exc:

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from psephos.ballots.profile import Profile
+from psephos.ballots.profile import END, Profile
 from psephos.rules.count import Count, Stage, decimals, from_units
 from psephos.rules.errors import RuleError
 from psephos.rules.ties import Lots
@@ -128,17 +128,27 @@ class _Scottish:
         )
 
     def _advance(self, rows: np.ndarray) -> None:
-        """Move papers of ``rows`` to their next continuing preference, or mark them exhausted."""
-        if rows.size == 0:
-            return
-        sub = self.rankings[rows]
-        width = sub.shape[1]
-        cols = np.arange(width)
-        ok = self.continuing[sub] & (cols[None, :] > self.pos[rows][:, None])
-        has = ok.any(axis=1)
-        nxt = ok.argmax(axis=1)
-        self.pos[rows] = np.where(has, nxt, width)
-        self.owner[rows] = np.where(has, sub[np.arange(len(rows)), nxt], EXHAUSTED)
+        """Move papers of ``rows`` to their next continuing preference, or mark them exhausted.
+
+        Column by column from each paper's current rank, so the work is proportional to
+        the papers moved and the preferences skipped, not to the width of the ballot.
+        """
+        width = self.rankings.shape[1]
+        flat = self.rankings.reshape(-1)
+        base = rows * width
+        pos = self.pos[rows] + 1
+        owner = np.full(rows.size, EXHAUSTED, dtype=np.int64)
+        pending = np.flatnonzero(pos < width)
+        while pending.size:
+            at = pos[pending]
+            code = flat[base[pending] + at]
+            found = self.continuing[code]  # END (-1) indexes the always-False last slot
+            owner[pending[found]] = code[found]
+            going = ~found & (code != END) & (at + 1 < width)
+            pending = pending[going]
+            pos[pending] += 1
+        self.pos[rows] = np.where(owner >= 0, pos, width)
+        self.owner[rows] = owner
 
     def _elect_new(self) -> tuple[int, ...]:
         """r.47: continuing candidates at or over quota, largest first."""
