@@ -97,10 +97,10 @@ class Count:
 def from_units(units: int, precision: int) -> Decimal:
     """An integer count of ``10**-precision`` vote units as an exact Decimal, however long.
 
-    Built from its digits: ``Decimal.scaleb`` would round to the context's 28 digits.
+    Built from text, which Decimal stores digit for digit: ``Decimal.scaleb`` would round
+    to the context's 28 digits.
     """
-    digits = tuple(int(d) for d in str(abs(units)))
-    return Decimal((0 if units >= 0 else 1, digits, -precision))
+    return Decimal(f"{units}E-{precision}") if precision else Decimal(units)
 
 
 def decimals(values: Sequence[int], precision: int) -> tuple[Decimal, ...]:
