@@ -83,7 +83,7 @@ class _Scottish:
         self.pos = np.full(rows, -1, dtype=np.int64)
         self.owner = np.full(rows, EXHAUSTED, dtype=np.int64)
         self.value = np.full(rows, ONE, dtype=np.int64)
-        self._advance(np.arange(rows))
+        self._start()
         valid = int(weights[self.owner >= 0].sum())
         self.quota = (valid // (seats + 1) + 1) * ONE
         self.tally = self._tallies()
@@ -127,6 +127,16 @@ class _Scottish:
             self.owner[held], self.weights[held] * self.value[held], self.profile.n_candidates
         )
 
+    def _start(self) -> None:
+        """Stage 1: each paper to its first preference; only withdrawn or empty ones search on."""
+        if self.rankings.shape[1] == 0:
+            return
+        first = self.rankings[:, 0].astype(np.int64)
+        settled = self.continuing[first]
+        self.owner[settled] = first[settled]
+        self.pos[settled] = 0
+        self._advance(np.flatnonzero(~settled))
+
     def _advance(self, rows: np.ndarray) -> None:
         """Move papers of ``rows`` to their next continuing preference, or mark them exhausted.
 
@@ -142,11 +152,12 @@ class _Scottish:
         while pending.size:
             at = pos[pending]
             code = flat[base[pending] + at]
-            found = self.continuing[code]  # END (-1) indexes the always-False last slot
-            owner[pending[found]] = code[found]
-            going = ~found & (code != END) & (at + 1 < width)
-            pending = pending[going]
+            owner[pending] = code  # provisional: a row still searching is overwritten later
+            # END (-1) indexes the always-False last slot of `continuing`.
+            pending = pending[np.flatnonzero(
+                ~self.continuing[code] & (code != END) & (at + 1 < width))]
             pos[pending] += 1
+        owner[~self.continuing[owner]] = EXHAUSTED  # ran off the end, or last mark not continuing
         self.pos[rows] = np.where(owner >= 0, pos, width)
         self.owner[rows] = owner
 
@@ -233,7 +244,8 @@ class _Scottish:
         self.tally[c] = self.quota
         self.exhausted += exhausted_change
         self.lost += surplus - int(moved.sum()) - exhausted_change
-        tv = int(new_value.max()) if len(set(new_value.tolist())) == 1 else None
+        low, high = (int(new_value.min()), int(new_value.max())) if new_value.size else (0, -1)
+        tv = high if low == high else None
         self._record("surplus", before, (c,), tv, exhausted_change)
 
     def _exclude(self, c: int) -> None:
@@ -252,8 +264,18 @@ class _Scottish:
         self._record("exclude", before, (c,), None, exhausted_change)
 
 
+#: Below this every partial sum of non-negative integers is exact in a float64.
+_FLOAT_EXACT = 2**53
+
+
 def _weighted_sum(index: np.ndarray, amounts: np.ndarray, n: int) -> np.ndarray:
-    """Exact integer sum of ``amounts`` per ``index`` (bincount would go through floats)."""
+    """Exact integer sum of non-negative ``amounts`` per ``index``.
+
+    ``np.bincount`` adds in float64, which is exact while the grand total stays below
+    2**53 (checked, in Python integers); beyond that ``np.add.at`` adds in int64.
+    """
+    if int(amounts.sum(dtype=np.float64)) < _FLOAT_EXACT // 2:
+        return np.bincount(index, weights=amounts, minlength=n).astype(np.int64)
     out = np.zeros(n, dtype=np.int64)
     np.add.at(out, index, amounts)
     return out
