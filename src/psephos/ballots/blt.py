@@ -31,7 +31,7 @@ from pathlib import Path
 from psephos.ballots.errors import (
     BallotFileError,
     check_ballots,
-    check_candidates,
+    check_header,
     check_matrix,
     shown,
     text_lines,
@@ -63,13 +63,7 @@ def _read(path: Path, lines: Iterator[tuple[int, str]]) -> Profile:
         raise BallotFileError(path, f"expected 'candidates seats', found {shown(text)}",
                               line=number, field="header")
     n, seats = values
-    if n < 1:
-        raise BallotFileError(path, "there must be at least one candidate", line=number,
-                              field="header")
-    check_candidates(path, n, line=number, field="header")
-    if not 1 <= seats <= n:
-        raise BallotFileError(path, f"{seats} seats for {n} candidates; expected 1 to {n}",
-                              line=number, field="header")
+    check_header(path, n, seats, line=number)
     withdrawn: set[int] = set()
     merged: dict[tuple[int, ...], int] = {}
     blank = total = preferences = 0

@@ -74,6 +74,17 @@ def check_candidates(path: Path, n: int, *, line: int | None = None,
                               line=line, field=field)
 
 
+def check_header(path: Path, n: int, seats: int, *, line: int | None = None) -> None:
+    """A 'candidates seats' header line: at least one candidate, 1 to n seats."""
+    if n < 1:
+        raise BallotFileError(path, "there must be at least one candidate", line=line,
+                              field="header")
+    check_candidates(path, n, line=line, field="header")
+    if not 1 <= seats <= n:
+        raise BallotFileError(path, f"{seats} seats for {n} candidates; expected 1 to {n}",
+                              line=line, field="header")
+
+
 def check_matrix(path: Path, rankings: dict[tuple[int, ...], int], preferences: int) -> None:
     """Refuse rankings whose padded matrix would dwarf the file they came from.
 

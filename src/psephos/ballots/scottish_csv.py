@@ -23,7 +23,7 @@ from pathlib import Path
 from psephos.ballots.errors import (
     BallotFileError,
     check_ballots,
-    check_candidates,
+    check_header,
     check_matrix,
     shown,
     text_lines,
@@ -56,13 +56,7 @@ def _read(path: Path, rows: Iterator[tuple[int, list[str]]]) -> Profile:
     if len(header) != 2 or len(counts) != 2:
         raise BallotFileError(path, "expected 'candidates,seats'", line=number, field="header")
     n, seats = counts
-    if n < 1:
-        raise BallotFileError(path, "there must be at least one candidate", line=number,
-                              field="header")
-    check_candidates(path, n, line=number, field="header")
-    if not 1 <= seats <= n:
-        raise BallotFileError(path, f"{seats} seats for {n} candidates; expected 1 to {n}",
-                              line=number, field="header")
+    check_header(path, n, seats, line=number)
     merged: dict[tuple[int, ...], int] = {}
     blank = total = preferences = 0
     row = next(rows, None)
