@@ -164,3 +164,35 @@ def pack(
         parties=tuple(parties),
         seats=seats,
     )
+
+
+def pack_matrix(
+    candidates: Sequence[str],
+    rankings: npt.NDArray[np.int32],
+    weights: npt.NDArray[np.int64],
+    *,
+    blank: int = 0,
+    title: str = "",
+    seats: int | None = None,
+) -> Profile:
+    """A `Profile` from a ranking matrix (END-padded; rows may repeat) and one weight per
+    row: as `pack` gives for the same rankings, repeats merged in order of first appearance."""
+    rows = rankings.shape[0]
+    used = int((rankings != END).sum(axis=1).max()) if rankings.size else 0
+    matrix = np.ascontiguousarray(rankings[:, :used], dtype=np.int32)
+    if matrix.size and (matrix >= len(candidates)).any():
+        raise ValueError("a ranking names a candidate index beyond the candidate list")
+    weights = weights.astype(np.int64)
+    if rows > 1 and used:
+        # Each row's bytes as one value, so equal rows are found by one sort.
+        keys = matrix.view(np.dtype((np.void, matrix.itemsize * used))).ravel()
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        if first.size < rows:
+            order = np.argsort(first, kind="stable")
+            rank = np.empty_like(order)
+            rank[order] = np.arange(order.size)
+            merged = np.zeros(first.size, dtype=np.int64)
+            np.add.at(merged, rank[inverse.ravel()], weights)
+            matrix, weights = matrix[first[order]], merged
+    return Profile(candidates=tuple(candidates), rankings=matrix, weights=weights,
+                   blank=blank, title=title, seats=seats)

@@ -12,7 +12,7 @@ through `RcvRules` so RCTab's own test suite can be replayed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Literal, Protocol
 
@@ -22,6 +22,7 @@ import numpy.typing as npt
 from psephos.ballots.profile import END, OVERVOTE, SKIPPED, Profile
 from psephos.rules.count import NON_TRANSFERABLE, Count, Lot, Stage, from_units
 from psephos.rules.errors import RuleError
+from psephos.rules.preferences import next_preference
 from psephos.rules.ties import Lots
 
 Int64s = npt.NDArray[np.int64]
@@ -220,7 +221,7 @@ class Ballots:
         self.owner[:] = np.where(ok, first, EXHAUSTED)
         self.pos[:] = 0
         if not ok.all():
-            self._scan(np.flatnonzero(~ok), continuing)
+            self._scan((~ok).nonzero()[0], continuing)
 
     def advance(self, rows: Int64s, continuing: Bools) -> None:
         """Move ``rows``' papers to their next continuing preference, or make them inactive."""
@@ -236,41 +237,14 @@ class Ballots:
             self._advance_one(i, pos, continuing)
 
     def _scan(self, rows: Int64s, continuing: Bools) -> None:
-        """For each of ``rows``, the first column after its pointer (and before its stop)
-        holding a continuing candidate; none gives the row's stop code.
-
-        Column by column, so the work is proportional to the papers moved and the marks
-        read: most papers are settled by the first column looked at.
-        """
-        live = _lookup(continuing)
-        width, flat, owner, pos = self.width, self.flat, self.owner, self.pos
-        todo = rows
-        col = pos[rows] + 1
-        limit: Int64s | int = width if self.plain else self.stop[rows]
-        while True:
-            over = np.flatnonzero(col >= limit)
-            if over.size:
-                out = todo[over]
-                owner[out] = self.stop_code[out]
-                pos[out] = width
-                if over.size == todo.size:
-                    return
-                keep = np.flatnonzero(col < limit)
-                todo, col = todo[keep], col[keep]
-                if not isinstance(limit, int):
-                    limit = limit[keep]
-            code = flat[todo * width + col].astype(np.int64)
-            if not self.simple:
-                np.maximum(code, END, out=code)  # skips and overvotes: no candidate
-            # Written for every row; those still waiting are overwritten at a later column.
-            owner[todo] = code
-            pos[todo] = col
-            wait = np.flatnonzero(~live[code])
-            if wait.size == 0:
-                return
-            todo, col = todo[wait], col[wait] + 1
-            if not isinstance(limit, int):
-                limit = limit[wait]
+        """Move each of ``rows`` to the first continuing candidate after its pointer (and
+        before its stop); a row with none takes its stop code."""
+        column, candidate = next_preference(
+            self.rankings, rows, self.pos[rows], _lookup(continuing),
+            None if self.plain else self.stop[rows], clip=not self.simple)
+        found = column >= 0
+        self.owner[rows] = np.where(found, candidate, self.stop_code[rows])
+        self.pos[rows] = np.where(found, column, self.width)
 
     def _advance_one(self, i: int, pos: int, continuing: Bools) -> None:
         """exhaustIfMultipleContinuing: an overvote exhausts only if two or more marks continue."""
@@ -293,7 +267,9 @@ class Ballots:
 
 def _lookup(continuing: Bools) -> Bools:
     """``continuing`` with one more False entry, so that code END (-1) indexes to False."""
-    return np.append(continuing, False)
+    live = np.zeros(continuing.size + 1, dtype=bool)
+    live[:-1] = continuing
+    return live
 
 
 def weighted_sum(index: Int64s, amounts: Int64s, n: int) -> Int64s:
@@ -392,7 +368,7 @@ class _Irv:
             number = len(stages) + 1
             history.append(tally.copy())
             votes: list[int] = tally.tolist()
-            live: list[int] = np.flatnonzero(self.continuing).tolist()
+            live: list[int] = self.continuing.nonzero()[0].tolist()
             active = sum(votes[c] for c in live)
             threshold = frozen if frozen is not None else self._threshold(active)
             if rules.first_round_threshold and frozen is None:
@@ -484,11 +460,11 @@ class _Irv:
             self.continuing[c] = False
         transfers: dict[int, dict[int, Decimal]] = {}
         for c in out:
-            rows = np.flatnonzero(ballots.owner == c)
+            rows = (ballots.owner == c).nonzero()[0]
             ballots.advance(rows, self.continuing)
             sums = self._sums(rows)
             moved, gone = sums[-REPEATED:], sums[:-REPEATED]
-            flow = {int(r): Decimal(int(moved[r])) for r in np.flatnonzero(moved)}
+            flow = {int(r): Decimal(int(moved[r])) for r in moved.nonzero()[0]}
             lost = int(gone.sum())
             if lost:
                 flow[NON_TRANSFERABLE] = Decimal(lost)
@@ -507,7 +483,8 @@ def _whole(values: list[int]) -> tuple[Decimal, ...]:
 
 def count_options(rules: RcvRules, tiebreak: TieBreak) -> dict[str, object]:
     """The options a count ran with, as plain values for `Count.options`."""
-    options: dict[str, object] = {k: v for k, v in asdict(rules).items() if v not in (None, False)}
+    options: dict[str, object] = {f.name: getattr(rules, f.name) for f in fields(rules)
+                                 if getattr(rules, f.name) not in (None, False)}
     lots = getattr(tiebreak, "lots", None)
     if isinstance(lots, Lots):
         options.update(seed=lots.seed, lot_order=lots.order)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 Action = Literal["first", "surplus", "exclude", "elect", "allocate"]
@@ -104,4 +105,9 @@ def from_units(units: int, precision: int) -> Decimal:
 
 
 def decimals(values: Sequence[int], precision: int) -> tuple[Decimal, ...]:
-    return tuple(from_units(int(v), precision) for v in values)
+    """``from_units`` over ``values``; a count repeats most values from stage to stage
+    (zeros, quotas, the tallies a stage did not touch), so conversions are memoised."""
+    return tuple(_cached_units(int(v), precision) for v in values)
+
+
+_cached_units = lru_cache(maxsize=1 << 14)(from_units)

@@ -11,9 +11,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from psephos.ballots.profile import END, Profile
+from psephos.ballots.profile import Profile
 from psephos.rules.count import Count, Stage, decimals, from_units
 from psephos.rules.errors import RuleError
+from psephos.rules.preferences import next_preference
 from psephos.rules.ties import Lots
 
 #: Rule 48(3): transfer values are calculated to five decimal places, remainder ignored.
@@ -135,31 +136,13 @@ class _Scottish:
         settled = self.continuing[first]
         self.owner[settled] = first[settled]
         self.pos[settled] = 0
-        self._advance(np.flatnonzero(~settled))
+        self._advance((~settled).nonzero()[0])
 
     def _advance(self, rows: np.ndarray) -> None:
-        """Move papers of ``rows`` to their next continuing preference, or mark them exhausted.
-
-        Column by column from each paper's current rank, so the work is proportional to
-        the papers moved and the preferences skipped, not to the width of the ballot.
-        """
-        width = self.rankings.shape[1]
-        flat = self.rankings.reshape(-1)
-        base = rows * width
-        pos = self.pos[rows] + 1
-        owner = np.full(rows.size, EXHAUSTED, dtype=np.int64)
-        pending = np.flatnonzero(pos < width)
-        while pending.size:
-            at = pos[pending]
-            code = flat[base[pending] + at]
-            owner[pending] = code  # provisional: a row still searching is overwritten later
-            # END (-1) indexes the always-False last slot of `continuing`.
-            pending = pending[np.flatnonzero(
-                ~self.continuing[code] & (code != END) & (at + 1 < width))]
-            pos[pending] += 1
-        owner[~self.continuing[owner]] = EXHAUSTED  # ran off the end, or last mark not continuing
-        self.pos[rows] = np.where(owner >= 0, pos, width)
-        self.owner[rows] = owner
+        """Move papers of ``rows`` to their next continuing preference, or mark them exhausted."""
+        column, candidate = next_preference(self.rankings, rows, self.pos[rows], self.continuing)
+        self.owner[rows] = candidate  # -1 where none: EXHAUSTED
+        self.pos[rows] = np.where(column >= 0, column, self.rankings.shape[1])
 
     def _elect_new(self) -> tuple[int, ...]:
         """r.47: continuing candidates at or over quota, largest first."""
@@ -230,19 +213,12 @@ class _Scottish:
         before = self.tally.copy()
         total = int(self.tally[c])
         surplus = total - self.quota
-        rows = np.flatnonzero(self.owner == c)
+        rows = (self.owner == c).nonzero()[0]
         # r.48(3): surplus x value when received / total, to 5 dp, remainder ignored.
         new_value = (surplus * self.value[rows]) // total
         self.value[rows] = new_value
-        self._advance(rows)
-        gone = self.owner[rows] == EXHAUSTED
-        exhausted_change = int((self.weights[rows][gone] * new_value[gone]).sum())
-        moved = _weighted_sum(self.owner[rows][~gone],
-                              self.weights[rows][~gone] * new_value[~gone],
-                              self.profile.n_candidates)
-        self.tally = self.tally + moved
+        moved, exhausted_change = self._move(rows, new_value)
         self.tally[c] = self.quota
-        self.exhausted += exhausted_change
         self.lost += surplus - int(moved.sum()) - exhausted_change
         low, high = (int(new_value.min()), int(new_value.max())) if new_value.size else (0, -1)
         tv = high if low == high else None
@@ -251,17 +227,23 @@ class _Scottish:
     def _exclude(self, c: int) -> None:
         before = self.tally.copy()
         self.continuing[c] = False
-        rows = np.flatnonzero(self.owner == c)
-        self._advance(rows)
-        gone = self.owner[rows] == EXHAUSTED
-        exhausted_change = int((self.weights[rows][gone] * self.value[rows][gone]).sum())
-        moved = _weighted_sum(self.owner[rows][~gone],
-                              self.weights[rows][~gone] * self.value[rows][~gone],
-                              self.profile.n_candidates)
-        self.tally = self.tally + moved
+        rows = (self.owner == c).nonzero()[0]
+        _, exhausted_change = self._move(rows, self.value[rows])
         self.tally[c] = 0
-        self.exhausted += exhausted_change
         self._record("exclude", before, (c,), None, exhausted_change)
+
+    def _move(self, rows: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, int]:
+        """Pass ``rows``' papers, worth ``values`` each, to their next continuing preference:
+        add them to the tallies and the exhausted papers; return (moved per candidate,
+        value exhausted)."""
+        self._advance(rows)
+        # Index 0 collects the exhausted papers (owner -1), candidate c lands at c + 1.
+        sums = _weighted_sum(self.owner[rows] + 1, self.weights[rows] * values,
+                             self.profile.n_candidates + 1)
+        moved, exhausted_change = sums[1:], int(sums[0])
+        self.tally += moved
+        self.exhausted += exhausted_change
+        return moved, exhausted_change
 
 
 #: Below this every partial sum of non-negative integers is exact in a float64.
