@@ -25,9 +25,11 @@ Each (input, engine) pair runs in its own subprocess, one after another, so peak
 * count only: the engine's structure already built in memory, time the count call.
   votekit gets its profile grouped (``group_ballots()``), the form it counts fastest.
 
-A measurement is repeated up to ``--runs`` times (default 5) but stops after the
-first run that brings its total past ``--budget`` seconds (default 30), so slow peers
-at 1M ballots are timed fewer times; the table shows the median and how many runs.
+A measurement is repeated ``--runs`` times (default 5) but stops after the first run
+that brings its total past ``--budget`` seconds (default 30), so slow peers at 1M
+ballots are timed fewer times; a quick one goes on until its runs add up to
+``--min-time`` seconds (default 1; at most 1,000 runs), so a median of milliseconds
+is not left to five samples. The table shows the median and how many runs.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ METHODS = {
 }
 RULES = ("av", "stv")
 RESULT_MARK = "RESULT "
+MAX_RUNS = 1000
 
 
 @dataclass(frozen=True)
@@ -276,13 +279,16 @@ ENGINE_CLASSES: dict[str, Callable[[], Engine]] = {
 # --------------------------------------------------------------------------- worker
 
 
-def timed_runs(step: Callable[[], list[str]], runs: int, budget: float) -> dict[str, Any]:
-    """Run ``step`` up to ``runs`` times, stopping once the total passes ``budget`` seconds."""
+def timed_runs(step: Callable[[], list[str]], runs: int, budget: float,
+               min_time: float = 0.0) -> dict[str, Any]:
+    """Run ``step`` ``runs`` times, stopping once the total passes ``budget`` seconds, and
+    going on (up to 1,000 runs) while the total is under ``min_time`` seconds."""
     times: list[float] = []
     cpu: list[float] = []
     winners: list[list[str]] = []
     try:
-        while len(times) < runs and sum(times) <= budget:
+        while ((len(times) < runs and sum(times) <= budget)
+               or (sum(times) < min_time and len(times) < MAX_RUNS)):
             gc.collect()
             start, start_cpu = time.perf_counter(), time.process_time()
             result = step()
@@ -297,7 +303,7 @@ def timed_runs(step: Callable[[], list[str]], runs: int, budget: float) -> dict[
 
 
 def worker(engine_name: str, path: Path, stv_seats: int, runs: int,
-           budget: float) -> dict[str, Any]:
+           budget: float, min_time: float = 0.0) -> dict[str, Any]:
     start = time.perf_counter()
     engine = ENGINE_CLASSES[engine_name]()
     out: dict[str, Any] = {"import_s": time.perf_counter() - start, "e2e": {}, "count": {},
@@ -306,7 +312,7 @@ def worker(engine_name: str, path: Path, stv_seats: int, runs: int,
     for rule in RULES:
         def end_to_end(seats: int = seats_for[rule]) -> list[str]:
             return engine.count(engine.load(path), seats)
-        out["e2e"][rule] = timed_runs(end_to_end, runs, budget)
+        out["e2e"][rule] = timed_runs(end_to_end, runs, budget, min_time)
     try:
         native = engine.for_count(engine.load(path))
     except Exception as error:
@@ -316,7 +322,7 @@ def worker(engine_name: str, path: Path, stv_seats: int, runs: int,
         for rule in RULES:
             def count_only(seats: int = seats_for[rule]) -> list[str]:
                 return engine.count(native, seats)
-            out["count"][rule] = timed_runs(count_only, runs, budget)
+            out["count"][rule] = timed_runs(count_only, runs, budget, min_time)
     out["peak_rss_mb"] = peak_rss_mb()
     return out
 
@@ -345,11 +351,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_worker(engine: str, dataset: Dataset, runs: int, budget: float,
+def run_worker(engine: str, dataset: Dataset, runs: int, budget: float, min_time: float,
                timeout: float) -> dict[str, Any]:
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", engine,
                "--csv", str(dataset.path), "--stv-seats", str(dataset.stv_seats),
-               "--runs", str(runs), "--budget", str(budget)]
+               "--runs", str(runs), "--budget", str(budget), "--min-time", str(min_time)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
                               check=False)
@@ -544,6 +550,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10k, 100k and Almond only")
     parser.add_argument("--runs", type=int, default=5, help="most runs per timing (median)")
+    parser.add_argument("--min-time", type=float, default=1.0,
+                        help="repeat a quick timing until its runs total this many seconds")
     parser.add_argument("--budget", type=float, default=30.0,
                         help="stop repeating a timing once its runs total this many seconds")
     parser.add_argument("--timeout", type=float, default=1800.0,
@@ -560,7 +568,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.worker:
-        out = worker(args.worker, args.csv, args.stv_seats, args.runs, args.budget)
+        out = worker(args.worker, args.csv, args.stv_seats, args.runs, args.budget,
+                     args.min_time)
         print(RESULT_MARK + json.dumps(out), flush=True)
         return 0
 
@@ -583,7 +592,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             for engine in engines:
                 t0 = time.perf_counter()
                 results[(engine, dataset.name)] = run_worker(engine, dataset, args.runs,
-                                                             args.budget, args.timeout)
+                                                             args.budget, args.min_time,
+                                                             args.timeout)
                 print(f"  ... {dataset.name}: {engine} done in {time.perf_counter() - t0:.1f} s",
                       file=sys.stderr, flush=True)
         tables, summary, goals_ok = report(datasets, results, engines)
