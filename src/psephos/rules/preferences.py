@@ -11,9 +11,10 @@ Int64s = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
 #: Up to this many cells (moved rows x ballot width) the search reads the moved rows' whole
-#: marks at once: a dozen numpy calls whatever the width. Beyond it, column by column, so the
-#: work follows the marks actually read (most papers stop at the first one).
-WHOLE_ROWS_CELLS = 1 << 16
+#: marks at once: a dozen numpy calls whatever the width, and measured faster than the
+#: column walk even at 1M ballots (107k distinct rankings x 8 ranks). Beyond it, column by
+#: column, so memory stays bounded on very wide ballots.
+WHOLE_ROWS_CELLS = 1 << 22
 
 
 def next_preference(
