@@ -1,9 +1,11 @@
-"""Every command is documented in docs/cli.md and answers --help (as sqlite-utils does)."""
+"""Every command (and every command of a group, such as `psephos data get`) is documented in
+docs/cli.md and answers --help with an example (as sqlite-utils does)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -12,29 +14,49 @@ from typer.testing import CliRunner
 from psephos.cli.main import app
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
-COMMANDS = [c.name or "" for c in app.registered_commands]
+
+
+def _commands(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Command paths under ``group`` (typer's click-style group: has ``commands``)."""
+    found: list[tuple[str, ...]] = []
+    for name, command in sorted(group.commands.items()):
+        if hasattr(command, "commands"):
+            found += _commands(command, (*prefix, name))
+        else:
+            found.append((*prefix, name))
+    return found
+
+
+ROOT: Any = typer.main.get_command(app)
+COMMANDS = _commands(ROOT)
+
+
+def _click(path: tuple[str, ...]) -> Any:
+    command = ROOT
+    for name in path:
+        command = command.commands[name]
+    return command
 
 
 def test_there_are_commands() -> None:
-    assert "count" in COMMANDS
+    assert {("count",), ("results",), ("data", "get")} <= set(COMMANDS)
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_command_is_documented(command: str) -> None:
-    assert f"## psephos {command}\n" in DOC
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_command_is_documented(path: tuple[str, ...]) -> None:
+    assert f"## psephos {' '.join(path)}\n" in DOC
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_command_options_are_documented(command: str) -> None:
-    click_command = typer.main.get_command(app).commands[command]  # type: ignore[attr-defined]
-    for param in click_command.params:
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_command_options_are_documented(path: tuple[str, ...]) -> None:
+    for param in _click(path).params:
         for opt in param.opts:
             if opt.startswith("--") and opt != "--help":
                 assert re.search(rf"`{re.escape(opt)}[`,]", DOC), f"{opt} is not documented"
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_command_has_help(command: str) -> None:
-    result = CliRunner().invoke(app, [command, "--help"])
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_command_has_help(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(app, [*path, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.stdout

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Generator
 from pathlib import Path
 
+from psephos.errors import FileProblem
+
 #: Most ballots (valid, blank and invalid together) one file may hold. Rules count in int64
 #: units of 0.00001 vote, so 10**13 ballots (over a thousand times the world's population)
 #: leaves room for 10**5 units a ballot with three orders of magnitude to spare.
@@ -25,21 +27,8 @@ MIN_CELL_BUDGET = 1 << 24
 CELLS_PER_PREFERENCE = 64
 
 
-class BallotFileError(ValueError):
+class BallotFileError(FileProblem):
     """A ballot file that cannot be read: where, and what was expected there."""
-
-    def __init__(self, path: str | Path, message: str, *, line: int | None = None,
-                 field: str | None = None) -> None:
-        self.path = str(path)
-        self.line = line
-        self.field = field
-        self.message = message
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        what = f"{self.field}: {self.message}" if self.field else self.message
-        return f"{where}: {what}"
 
 
 def whole_number(token: str) -> int | None:

@@ -6,6 +6,9 @@ import typer
 
 from psephos import __version__
 from psephos.cli.count import count_command
+from psephos.cli.data import data_app
+from psephos.cli.pact import pact_command
+from psephos.cli.results import results_command
 
 app = typer.Typer(
     name="psephos",
@@ -15,6 +18,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("count")(count_command)
+app.add_typer(data_app, name="data")
+app.command("results")(results_command)
+app.command("pact")(pact_command)
 
 
 @app.callback(invoke_without_command=True)

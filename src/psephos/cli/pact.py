@@ -1,0 +1,248 @@
+"""`psephos pact`: what an electoral pact would have done to a general election's seats."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from psephos.cli.output import fail, write_atomically
+from psephos.model.errors import ScenarioError
+from psephos.model.results import PactResult
+
+SCOPES = {"gb": (False, False), "uk": (True, False), "all": (True, True)}
+
+# Scenario setting -> the flag that sets it, to name the right thing in an error.
+FLAGS = {
+    "election": "ELECTION", "alliance": "--alliance", "stand_aside.rule": "--stand-aside",
+    "stand_aside.ranked_at": "--ranked-at", "transfer.alliance": "--transfer",
+    "transfer.preset": "--preset", "swing.model": "--swing", "swing.by": "--swing-by",
+    "swing.poll": "--poll", "swing.area_polls": "--poll", "draws.n": "--draws",
+    "draws.seed": "--seed", "draws.national_sd": "--national-sd",
+    "draws.seat_sd": "--seat-sd", "draws.transfer_sd": "--transfer-sd", "explain": "--explain",
+}
+PROGRESS_FROM = 20_000  # draws; fewer finish in about a second
+
+
+def pact_command(
+    election: Annotated[str | None, typer.Argument(
+        help="Base election: ge2010, ge2015, ge2017, ge2019 or ge2024.")] = None,
+    alliance: Annotated[str | None, typer.Option(
+        "--alliance", help="Allied parties, comma-separated party codes (e.g. lab,ld,green).")
+    ] = None,
+    stand_aside: Annotated[str | None, typer.Option(
+        "--stand-aside", help="Who stands: best-placed, incumbent, listed, or a party code.")
+    ] = None,
+    ranked_at: Annotated[str | None, typer.Option(
+        "--ranked-at", help="Judge best-placed at this election (default: the base one).")
+    ] = None,
+    transfer: Annotated[float | None, typer.Option(
+        "--transfer", help="Share of a stood-down party's vote that goes to the alliance "
+                           "candidate (default 1.0).")] = None,
+    preset: Annotated[str | None, typer.Option(
+        "--preset", help="Transfer matrix: flat or ec-close-contest-2024.")] = None,
+    poll: Annotated[list[str] | None, typer.Option(
+        "--poll", help="Poll shares, e.g. con=0.38,lab=0.30; AREA:party=share for one "
+                       "nation or region. Repeatable.")] = None,
+    swing: Annotated[str | None, typer.Option(
+        "--swing", help="Swing model: none, uniform or proportional.")] = None,
+    swing_by: Annotated[str | None, typer.Option(
+        "--swing-by", help="Swing area: national, nation or region.")] = None,
+    scope: Annotated[str | None, typer.Option(
+        "--scope", help="Seats the pact covers: gb (default; no NI, no Speaker), uk, all.")
+    ] = None,
+    draws: Annotated[int | None, typer.Option(
+        "--draws", help="Monte Carlo draws for seat ranges and win chances (default 0).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed for the draws.")] = None,
+    national_sd: Annotated[float | None, typer.Option(
+        "--national-sd", help="National noise per party per draw, in shares (0.02).")] = None,
+    seat_sd: Annotated[float | None, typer.Option(
+        "--seat-sd", help="Seat noise per candidate per draw, in shares (0.04).")] = None,
+    transfer_sd: Annotated[float | None, typer.Option(
+        "--transfer-sd", help="Noise on the transfer share per party per draw (0).")] = None,
+    scenario: Annotated[Path | None, typer.Option(
+        "--scenario", help="A TOML scenario file; flags override its settings.")] = None,
+    explain_seat: Annotated[str | None, typer.Option(
+        "--explain", help="Trace one constituency (id or exact name) step by step.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    csv_file: Annotated[Path | None, typer.Option(
+        "--csv", help="Write one row per constituency to this CSV file.")] = None,
+    chart: Annotated[Path | None, typer.Option(
+        "--chart", help="Draw seats before/after and flips to a .png or .svg.")] = None,
+    mirror: Annotated[Path | None, typer.Option(
+        "--mirror", help="Folder of the publishers' files to use instead of downloading.")
+    ] = None,
+) -> None:
+    """Model an electoral pact on real results: who stands aside, where the votes go.
+
+    Example: psephos pact ge2019 --alliance lab,ld,snp,green,pc --draws 10000
+    """
+    _check_outputs(csv_file, chart)
+    flags = _flag_settings(election, alliance, stand_aside, ranked_at, transfer, preset, poll,
+                           swing, swing_by, scope, draws, seed, national_sd, seat_sd,
+                           transfer_sd)
+    try:
+        result, trace = _run(scenario, flags, explain_seat, mirror)
+    except ScenarioError as error:
+        fail(_where(error, scenario, flags))
+    _emit(result, trace, as_json=as_json, csv_file=csv_file, chart=chart)
+
+
+def _run(file: Path | None, flags: dict[str, Any], seat: str | None,
+         mirror: Path | None) -> tuple[PactResult, Any]:
+    from psephos.model.explain import explain
+    from psephos.model.project import run_pact
+    from psephos.model.scenario import Scenario
+    from psephos.model.scenario_file import scenario_settings
+
+    settings = scenario_settings(file) if file is not None else {}
+    settings.update(flags)
+    if "election" not in settings:
+        fail("give an ELECTION (e.g. ge2019) or a --scenario file that names one")
+    if "alliance" not in settings:
+        fail("give the --alliance (e.g. lab,ld,green) or a --scenario file that names one")
+    chosen = Scenario(**settings)
+    base = _load(chosen.election, mirror)
+    ranking = None
+    if chosen.ranked_at is not None and chosen.ranked_at != chosen.election:
+        ranking = _load(chosen.ranked_at, mirror)
+    result = _with_progress(chosen.draws, lambda tick: run_pact(
+        base, chosen, ranking=ranking, progress=tick))
+    return result, explain(result, seat) if seat is not None else None
+
+
+def _load(election: str, mirror: Path | None) -> Any:
+    from psephos.uk import UKDataError, load_general_election
+
+    try:
+        return load_general_election(election, mirror=mirror)
+    except UKDataError as error:
+        fail(str(error))
+
+
+def _with_progress(draws: int, work: Callable[[Callable[[int], None] | None], PactResult]
+                   ) -> PactResult:
+    """Run ``work``; with many draws, show a progress bar on stderr meanwhile."""
+    if draws < PROGRESS_FROM:
+        return work(None)
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(f"{draws:,} draws", total=draws)
+        return work(lambda done: progress.update(task, completed=done))
+
+
+def _flag_settings(election: str | None, alliance: str | None, stand_aside: str | None,
+                   ranked_at: str | None, transfer: float | None, preset: str | None,
+                   poll: list[str] | None, swing: str | None, swing_by: str | None,
+                   scope: str | None, draws: int | None, seed: int | None,
+                   national_sd: float | None, seat_sd: float | None,
+                   transfer_sd: float | None) -> dict[str, Any]:
+    """Scenario settings given as flags (only those given)."""
+    given: dict[str, Any] = {
+        "election": election, "stand_aside": stand_aside, "ranked_at": ranked_at,
+        "transfer": transfer, "preset": preset, "swing": swing, "swing_by": swing_by,
+        "draws": draws, "seed": seed, "national_sd": national_sd, "seat_sd": seat_sd,
+        "transfer_sd": transfer_sd,
+    }
+    if alliance is not None:
+        given["alliance"] = tuple(p.strip() for p in alliance.split(",") if p.strip())
+    if scope is not None:
+        if scope not in SCOPES:
+            fail(f"--scope: {scope!r} is not a choice; choose one of {', '.join(SCOPES)}")
+        given["northern_ireland"], given["speaker"] = SCOPES[scope]
+    if poll:
+        national, areas = _polls(poll)
+        if national:
+            given["poll"] = national
+        if areas:
+            given["area_polls"] = areas
+    return {key: value for key, value in given.items() if value is not None}
+
+
+def _polls(values: list[str]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """``--poll`` values: ``con=0.38,lab=0.3`` or ``Scotland:snp=0.4,lab=0.2``."""
+    national: dict[str, float] = {}
+    areas: dict[str, dict[str, float]] = {}
+    for value in values:
+        area, _, shares = value.rpartition(":") if ":" in value else ("", "", value)
+        into = areas.setdefault(area.strip(), {}) if area.strip() else national
+        for item in shares.split(","):
+            party, equals, number = item.partition("=")
+            try:
+                into[party.strip()] = float(number)
+            except ValueError:
+                fail(f"--poll: {item.strip()!r} is not party=share (e.g. con=0.38)")
+            if not equals:
+                fail(f"--poll: {item.strip()!r} is not party=share (e.g. con=0.38)")
+    return national, areas
+
+
+def _where(error: ScenarioError, file: Path | None, flags: dict[str, Any]) -> str:
+    """The error, said of the flag that set the setting, else of the scenario file."""
+    if error.path is not None:
+        return str(error)
+    flag = next((f for key, f in FLAGS.items()
+                 if error.key == key or error.key.startswith(key + ".")), None)
+    field = _field(error.key)
+    if flag is not None and (file is None or field in flags or error.key == "explain"):
+        return f"{flag}: {error.message}"
+    if file is not None:
+        return str(error.in_file(str(file)))
+    return str(error)
+
+
+def _field(key: str) -> str:
+    """The `Scenario` field a setting key belongs to."""
+    from psephos.model.scenario_file import FIELDS
+
+    table, _, rest = key.partition(".")
+    if not rest:
+        return FIELDS[""].get(table, table)
+    name = rest.split(".")[0]
+    return FIELDS.get(table, {}).get(name, name)
+
+
+def _check_outputs(csv_file: Path | None, chart: Path | None) -> None:
+    """Refuse bad output paths before any work, so nothing is half-written."""
+    for path in (csv_file, chart):
+        if path is not None and not (path.parent if str(path.parent) else Path(".")).is_dir():
+            fail(f"{path}: the folder {path.parent} does not exist")
+    if chart is not None and chart.suffix.casefold() not in (".png", ".svg"):
+        fail(f"{chart}: the chart file must end in .png or .svg")
+
+
+def _emit(result: PactResult, trace: Any, *, as_json: bool, csv_file: Path | None,
+          chart: Path | None) -> None:
+    if chart is not None:
+        from psephos.model.chart import pact_figure
+
+        figure = pact_figure(result)
+        fmt = chart.suffix.casefold().lstrip(".")
+        write_atomically(chart, lambda tmp: figure.savefig(tmp, format=fmt, dpi=120))
+    if csv_file is not None:
+        from psephos.model.report import write_csv
+
+        def write(tmp: Path) -> None:
+            with tmp.open("w", encoding="utf-8", newline="") as stream:
+                write_csv(result, stream)
+
+        write_atomically(csv_file, write)
+    if as_json:
+        from psephos.model.report import result_to_dict
+
+        sys.stdout.write(json.dumps(result_to_dict(result, trace), indent=1) + "\n")
+        return
+    from psephos.model.render import flips_table, seats_table, trace_table
+
+    console = Console()
+    console.print(seats_table(result))
+    console.print(flips_table(result))
+    if trace is not None:
+        console.print(trace_table(trace))

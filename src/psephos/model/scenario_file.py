@@ -1,0 +1,112 @@
+"""Scenario files: TOML, one table per group of settings, every key checked.
+
+    election = "ge2017"
+    alliance = ["lab", "ld", "snp", "pc", "green"]
+    [stand_aside]   rule, ranked_at, seats = { "Seat name" = "party" }
+    [scope]         northern_ireland, speaker
+    [transfer]      alliance, preset, from = { party = { destination = share } }
+    [swing]         model, by, poll = { party = share }, area_polls = { Area = { ... } }
+    [draws]         n, seed, national_sd, seat_sd, transfer_sd
+
+An unknown key, a wrong type or a bad value is a `ScenarioError` naming the file and
+the key, and listing what is allowed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from psephos.model.errors import ScenarioError
+from psephos.model.scenario import Scenario
+
+# file key -> Scenario field, per table ("" is the top level)
+FIELDS: Mapping[str, Mapping[str, str]] = {
+    "": {"election": "election", "alliance": "alliance", "description": ""},
+    "stand_aside": {"rule": "stand_aside", "ranked_at": "ranked_at", "seats": "seats"},
+    "scope": {"northern_ireland": "northern_ireland", "speaker": "speaker"},
+    "transfer": {"alliance": "transfer", "preset": "preset", "from": "transfers"},
+    "swing": {"model": "swing", "by": "swing_by", "poll": "poll", "area_polls": "area_polls"},
+    "draws": {"n": "draws", "seed": "seed", "national_sd": "national_sd",
+              "seat_sd": "seat_sd", "transfer_sd": "transfer_sd"},
+}
+TABLES = tuple(name for name in FIELDS if name)
+BOOLEANS = ("northern_ireland", "speaker")
+STRINGS = ("election", "stand_aside", "ranked_at", "preset", "swing", "swing_by")
+
+
+def read_scenario(path: Path) -> Scenario:
+    """The scenario in the TOML file at ``path``."""
+    settings = scenario_settings(path)
+    try:
+        return Scenario(**settings)
+    except ScenarioError as error:
+        raise error.in_file(str(path)) from None
+
+
+def scenario_settings(path: Path) -> dict[str, Any]:
+    """The file's settings as `Scenario` keyword arguments (for flags to override)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise ScenarioError("", f"cannot read the scenario file: {reason}",
+                            path=str(path)) from None
+    try:
+        return settings_from_toml(text)
+    except ScenarioError as error:
+        raise error.in_file(str(path)) from None
+
+
+def scenario_from_toml(text: str) -> Scenario:
+    """The scenario written as TOML in ``text``."""
+    return Scenario(**settings_from_toml(text))
+
+
+def settings_from_toml(text: str) -> dict[str, Any]:
+    """Check every key of the TOML ``text``; `Scenario` keyword arguments."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError("", f"not valid TOML: {error}") from None
+    settings: dict[str, Any] = {}
+    for key, value in document.items():
+        if key in TABLES:
+            if not isinstance(value, dict):
+                raise ScenarioError(key, "expected a table, e.g. [" + key + "]")
+            _table(key, value, settings)
+        else:
+            _setting("", key, value, settings)
+    if "election" not in settings:
+        raise ScenarioError("election", "missing: give the base election, e.g. "
+                            'election = "ge2019"')
+    if "alliance" not in settings:
+        raise ScenarioError("alliance", 'missing: give the parties, e.g. alliance = ["lab", "ld"]')
+    return settings
+
+
+def _table(table: str, values: dict[str, Any], settings: dict[str, Any]) -> None:
+    for key, value in values.items():
+        _setting(table, key, value, settings)
+
+
+def _setting(table: str, key: str, value: Any, settings: dict[str, Any]) -> None:
+    allowed = FIELDS[table]
+    where = f"{table}.{key}" if table else key
+    if key not in allowed:
+        choices = [*allowed, *TABLES] if not table else list(allowed)
+        raise ScenarioError(where, f"unknown key; choose one of {', '.join(choices)}")
+    name = allowed[key]
+    if not name:
+        return
+    if name in BOOLEANS and not isinstance(value, bool):
+        raise ScenarioError(where, f"{value!r} is not true or false")
+    if name in STRINGS and not isinstance(value, str):
+        raise ScenarioError(where, f"{value!r} is not a string")
+    if name in ("seats", "transfers", "poll", "area_polls") and not isinstance(value, dict):
+        raise ScenarioError(where, "expected a table")
+    if name == "alliance" and isinstance(value, list):
+        value = tuple(value)
+    settings[name] = value

@@ -1,0 +1,173 @@
+"""One election as flat candidate arrays: the shape every model step computes on.
+
+Candidates, not parties: one seat can have two candidates with the same party code
+(two independents), so a seat-by-party matrix would merge people who stood apart.
+Rows are grouped by seat (``starts`` marks where each seat begins) and keep the
+publisher's order inside a seat, which also settles exact ties (see `leaders`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from psephos.model.errors import ScenarioError
+from psephos.uk.tables import PARTY_CODES, GeneralElection
+
+Int64s = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+Floats = npt.NDArray[np.float64]
+
+NO_ROW = -1
+
+
+@dataclass(frozen=True)
+class CandidateTable:
+    """Every candidate of one election; per-row arrays share one index.
+
+    ``stood`` is False for a row the model adds when an alliance party that did not
+    stand in a seat is named to stand there (it starts with no votes).
+    """
+
+    election: str
+    seat_ids: tuple[str, ...]
+    seat_names: tuple[str, ...]
+    nations: tuple[str, ...]
+    regions: tuple[str, ...]
+    in_scope: Bools  # per seat: the pact and swing apply here
+    starts: Int64s  # per seat, then the row count: seat s has rows starts[s]:starts[s+1]
+    seat: Int64s  # per row
+    party: Int64s  # per row, index into `parties`
+    parties: tuple[str, ...]
+    names: tuple[str, ...]
+    votes: Int64s  # per row, at the base election
+    stood: Bools  # per row
+
+    @property
+    def n_seats(self) -> int:
+        return len(self.seat_ids)
+
+    def party_index(self, code: str) -> int:
+        return self.parties.index(code)
+
+    def seat_totals(self, votes: Int64s) -> Int64s:
+        """Votes per seat (exact integer sums)."""
+        return np.add.reduceat(votes, self.starts[:-1]) if votes.size else np.zeros(0, np.int64)
+
+    def find_seat(self, key: str, setting: str) -> int:
+        """The seat whose id or exact name is ``key``; a `ScenarioError` under ``setting``."""
+        if key in self.seat_ids:
+            return self.seat_ids.index(key)
+        matches = [s for s, name in enumerate(self.seat_names) if name == key]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise ScenarioError(setting, f"{len(matches)} seats are named {key!r}; give the id")
+        near = [n for n in self.seat_names if n.casefold() == key.casefold()]
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        raise ScenarioError(setting, f"no constituency {key!r} in {self.election}{hint}")
+
+
+def candidate_table(election: GeneralElection, *, northern_ireland: bool = False,
+                    speaker: bool = False) -> CandidateTable:
+    """Flatten ``election``; seats in Northern Ireland or the Speaker's seat are out of scope
+    (the pact and swing leave them as they were) unless asked for."""
+    parties = list(PARTY_CODES)
+    names: list[str] = []
+    votes: list[int] = []
+    party: list[int] = []
+    seat: list[int] = []
+    starts = [0]
+    in_scope: list[bool] = []
+    for s, constituency in enumerate(election.constituencies):
+        if not constituency.candidates:
+            raise ScenarioError("election", f"{constituency.name} has no candidates")
+        for candidate in constituency.candidates:
+            if candidate.party_code not in parties:
+                parties.append(candidate.party_code)
+            names.append(candidate.name)
+            votes.append(candidate.votes)
+            party.append(parties.index(candidate.party_code))
+            seat.append(s)
+        starts.append(len(names))
+        codes = {c.party_code for c in constituency.candidates}
+        in_scope.append((northern_ireland or constituency.nation != "Northern Ireland")
+                        and (speaker or "speaker" not in codes))
+    seats = election.constituencies
+    return CandidateTable(
+        election=election.election,
+        seat_ids=tuple(c.id for c in seats),
+        seat_names=tuple(c.name for c in seats),
+        nations=tuple(c.nation for c in seats),
+        regions=tuple(c.region for c in seats),
+        in_scope=np.array(in_scope, dtype=bool),
+        starts=np.array(starts, dtype=np.int64),
+        seat=np.array(seat, dtype=np.int64),
+        party=np.array(party, dtype=np.int64),
+        parties=tuple(parties),
+        names=tuple(names),
+        votes=np.array(votes, dtype=np.int64),
+        stood=np.ones(len(names), dtype=bool),
+    )
+
+
+def leaders(table: CandidateTable, votes: Int64s, running: Bools | None = None
+            ) -> tuple[Int64s, Int64s]:
+    """Per seat, the row with most ``votes`` and the runner-up's row (`NO_ROW` if none).
+
+    Only rows where ``running`` is True compete. An exact tie goes to the row listed
+    first: a returning officer would draw lots (RPA 1983 Sch. 1 r.49); the model keeps
+    its answer fixed instead, and `tied` reports where that happened.
+    """
+    n = votes.size
+    key = votes if running is None else np.where(running, votes, -1)
+    order = np.lexsort((np.arange(n), -key, table.seat))
+    firsts = table.starts[:-1]
+    sizes = np.diff(table.starts)
+    top = order[firsts]
+    second = np.where(sizes > 1, order[np.minimum(firsts + 1, n - 1)], NO_ROW)
+    if running is not None:
+        top = np.where(running[top], top, NO_ROW)
+        valid_second = second >= 0
+        second = np.where(valid_second & running[np.maximum(second, 0)], second, NO_ROW)
+    return top.astype(np.int64), second.astype(np.int64)
+
+
+def tied(votes: Int64s, top: Int64s, second: Int64s) -> Bools:
+    """Seats whose winner and runner-up have exactly the same votes."""
+    has_two = (top >= 0) & (second >= 0)
+    same = votes[np.maximum(top, 0)] == votes[np.maximum(second, 0)]
+    return np.asarray(has_two & same, dtype=bool)
+
+
+def add_rows(table: CandidateTable, seats: Int64s, parties: Int64s
+             ) -> tuple[CandidateTable, Int64s]:
+    """``table`` with one new, empty row per (seat, party) at the end of each seat.
+
+    Returns the new table and, for every old row, its index in the new one.
+    """
+    if seats.size == 0:
+        return table, np.arange(table.votes.size, dtype=np.int64)
+    order = np.argsort(seats, kind="stable")
+    seats, parties = seats[order], parties[order]
+    at = table.starts[seats + 1]
+    n_old = table.votes.size
+    old_index = np.arange(n_old, dtype=np.int64)
+    old_index += np.searchsorted(at, old_index, side="right")
+    names = list(table.names)
+    for position, seat_party in zip(at[::-1], parties[::-1], strict=True):
+        names.insert(int(position), f"({table.parties[int(seat_party)]} candidate)")
+    added_per_seat = np.bincount(seats, minlength=table.n_seats)
+    starts = table.starts + np.concatenate(([0], np.cumsum(added_per_seat)))
+    new = replace(
+        table,
+        starts=starts.astype(np.int64),
+        seat=np.insert(table.seat, at, seats),
+        party=np.insert(table.party, at, parties),
+        names=tuple(names),
+        votes=np.insert(table.votes, at, 0),
+        stood=np.insert(table.stood, at, False),
+    )
+    return new, old_index

@@ -1,0 +1,76 @@
+"""Counting official results: every constituency by plurality, seats and votes by party."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from psephos.ballots.profile import profile_from_rankings
+from psephos.rules.plurality import plurality
+from psephos.uk.errors import UKDataError
+from psephos.uk.tables import Candidate, GeneralElection
+
+#: Seed for a lot, should a constituency ever tie (none of the official files has a tie; a
+#: real tie is decided by the returning officer's lot, which these files do not record).
+TIE_SEED = 0
+
+
+def winner(candidates: Sequence[Candidate]) -> Candidate:
+    """The candidate first past the post (RPA 1983 Sch. 1 r.49), counted by `plurality`."""
+    if not candidates:
+        raise UKDataError("a constituency with no candidates")
+    labels = [f"{i}: {c.name or c.party_name}" for i, c in enumerate(candidates)]
+    profile = profile_from_rankings(labels, [[i] for i in range(len(candidates))],
+                                    [c.votes for c in candidates])
+    count = plurality(profile, 1, seed=TIE_SEED)
+    return candidates[count.elected[0]]
+
+
+@dataclass(frozen=True)
+class SeatsAndVotes:
+    """Seats won and votes cast per party code across an election."""
+
+    election: str
+    title: str
+    seats: dict[str, int]
+    votes: dict[str, int]
+    constituencies: int
+    valid_votes: int
+    electorate: int
+    winners: dict[str, str]  # constituency id -> winning party code
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "election": self.election,
+            "title": self.title,
+            "seats": self.seats,
+            "votes": self.votes,
+            "constituencies": self.constituencies,
+            "valid_votes": self.valid_votes,
+            "electorate": self.electorate,
+        }
+
+
+def count_general_election(election: GeneralElection, title: str = "") -> SeatsAndVotes:
+    """Count every constituency of ``election``; parties ordered by seats, then votes."""
+    seats: Counter[str] = Counter()
+    votes: Counter[str] = Counter()
+    winners: dict[str, str] = {}
+    for seat in election.constituencies:
+        top = winner(seat.candidates)
+        seats[top.party_code] += 1
+        winners[seat.id] = top.party_code
+        for candidate in seat.candidates:
+            votes[candidate.party_code] += candidate.votes
+    order = sorted(votes, key=lambda p: (-seats[p], -votes[p], p))
+    return SeatsAndVotes(
+        election=election.election, title=title,
+        seats={p: seats[p] for p in order if seats[p]},
+        votes={p: votes[p] for p in order},
+        constituencies=len(election.constituencies),
+        valid_votes=sum(c.valid_votes for c in election.constituencies),
+        electorate=sum(c.electorate for c in election.constituencies),
+        winners=winners,
+    )
