@@ -5,10 +5,12 @@ from __future__ import annotations
 import typer
 
 from psephos import __version__
+from psephos.cli.contest import contest_app
 from psephos.cli.count import count_command
 from psephos.cli.data import data_app
 from psephos.cli.pact import pact_command
 from psephos.cli.results import results_command
+from psephos.cli.serve import serve_command
 
 app = typer.Typer(
     name="psephos",
@@ -21,6 +23,8 @@ app.command("count")(count_command)
 app.add_typer(data_app, name="data")
 app.command("results")(results_command)
 app.command("pact")(pact_command)
+app.command("serve")(serve_command)
+app.add_typer(contest_app, name="contest")
 
 
 @app.callback(invoke_without_command=True)

@@ -1,0 +1,329 @@
+"""Casting load: ballots per second through the JSON API of the real production server.
+
+    python benchmarks/cast_load.py                      # SQLite (and PostgreSQL, see below)
+    python benchmarks/cast_load.py --voters 5000 --clients 50
+
+For each database: make an open contest with voters and their credentials, start
+`psephos serve` (Granian, ``--workers`` processes) on loopback, then ``--clients``
+concurrent clients (asyncio + aiohttp, spread over ``--client-processes`` processes) cast
+one ballot per credential through ``POST /api/contests/<slug>/ballots``, twice: flat out
+(``--voters`` casts, each client sending its next ballot when the last is answered: the
+most the server takes) and paced (``--rate-casts`` casts due at ``--rate`` per second,
+latency counted from when each was due). Prints casts per second, p50/p99 latency and
+errors, and checks that the database holds exactly one ballot per accepted cast. SQLite
+is a fresh file in a temporary folder; PostgreSQL is used when
+``PSEPHOS_TEST_DATABASE_URL`` is set (a throwaway contest is made there and deleted).
+
+The goal is >= 1,000 casts/s with p99 < 100 ms. This is a benchmark, not a test: it
+sends traffic only to 127.0.0.1, every loop is bounded by the credentials it was given
+and by ``--max-seconds``, and it stops by itself. Needs aiohttp (in the ``test`` extra).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import multiprocessing
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+CANDIDATES = ("Jeremy Corbyn", "Owen Smith")
+GOAL_RATE, GOAL_P99_MS = 1000.0, 100.0
+
+
+def make_contest(database_url: str, voters: int, slug: str) -> list[str]:
+    """A Labour 2016 shaped contest, opened, with ``voters`` voters; their link tokens."""
+    from psephos.web import setup
+
+    setup(database_url)
+    import tomllib
+
+    from psephos.contests.credentials import issue_credentials
+    from psephos.contests.definition import create_contest, parse_definition
+    from psephos.contests.demo import definition_text
+    from psephos.contests.electorate import import_rows
+    from psephos.contests.lifecycle import open_contest
+
+    data = tomllib.loads(definition_text())
+    data["contest"]["slug"] = slug
+    contest = create_contest(parse_definition(data, "labour-2016.toml"), actor="bench")
+    members = contest.sections.get(slug="members")
+    rows = ((i + 2, {"member_number": f"B{i:08d}", "email": f"bench{i}@example.org",
+                     "name": f"Voter {i}", "joined": date(2010, 1, 1) + timedelta(days=i % 2000),
+                     "arrears_paid": True}) for i in range(voters))
+    import_rows(contest, members, rows)
+    tokens: list[str] = []
+    issue_credentials(contest, sink=lambda voter, secret: tokens.append(secret.link_token),
+                      actor="bench")
+    open_contest(contest, actor="bench")
+    return tokens
+
+
+def count_ballots(slug: str) -> int:
+    from psephos.contests.models import Ballot
+
+    return Ballot.objects.filter(contest__slug=slug).count()
+
+
+def delete_contest(slug: str) -> None:
+    from django.db import transaction
+
+    from psephos.contests.models import (
+        Ballot,
+        BallotSeal,
+        Contest,
+        Credential,
+        VotedMark,
+        Voter,
+    )
+
+    with transaction.atomic():
+        contest = Contest.objects.get(slug=slug)
+        BallotSeal.objects.filter(contest=contest).delete()
+        Ballot.objects.filter(contest=contest).delete()
+        VotedMark.objects.filter(contest=contest).delete()
+        Credential.objects.filter(voter__contest=contest).delete()
+        Voter.objects.filter(contest=contest).delete()
+        contest.delete()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(database_url: str, port: int, workers: int, folder: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "PSEPHOS_DATA_DIR": str(folder)}
+    command = [sys.executable, "-m", "psephos", "serve", "--database", database_url,
+               "--port", str(port), "--workers", str(workers)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"psephos serve exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contests", timeout=5):
+                return process
+        except OSError:
+            time.sleep(0.25)
+    process.kill()
+    raise RuntimeError("psephos serve did not answer within 120 s")
+
+
+def stop_server(process: subprocess.Popen[str]) -> None:
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+async def _cast_all(url: str, credentials: list[str], clients: int, rate: float,
+                    deadline: float, seed: int) -> tuple[list[float], dict[str, int]]:
+    """Cast each credential once from ``clients`` concurrent connections.
+
+    ``rate`` 0: each client sends its next ballot as soon as the last is answered (the most
+    the server can take). Otherwise ballots are due at ``rate`` per second whatever the
+    server does, and latency counts from when a ballot was due, so time spent queueing for
+    a free client is not hidden.
+    """
+    import aiohttp
+
+    rng = random.Random(seed)
+    queue = iter(credentials)
+    due = itertools.count()
+    latencies: list[float] = []
+    outcomes: dict[str, int] = {}
+    start = time.perf_counter()
+
+    async def client(session: aiohttp.ClientSession) -> None:
+        for credential in queue:
+            if time.monotonic() > deadline:
+                return
+            scheduled = start + next(due) / rate if rate else time.perf_counter()
+            if (wait := scheduled - time.perf_counter()) > 0:
+                await asyncio.sleep(wait)
+            ranking = list(CANDIDATES) if rng.random() < 0.6 else list(reversed(CANDIDATES))
+            try:
+                async with session.post(url, json={"credential": credential,
+                                                   "ranking": ranking}) as response:
+                    await response.read()
+                    key = str(response.status)
+            except aiohttp.ClientError as error:
+                key = type(error).__name__
+            latencies.append(time.perf_counter() - scheduled)
+            outcomes[key] = outcomes.get(key, 0) + 1
+
+    connector = aiohttp.TCPConnector(limit=clients)
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        await asyncio.gather(*(client(session) for _ in range(clients)))
+    return latencies, outcomes
+
+
+def _client_process(args: tuple[str, list[str], int, float, float, int, Any]
+                    ) -> tuple[list[float], dict[str, int]]:
+    url, credentials, clients, rate, max_seconds, seed, barrier = args
+    barrier.wait()
+    return asyncio.run(_cast_all(url, credentials, clients, rate,
+                                 time.monotonic() + max_seconds, seed))
+
+
+def run_load(url: str, credentials: list[str], clients: int, processes: int,
+             max_seconds: float, rate: float = 0.0) -> Phase:
+    """Cast every credential once, from ``processes`` client processes."""
+    context = multiprocessing.get_context("spawn")
+    manager = context.Manager()
+    barrier = manager.Barrier(processes + 1)
+    shares = [credentials[i::processes] for i in range(processes)]
+    per_process = [clients // processes + (1 if i < clients % processes else 0)
+                   for i in range(processes)]
+    with context.Pool(processes) as pool:
+        pending = pool.map_async(_client_process, [
+            (url, share, n, rate / processes, max_seconds, i, barrier)
+            for i, (share, n) in enumerate(zip(shares, per_process, strict=True))])
+        barrier.wait()
+        started = time.perf_counter()
+        results = pending.get(timeout=max_seconds + 120)
+        wall = time.perf_counter() - started
+    manager.shutdown()
+    outcomes: dict[str, int] = {}
+    for _, counts in results:
+        for key, n in counts.items():
+            outcomes[key] = outcomes.get(key, 0) + n
+    return Phase(wall, [x for latencies, _ in results for x in latencies], outcomes)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One run of casts: how long it took, each cast's latency, and the answers' statuses."""
+
+    seconds: float
+    latencies: list[float]
+    outcomes: dict[str, int]
+
+    @property
+    def accepted(self) -> int:
+        return self.outcomes.get("201", 0)
+
+    @property
+    def rate(self) -> float:
+        return self.accepted / self.seconds if self.seconds else 0.0
+
+    def ms(self, p: float) -> float:
+        return 1000 * percentile(self.latencies, p) if self.latencies else float("nan")
+
+    @property
+    def errors(self) -> str:
+        return ", ".join(f"{k}: {v}" for k, v in self.outcomes.items() if k != "201") or "none"
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def bench(label: str, database_url: str, args: argparse.Namespace,
+          folder: Path) -> list[tuple[str, Phase, bool]]:
+    """Both runs on one database: as fast as it goes, then at ``--rate`` per second."""
+    slug = f"load-{int(time.time())}-{random.randrange(10**6)}"
+    total = args.warmup + args.voters + args.rate_casts
+    print(f"{label}: making a contest of {total:,} voters ...", flush=True)
+    credentials = make_contest(database_url, total, slug)
+    from django.db import connections
+
+    connections.close_all()
+    warm = credentials[:args.warmup]
+    flat_out = credentials[args.warmup:args.warmup + args.voters]
+    paced = credentials[args.warmup + args.voters:]
+    port = free_port()
+    server = start_server(database_url, port, args.workers, folder)
+    phases: list[tuple[str, Phase]] = []
+    try:
+        url = f"http://127.0.0.1:{port}/api/contests/{slug}/ballots"
+        run_load(url, warm, min(args.clients, len(warm) or 1), 1, args.max_seconds)
+        print(f"{label}: {len(flat_out):,} casts from {args.clients} clients as fast as "
+              f"they are answered ({args.workers} server workers) ...", flush=True)
+        phases.append(("flat out", run_load(url, flat_out, args.clients,
+                                            args.client_processes, args.max_seconds)))
+        if paced and args.rate:
+            print(f"{label}: {len(paced):,} casts due at {args.rate:,.0f}/s from "
+                  f"{args.clients} clients ...", flush=True)
+            phases.append((f"at {args.rate:,.0f}/s", run_load(
+                url, paced, args.clients, args.client_processes, args.max_seconds,
+                rate=args.rate)))
+    finally:
+        stop_server(server)
+    accepted = sum(phase.accepted for _, phase in phases)
+    consistent = count_ballots(slug) - len(warm) == accepted
+    if label == "PostgreSQL" and not args.keep:
+        delete_contest(slug)
+    return [(f"{label}, {name}", phase, consistent) for name, phase in phases]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--voters", type=int, default=20_000,
+                        help="casts in the flat-out run")
+    parser.add_argument("--rate", type=float, default=200.0,
+                        help="casts per second offered in the paced run (0: no paced run)")
+    parser.add_argument("--rate-casts", type=int, default=4_000,
+                        help="casts in the paced run")
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--client-processes", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="server worker processes")
+    parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--max-seconds", type=float, default=300.0)
+    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL contest")
+    args = parser.parse_args()
+    try:
+        import aiohttp  # noqa: F401
+    except ImportError:
+        sys.exit("cast_load: needs aiohttp: pip install -e '.[test]'")
+
+    rows: list[tuple[str, Phase, bool]] = []
+    with tempfile.TemporaryDirectory(prefix="psephos-cast-load-") as tmp:
+        folder = Path(tmp)
+        os.environ["PSEPHOS_DATA_DIR"] = str(folder)
+        rows += bench("SQLite", f"sqlite:///{folder / 'load.sqlite3'}", args, folder)
+        postgres = os.environ.get("PSEPHOS_TEST_DATABASE_URL")
+        if postgres and not args.sqlite_only:
+            rows += bench("PostgreSQL", postgres, args, folder)
+    print()
+    print("| database, run | casts | casts/s | p50 ms | p99 ms | errors | stored = accepted |")
+    print("|---|---:|---:|---:|---:|---|---|")
+    for name, phase, consistent in rows:
+        print(f"| {name} | {phase.accepted:,} | {phase.rate:,.0f} | {phase.ms(50):.1f} | "
+              f"{phase.ms(99):.1f} | {phase.errors} | {'yes' if consistent else 'NO'} |")
+    print(f"\ngoal: >= {GOAL_RATE:,.0f} casts/s with p99 < {GOAL_P99_MS:.0f} ms. With "
+          f"{args.clients} clients each waiting for its answer, mean latency is "
+          f"{args.clients} / rate (Little's law), so p99 < {GOAL_P99_MS:.0f} ms flat out needs "
+          f"> {args.clients / GOAL_P99_MS * 1000:,.0f} casts/s; the paced run shows latency "
+          "at a load the server can carry.")
+    for name, phase, _ in rows:
+        if name.endswith("flat out"):
+            verdict = "met" if phase.rate >= GOAL_RATE else "not met"
+            print(f"  {name}: {phase.rate:,.0f} casts/s: rate goal {verdict}")
+        else:
+            verdict = "met" if phase.ms(99) < GOAL_P99_MS else "not met"
+            print(f"  {name}: p99 {phase.ms(99):.0f} ms: latency goal {verdict} at this rate")
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,447 @@
+"""`psephos contest`: run a members' ballot from the command line.
+
+Every command calls the same services as the web pages (`psephos.contests`), against the
+database named by ``--database`` (or ``PSEPHOS_DATABASE_URL``, else the SQLite file in the
+user's data folder), which is brought up to date on first use.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from psephos.cli.output import fail
+
+T = TypeVar("T")
+
+contest_app = typer.Typer(help="Run a members' ballot: define, import, open, vote, count.",
+                          no_args_is_help=True)
+electorate_app = typer.Typer(help="The roll of voters.", no_args_is_help=True)
+credentials_app = typer.Typer(help="Voters' credentials (links and postal codes).",
+                              no_args_is_help=True)
+mail_app = typer.Typer(help="The e-mail outbox.", no_args_is_help=True)
+contest_app.add_typer(electorate_app, name="electorate")
+contest_app.add_typer(credentials_app, name="credentials")
+contest_app.add_typer(mail_app, name="mail")
+
+#: The channels a ballot can come through (as `psephos.contests.voting.CHANNELS`).
+CHANNELS = ("web", "post", "phone", "cli")
+ContestArg = Annotated[str, typer.Argument(help="The contest's slug.")]
+
+
+@contest_app.callback()
+def contest_main(
+    ctx: typer.Context,
+    database: Annotated[str | None, typer.Option(
+        "--database", envvar="PSEPHOS_DATABASE_URL", metavar="URL",
+        help="sqlite:///PATH or postgresql://USER@HOST:PORT/DB "
+             "(default: SQLite in the user's data folder).")] = None,
+) -> None:
+    """Run a members' ballot: define, import, open, vote, count."""
+    ctx.obj = {"database": database}
+
+
+@contextmanager
+def _services(ctx: typer.Context) -> Iterator[None]:
+    """Connect (migrating on first use) and turn service errors into one-line messages."""
+    from django.db import DatabaseError
+
+    from psephos.contests.errors import ContestError  # plain exceptions: safe before setup
+    from psephos.web import setup
+
+    try:
+        setup((ctx.obj or {}).get("database"))
+    except ValueError as error:
+        fail(str(error))
+    except DatabaseError as error:
+        fail(f"cannot use the database: {error}".strip())
+    try:
+        yield
+    except ContestError as error:
+        fail(error.message)
+    except DatabaseError as error:
+        fail(f"database error: {error}".strip())
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _contest(slug: str) -> Any:
+    from psephos.contests.lookup import get_contest
+
+    return get_contest(slug)
+
+
+def _voter(contest: Any, member_number: str) -> Any:
+    from psephos.contests.errors import ContestError
+    from psephos.contests.models import Voter
+
+    voter = Voter.objects.filter(contest=contest, member_number=member_number).first()
+    if voter is None:
+        raise ContestError(f"no voter with member number {member_number!r} in {contest.slug!r}")
+    return voter
+
+
+def _write_private(path: Path, write: Callable[[Any], T]) -> T:
+    """Write a file only its owner can read, whole or not at all; never over another file."""
+    if path.exists():
+        fail(f"{path}: already exists; it is not overwritten (it may hold credentials)")
+    if not path.parent.is_dir():
+        fail(f"{path}: the folder {path.parent} does not exist")
+    temporary = path.with_name(f".{path.name}.partial")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
+            result = write(out)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return result
+
+
+@contest_app.command("init")
+def init_command(ctx: typer.Context,
+                 file: Annotated[Path, typer.Argument(help="Contest definition (TOML).")]) -> None:
+    """Create a contest from a TOML definition.
+
+    Example: psephos contest init examples/labour-2016.toml
+    """
+    with _services(ctx):
+        from psephos.contests.definition import create_contest, load_definition
+
+        contest = create_contest(load_definition(file), actor=_actor())
+        typer.echo(f"created contest {contest.slug}: {contest.sections.count()} sections, "
+                   f"{contest.candidates.count()} candidates, method {contest.method}")
+
+
+@electorate_app.command("import")
+def import_command(
+    ctx: typer.Context, contest: ContestArg,
+    file: Annotated[Path, typer.Argument(help="The roll: CSV (UTF-8) or XLSX.")],
+    section: Annotated[str, typer.Option("--section", help="Section slug or name.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")]
+    = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import a section's electorate, reporting every rejected or duplicate row.
+
+    Example: psephos contest electorate import labour-2016 members.csv --section members --dry-run
+    """
+    with _services(ctx):
+        from psephos.contests.electorate import import_electorate
+
+        report = import_electorate(_contest(contest), file, section, dry_run=dry_run,
+                                   actor=_actor())
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2))
+        return
+    prefix = "dry run, nothing written: " if dry_run else ""
+    typer.echo(f"{prefix}{report.rows} rows: {report.accepted} accepted, "
+               f"{len(report.duplicates)} duplicates, {len(report.rejected)} rejected "
+               f"into {report.section}")
+    for row in report.rejected:
+        typer.echo(f"  line {row.line}: rejected: {row.reason}")
+    for dup in report.duplicates:
+        typer.echo(f"  line {dup.line}: duplicate: {dup.reason}")
+
+
+@contest_app.command("open")
+def open_command(ctx: typer.Context, contest: ContestArg) -> None:
+    """Fix the ballot paper and open voting.
+
+    Example: psephos contest open labour-2016
+    """
+    with _services(ctx):
+        from psephos.contests.lifecycle import open_contest
+        from psephos.contests.nominations import ballot_candidates
+
+        found = _contest(contest)
+        open_contest(found, actor=_actor())
+        names = ", ".join(c.name for c in ballot_candidates(found))
+        typer.echo(f"{found.slug} is open; on the ballot: {names}")
+
+
+@contest_app.command("close")
+def close_command(ctx: typer.Context, contest: ContestArg) -> None:
+    """Close voting (and destroy the seals that let a revocation find a ballot).
+
+    Example: psephos contest close labour-2016
+    """
+    with _services(ctx):
+        from psephos.contests.lifecycle import close_contest
+
+        found = _contest(contest)
+        close_contest(found, actor=_actor())
+        typer.echo(f"{found.slug} is closed: {found.ballots.count()} ballots")
+
+
+@contest_app.command("vote")
+def vote_command(
+    ctx: typer.Context, contest: ContestArg,
+    credential: Annotated[str, typer.Option("--credential", help="Link token or postal code.")],
+    ranking: Annotated[str, typer.Option("--ranking",
+                                         help="Candidates in order, comma-separated.")],
+    channel: Annotated[str, typer.Option("--channel", help="web, post, phone or cli.")] = "cli",
+) -> None:
+    """Cast a ballot (the same path as the web booth); prints the tracker.
+
+    Example: psephos contest vote labour-2016 --credential KBCR-BSCQ-5YWF-C9F3 --ranking "B,A"
+    """
+    if channel not in CHANNELS:
+        fail(f"--channel: {channel!r} is not one of {', '.join(CHANNELS)}")
+    with _services(ctx):
+        from psephos.contests.voting import cast_ballot
+
+
+        receipt = cast_ballot(_contest(contest), credential, ranking.split(","),
+                              channel=channel)
+    typer.echo(f"ballot recorded; tracker {receipt.tracker}")
+
+
+@contest_app.command("revoke")
+def revoke_command(
+    ctx: typer.Context, contest: ContestArg,
+    member: Annotated[str, typer.Argument(help="The voter's member number.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (logged for review).")],
+) -> None:
+    """Withdraw a voter's vote before the close (their ballot, if cast, is removed).
+
+    Example: psephos contest revoke labour-2016 M1234 --reason "suspended by the NEC"
+    """
+    with _services(ctx):
+        from psephos.contests.lifecycle import revoke
+
+        found = _contest(contest)
+        revocation = revoke(_voter(found, member), actor=_actor(), reason=reason)
+    removed = "; their ballot was removed" if revocation.ballot_removed else ""
+    typer.echo(f"revoked {member} (revocation {revocation.pk}){removed}")
+
+
+@contest_app.command("count")
+def count_command(
+    ctx: typer.Context, contest: ContestArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the declaration as JSON.")]
+    = False,
+) -> None:
+    """Count a closed contest and print the declaration, overall and by section.
+
+    Example: psephos contest count labour-2016 --json > declaration.json
+    """
+    with _services(ctx):
+        from psephos.contests.counting import count_contest
+
+        declaration = count_contest(_contest(contest), actor=_actor())
+    if as_json:
+        typer.echo(json.dumps(declaration.to_json(), indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"{declaration.name}: electorate {declaration.electorate:,}, ballots "
+               f"{declaration.ballots:,}, turnout {declaration.turnout}%")
+    width = max(len(n) for n in declaration.candidates)
+    for section in declaration.sections:
+        typer.echo(f"  {section.name}: electorate {section.electorate:,}, ballots "
+                   f"{section.ballots:,}, turnout {section.turnout}%")
+        for name, votes in section.votes.items():
+            typer.echo(f"    {name:<{width}}  {votes:>9,}")
+    for round_ in declaration.rounds:
+        typer.echo(f"  stage {round_.stage} ({round_.action}):")
+        for name, tally in round_.tallies.items():
+            typer.echo(f"    {name:<{width}}  {tally!s:>9}")
+    typer.echo(f"elected: {', '.join(declaration.elected)}")
+
+
+@contest_app.command("export")
+def export_command(ctx: typer.Context, contest: ContestArg,
+                   folder: Annotated[Path, typer.Argument(help="Folder to write into.")]) -> None:
+    """Publish the record: shuffled ballots, trackers and the declaration.
+
+    Example: psephos contest export labour-2016 record/
+    """
+    with _services(ctx):
+        from psephos.contests.counting import export_contest
+
+        files = export_contest(_contest(contest), folder)
+    for path in files:
+        typer.echo(str(path))
+
+
+@contest_app.command("verify-log")
+def verify_log_command(ctx: typer.Context) -> None:
+    """Check the hash chain of the audit log; exit status 1 if it was tampered with.
+
+    Example: psephos contest verify-log
+    """
+    with _services(ctx):
+        from psephos.contests.audit import verify_log
+
+        result = verify_log()
+    if result.ok:
+        typer.echo(f"audit log intact: {result.entries} entries; head {result.head}")
+        return
+    for problem in result.problems:
+        typer.echo(f"psephos: audit log: {problem}", err=True)
+    raise typer.Exit(1)
+
+
+@contest_app.command("timetable")
+def timetable_command(
+    ctx: typer.Context, contest: ContestArg,
+    ical_file: Annotated[Path | None, typer.Option("--ical", help="Write an iCalendar file.")]
+    = None,
+) -> None:
+    """Print the timetable, or write it as iCalendar.
+
+    Example: psephos contest timetable labour-2016 --ical labour-2016.ics
+    """
+    with _services(ctx):
+        from psephos.contests.timetable import events, ical
+
+        found = _contest(contest)
+        if ical_file is not None:
+            from psephos.cli.output import write_atomically
+
+            text = ical(found)
+            write_atomically(ical_file, lambda p: _write_text(p, text))
+            typer.echo(f"wrote {ical_file}")
+            return
+        from django.utils import timezone
+
+        for event in events(found):
+            place = f" ({event.place})" if event.place else ""
+            typer.echo(f"{timezone.localtime(event.start):%Y-%m-%d %H:%M}  {event.title}{place}")
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+@contest_app.command("demo")
+def demo_command(
+    ctx: typer.Context,
+    voters: Annotated[int, typer.Option("--voters", min=1, help="Synthetic voters.")] = 3000,
+    turnout: Annotated[float, typer.Option("--turnout", min=0.0, max=1.0,
+                                           help="Share of voters who vote at once.")] = 0.0,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    slug: Annotated[str, typer.Option("--slug")] = "labour-2016-demo",
+) -> None:
+    """Create an open demonstration contest shaped like Labour's 2016 election.
+
+    Example: psephos contest demo --voters 3000 --turnout 0.5
+    """
+    with _services(ctx):
+        from psephos.contests.demo import create_demo
+
+        contest = create_demo(voters=voters, seed=seed, slug=slug, turnout=turnout)
+        typer.echo(f"created and opened {contest.slug}: {contest.voters.count()} voters, "
+                   f"{contest.ballots.count()} ballots")
+
+
+CREDENTIAL_COLUMNS = ("member_number", "name", "email", "section", "link_token", "postal_code",
+                      "url")
+
+
+@credentials_app.command("issue")
+def issue_command(
+    ctx: typer.Context, contest: ContestArg,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write the clear credentials once to this new file (mode 0600).")] = None,
+) -> None:
+    """Issue a credential to every voter without one.
+
+    Example: psephos contest credentials issue labour-2016 --out credentials.csv
+    """
+    with _services(ctx):
+        from psephos.contests.credentials import issue_credentials, vote_url
+
+        found = _contest(contest)
+        if out is None:
+            issued = issue_credentials(found, actor=_actor())
+        else:
+            def write(handle: Any) -> int:
+                writer = csv.writer(handle)
+                writer.writerow(CREDENTIAL_COLUMNS)
+                return issue_credentials(found, actor=_actor(), sink=lambda v, s: writer.writerow(
+                    [v.member_number, v.name, v.email, v.section.slug, s.link_token,
+                     s.postal_code, vote_url(found, s.link_token)]))
+
+            issued = _write_private(out, write)
+    where = f"; clear credentials in {out} (mode 0600)" if out else (
+        "; deliver them with 'credentials mail' or 'credentials postal-pack'")
+    typer.echo(f"issued {issued} credentials{where}")
+
+
+@credentials_app.command("reissue")
+def reissue_command(ctx: typer.Context, contest: ContestArg,
+                    member: Annotated[str, typer.Argument(help="The voter's member number.")]
+                    ) -> None:
+    """Replace one voter's credential and print the new one (the old stops working).
+
+    Example: psephos contest credentials reissue labour-2016 M1234
+    """
+    with _services(ctx):
+        from psephos.contests.credentials import reissue, vote_url
+
+        found = _contest(contest)
+        secret = reissue(_voter(found, member), actor=_actor())
+    typer.echo(f"link token:  {secret.link_token}\npostal code: {secret.postal_code}\n"
+               f"url:         {vote_url(found, secret.link_token)}")
+
+
+@credentials_app.command("mail")
+def queue_mail_command(ctx: typer.Context, contest: ContestArg) -> None:
+    """Queue a ballot e-mail to every voter not yet sent one (send with 'mail send').
+
+    Example: psephos contest credentials mail labour-2016
+    """
+    with _services(ctx):
+        from psephos.contests.credentials import queue_credential_emails
+
+        queued = queue_credential_emails(_contest(contest), actor=_actor())
+    typer.echo(f"queued {queued} ballot e-mails")
+
+
+@credentials_app.command("postal-pack")
+def postal_pack_command(ctx: typer.Context, contest: ContestArg,
+                        out: Annotated[Path, typer.Argument(help="New CSV file for the printer.")]
+                        ) -> None:
+    """Write the postal print file with fresh postal codes (mode 0600).
+
+    Example: psephos contest credentials postal-pack labour-2016 postal.csv
+    """
+    if out.exists():
+        fail(f"{out}: already exists; it is not overwritten (it may hold credentials)")
+    with _services(ctx):
+        from psephos.contests.credentials import postal_pack
+
+        written = postal_pack(_contest(contest), out, actor=_actor())
+    typer.echo(f"wrote {written} postal codes to {out}")
+
+
+@mail_app.command("send")
+def mail_send_command(
+    ctx: typer.Context,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Send at most this many.")]
+    = None,
+) -> None:
+    """Send the queued e-mails that are due (failures are retried later with backoff).
+
+    Example: psephos contest mail send --limit 1000
+    """
+    with _services(ctx):
+        from psephos.contests.outbox import outbox_counts, send_pending
+
+        sent = send_pending(limit=limit)
+        counts = outbox_counts()
+    typer.echo(f"sent {sent}; outbox: " + ", ".join(f"{n} {k}" for k, n in counts.items()))

@@ -1,0 +1,159 @@
+"""`psephos serve`: run the ballot website and API under a production server.
+
+Before serving: bring the database schema up to date, optionally make the demonstration
+contest and an admin account, and collect the static files. Then Granian (a Rust HTTP
+server) runs the WSGI application in ``--workers`` processes, in the foreground, until
+Ctrl-C. Django's ``runserver`` is never used: it is single-process and not for production.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from typing import Annotated
+
+import typer
+
+from psephos.cli.output import fail
+
+DEMO_SLUG = "labour-2016-demo"
+DEMO_ADMIN = "admin"
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+#: Python threads per worker running Django. Two keep a worker answering while one request
+#: is slow (a chart, an export); more only contend for the GIL and SQLite's write lock
+#: (measured with benchmarks/cast_load.py: 8 threads cast a third fewer ballots a second).
+BLOCKING_THREADS = 2
+
+
+def serve_command(
+    database: Annotated[str | None, typer.Option(
+        "--database", metavar="URL",
+        help="sqlite:///PATH or postgresql://USER@HOST:PORT/NAME "
+             "(default: $PSEPHOS_DATABASE_URL, else SQLite in the data folder).")] = None,
+    demo: Annotated[bool, typer.Option(
+        "--demo", help="Create the Labour 2016 demonstration contest and an admin account "
+                       "if missing, and print a voting link.")] = False,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", help="Server processes (default: one per CPU core).")] = None,
+) -> None:
+    """Run the ballot website and JSON API until Ctrl-C.
+
+    Example: psephos serve --demo
+    """
+    if not 0 < port < 65536:
+        fail(f"--port must be between 1 and 65535, not {port}")
+    processes = workers if workers is not None else (os.cpu_count() or 1)
+    if processes < 1:
+        fail(f"--workers must be at least 1, not {processes}")
+    url = _url(host, port)
+    _check_port_free(host, port)
+    _configure_environment(host, url)
+    _prepare(database)
+    if demo:
+        for line in _demo(url):
+            typer.echo(line)
+    _collect_static()
+    typer.echo(f"psephos: serving {url} with {processes} worker"
+               f"{'s' if processes != 1 else ''} (Ctrl-C to stop)")
+    _run(host, port, processes)
+
+
+def _url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in WILDCARD_HOSTS else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse early, in one line, rather than let the server fail in every worker."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
+
+
+def _configure_environment(host: str, url: str) -> None:
+    """Settings the worker processes inherit: the host they answer to and the links' base."""
+    if "PSEPHOS_ALLOWED_HOSTS" not in os.environ:
+        names = ["localhost", "127.0.0.1", "[::1]"]
+        if host in WILDCARD_HOSTS:
+            names += [socket.gethostname(), socket.getfqdn()]
+            typer.echo("psephos: listening on every address; set PSEPHOS_ALLOWED_HOSTS to the "
+                       "names voters will use", err=True)
+        else:
+            names.append(host)
+        os.environ["PSEPHOS_ALLOWED_HOSTS"] = ",".join(dict.fromkeys(names))
+    os.environ.setdefault("PSEPHOS_PUBLIC_URL", url.rstrip("/"))
+
+
+def _prepare(database: str | None) -> None:
+    from django.db import DatabaseError
+
+    from psephos.web import setup
+
+    try:
+        setup(database)
+    except ValueError as error:
+        fail(str(error))
+    except DatabaseError as error:
+        fail(f"cannot use the database: {str(error).strip().splitlines()[0]}")
+
+
+def _demo(url: str) -> list[str]:
+    """Make the demonstration contest and admin account if missing; what to tell the user."""
+    from django.contrib.auth import get_user_model
+
+    from psephos.contests.credentials import reissue
+    from psephos.contests.demo import create_demo
+    from psephos.contests.models import Contest, Voter
+
+    lines = []
+    contest = Contest.objects.filter(slug=DEMO_SLUG).first()
+    if contest is None:
+        typer.echo("psephos: creating the demonstration contest ...")
+        contest = create_demo(slug=DEMO_SLUG)
+    users = get_user_model()
+    if not users.objects.filter(username=DEMO_ADMIN).exists():
+        password = secrets.token_urlsafe(12)
+        users.objects.create_superuser(DEMO_ADMIN, "", password)
+        lines.append(f"psephos: admin account {DEMO_ADMIN!r}, password {password} "
+                     "(shown this once)")
+    else:
+        lines.append(f"psephos: admin account {DEMO_ADMIN!r} exists (its password was shown "
+                     "when it was made)")
+    lines.append(f"psephos: demonstration contest {url}contests/{contest.slug}/")
+    if contest.state == Contest.State.OPEN:
+        voter = (Voter.objects.filter(contest=contest, status=Voter.Status.ELIGIBLE,
+                                      voted__isnull=True).order_by("pk").first())
+        if voter is not None:
+            secret = reissue(voter, actor="demo")
+            lines.append(f"psephos: vote as {voter.name} ({voter.section.name}): "
+                         f"{url}vote/{contest.slug}/{secret.link_token}/ "
+                         f"or code {secret.postal_code} at {url}vote/")
+    return lines
+
+
+def _collect_static() -> None:
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _run(host: str, port: int, processes: int) -> None:
+    """Serve in the foreground; Granian stops its workers cleanly on Ctrl-C or SIGTERM."""
+    from django.db import connections
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    connections.close_all()  # the workers are forked: none may share this process's sockets
+    Granian("psephos.web.wsgi:application", address=host, port=port,
+            interface=Interfaces.WSGI, workers=processes, blocking_threads=BLOCKING_THREADS,
+            backlog=2048, log_access=False).serve()
+

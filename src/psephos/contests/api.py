@@ -1,0 +1,172 @@
+"""The JSON API at /api/ (OpenAPI docs at /api/docs), for integrations and other channels.
+
+Casting goes through the same `cast_ballot` service as the web ballot. The API keeps no
+session and reads no cookie (the voter's credential is in the request body), so there is
+nothing for a cross-site request to borrow and CSRF checks do not apply. Every error is
+``{"message": ...}`` with 400 (bad input), 403 (bad credential), 404 (no such thing) or
+409 (already voted, or the contest is not in a state that allows it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError
+from ninja.responses import Status
+
+from psephos.contests import timetable
+from psephos.contests.errors import ContestError, ContestNotFound
+from psephos.contests.lookup import get_contest
+from psephos.contests.models import Contest
+from psephos.contests.nominations import ballot_candidates
+from psephos.contests.views.errors import status_for
+from psephos.contests.views.public import normalise_tracker
+from psephos.contests.voting import cast_ballot, tracker_on_board
+
+api = NinjaAPI(title="psephos members' ballot", version="1",
+               description="Contests, candidates, timetable, casting a ballot, the public "
+                           "board of trackers and the declaration.",
+               urls_namespace="api")
+
+
+class Message(Schema):
+    message: str
+
+
+class SectionOut(Schema):
+    slug: str
+    name: str
+
+
+class ContestOut(Schema):
+    slug: str
+    name: str
+    description: str
+    method: str
+    seats: int
+    state: str
+    sections: list[SectionOut]
+
+
+class CandidateOut(Schema):
+    name: str
+    incumbent: bool
+
+
+class EventOut(Schema):
+    kind: str
+    title: str
+    place: str
+    start: datetime
+    end: datetime | None
+    notes: str
+
+
+class BallotIn(Schema):
+    credential: str
+    ranking: list[str]
+
+
+class ReceiptOut(Schema):
+    contest: str
+    tracker: str
+
+
+class TrackerOut(Schema):
+    tracker: str
+    on_board: bool
+
+
+ERRORS: dict[int, type[Schema]] = {400: Message, 403: Message, 404: Message, 409: Message}
+
+
+@api.exception_handler(ContestError)
+def _contest_error(request: HttpRequest, error: ContestError) -> HttpResponse:
+    return api.create_response(request, {"message": error.message}, status=status_for(error))
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    where = ", ".join(".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body"
+                      for e in error.errors)
+    return api.create_response(request, {"message": f"invalid request: check {where}",
+                                         "errors": error.errors}, status=400)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return api.create_response(request, {"message": str(error) or "not found"}, status=404)
+
+
+def _contest(slug: str) -> Contest:
+    try:
+        return get_contest(slug)
+    except ContestNotFound:
+        raise ContestNotFound(f"no contest {slug!r}") from None
+
+
+def _contest_out(contest: Contest) -> dict[str, Any]:
+    return {"slug": contest.slug, "name": contest.name, "description": contest.description,
+            "method": contest.method, "seats": contest.seats, "state": contest.state,
+            "sections": [{"slug": s.slug, "name": s.name} for s in contest.sections.all()]}
+
+
+@api.get("/contests", response=list[ContestOut], tags=["contests"])
+def list_contests(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every contest, newest first."""
+    contests = Contest.objects.order_by("-created_at").prefetch_related("sections")
+    return [_contest_out(c) for c in contests]
+
+
+@api.get("/contests/{slug}", response={200: ContestOut, **ERRORS}, tags=["contests"])
+def contest_info(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """A contest: its method, seats, state and sections."""
+    return _contest_out(_contest(slug))
+
+
+@api.get("/contests/{slug}/candidates", response={200: list[CandidateOut], **ERRORS},
+         tags=["contests"])
+def candidates(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    """The candidates on the ballot, in ballot order."""
+    return [{"name": c.name, "incumbent": c.incumbent}
+            for c in ballot_candidates(_contest(slug))]
+
+
+@api.get("/contests/{slug}/timetable", response={200: list[EventOut], **ERRORS},
+         tags=["contests"])
+def contest_timetable(request: HttpRequest, slug: str) -> list[Any]:
+    """The timetable in time order: dates, hustings and debates."""
+    return timetable.events(_contest(slug))
+
+
+@api.post("/contests/{slug}/ballots", response={201: ReceiptOut, **ERRORS}, tags=["voting"])
+def cast(request: HttpRequest, slug: str, ballot: BallotIn) -> Status[dict[str, str]]:
+    """Cast a ballot: ``ranking`` lists candidate names, most preferred first.
+
+    The receipt's tracker appears on the public board once the ballot is stored.
+    """
+    receipt = cast_ballot(_contest(slug), ballot.credential, ballot.ranking, channel="web")
+    return Status(201, {"contest": receipt.contest, "tracker": receipt.tracker})
+
+
+@api.get("/contests/{slug}/board/{tracker}", response={200: TrackerOut, **ERRORS},
+         tags=["voting"])
+def board_lookup(request: HttpRequest, slug: str, tracker: str) -> Status[dict[str, Any]]:
+    """Whether a ballot with this tracker is on the public board (404 if not)."""
+    if not tracker_on_board(_contest(slug), tracker):
+        return Status(404, {"message": "no ballot on the board has this tracker"})
+    return Status(200, {"tracker": normalise_tracker(tracker), "on_board": True})
+
+
+@api.get("/contests/{slug}/declaration", response={200: dict[str, Any], **ERRORS},
+         tags=["results"])
+def declaration(request: HttpRequest, slug: str) -> Status[dict[str, Any]]:
+    """The declared result: totals, each section, every round, and the full count."""
+    contest = _contest(slug)
+    if contest.declaration is None:
+        return Status(409, {"message": f"{contest.name} has not been counted yet "
+                                       f"({contest.state})"})
+    return Status(200, contest.declaration)

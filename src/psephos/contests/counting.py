@@ -1,0 +1,286 @@
+"""The count and the declaration, overall and by section, and the published record.
+
+The count is `psephos.rules.methods.count` over every ballot, so it is the count
+`psephos count` makes of the exported ballot file. Sections are reported as Labour
+declares them: electorate, ballots, turnout and each candidate's votes, and (for counts
+that only exclude, such as AV) each round, following the overall count's exclusions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count as Rows
+
+from psephos.ballots.profile import profile_from_rankings
+from psephos.contests import audit
+from psephos.contests.errors import ContestError, WrongState
+from psephos.contests.models import Ballot, Contest, Section, Voter
+from psephos.contests.nominations import ballot_candidates
+from psephos.reports.json import count_to_dict
+from psephos.rules.count import Count
+from psephos.rules.errors import RuleError
+from psephos.rules.methods import count as run_count
+
+Ranking = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Round:
+    """Votes per candidate at the end of one stage of the overall count."""
+
+    stage: int
+    action: str
+    tallies: dict[str, int | str]
+    exhausted: int | str
+    elected: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"stage": self.stage, "action": self.action, "tallies": self.tallies,
+                "exhausted": self.exhausted, "elected": list(self.elected),
+                "excluded": list(self.excluded)}
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    slug: str
+    name: str
+    electorate: int
+    ballots: int
+    votes: dict[str, int]
+    rounds: tuple[Round, ...] = ()
+
+    @property
+    def turnout(self) -> str:
+        return percent(self.ballots, self.electorate)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"slug": self.slug, "name": self.name, "electorate": self.electorate,
+                "ballots": self.ballots, "turnout": self.turnout, "votes": self.votes,
+                "rounds": [r.to_json() for r in self.rounds]}
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """The result as declared: who is elected, the totals, each section, every round."""
+
+    contest: str
+    name: str
+    method: str
+    seats: int
+    candidates: tuple[str, ...]
+    elected: tuple[str, ...]
+    electorate: int
+    ballots: int
+    votes: dict[str, int]
+    rounds: tuple[Round, ...]
+    sections: tuple[SectionResult, ...]
+    count: Count = field(compare=False, repr=False)
+
+    @property
+    def turnout(self) -> str:
+        return percent(self.ballots, self.electorate)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": "psephos-declaration/1", "contest": self.contest, "name": self.name,
+            "method": self.method, "seats": self.seats, "candidates": list(self.candidates),
+            "elected": list(self.elected), "electorate": self.electorate,
+            "ballots": self.ballots, "turnout": self.turnout, "votes": self.votes,
+            "rounds": [r.to_json() for r in self.rounds],
+            "sections": [s.to_json() for s in self.sections],
+            "count": count_to_dict(self.count),
+        }
+
+
+def percent(part: int, whole: int) -> str:
+    """``part`` as a percentage of ``whole`` to one decimal place (as text: exact)."""
+    if whole == 0:
+        return "0.0"
+    return str((Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1")))
+
+
+def _plain(value: Decimal) -> int | str:
+    return int(value) if value == value.to_integral_value() else format(value, "f")
+
+
+def load_rankings(contest: Contest) -> tuple[list[str], dict[int, Counter[Ranking]]]:
+    """Candidate names in ballot order, and per section id the distinct rankings counted."""
+    standing = ballot_candidates(contest)
+    index = {c.pk: i for i, c in enumerate(standing)}
+    by_section: dict[int, Counter[Ranking]] = {s.pk: Counter() for s in contest.sections.all()}
+    rows = Ballot.objects.filter(contest=contest).values_list("section_id", "ranking")
+    for section_id, ranking in rows.iterator(chunk_size=10000):
+        by_section[section_id][tuple(index[pk] for pk in ranking if pk in index)] += 1
+    return [c.name for c in standing], by_section
+
+
+def count_contest(contest: Contest, *, actor: Any = "system") -> Declaration:
+    """Count a closed contest, store the declaration and mark it counted (repeatable)."""
+    contest.refresh_from_db()
+    if contest.state not in (Contest.State.CLOSED, Contest.State.COUNTED):
+        raise WrongState(f"contest {contest.slug!r} is {contest.state}: close it before counting")
+    names, by_section = load_rankings(contest)
+    total: Counter[Ranking] = Counter()
+    for counter in by_section.values():
+        total.update(counter)
+    blank = total.pop((), 0)
+    if not total:
+        raise ContestError(f"contest {contest.slug!r} has no ballots: there is nothing to count")
+    merged: dict[tuple[int, ...], int] = dict(total)
+    profile = profile_from_rankings(names, merged, blank=blank, title=contest.name,
+                                    seats=contest.seats)
+    try:
+        result = run_count(profile, contest.method, contest.seats)
+    except (RuleError, ValueError) as error:
+        raise ContestError(f"the count of {contest.slug!r} failed: {error}") from None
+    sections = list(contest.sections.all())
+    electorate = _electorate(contest)
+    exclusions_only = all(stage.action in ("first", "exclude") for stage in result.stages)
+    section_results = tuple(
+        SectionResult(
+            slug=s.slug, name=s.name, electorate=electorate.get(s.pk, 0),
+            ballots=sum(by_section[s.pk].values()),
+            votes=_first_preferences(names, by_section[s.pk]),
+            rounds=_section_rounds(names, by_section[s.pk], result) if exclusions_only else ())
+        for s in sections)
+    declaration = Declaration(
+        contest=contest.slug, name=contest.name, method=contest.method, seats=contest.seats,
+        candidates=tuple(names), elected=tuple(result.elected_names),
+        electorate=sum(electorate.values()), ballots=sum(total.values()) + blank,
+        votes=_first_preferences(names, total), rounds=_rounds(result),
+        sections=section_results, count=result)
+    document = declaration.to_json()
+    with transaction.atomic():
+        Contest.objects.filter(pk=contest.pk).update(state=Contest.State.COUNTED,
+                                                     declaration=document)
+        audit.record(actor, "contest.count", {
+            "contest": contest.slug, "elected": list(declaration.elected),
+            "ballots": declaration.ballots, "electorate": declaration.electorate,
+            "declaration_sha256": _digest(document)})
+    contest.state, contest.declaration = Contest.State.COUNTED, document
+    return declaration
+
+
+def _digest(document: Mapping[str, Any]) -> str:
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _electorate(contest: Contest) -> dict[int, int]:
+    """Eligible voters per section id (revoked voters are not in the electorate)."""
+    rows = (Voter.objects.filter(contest=contest, status=Voter.Status.ELIGIBLE)
+            .values("section_id").order_by().annotate(n=Rows("pk")))
+    return {row["section_id"]: row["n"] for row in rows}
+
+
+def _first_preferences(names: Sequence[str], rankings: Mapping[Ranking, int]) -> dict[str, int]:
+    votes = dict.fromkeys(names, 0)
+    for ranking, n in rankings.items():
+        if ranking:
+            votes[names[ranking[0]]] += n
+    return votes
+
+
+def _rounds(result: Count) -> tuple[Round, ...]:
+    names = result.candidates
+    return tuple(
+        Round(stage=s.number, action=s.action,
+              tallies={n: _plain(v) for n, v in zip(names, s.tallies, strict=True)},
+              exhausted=_plain(s.exhausted), elected=tuple(names[c] for c in s.elected),
+              excluded=tuple(names[c] for c in s.excluded))
+        for s in result.stages)
+
+
+def _section_rounds(names: Sequence[str], rankings: Mapping[Ranking, int],
+                    result: Count) -> tuple[Round, ...]:
+    """A section's share of each round: each ballot with its highest continuing preference."""
+    out: list[Round] = []
+    gone: set[int] = set()
+    for stage in result.stages:
+        gone.update(stage.excluded)
+        tallies = dict.fromkeys(names, 0)
+        exhausted = 0
+        for ranking, n in rankings.items():
+            current = next((c for c in ranking if c not in gone), None)
+            if current is None:
+                exhausted += n
+            else:
+                tallies[names[current]] += n
+        out.append(Round(stage=stage.number, action=stage.action, tallies=dict(tallies),
+                         exhausted=exhausted, elected=tuple(names[c] for c in stage.elected),
+                         excluded=tuple(names[c] for c in stage.excluded)))
+    return tuple(out)
+
+
+def ballot_rows(names: Sequence[str], rankings: Mapping[Ranking, int]) -> list[list[str]]:
+    """One row of candidate names per ballot, in a random order nobody chose."""
+    rows = [[names[c] for c in ranking] for ranking, n in rankings.items() for _ in range(n)]
+    random.SystemRandom().shuffle(rows)
+    return rows
+
+
+def write_ballot_file(path: Path, names: Sequence[str], rows: Iterable[list[str]]) -> None:
+    """Ballots in the plain CSV format `psephos count` reads, candidates declared first."""
+    rows = list(rows)
+    width = max([len(names), *(len(r) for r in rows)]) or 1
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("# candidates: " + ", ".join(names) + "\n")
+        out.write(",".join(f"rank{i}" for i in range(1, width + 1)) + "\n")
+        for row in rows:
+            out.write(",".join(row + [""] * (width - len(row))) + "\n")
+
+
+def export_contest(contest: Contest, folder: str | Path) -> list[Path]:
+    """Publish the record of a counted contest into ``folder``: shuffled ballots (all, and
+    per section), the sorted list of trackers and the declaration. Returns the files."""
+    contest.refresh_from_db()
+    if contest.state != Contest.State.COUNTED or contest.declaration is None:
+        raise WrongState(f"contest {contest.slug!r} is {contest.state}: count it before "
+                         "exporting")
+    for name in contest.candidates.values_list("name", flat=True):
+        if "," in name or '"' in name:
+            raise ContestError(f"candidate name {name!r} cannot go in a plain CSV ballot file")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    names, by_section = load_rankings(contest)
+    sections = {s.pk: s for s in Section.objects.filter(contest=contest)}
+    total: Counter[Ranking] = Counter()
+    files: list[tuple[str, Any]] = []
+    for pk, counter in by_section.items():
+        total.update(counter)
+        files.append((f"ballots-{sections[pk].slug}.csv",
+                      lambda p, c=counter: write_ballot_file(p, names, ballot_rows(names, c))))
+    files.insert(0, ("ballots.csv",
+                     lambda p: write_ballot_file(p, names, ballot_rows(names, total))))
+    trackers = sorted(Ballot.objects.filter(contest=contest).values_list("tracker", flat=True))
+    files.append(("trackers.txt", lambda p: p.write_text("".join(t + "\n" for t in trackers))))
+    document = contest.declaration
+    files.append(("declaration.json", lambda p: p.write_text(
+        json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")))
+    written = []
+    for name, write in files:
+        target = folder / name
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+        os.close(handle)
+        try:
+            write(Path(temporary))
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written

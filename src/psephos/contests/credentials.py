@@ -1,0 +1,240 @@
+"""Voters' credentials: issued, delivered, reissued; only their hashes are ever stored.
+
+A credential has two secrets: a link token (sent by e-mail) and a postal code (printed on
+a letter, typed by hand). Either one casts the voter's one ballot. A secret exists in clear
+only at the moment it is handed over: `issue_credentials` gives it to a ``sink`` (the
+mailing house's file), the outbox mints a fresh link as it sends each e-mail, and
+`postal_pack` mints fresh postal codes as it writes the print file. Minting a new one
+makes the old one stop working; `reissue` replaces both.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+
+from psephos.contests import audit, tokens
+from psephos.contests.errors import AlreadyVoted, ContestError, WrongState
+from psephos.contests.models import Contest, Credential, OutboxMessage, Voter
+
+BATCH = 5000
+#: Where a link token is followed; the web app routes this path.
+LINK_PATH = "/vote/{contest}/{token}/"
+
+
+@dataclass(frozen=True)
+class IssuedCredential:
+    """The clear secrets, returned once: nothing can show them again."""
+
+    link_token: str
+    postal_code: str
+
+
+Sink = Callable[[Voter, IssuedCredential], None]
+
+
+def vote_url(contest: Contest, link_token: str) -> str:
+    """The address a voter follows to vote with a link token."""
+    path = LINK_PATH.format(contest=contest.slug, token=link_token)
+    return f"{getattr(settings, 'PSEPHOS_PUBLIC_URL', '')}{path}"
+
+
+def _new() -> tuple[IssuedCredential, str, str]:
+    issued = IssuedCredential(tokens.new_link_token(), tokens.new_postal_code())
+    return issued, tokens.link_hash(issued.link_token), tokens.postal_hash(issued.postal_code)
+
+
+def _check_state(contest: Contest) -> None:
+    if contest.state not in (Contest.State.DRAFT, Contest.State.OPEN):
+        raise WrongState(f"contest {contest.slug!r} is {contest.state}: credentials can only "
+                         "be issued before the close")
+
+
+def issue_credentials(contest: Contest, *, sink: Sink | None = None,
+                      actor: Any = "system") -> int:
+    """Give every eligible voter without a credential one; returns how many were issued.
+
+    ``sink`` receives each voter's clear secrets (e.g. to write the mailing house's file);
+    without one they are discarded, and voters get theirs by e-mail or postal pack.
+    """
+    _check_state(contest)
+    issued = 0
+    with transaction.atomic():
+        live = Credential.objects.filter(voter__contest=contest,
+                                         status__in=[Credential.Status.ACTIVE,
+                                                     Credential.Status.USED])
+        waiting = (Voter.objects.filter(contest=contest, status=Voter.Status.ELIGIBLE)
+                   .exclude(pk__in=live.values("voter_id")))
+        batch: list[Credential] = []
+        for voter in in_batches(waiting.select_related("section")):
+            secret, link_hash, postal_hash = _new()
+            batch.append(Credential(voter=voter, link_hash=link_hash, postal_hash=postal_hash))
+            if sink is not None:
+                sink(voter, secret)
+            if len(batch) >= BATCH:
+                Credential.objects.bulk_create(batch)
+                issued += len(batch)
+                batch.clear()
+        Credential.objects.bulk_create(batch)
+        issued += len(batch)
+        audit.record(actor, "credentials.issue", {"contest": contest.slug, "issued": issued})
+    return issued
+
+
+def reissue(voter: Voter, *, actor: Any) -> IssuedCredential:
+    """Replace a voter's credential: the old link and code stop working at once."""
+    contest = voter.contest
+    _check_state(contest)
+    secret, link_hash, postal_hash = _new()
+    try:
+        with transaction.atomic():
+            voter = Voter.objects.select_for_update().get(pk=voter.pk)
+            if voter.status != Voter.Status.ELIGIBLE:
+                raise ContestError(f"{voter.member_number} is not eligible to vote "
+                                   f"({voter.status}); no credential can be issued")
+            if hasattr(voter, "voted"):
+                raise AlreadyVoted(f"{voter.member_number} has already voted")
+            rotated = voter.credentials.filter(status=Credential.Status.ACTIVE).update(
+                status=Credential.Status.ROTATED)
+            Credential.objects.create(voter=voter, link_hash=link_hash, postal_hash=postal_hash)
+            audit.record(actor, "credential.reissue", {
+                "contest": contest.slug, "member_number": voter.member_number,
+                "rotated": rotated})
+    except IntegrityError:  # a ballot was cast with the old credential meanwhile
+        raise AlreadyVoted(f"{voter.member_number} has already voted") from None
+    return secret
+
+
+def active_credential(voter: Voter) -> Credential | None:
+    return voter.credentials.filter(status=Credential.Status.ACTIVE).first()
+
+
+def mint_link(credential: Credential) -> str:
+    """A new link token for this credential (the previous link stops working)."""
+    token = tokens.new_link_token()
+    credential.link_hash = tokens.link_hash(token)
+    credential.save(update_fields=["link_hash"])
+    return token
+
+
+def mint_postal(credential: Credential) -> str:
+    """A new postal code for this credential (the previous code stops working)."""
+    code = tokens.new_postal_code()
+    credential.postal_hash = tokens.postal_hash(code)
+    credential.save(update_fields=["postal_hash"])
+    return code
+
+
+CREDENTIAL_SUBJECT = "Your ballot: {contest}"
+CREDENTIAL_BODY = """Dear {name},
+
+You can vote in {contest} until the ballot closes. Follow this link to vote:
+
+{link}
+
+The link is yours alone and works once. If you also receive a ballot by post, use only one;
+your vote is counted once.
+"""
+
+
+def queue_credential_emails(contest: Contest, *, actor: Any = "system") -> int:
+    """Queue a ballot e-mail for every voter with an active credential and an e-mail address
+    who has none queued or sent; the link is made when the message is sent."""
+    _check_state(contest)
+    with transaction.atomic():
+        already = OutboxMessage.objects.filter(
+            kind=OutboxMessage.Kind.CREDENTIAL, voter__contest=contest,
+            status__in=[OutboxMessage.Status.QUEUED, OutboxMessage.Status.SENT])
+        voters = (Voter.objects.filter(contest=contest, status=Voter.Status.ELIGIBLE,
+                                       credentials__status=Credential.Status.ACTIVE)
+                  .exclude(email="").exclude(pk__in=already.values("voter_id")))
+        queued = 0
+        batch: list[OutboxMessage] = []
+        subject = CREDENTIAL_SUBJECT.format(contest=contest.name)
+        for voter in in_batches(voters):
+            batch.append(OutboxMessage(kind=OutboxMessage.Kind.CREDENTIAL, voter=voter,
+                                       to=voter.email, subject=subject, body=CREDENTIAL_BODY))
+            if len(batch) >= BATCH:
+                OutboxMessage.objects.bulk_create(batch)
+                queued += len(batch)
+                batch.clear()
+        OutboxMessage.objects.bulk_create(batch)
+        queued += len(batch)
+        audit.record(actor, "credentials.queue_emails", {"contest": contest.slug,
+                                                         "queued": queued})
+    return queued
+
+
+POSTAL_COLUMNS = ("member_number", "name", "section", "postal_code", "vote_at")
+
+
+def postal_pack(contest: Contest, path: str | Path, *, actor: Any = "system") -> int:
+    """Write the print file for postal packs (CSV, mode 0600) with freshly minted codes.
+
+    Every voter with an active credential gets a new postal code (any earlier one stops
+    working); the file is the only place the codes exist in clear. Returns the rows written.
+    """
+    _check_state(contest)
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.partial")
+    written = 0
+    try:
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with transaction.atomic(), os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(POSTAL_COLUMNS)
+            active = Credential.objects.filter(voter__contest=contest,
+                                               status=Credential.Status.ACTIVE,
+                                               voter__status=Voter.Status.ELIGIBLE)
+            changed: list[Credential] = []
+            for credential in in_batches(active.select_related("voter", "voter__section")):
+                code = tokens.new_postal_code()
+                credential.postal_hash = tokens.postal_hash(code)
+                changed.append(credential)
+                voter = credential.voter
+                writer.writerow([voter.member_number, voter.name, voter.section.name, code,
+                                 f"{getattr(settings, 'PSEPHOS_PUBLIC_URL', '')}/vote/"])
+                written += 1
+                if len(changed) >= BATCH:
+                    Credential.objects.bulk_update(changed, ["postal_hash"])
+                    changed.clear()
+            Credential.objects.bulk_update(changed, ["postal_hash"])
+            audit.record(actor, "credentials.postal_pack", {"contest": contest.slug,
+                                                            "codes": written})
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return written
+
+
+def in_batches(queryset: QuerySet[Any]) -> Iterator[Any]:
+    """Each row of ``queryset`` in primary-key order, fetched a batch at a time by key, so the
+    caller may write while reading (SQLite cannot write under an open read cursor)."""
+    pks = list(queryset.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(pks), BATCH):
+        yield from queryset.model.objects.filter(pk__in=pks[start:start + BATCH]).select_related(
+            *_related(queryset)).order_by("pk")
+
+
+def _related(queryset: QuerySet[Any]) -> tuple[str, ...]:
+    related = queryset.query.select_related
+    if not isinstance(related, dict):
+        return ()
+    names: list[str] = []
+
+    def walk(prefix: str, tree: dict[str, Any]) -> None:
+        for name, sub in tree.items():
+            names.append(prefix + name)
+            walk(prefix + name + "__", sub)
+
+    walk("", related)
+    return tuple(names)

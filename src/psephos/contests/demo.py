@@ -1,0 +1,82 @@
+"""A demonstration contest shaped like Labour's 2016 leadership election.
+
+Three sections, Corbyn and Smith, the 2016 timetable (with the Glasgow debate) and a few
+thousand synthetic voters split between the sections as the 2016 ballots were, opened for
+voting. With ``turnout`` some of them vote at random, leaning as each section did in 2016.
+"""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from collections.abc import Iterator
+from datetime import date, timedelta
+from importlib import resources
+from typing import Any
+
+from psephos.contests.credentials import IssuedCredential, issue_credentials
+from psephos.contests.definition import create_contest, parse_definition
+from psephos.contests.electorate import import_rows
+from psephos.contests.lifecycle import open_contest
+from psephos.contests.models import Contest, Voter
+from psephos.contests.voting import cast_ballot
+
+#: Ballots returned per section in 2016, which sets the synthetic sections' sizes.
+SECTION_SHARE = {"members": 285_176, "registered-supporters": 121_517,
+                 "affiliated-supporters": 99_745}
+#: Corbyn's share of each section's votes in 2016.
+CORBYN_SHARE = {"members": 0.59, "registered-supporters": 0.70, "affiliated-supporters": 0.60}
+_FIRST = ("Alex", "Sam", "Jo", "Chris", "Pat", "Morgan", "Jamie", "Robin", "Kim", "Lee")
+_LAST = ("Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Evans", "Khan", "Patel",
+         "Campbell")
+
+
+def definition_text() -> str:
+    """The packaged Labour 2016 definition (the same as ``examples/labour-2016.toml``)."""
+    return resources.files("psephos.contests").joinpath("data/labour-2016.toml").read_text(
+        encoding="utf-8")
+
+
+def _rows(section: str, count: int, start: int, rng: random.Random
+          ) -> Iterator[tuple[int, dict[str, Any]]]:
+    for i in range(start, start + count):
+        joined = date(2010, 1, 1) + timedelta(days=rng.randrange(2200))
+        row: dict[str, Any] = {
+            "member_number": f"L{i:07d}", "email": f"voter{i}@example.org",
+            "name": f"{rng.choice(_FIRST)} {rng.choice(_LAST)}", "joined": joined,
+            "arrears_paid": True}
+        if section == "registered-supporters":
+            row["joined"] = date(2016, 7, 19)
+            row["fee_paid_on"] = date(2016, 7, 18) + timedelta(days=rng.randrange(3))
+        yield i - start + 2, row
+
+
+def create_demo(*, voters: int = 3000, seed: int = 0, slug: str = "labour-2016-demo",
+                turnout: float = 0.0) -> Contest:
+    """Create, fill and open the demonstration contest; ``turnout`` of the voters vote."""
+    data = tomllib.loads(definition_text())
+    data["contest"]["slug"] = slug
+    data["contest"]["name"] += " (demonstration)"
+    contest = create_contest(parse_definition(data, "labour-2016.toml"), actor="demo")
+    rng = random.Random(seed)
+    total = sum(SECTION_SHARE.values())
+    start = 1
+    sections = list(contest.sections.all())
+    for n, section in enumerate(sections):
+        size = (voters - start + 1 if n == len(sections) - 1
+                else round(voters * SECTION_SHARE[section.slug] / total))
+        import_rows(contest, section, _rows(section.slug, size, start, rng))
+        start += size
+    issued: list[tuple[Voter, IssuedCredential]] = []
+    issue_credentials(contest, sink=lambda voter, secret: issued.append((voter, secret)),
+                      actor="demo")
+    open_contest(contest, actor="demo")
+    for voter, secret in issued:
+        if rng.random() < turnout:
+            corbyn = rng.random() < CORBYN_SHARE.get(voter.section.slug, 0.6)
+            ranking = ["Jeremy Corbyn", "Owen Smith"] if corbyn else ["Owen Smith"]
+            if not corbyn and rng.random() < 0.5:
+                ranking.append("Jeremy Corbyn")
+            cast_ballot(contest, secret.postal_code if rng.random() < 0.2 else
+                        secret.link_token, ranking, channel="web")
+    return contest

@@ -1,0 +1,57 @@
+"""Errors the contest services raise: each carries a message fit to show the user."""
+
+from __future__ import annotations
+
+
+class ContestError(Exception):
+    """A request the contest services refuse; ``str(error)`` is the user-facing message."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class DefinitionError(ContestError):
+    """A contest definition (TOML) that cannot be used: file, key and what is expected."""
+
+    def __init__(self, path: object, message: str, *, key: str | None = None) -> None:
+        self.path = str(path)
+        self.key = key
+        where = f"{self.path}: {key}" if key else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class ElectorateError(ContestError):
+    """An electorate file that cannot be imported at all (nothing is imported)."""
+
+
+class ContestNotFound(ContestError):
+    """No contest has that slug."""
+
+
+class WrongState(ContestError):
+    """The contest is not in a state that allows this step (e.g. importing once open)."""
+
+
+class ContestNotOpen(WrongState):
+    """Voting is refused because the contest is not open."""
+
+
+class UnknownCredential(ContestError):
+    """No active credential matches what was typed or followed."""
+
+
+class AlreadyVoted(ContestError):
+    """This voter's ballot has already been counted once."""
+
+
+class InvalidRanking(ContestError):
+    """The ranking names an unknown candidate, repeats one, or is empty."""
+
+
+class NominationError(ContestError):
+    """A nomination, consent or withdrawal that the rules refuse."""
+
+
+class RevocationError(ContestError):
+    """A revocation that cannot be made (e.g. after the close)."""

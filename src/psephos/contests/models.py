@@ -1,0 +1,326 @@
+"""The tables of a members' ballot.
+
+Identity and ballots are kept apart: `Voter`, `Credential` and `VotedMark` say who may vote
+and who has; `Ballot` says what was voted, with nothing that joins it back to a voter (no
+key, no voter column, no timestamp; a random primary key so row ids do not follow the
+order of the "voted" marks). `BallotSeal` is the one bridge, and only until the close: it
+lets a revocation remove a ballot (see `psephos.contests.lifecycle`).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from psephos.rules.methods import METHODS
+
+
+class Contest(models.Model):
+    """One ballot: who stands, who votes, how it is counted and where it is in its life."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft"
+        OPEN = "open"
+        CLOSED = "closed"
+        COUNTED = "counted"
+
+    class Dedupe(models.TextChoices):
+        EMAIL = "email"
+        MEMBER_NUMBER = "member_number", "member number"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    method = models.CharField(max_length=32, default="av",
+                              choices=[(name, name) for name in METHODS])
+    seats = models.PositiveSmallIntegerField(default=1)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.DRAFT)
+    freeze_date = models.DateField(null=True, blank=True)
+    dedupe_by = models.CharField(max_length=16, choices=Dedupe.choices, default=Dedupe.EMAIL)
+    incumbent_bypass = models.BooleanField(default=False)
+    #: Nomination requirement: every group must be met, each group by any one body slug in it.
+    nomination_rule = models.JSONField(default=list, blank=True)
+    #: The declaration (`Declaration.to_json`) once counted.
+    declaration = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Section(models.Model):
+    """A part of the electorate (members, registered supporters, ...) with its own rules."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="sections")
+    slug = models.SlugField(max_length=80)
+    name = models.CharField(max_length=120)
+    #: Lower wins when one person appears in two sections.
+    priority = models.PositiveSmallIntegerField(default=0)
+    #: Joined on or before this date (default: the contest's freeze date).
+    join_cutoff = models.DateField(null=True, blank=True)
+    requires_arrears_paid = models.BooleanField(default=False)
+    #: When set, a fee must have been paid inside this window (inclusive dates).
+    fee_window_start = models.DateField(null=True, blank=True)
+    fee_window_end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("priority", "pk")
+        constraints = (
+            models.UniqueConstraint(fields=["contest", "slug"], name="section_slug_unique"),
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Candidate(models.Model):
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="candidates")
+    name = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    incumbent = models.BooleanField(default=False)
+    consented = models.BooleanField(default=False)
+    withdrawn = models.BooleanField(default=False)
+    #: Fixed when the ballot opens: validly nominated, consented and not withdrawn.
+    on_ballot = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("order", "pk")
+        constraints = (
+            models.UniqueConstraint(fields=["contest", "name"], name="candidate_name_unique"),
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NominatingBody(models.Model):
+    """Who may nominate (MPs and MEPs, local parties, affiliates) and how many must."""
+
+    class Kind(models.TextChoices):
+        NOMINATORS = "nominators"
+        AFFILIATES = "affiliates"
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="bodies")
+    slug = models.SlugField(max_length=80)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.NOMINATORS)
+    #: How many could nominate (e.g. 251 MPs and MEPs); the threshold is a share of it.
+    size = models.PositiveIntegerField(default=0)
+    share = models.DecimalField(max_digits=7, decimal_places=5, default=0)
+    #: Affiliates: at least this many, this many of them unions, with this share of members.
+    min_count = models.PositiveIntegerField(default=0)
+    min_unions = models.PositiveIntegerField(default=0)
+    min_members_share = models.DecimalField(max_digits=7, decimal_places=5, default=0)
+    total_members = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["contest", "slug"], name="body_slug_unique"),
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Nomination(models.Model):
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="nominations")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE,
+                                  related_name="nominations")
+    body = models.ForeignKey(NominatingBody, on_delete=models.CASCADE,
+                             related_name="nominations")
+    nominator = models.CharField(max_length=200)
+    union = models.BooleanField(default=False)
+    members = models.PositiveBigIntegerField(default=0)
+    withdrawn = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (
+            # One standing nomination per nominator and body.
+            models.UniqueConstraint(fields=["body", "nominator"], condition=Q(withdrawn=False),
+                                    name="one_standing_nomination"),
+        )
+
+
+class Voter(models.Model):
+    """One person entitled to one vote (after de-duplication across sections)."""
+
+    class Status(models.TextChoices):
+        ELIGIBLE = "eligible"
+        REVOKED = "revoked"
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="voters")
+    section = models.ForeignKey(Section, on_delete=models.RESTRICT, related_name="voters")
+    member_number = models.CharField(max_length=64)
+    email = models.CharField(max_length=254, blank=True)
+    name = models.CharField(max_length=200)
+    #: The contest's de-duplication key (normalised email or member number).
+    person_key = models.CharField(max_length=254)
+    joined = models.DateField(null=True, blank=True)
+    arrears_paid = models.BooleanField(default=True)
+    fee_paid_on = models.DateField(null=True, blank=True)
+    suspended = models.BooleanField(default=False)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ELIGIBLE)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["contest", "person_key"], name="one_voter_per_person"),
+        )
+        indexes = (
+            models.Index(fields=["contest", "member_number"], name="voter_member_number"),
+            models.Index(fields=["contest", "email"], name="voter_email"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.member_number})"
+
+
+class Credential(models.Model):
+    """A voter's secret, stored only as hashes: a link token and a typed postal code."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active"
+        ROTATED = "rotated"
+        USED = "used"
+
+    voter = models.ForeignKey(Voter, on_delete=models.CASCADE, related_name="credentials")
+    link_hash = models.CharField(max_length=64, unique=True)
+    postal_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["voter"], condition=Q(status__in=["active", "used"]),
+                                    name="one_live_credential_per_voter"),
+        )
+
+
+class VotedMark(models.Model):
+    """"Has voted": one row per voter, so the database itself refuses a second ballot."""
+
+    voter = models.OneToOneField(Voter, on_delete=models.CASCADE, primary_key=True,
+                                 related_name="voted")
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="voted_marks")
+    channel = models.CharField(max_length=16, default="web")
+
+
+class Ballot(models.Model):
+    """A cast ballot: what was voted and in which section; nothing about who or when."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="ballots")
+    section = models.ForeignKey(Section, on_delete=models.RESTRICT, related_name="ballots")
+    #: Candidate primary keys in order of preference.
+    ranking = models.JSONField()
+    tracker = models.CharField(max_length=32, unique=True)
+
+
+class BallotSeal(models.Model):
+    """Until the close: a keyed hash of a voter -> their ballot, so a revocation can remove it.
+
+    The key (derived from SECRET_KEY, which is not in the database) is needed to find a
+    voter's row; the close deletes every seal of the contest.
+    """
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    voter_key = models.CharField(max_length=64, unique=True)
+    ballot_id = models.UUIDField()
+
+
+class Revocation(models.Model):
+    """A voter's vote withdrawn before the close, with why and by whom, for review."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="revocations")
+    voter = models.ForeignKey(Voter, on_delete=models.RESTRICT, related_name="revocations")
+    actor = models.CharField(max_length=150)
+    reason = models.TextField()
+    ballot_removed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.CharField(max_length=150, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    upheld = models.BooleanField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+
+class TimetableEvent(models.Model):
+    class Kind(models.TextChoices):
+        FREEZE = "freeze"
+        SUPPORTER_WINDOW = "supporter_window", "supporter window"
+        NOMINATIONS_OPEN = "nominations_open", "nominations open"
+        NOMINATIONS_CLOSE = "nominations_close", "nominations close"
+        HUSTINGS = "hustings"
+        DEBATE = "debate"
+        BALLOT_OPEN = "ballot_open", "ballot opens"
+        BALLOT_CLOSE = "ballot_close", "ballot closes"
+        DECLARATION = "declaration"
+        OTHER = "other"
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    place = models.CharField(max_length=200, blank=True)
+    start = models.DateTimeField()
+    end = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("start", "pk")
+
+
+class OutboxMessage(models.Model):
+    """An email waiting to go, or sent, or given up on: nothing is lost if the worker stops.
+
+    A ``credential`` message has no secret in it: the link is minted when it is sent.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        SENT = "sent"
+        FAILED = "failed"
+
+    class Kind(models.TextChoices):
+        PLAIN = "plain"
+        CREDENTIAL = "credential"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PLAIN)
+    voter = models.ForeignKey(Voter, null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="messages")
+    to = models.CharField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = (models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),)
+
+
+class AuditEntry(models.Model):
+    """One entry of the hash-chained log: ``hash = sha256(seq, at, actor, action, payload,
+    prev_hash)``, so editing, deleting or reordering any entry breaks the chain."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor = models.CharField(max_length=150)
+    action = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ("seq",)
+        verbose_name_plural = "audit entries"
+
+
+class AuditHead(models.Model):
+    """The latest entry's number and hash: one row, locked while an entry is appended."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)

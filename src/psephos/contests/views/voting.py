@@ -1,0 +1,155 @@
+"""The ballot, reached by an e-mailed link or by typing the code from a paper ballot.
+
+Three steps, each a plain HTML form: rank the candidates, confirm the ranking, then a
+receipt with the ballot's tracker. The voter's secret travels in the link's path or in a
+hidden field, never in a cookie, so nothing is left behind on a shared computer; the pages
+are marked not to be cached. The ballot is cast by the same service call as the API's.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from psephos.contests.errors import (
+    AlreadyVoted,
+    ContestError,
+    ContestNotOpen,
+    UnknownCredential,
+)
+from psephos.contests.models import Ballot, Contest, Credential
+from psephos.contests.nominations import ballot_candidates
+from psephos.contests.tokens import credential_hashes
+from psephos.contests.views.errors import status_for
+from psephos.contests.views.forms import CodeForm, FieldError, RankingForm, ordinal
+from psephos.contests.voting import cast_ballot, find_credential
+
+UNKNOWN_CODE = ("We do not recognise this code. Check it against your ballot paper or "
+                "e-mail; if it was replaced by a newer one, use the newest")
+USED_CODE = ("This code has already been used to cast a ballot, and a code casts one "
+             "ballot only. If you did not vote with it, contact the ballot helpdesk")
+
+
+def _message(error: ContestError, contest: Contest) -> str:
+    """What to tell a voter: plain words for a bad or used code, else the service's reason."""
+    if isinstance(error, UnknownCredential):
+        return UNKNOWN_CODE
+    if isinstance(error, AlreadyVoted):
+        return USED_CODE
+    if isinstance(error, ContestNotOpen):
+        if contest.state == Contest.State.DRAFT:
+            return f"Voting in {contest.name} has not opened yet"
+        return f"Voting in {contest.name} has closed"
+    return capfirst(error.message)
+
+
+def _check(contest: Contest, code: str) -> ContestError | None:
+    """Why this code cannot vote in this contest now, or None; says nothing about anyone else."""
+    if contest.state != Contest.State.OPEN:
+        return ContestNotOpen(f"voting in {contest.name} is not open")
+    try:
+        find_credential(contest, code)
+    except ContestError as error:
+        return error
+    return None
+
+
+def _contest_of(code: str) -> Contest | None:
+    """The contest a typed code (or a pasted link token) was issued for."""
+    link, postal = credential_hashes(code)
+    credential = (Credential.objects.select_related("voter__contest")
+                  .filter(Q(link_hash=link) | Q(postal_hash=postal)).first())
+    return None if credential is None else credential.voter.contest
+
+
+def _refuse(request: HttpRequest, error: ContestError, contest: Contest) -> HttpResponse:
+    return render(request, "contests/vote_refused.html",
+                  {"message": _message(error, contest), "contest": contest},
+                  status=status_for(error))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    """Type the code from a ballot paper; then the same steps as a link."""
+    if request.method == "GET":
+        return render(request, "contests/vote_start.html", {"form": CodeForm(), "errors": []})
+    code_form = CodeForm(request.POST)
+    if not code_form.is_valid():
+        errors = [FieldError("code", str(e)) for e in code_form.errors["code"]]
+        return render(request, "contests/vote_start.html",
+                      {"form": code_form, "errors": errors}, status=400)
+    code = code_form.cleaned_data["code"]
+    contest = _contest_of(code)
+    if contest is None:
+        return _code_refused(request, code_form, UnknownCredential(UNKNOWN_CODE), UNKNOWN_CODE)
+    problem = _check(contest, code)
+    if problem is None:
+        return _ballot_steps(request, contest, code, reverse("contests:vote"), hidden=True,
+                             first=request.POST.get("step") == "code")
+    if isinstance(problem, UnknownCredential | AlreadyVoted):
+        return _code_refused(request, code_form, problem, _message(problem, contest))
+    return _refuse(request, problem, contest)
+
+
+def _code_refused(request: HttpRequest, form: CodeForm, error: ContestError,
+                  message: str) -> HttpResponse:
+    """The code form again, with why the code cannot vote linked to its field."""
+    return render(request, "contests/vote_start.html",
+                  {"form": form, "errors": [FieldError("code", message)]},
+                  status=status_for(error))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def by_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The link from the ballot e-mail: its token is the voter's secret."""
+    contest = get_object_or_404(Contest, slug=slug)
+    problem = _check(contest, token)
+    if problem is not None:
+        return _refuse(request, problem, contest)
+    action = reverse("contests:vote-link", args=[slug, token])
+    return _ballot_steps(request, contest, token, action, hidden=False,
+                         first=request.method == "GET")
+
+
+def _ballot_steps(request: HttpRequest, contest: Contest, code: str, action: str, *,
+                  hidden: bool, first: bool) -> HttpResponse:
+    """Show the ballot, check it and ask to confirm, or cast it, by the button pressed."""
+    candidates = [candidate.name for candidate in ballot_candidates(contest)]
+    context = {"contest": contest, "action": action, "code": code if hidden else None}
+    if first:
+        form = RankingForm(candidates)
+        return render(request, "contests/ballot.html", {**context, "rows": form.rows(),
+                                                         "errors": []})
+    form = RankingForm(candidates, request.POST)
+    step = request.POST.get("step", "")
+    if step == "change" or not form.is_valid():
+        errors = [] if step == "change" else form.field_errors()
+        return render(request, "contests/ballot.html",
+                      {**context, "rows": form.rows(), "errors": errors},
+                      status=400 if errors else 200)
+    ranking = form.ranking()
+    if step != "cast":
+        return render(request, "contests/confirm.html", {
+            **context, "ranking": [(ordinal(i), name) for i, name in enumerate(ranking, 1)],
+            "hidden": [(row["id"], row["value"]) for row in form.rows()]})
+    try:
+        receipt = cast_ballot(contest, code, ranking, channel="web")
+    except ContestError as error:
+        return _refuse(request, error, contest)
+    return HttpResponseRedirect(reverse("contests:receipt", args=[contest.slug, receipt.tracker]))
+
+
+@require_http_methods(["GET"])
+def receipt(request: HttpRequest, slug: str, tracker: str) -> HttpResponse:
+    """After casting: the tracker to look for on the public board; nothing about the vote."""
+    contest = get_object_or_404(Contest, slug=slug)
+    ballot = get_object_or_404(Ballot, contest=contest, tracker=tracker)
+    return render(request, "contests/receipt.html", {"contest": contest,
+                                                     "tracker": ballot.tracker})

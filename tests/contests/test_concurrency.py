@@ -1,0 +1,70 @@
+"""One credential, many simultaneous submissions: the database lets exactly one through."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from tests.contests.helpers import open_with_voters
+
+SUBMISSIONS = 1000
+
+
+def _threads(backend: str) -> int:
+    # PostgreSQL allows 100 connections by default: stay well under it.
+    return 40 if backend == "postgresql" else 64
+
+
+def _submit(contest: object, credential: str, ranking: list[str], gate: threading.Event
+            ) -> str:
+    from django.db import connection
+
+    from psephos.contests.errors import ContestError
+    from psephos.contests.voting import cast_ballot
+
+    try:
+        gate.wait(timeout=60)
+        cast_ballot(contest, credential, ranking)  # type: ignore[arg-type]
+        return "accepted"
+    except ContestError as error:
+        return type(error).__name__
+    finally:
+        connection.close()
+
+
+def test_one_credential_1000_concurrent_submissions(db: str, tmp_path: Path) -> None:
+    from psephos.contests.models import Ballot, Credential, VotedMark
+
+    contest, secrets = open_with_voters(tmp_path, members=3, supporters=0)
+    secret = secrets["M1"]
+    workers = _threads(db)
+    gate = threading.Event()  # every thread waits here until all submissions are queued
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        # Both secrets, and both orders of preference, race each other.
+        futures = [pool.submit(_submit, contest,
+                               secret.link_token if i % 2 else secret.postal_code,
+                               ["Alice", "Bob"] if i % 3 else ["Bob"], gate)
+                   for i in range(SUBMISSIONS)]
+        gate.set()
+        outcomes = Counter(f.result() for f in futures)
+    assert outcomes["accepted"] == 1, outcomes
+    assert outcomes["AlreadyVoted"] == SUBMISSIONS - 1, outcomes
+    assert Ballot.objects.count() == 1 and VotedMark.objects.count() == 1
+    assert Credential.objects.get(voter__member_number="M1").status == "used"
+
+
+def test_many_voters_concurrently_each_counted_once(db: str, tmp_path: Path) -> None:
+    from psephos.contests.models import Ballot, VotedMark
+
+    contest, secrets = open_with_voters(tmp_path, members=100, supporters=0)
+    workers = _threads(db)
+    gate = threading.Event()
+    jobs = [(s.link_token if k else s.postal_code) for s in secrets.values() for k in range(3)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_submit, contest, c, ["Carol"], gate) for c in jobs]
+        gate.set()
+        outcomes = Counter(f.result() for f in futures)
+    assert outcomes == {"accepted": 100, "AlreadyVoted": 200}
+    assert Ballot.objects.count() == VotedMark.objects.count() == 100

@@ -1,0 +1,94 @@
+"""Revocation before the close removes the voter's ballot through a logged, reviewable act."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.contests.helpers import open_with_voters
+
+
+def test_revoke_removes_the_ballot_and_logs_it(db: str, tmp_path: Path) -> None:
+    from psephos.contests.audit import verify_log
+    from psephos.contests.counting import count_contest
+    from psephos.contests.errors import AlreadyVoted
+    from psephos.contests.lifecycle import close_contest, revoke
+    from psephos.contests.models import AuditEntry, Ballot
+    from psephos.contests.voting import cast_ballot
+
+    contest, secrets = open_with_voters(tmp_path)
+    kept = cast_ballot(contest, secrets["M1"].link_token, ["Alice"])
+    gone = cast_ballot(contest, secrets["M2"].link_token, ["Bob"])
+    revocation = revoke(contest.voters.get(member_number="M2"), actor="ro",
+                        reason="suspended by the NEC")
+    assert revocation.ballot_removed
+    assert list(Ballot.objects.values_list("tracker", flat=True)) == [kept.tracker]
+    assert not Ballot.objects.filter(tracker=gone.tracker).exists()
+    with pytest.raises(AlreadyVoted):  # the credential stays spent
+        cast_ballot(contest, secrets["M2"].postal_code, ["Bob"])
+    entry = AuditEntry.objects.get(action="voter.revoke")
+    assert entry.payload["member_number"] == "M2" and entry.payload["ballot_removed"]
+    # A voter who has not voted can be revoked too: nothing to remove.
+    assert not revoke(contest.voters.get(member_number="M3"), actor="ro",
+                      reason="not a member").ballot_removed
+    close_contest(contest, actor="ro")
+    declaration = count_contest(contest)
+    assert declaration.ballots == 1 and declaration.votes["Bob"] == 0
+    assert declaration.electorate == 8 - 2
+    assert verify_log().ok
+
+
+def test_revocation_rules(db: str, tmp_path: Path) -> None:
+    from psephos.contests.errors import RevocationError
+    from psephos.contests.lifecycle import close_contest, review_revocation, revoke
+
+    contest, _ = open_with_voters(tmp_path)
+    voter = contest.voters.get(member_number="M1")
+    with pytest.raises(RevocationError, match="needs a reason"):
+        revoke(voter, actor="ro", reason="  ")
+    revocation = revoke(voter, actor="ro", reason="duplicate membership")
+    with pytest.raises(RevocationError, match="already revoked"):
+        revoke(voter, actor="ro", reason="again")
+    with pytest.raises(RevocationError, match="someone other than"):
+        review_revocation(revocation, actor="ro", upheld=True)
+    review_revocation(revocation, actor="scrutineer", upheld=True, note="checked")
+    with pytest.raises(RevocationError, match="already been reviewed"):
+        review_revocation(revocation, actor="scrutineer", upheld=False)
+    close_contest(contest, actor="ro")
+    with pytest.raises(RevocationError, match="before the close"):
+        revoke(contest.voters.get(member_number="M2"), actor="ro", reason="late")
+
+
+def test_overturned_revocation_lets_the_voter_vote_again(db: str, tmp_path: Path) -> None:
+    from psephos.contests.credentials import reissue
+    from psephos.contests.lifecycle import review_revocation, revoke
+    from psephos.contests.voting import cast_ballot
+
+    contest, secrets = open_with_voters(tmp_path)
+    cast_ballot(contest, secrets["M1"].link_token, ["Alice"])
+    voter = contest.voters.get(member_number="M1")
+    revocation = revoke(voter, actor="ro", reason="thought suspended")
+    review_revocation(revocation, actor="scrutineer", upheld=False, note="was not")
+    fresh = reissue(voter, actor="helpdesk")
+    cast_ballot(contest, fresh.link_token, ["Carol"])
+    assert contest.ballots.count() == 1
+
+
+def test_states_move_forward_only(db: str, tmp_path: Path) -> None:
+    from psephos.contests.counting import count_contest, export_contest
+    from psephos.contests.errors import ContestError, WrongState
+    from psephos.contests.lifecycle import close_contest, open_contest
+
+    contest, _ = open_with_voters(tmp_path)
+    with pytest.raises(WrongState, match="only a draft opens"):
+        open_contest(contest, actor="ro")
+    with pytest.raises(WrongState, match="close it before counting"):
+        count_contest(contest)
+    with pytest.raises(WrongState, match="count it before exporting"):
+        export_contest(contest, tmp_path / "out")
+    close_contest(contest, actor="ro")
+    with pytest.raises(WrongState, match="only an open contest closes"):
+        close_contest(contest, actor="ro")
+    with pytest.raises(ContestError, match="has no ballots: there is nothing to count"):
+        count_contest(contest)

@@ -1,0 +1,60 @@
+"""The e-mail outbox: links minted at sending, per-message status, retries with backoff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.mail.backends.base import BaseEmailBackend
+
+from tests.contests.helpers import open_with_voters
+
+
+class Refusing(BaseEmailBackend):
+    def send_messages(self, messages: object) -> int:
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_ballot_emails_carry_a_working_link(db: str, tmp_path: Path) -> None:
+    from django.core import mail
+
+    from psephos.contests.credentials import queue_credential_emails
+    from psephos.contests.models import OutboxMessage
+    from psephos.contests.outbox import send_pending
+    from psephos.contests.voting import cast_ballot
+
+    contest, _ = open_with_voters(tmp_path)
+    mail.outbox = []
+    assert queue_credential_emails(contest) == 8
+    assert queue_credential_emails(contest) == 0  # not twice
+    assert send_pending(limit=3) == 3
+    assert send_pending() == 5
+    assert OutboxMessage.objects.filter(status="sent").count() == 8
+    message = mail.outbox[0]
+    assert message.to == ["m1@example.org"] and "Small ballot" in message.subject
+    token = message.body.split("/vote/small/")[1].split("/")[0]
+    assert cast_ballot(contest, token, ["Alice"]).tracker
+
+
+def test_failures_are_retried_with_backoff_then_given_up(db: str, tmp_path: Path,
+                                                         settings: object = None) -> None:
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from psephos.contests.models import OutboxMessage
+    from psephos.contests.outbox import MAX_ATTEMPTS, queue, send_pending
+
+    message = queue("x@example.org", "Hello", "Body")
+    with override_settings(EMAIL_BACKEND=f"{__name__}.Refusing"):
+        assert send_pending() == 0
+        message.refresh_from_db()
+        assert message.status == "queued" and message.attempts == 1
+        assert "mail server down" in message.last_error
+        assert message.next_attempt_at > timezone.now()
+        assert send_pending() == 0  # not due yet
+        message.refresh_from_db()
+        assert message.attempts == 1
+        for _ in range(MAX_ATTEMPTS - 1):
+            OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=None)
+            send_pending()
+    message.refresh_from_db()
+    assert message.status == "failed" and message.attempts == MAX_ATTEMPTS

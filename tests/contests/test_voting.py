@@ -1,0 +1,111 @@
+"""Casting: either secret works once; errors say what went wrong; reissue rotates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.contests.helpers import open_with_voters, small_contest
+
+
+def test_vote_with_link_or_typed_postal_code(db: str, tmp_path: Path) -> None:
+    from psephos.contests.models import Ballot, VotedMark
+    from psephos.contests.voting import cast_ballot, tracker_on_board
+
+    contest, secrets = open_with_voters(tmp_path)
+    receipt = cast_ballot(contest, secrets["M1"].link_token, ["Bob", "Alice"])
+    typed = secrets["M2"].postal_code.lower().replace("-", " ")
+    second = cast_ballot(contest, typed, ["carol"], channel="post")
+    assert receipt.tracker != second.tracker
+    assert tracker_on_board(contest, receipt.tracker)
+    assert tracker_on_board(contest, second.tracker.replace("-", "").lower())
+    assert Ballot.objects.count() == 2 and VotedMark.objects.count() == 2
+    names = {b.tracker: b.ranking for b in Ballot.objects.all()}
+    bob, alice = (contest.candidates.get(name=n).pk for n in ("Bob", "Alice"))
+    assert names[receipt.tracker] == [bob, alice]
+
+
+def test_first_ballot_wins_across_channels(db: str, tmp_path: Path) -> None:
+    from psephos.contests.errors import AlreadyVoted
+    from psephos.contests.models import Ballot
+    from psephos.contests.voting import cast_ballot
+
+    contest, secrets = open_with_voters(tmp_path)
+    cast_ballot(contest, secrets["M1"].postal_code, ["Alice"], channel="post")
+    with pytest.raises(AlreadyVoted):
+        cast_ballot(contest, secrets["M1"].link_token, ["Bob"], channel="web")
+    with pytest.raises(AlreadyVoted):
+        cast_ballot(contest, secrets["M1"].postal_code, ["Bob"], channel="post")
+    assert Ballot.objects.count() == 1
+
+
+@pytest.mark.parametrize(("ranking", "message"), [
+    ([], "ranks no candidate"),
+    (["Alice", "alice"], "'alice' is ranked more than once"),
+    (["Dave"], "'Dave' is not a candidate on this ballot; the candidates are Alice, Bob, Carol"),
+])
+def test_invalid_rankings(db: str, tmp_path: Path, ranking: list[str], message: str) -> None:
+    from psephos.contests.errors import InvalidRanking
+    from psephos.contests.models import Ballot, VotedMark
+    from psephos.contests.voting import cast_ballot
+
+    contest, secrets = open_with_voters(tmp_path)
+    with pytest.raises(InvalidRanking, match=message):
+        cast_ballot(contest, secrets["M1"].link_token, ranking)
+    assert Ballot.objects.count() == 0 and VotedMark.objects.count() == 0
+
+
+def test_unknown_credential_and_closed_contest(db: str, tmp_path: Path) -> None:
+    from psephos.contests.errors import ContestNotOpen, UnknownCredential
+    from psephos.contests.lifecycle import close_contest
+    from psephos.contests.voting import cast_ballot
+
+    contest, secrets = open_with_voters(tmp_path)
+    with pytest.raises(UnknownCredential, match="not valid for this ballot"):
+        cast_ballot(contest, "AAAA-BBBB-CCCC-DDDD", ["Alice"])
+    close_contest(contest, actor="ro")
+    with pytest.raises(ContestNotOpen, match="not open"):
+        cast_ballot(contest, secrets["M1"].link_token, ["Alice"])
+
+
+def test_draft_contest_refuses_votes(db: str, tmp_path: Path) -> None:
+    from psephos.contests.errors import ContestNotOpen
+    from psephos.contests.voting import cast_ballot
+
+    contest = small_contest(tmp_path)
+    with pytest.raises(ContestNotOpen):
+        cast_ballot(contest, "anything", ["Alice"])
+
+
+def test_credential_of_another_contest_is_unknown(db: str, tmp_path: Path) -> None:
+    from psephos.contests.errors import UnknownCredential
+    from psephos.contests.voting import cast_ballot
+
+    contest, secrets = open_with_voters(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    two, _ = open_with_voters(other, slug="small-2")
+    with pytest.raises(UnknownCredential):
+        cast_ballot(two, secrets["M1"].link_token, ["Alice"])
+    assert contest.ballots.count() == 0 and two.ballots.count() == 0
+
+
+def test_reissue_rotates(db: str, tmp_path: Path) -> None:
+    from psephos.contests.credentials import reissue
+    from psephos.contests.errors import AlreadyVoted, UnknownCredential
+    from psephos.contests.models import Credential
+    from psephos.contests.voting import cast_ballot
+
+    contest, secrets = open_with_voters(tmp_path)
+    voter = contest.voters.get(member_number="M3")
+    new = reissue(voter, actor="helpdesk-1")
+    assert new.link_token != secrets["M3"].link_token
+    for old in (secrets["M3"].link_token, secrets["M3"].postal_code):
+        with pytest.raises(UnknownCredential):
+            cast_ballot(contest, old, ["Alice"])
+    cast_ballot(contest, new.postal_code, ["Alice"])
+    assert list(Credential.objects.filter(voter=voter).values_list("status", flat=True)
+                .order_by("pk")) == ["rotated", "used"]
+    with pytest.raises(AlreadyVoted):
+        reissue(voter, actor="helpdesk-1")

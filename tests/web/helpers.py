@@ -1,0 +1,21 @@
+"""Making a small open contest and voters' secrets for the web tests."""
+
+from __future__ import annotations
+
+from psephos.contests.credentials import IssuedCredential, reissue
+from psephos.contests.demo import create_demo
+from psephos.contests.models import Contest, Voter
+
+SLUG = "labour-2016-test"
+CORBYN, SMITH = "Jeremy Corbyn", "Owen Smith"
+
+
+def demo_contest(*, voters: int = 12, slug: str = SLUG) -> Contest:
+    """The demonstration contest (Labour 2016 shaped, open) with a few voters."""
+    return create_demo(voters=voters, seed=1, slug=slug)
+
+
+def secrets_for(contest: Contest, n: int) -> list[IssuedCredential]:
+    """Fresh link tokens and postal codes for ``n`` voters who have not voted."""
+    voters = Voter.objects.filter(contest=contest, voted__isnull=True).order_by("pk")[:n]
+    return [reissue(voter, actor="test") for voter in voters]

@@ -1,0 +1,21 @@
+"""Keep benchmarks/cast_load.py runnable: a tiny run on SQLite, nothing timed against a limit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "cast_load.py"
+
+
+def test_tiny_run_casts_every_ballot_once() -> None:
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--sqlite-only", "--voters", "60", "--rate", "50",
+         "--rate-casts", "20", "--clients", "8", "--warmup", "5", "--workers", "1",
+         "--max-seconds", "60"],
+        capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "| SQLite, flat out | 60 |" in result.stdout
+    assert "| SQLite, at 50/s | 20 |" in result.stdout
+    assert "| none | yes |" in result.stdout
