@@ -68,3 +68,74 @@ def test_many_voters_concurrently_each_counted_once(db: str, tmp_path: Path) -> 
         outcomes = Counter(f.result() for f in futures)
     assert outcomes == {"accepted": 100, "AlreadyVoted": 200}
     assert Ballot.objects.count() == VotedMark.objects.count() == 100
+
+
+def _import(contest: object, path: Path, gate: threading.Event) -> tuple[int, list[str]]:
+    from django.db import connection
+
+    from psephos.contests.postal import import_postal
+
+    try:
+        gate.wait(timeout=60)
+        report = import_postal(contest, path, actor="scrutineer")  # type: ignore[arg-type]
+        return report.recorded, [r.reason for r in report.rejected]
+    finally:
+        connection.close()
+
+
+def test_postal_batch_racing_online_votes(db: str, tmp_path: Path) -> None:
+    """Papers and online votes of the same voters at once: one ballot each, no deadlock."""
+    import csv
+
+    from psephos.contests.models import Ballot, BallotSeal, VotedMark
+
+    contest, secrets = open_with_voters(tmp_path, members=60, supporters=0)
+    batch = tmp_path / "batch.csv"
+    with batch.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["postal_code", "rank1"])
+        writer.writerows([s.postal_code, "Alice"] for s in secrets.values())
+    gate = threading.Event()
+    with ThreadPoolExecutor(max_workers=min(_threads(db), 30)) as pool:
+        paper = pool.submit(_import, contest, batch, gate)
+        online = [pool.submit(_submit, contest, s.link_token, ["Bob"], gate)
+                  for s in secrets.values()]
+        gate.set()
+        recorded, refused = paper.result()
+        outcomes = Counter(f.result() for f in online)
+    assert set(outcomes) <= {"accepted", "AlreadyVoted"}, outcomes
+    assert recorded + outcomes["accepted"] == 60
+    assert refused == ["this credential has already been used to vote"] * outcomes["accepted"]
+    assert Ballot.objects.count() == VotedMark.objects.count() == BallotSeal.objects.count() == 60
+
+
+def test_close_racing_casts_leaves_no_ballot_after_the_close(db: str, tmp_path: Path) -> None:
+    """Every ballot either made it before the close (and is counted by it) or was refused."""
+    from django.db import connection
+
+    from psephos.contests.lifecycle import close_contest
+    from psephos.contests.models import AuditEntry, Ballot, BallotSeal, VotedMark
+
+    contest, secrets = open_with_voters(tmp_path, members=120, supporters=0)
+    gate = threading.Event()
+
+    def close() -> str:
+        try:
+            gate.wait(timeout=60)
+            close_contest(contest, actor="ro")  # type: ignore[arg-type]
+            return "closed"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=min(_threads(db), 30)) as pool:
+        casts = [pool.submit(_submit, contest, s.link_token, ["Carol"], gate)
+                 for s in secrets.values()]
+        closing = pool.submit(close)
+        gate.set()
+        outcomes = Counter(f.result() for f in casts)
+        assert closing.result() == "closed"
+    assert set(outcomes) <= {"accepted", "ContestNotOpen"}, outcomes
+    assert Ballot.objects.count() == VotedMark.objects.count() == outcomes["accepted"]
+    assert BallotSeal.objects.count() == 0
+    closed = AuditEntry.objects.get(action="contest.close").payload
+    assert closed["ballots"] == outcomes["accepted"]

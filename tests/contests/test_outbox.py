@@ -58,3 +58,47 @@ def test_failures_are_retried_with_backoff_then_given_up(db: str, tmp_path: Path
             send_pending()
     message.refresh_from_db()
     assert message.status == "failed" and message.attempts == MAX_ATTEMPTS
+
+
+def test_one_smtp_session_carries_the_run(db: str, tmp_path: Path) -> None:
+    """A real SMTP server (aiosmtpd on loopback) gets every message over one connection."""
+    import socket
+
+    import pytest
+
+    controller_module = pytest.importorskip("aiosmtpd.controller")
+    from django.test import override_settings
+
+    from psephos.contests.credentials import queue_credential_emails
+    from psephos.contests.models import OutboxMessage
+    from psephos.contests.outbox import send_pending
+
+    class Handler:
+        def __init__(self) -> None:
+            self.sessions: list[int] = []
+            self.recipients: list[str] = []
+
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+            self.sessions.append(id(session))
+            self.recipients.extend(envelope.rcpt_tos)  # type: ignore[attr-defined]
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Handler()
+    controller = controller_module.Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        contest, _ = open_with_voters(tmp_path)
+        queue_credential_emails(contest)
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+                               EMAIL_HOST="127.0.0.1", EMAIL_PORT=port, EMAIL_USE_TLS=False,
+                               EMAIL_HOST_USER="", EMAIL_HOST_PASSWORD=""):
+            assert send_pending() == 8
+    finally:
+        controller.stop()
+    assert sorted(handler.recipients) == sorted(
+        OutboxMessage.objects.values_list("to", flat=True))
+    assert len(set(handler.sessions)) == 1
+    assert OutboxMessage.objects.filter(status="sent").count() == 8

@@ -109,3 +109,46 @@ def test_reissue_rotates(db: str, tmp_path: Path) -> None:
                 .order_by("pk")) == ["rotated", "used"]
     with pytest.raises(AlreadyVoted):
         reissue(voter, actor="helpdesk-1")
+
+
+def test_a_cast_is_four_statements(db: str, tmp_path: Path) -> None:
+    """Spend the credential (one UPDATE that also checks the contest and the voter), then the
+    mark, the ballot and the seal; the ballot paper is read once, not per cast."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from psephos.contests.voting import cast_ballot
+
+    contest, secrets = open_with_voters(tmp_path)
+    cast_ballot(contest, secrets["M1"].link_token, ["Alice"])
+    with CaptureQueriesContext(connection) as captured:
+        cast_ballot(contest, secrets["M2"].postal_code, ["Bob", "Alice"])
+    statements = [q["sql"].split()[0].upper() for q in captured.captured_queries
+                  if q["sql"].split()[0].upper() not in {"BEGIN", "COMMIT", "SAVEPOINT",
+                                                         "RELEASE"}]
+    assert statements == ["UPDATE", "INSERT", "INSERT", "INSERT"]
+
+
+def test_recount_changes_nothing(db: str, tmp_path: Path) -> None:
+    from psephos.contests.counting import count_contest, recount
+    from psephos.contests.errors import WrongState
+    from psephos.contests.lifecycle import close_contest
+    from psephos.contests.models import AuditEntry
+    from psephos.contests.voting import cast_ballot
+
+    contest, secrets = open_with_voters(tmp_path)
+    for member, ranking in (("M1", ["Bob"]), ("M2", ["Carol", "Bob"]), ("M3", ["Alice"]),
+                            ("S1", ["Alice", "Bob"]), ("S2", ["Bob"])):
+        cast_ballot(contest, secrets[member].link_token, ranking)
+    with pytest.raises(WrongState, match="close it before recounting"):
+        recount(contest)
+    close_contest(contest, actor="ro")
+    entries = AuditEntry.objects.count()
+    result = recount(contest)
+    contest.refresh_from_db()
+    assert contest.state == "closed" and contest.declaration is None
+    assert AuditEntry.objects.count() == entries
+    assert list(result.elected_names) == ["Bob"]
+    declaration = count_contest(contest)
+    assert [list(s.tallies) for s in recount(contest).stages] == \
+        [list(s.tallies) for s in declaration.count.stages]

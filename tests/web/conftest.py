@@ -25,3 +25,13 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 with contextlib.suppress(RuntimeError):  # RuntimeError: another conftest already did
     setup_test_environment()  # the test client's host, the in-memory mail outbox
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _forget_failed_codes() -> None:
+    """The rate limit counts failed codes in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -34,15 +34,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_demo(folder: Path, *, timeout: float = 180.0) -> Iterator[LiveServer]:
-    """`psephos serve --demo` on a temporary SQLite database; stopped with Ctrl-C (SIGINT)."""
-    port = free_port()
-    env = {**os.environ, "PSEPHOS_DATA_DIR": str(folder), "PYTHONUNBUFFERED": "1"}
-    env.pop("PSEPHOS_DATABASE_URL", None)
-    command = [sys.executable, "-m", "psephos", "serve", "--demo", "--port", str(port),
-               "--workers", "1", "--database", f"sqlite:///{folder / 'demo.sqlite3'}"]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+def serve(database_url: str, env: dict[str, str], *, port: int | None = None,
+          workers: int = 1, demo: bool = False, timeout: float = 180.0) -> Iterator[LiveServer]:
+    """`psephos serve` on ``database_url`` with ``env``; stopped with Ctrl-C (SIGINT)."""
+    port = port or free_port()
+    command = [sys.executable, "-m", "psephos", "serve", "--port", str(port),
+               "--workers", str(workers), "--database", database_url,
+               *(["--demo"] if demo else [])]
+    process = subprocess.Popen(command, env={**env, "PYTHONUNBUFFERED": "1"},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output: list[str] = []
     ready = threading.Event()
 
@@ -59,10 +59,11 @@ def serve_demo(folder: Path, *, timeout: float = 180.0) -> Iterator[LiveServer]:
         if not ready.wait(timeout) or not _answers(url, timeout=30):
             raise RuntimeError("psephos serve did not start:\n" + "\n".join(output))
         match = next((m for line in output if (m := VOTE_LINE.search(line))), None)
-        if match is None:
+        if demo and match is None:
             raise RuntimeError("psephos serve --demo printed no voting link:\n"
                                + "\n".join(output))
-        yield LiveServer(url, match["link"], match["code"], output)
+        yield LiveServer(url, match["link"] if match else "", match["code"] if match else "",
+                         output)
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -70,6 +71,16 @@ def serve_demo(folder: Path, *, timeout: float = 180.0) -> Iterator[LiveServer]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def serve_demo(folder: Path, *, timeout: float = 180.0) -> Iterator[LiveServer]:
+    """`psephos serve --demo` on a temporary SQLite database."""
+    env = {**os.environ, "PSEPHOS_DATA_DIR": str(folder)}
+    env.pop("PSEPHOS_DATABASE_URL", None)
+    with serve(f"sqlite:///{folder / 'demo.sqlite3'}", env, demo=True,
+               timeout=timeout) as live:
+        yield live
 
 
 def _answers(url: str, *, timeout: float) -> bool:

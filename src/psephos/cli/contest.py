@@ -28,9 +28,11 @@ electorate_app = typer.Typer(help="The roll of voters.", no_args_is_help=True)
 credentials_app = typer.Typer(help="Voters' credentials (links and postal codes).",
                               no_args_is_help=True)
 mail_app = typer.Typer(help="The e-mail outbox.", no_args_is_help=True)
+postal_app = typer.Typer(help="Returned paper ballots.", no_args_is_help=True)
 contest_app.add_typer(electorate_app, name="electorate")
 contest_app.add_typer(credentials_app, name="credentials")
 contest_app.add_typer(mail_app, name="mail")
+contest_app.add_typer(postal_app, name="postal")
 
 #: The channels a ballot can come through (as `psephos.contests.voting.CHANNELS`).
 CHANNELS = ("web", "post", "phone", "cli")
@@ -445,3 +447,29 @@ def mail_send_command(
         sent = send_pending(limit=limit)
         counts = outbox_counts()
     typer.echo(f"sent {sent}; outbox: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@postal_app.command("import")
+def postal_import_command(
+    ctx: typer.Context, contest: ContestArg,
+    file: Annotated[Path, typer.Argument(help="The batch: CSV, postal_code then the ranking.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")]
+    = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Record a batch of returned paper ballots, reporting every refused row by its line.
+
+    Example: psephos contest postal import labour-2016 batch-0001.csv
+    """
+    with _services(ctx):
+        from psephos.contests.postal import import_postal
+
+        report = import_postal(_contest(contest), file, dry_run=dry_run, actor=_actor())
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2))
+        return
+    prefix = "dry run, nothing written: " if dry_run else ""
+    typer.echo(f"{prefix}{report.rows} papers: {report.recorded} recorded, "
+               f"{len(report.rejected)} rejected; sha256 {report.sha256}")
+    for row in report.rejected:
+        typer.echo(f"  line {row.line}: rejected: {row.reason}")

@@ -3,8 +3,9 @@
 Casting goes through the same `cast_ballot` service as the web ballot. The API keeps no
 session and reads no cookie (the voter's credential is in the request body), so there is
 nothing for a cross-site request to borrow and CSRF checks do not apply. Every error is
-``{"message": ...}`` with 400 (bad input), 403 (bad credential), 404 (no such thing) or
-409 (already voted, or the contest is not in a state that allows it).
+``{"message": ...}`` with 400 (bad input), 403 (bad credential), 404 (no such thing),
+409 (already voted, or the contest is not in a state that allows it) or 429 (too many
+codes that match nothing from one address: `psephos.contests.views.throttle`).
 """
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
 
 from psephos.contests import timetable
-from psephos.contests.errors import ContestError, ContestNotFound
+from psephos.contests.errors import ContestError, ContestNotFound, UnknownCredential
 from psephos.contests.lookup import get_contest
 from psephos.contests.models import Contest
 from psephos.contests.nominations import ballot_candidates
 from psephos.contests.views.errors import status_for
 from psephos.contests.views.public import normalise_tracker
+from psephos.contests.views.throttle import TooManyFailures, check, record_failure
 from psephos.contests.voting import cast_ballot, tracker_on_board
 
 api = NinjaAPI(title="psephos members' ballot", version="1",
@@ -80,7 +82,13 @@ class TrackerOut(Schema):
     on_board: bool
 
 
-ERRORS: dict[int, type[Schema]] = {400: Message, 403: Message, 404: Message, 409: Message}
+ERRORS: dict[int, type[Schema]] = {400: Message, 403: Message, 404: Message, 409: Message,
+                                   429: Message}
+#: What a ballot without a usable body is told: ninja's own words name no field and no fix.
+BODY_HINT = ('send {"credential": "...", "ranking": ["name", ...]} with content-type '
+             "application/json")
+NOT_JSON = f"the request body is not valid JSON: {BODY_HINT}"
+NO_BODY = f"the request has no body: {BODY_HINT}"
 
 
 @api.exception_handler(ContestError)
@@ -90,10 +98,35 @@ def _contest_error(request: HttpRequest, error: ContestError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
-    where = ", ".join(".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body"
-                      for e in error.errors)
-    return api.create_response(request, {"message": f"invalid request: check {where}",
-                                         "errors": error.errors}, status=400)
+    if any(len(e.get("loc", ())) == 2 and e["loc"][0] == "body" for e in error.errors):
+        message = NO_BODY  # the whole body is missing
+    else:
+        message = "invalid request: " + "; ".join(
+            f"{_where(e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in error.errors)
+    return api.create_response(request, {"message": message, "errors": error.errors},
+                               status=400)
+
+
+def _where(loc: tuple[object, ...] | list[object]) -> str:
+    """A field's place in the body as a client wrote it: ``ranking.0``, not
+    ``body.ballot.ranking.0`` (``body`` and the parameter's name are ninja's)."""
+    parts = [str(p) for p in loc]
+    return ".".join(parts[2:] if parts[:1] == ["body"] else parts)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    message = str(error)
+    if error.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = NOT_JSON
+    return api.create_response(request, {"message": message}, status=error.status_code)
+
+
+@api.exception_handler(TooManyFailures)
+def _too_many(request: HttpRequest, error: TooManyFailures) -> HttpResponse:
+    response = api.create_response(request, {"message": str(error)}, status=429)
+    response["Retry-After"] = str(error.seconds)
+    return response
 
 
 @api.exception_handler(Http404)
@@ -148,7 +181,13 @@ def cast(request: HttpRequest, slug: str, ballot: BallotIn) -> Status[dict[str, 
 
     The receipt's tracker appears on the public board once the ballot is stored.
     """
-    receipt = cast_ballot(_contest(slug), ballot.credential, ballot.ranking, channel="web")
+    contest = _contest(slug)
+    check(request, contest.slug)
+    try:
+        receipt = cast_ballot(contest, ballot.credential, ballot.ranking, channel="web")
+    except UnknownCredential:
+        record_failure(request, contest.slug)
+        raise
     return Status(201, {"contest": receipt.contest, "tracker": receipt.tracker})
 
 
@@ -156,7 +195,10 @@ def cast(request: HttpRequest, slug: str, ballot: BallotIn) -> Status[dict[str, 
          tags=["voting"])
 def board_lookup(request: HttpRequest, slug: str, tracker: str) -> Status[dict[str, Any]]:
     """Whether a ballot with this tracker is on the public board (404 if not)."""
-    if not tracker_on_board(_contest(slug), tracker):
+    contest = _contest(slug)
+    check(request, contest.slug)
+    if not tracker_on_board(contest, tracker):
+        record_failure(request, contest.slug)
         return Status(404, {"message": "no ballot on the board has this tracker"})
     return Status(200, {"tracker": normalise_tracker(tracker), "on_board": True})
 

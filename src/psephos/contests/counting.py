@@ -127,25 +127,49 @@ def load_rankings(contest: Contest) -> tuple[list[str], dict[int, Counter[Rankin
     return [c.name for c in standing], by_section
 
 
-def count_contest(contest: Contest, *, actor: Any = "system") -> Declaration:
-    """Count a closed contest, store the declaration and mark it counted (repeatable)."""
+def _closed(contest: Contest, doing: str) -> None:
     contest.refresh_from_db()
     if contest.state not in (Contest.State.CLOSED, Contest.State.COUNTED):
-        raise WrongState(f"contest {contest.slug!r} is {contest.state}: close it before counting")
-    names, by_section = load_rankings(contest)
-    total: Counter[Ranking] = Counter()
-    for counter in by_section.values():
-        total.update(counter)
+        raise WrongState(f"contest {contest.slug!r} is {contest.state}: close it before "
+                         f"{doing}")
+
+
+def _run(contest: Contest, names: Sequence[str], total: Counter[Ranking]) -> Count:
+    """The count of these rankings by the contest's method (``total`` loses its blanks)."""
     blank = total.pop((), 0)
     if not total:
         raise ContestError(f"contest {contest.slug!r} has no ballots: there is nothing to count")
     merged: dict[tuple[int, ...], int] = dict(total)
-    profile = profile_from_rankings(names, merged, blank=blank, title=contest.name,
+    profile = profile_from_rankings(list(names), merged, blank=blank, title=contest.name,
                                     seats=contest.seats)
     try:
-        result = run_count(profile, contest.method, contest.seats)
+        return run_count(profile, contest.method, contest.seats)
     except (RuleError, ValueError) as error:
         raise ContestError(f"the count of {contest.slug!r} failed: {error}") from None
+
+
+def recount(contest: Contest) -> Count:
+    """Count the stored ballots of a closed (or counted) contest and change nothing: no
+    declaration stored, no state change, no audit entry (e.g. for a results chart).
+
+    Refused while voting is open, so nobody sees a running result before the close."""
+    _closed(contest, "recounting")
+    names, by_section = load_rankings(contest)
+    total: Counter[Ranking] = Counter()
+    for counter in by_section.values():
+        total.update(counter)
+    return _run(contest, names, total)
+
+
+def count_contest(contest: Contest, *, actor: Any = "system") -> Declaration:
+    """Count a closed contest, store the declaration and mark it counted (repeatable)."""
+    _closed(contest, "counting")
+    names, by_section = load_rankings(contest)
+    total: Counter[Ranking] = Counter()
+    for counter in by_section.values():
+        total.update(counter)
+    blank = total.get((), 0)
+    result = _run(contest, names, total)
     sections = list(contest.sections.all())
     electorate = _electorate(contest)
     exclusions_only = all(stage.action in ("first", "exclude") for stage in result.stages)

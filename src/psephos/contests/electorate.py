@@ -23,6 +23,7 @@ from django.db import transaction
 from psephos.contests import audit
 from psephos.contests.errors import ElectorateError, WrongState
 from psephos.contests.models import Contest, Section, Voter
+from psephos.contests.textfile import utf8_lines
 
 BATCH = 5000
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -165,7 +166,7 @@ def _header(path: Path, header: list[Any]) -> dict[str, int]:
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    reader = csv.reader(_decoded_lines(path))
+    reader = csv.reader(utf8_lines(path, ElectorateError))
     while True:
         try:
             row = next(reader)
@@ -174,18 +175,6 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
         except csv.Error as error:
             raise ElectorateError(f"{path}:{reader.line_num}: {error}") from None
         yield reader.line_num, row
-
-
-def _decoded_lines(path: Path) -> Iterator[str]:
-    """The file's lines as text, naming the first line that is not UTF-8."""
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise ElectorateError(f"{path}:{number}: not UTF-8 text; save the file as "
-                                      "'CSV UTF-8'") from None
-            yield line.removeprefix("\ufeff") if number == 1 else line
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:

@@ -55,3 +55,8 @@ class NominationError(ContestError):
 
 class RevocationError(ContestError):
     """A revocation that cannot be made (e.g. after the close)."""
+
+
+class PostalBatchError(ContestError):
+    """A batch of returned paper ballots that cannot be read (nothing is recorded), or why
+    one of its rows is refused."""

@@ -1,21 +1,30 @@
 """Casting a ballot: the one path every channel (web, post, phone) goes through.
 
-In one transaction: find the active credential, write the voter's "voted" mark (the
-database's unique key refuses a second), mark the credential used, store the ballot with
-no link to the voter, and seal the voter -> ballot pointer that a revocation may need
-until the close. The receipt exists only once that transaction has committed.
+In one transaction: spend the voter's active credential (one conditional UPDATE that also
+checks the contest is open and the voter eligible), write their "voted" mark (the
+database's unique key refuses a second), store the ballot with no link to the voter, and
+seal the voter -> ballot pointer that a revocation may need until the close. The receipt
+exists only once that transaction has committed. The batch of returned postal ballots
+(`psephos.contests.postal`) applies the same rules, set-wise.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from psephos.contests import tokens
-from psephos.contests.errors import AlreadyVoted, ContestNotOpen, InvalidRanking, UnknownCredential
+from psephos.contests.errors import (
+    AlreadyVoted,
+    ContestError,
+    ContestNotOpen,
+    InvalidRanking,
+    UnknownCredential,
+)
 from psephos.contests.models import (
     Ballot,
     BallotSeal,
@@ -38,43 +47,143 @@ class Receipt:
     tracker: str
 
 
+@dataclass(frozen=True)
+class BallotPaper:
+    """The candidates on a ballot, in order, and how a ranking names them (key or name)."""
+
+    names: tuple[str, ...]
+    pks: tuple[int, ...]
+    _lookup: dict[str, int] = field(repr=False, compare=False, default_factory=dict)
+
+    @classmethod
+    def of(cls, candidates: Sequence[Candidate]) -> BallotPaper:
+        lookup = {c.name.casefold(): c.pk for c in candidates}
+        lookup.update({str(c.pk): c.pk for c in candidates})  # a key beats a name
+        return cls(tuple(c.name for c in candidates), tuple(c.pk for c in candidates), lookup)
+
+    def resolve(self, ranking: Sequence[str | int]) -> list[int]:
+        """Candidate keys for a ranking given as names or keys; `InvalidRanking` if it cannot be."""
+        chosen: list[int] = []
+        for item in ranking:
+            text = str(item).strip()
+            if not text:
+                continue
+            pk = self._lookup.get(text) or self._lookup.get(text.casefold())
+            if pk is None:
+                raise InvalidRanking(f"{text!r} is not a candidate on this ballot; the "
+                                     f"candidates are {', '.join(self.names)}")
+            if pk in chosen:
+                raise InvalidRanking(f"{text!r} is ranked more than once")
+            chosen.append(pk)
+        if not chosen:
+            raise InvalidRanking("the ballot ranks no candidate; rank at least one")
+        return chosen
+
+
+#: Ballot papers of opened contests. The paper is fixed at the opening and never changes
+#: after it, so it is read once per process; the key includes the database and the contest's
+#: creation time, so a contest re-created with a reused id is never served a stale paper.
+_PAPERS: dict[tuple[str, int, object], BallotPaper] = {}
+_PAPERS_LOCK = threading.Lock()
+
+
+def ballot_paper(contest: Contest) -> BallotPaper:
+    """The contest's ballot paper; cached once it is fixed (the contest has opened)."""
+    key = (str(connection.settings_dict.get("NAME")), contest.pk, contest.created_at)
+    paper = _PAPERS.get(key)
+    if paper is not None:
+        return paper
+    if contest.state == Contest.State.DRAFT:
+        return BallotPaper.of(ballot_candidates(contest))
+    fixed = list(Candidate.objects.filter(contest=contest, on_ballot=True).order_by("order", "pk"))
+    paper = BallotPaper.of(fixed)
+    if fixed:  # only an opened contest has candidates on the ballot, and then for good
+        with _PAPERS_LOCK:
+            _PAPERS[key] = paper
+    return paper
+
+
 def resolve_ranking(contest: Contest, ranking: Sequence[str | int]) -> list[int]:
     """Candidate keys for a ranking given as names or keys; `InvalidRanking` if it cannot be."""
-    standing = ballot_candidates(contest)
-    by_name = {c.name.casefold(): c.pk for c in standing}
-    by_key = {str(c.pk): c.pk for c in standing}
-    chosen: list[int] = []
-    for item in ranking:
-        text = str(item).strip()
-        if not text:
-            continue
-        pk = by_key.get(text) or by_name.get(text.casefold())
-        if pk is None:
-            names = ", ".join(c.name for c in standing)
-            raise InvalidRanking(f"{text!r} is not a candidate on this ballot; the candidates "
-                                 f"are {names}")
-        if pk in chosen:
-            raise InvalidRanking(f"{text!r} is ranked more than once")
-        chosen.append(pk)
-    if not chosen:
-        raise InvalidRanking("the ballot ranks no candidate; rank at least one")
-    return chosen
+    return ballot_paper(contest).resolve(ranking)
+
+
+def refusal(found: Sequence[tuple[str, str]]) -> ContestError | None:
+    """Why a secret matching credentials in these (credential status, voter status) pairs
+    cannot vote, or None if it can. Shared by every channel, online and postal batch."""
+    for status, voter_status in found:
+        if status == Credential.Status.ACTIVE:
+            if voter_status != Voter.Status.ELIGIBLE:
+                return UnknownCredential("this voter's entitlement to vote was withdrawn")
+            return None
+    if any(status == Credential.Status.USED for status, _ in found):
+        return AlreadyVoted("this credential has already been used to vote")
+    if any(voter_status == Voter.Status.REVOKED for _, voter_status in found):
+        return UnknownCredential("this voter's entitlement to vote was withdrawn")
+    return UnknownCredential("that credential is not valid for this ballot (check it, or "
+                             "ask for a new one if it was replaced)")
+
+
+def not_open(contest: Contest) -> ContestNotOpen | None:
+    """`ContestNotOpen` unless the contest is open (read afresh from the database)."""
+    contest.refresh_from_db(fields=["state"])
+    if contest.state != Contest.State.OPEN:
+        return ContestNotOpen(f"voting in {contest.name} is not open (it is {contest.state})")
+    return None
 
 
 def find_credential(contest: Contest, credential: str) -> Credential:
     """The active credential matching a link token or a typed postal code."""
     link, postal = tokens.credential_hashes(credential)
-    mine = Credential.objects.filter(Q(link_hash=link) | Q(postal_hash=postal),
-                                     voter__contest=contest)
-    found = mine.filter(status=Credential.Status.ACTIVE).select_related("voter").first()
-    if found is None:
-        if mine.filter(status=Credential.Status.USED).exists():
-            raise AlreadyVoted("this credential has already been used to vote")
-        raise UnknownCredential("that credential is not valid for this ballot (check it, or "
-                                "ask for a new one if it was replaced)")
-    if found.voter.status != Voter.Status.ELIGIBLE:
-        raise UnknownCredential("this voter's entitlement to vote was withdrawn")
-    return found
+    mine = (Credential.objects.filter(Q(link_hash=link) | Q(postal_hash=postal),
+                                      voter__contest=contest).select_related("voter"))
+    rows = list(mine)
+    problem = refusal([(c.status, c.voter.status) for c in rows])
+    if problem is not None:
+        raise problem
+    return next(c for c in rows if c.status == Credential.Status.ACTIVE)
+
+
+def _spend_sql() -> str:
+    """One statement that spends an active credential of an eligible voter of an open
+    contest, returning the voter and their section (nothing when any of that fails).
+
+    The voter check is a correlated EXISTS on the one or two credentials the hashes find by
+    index; an ``IN (SELECT ...)`` would make SQLite build the whole roll for every cast.
+    """
+    q = connection.ops.quote_name
+    cred, voter, contest = (q(m._meta.db_table) for m in (Credential, Voter, Contest))
+    # PostgreSQL: share-lock the contest row, so a close (which locks it for update) waits
+    # for casts in flight, and a cast waiting on a close re-reads the state and is refused.
+    # SQLite runs one writing transaction at a time, which gives the same order.
+    lock = " FOR KEY SHARE OF c" if connection.vendor == "postgresql" else ""
+    return (
+        f"UPDATE {cred} SET {q('status')} = %s "
+        f"WHERE ({q('link_hash')} = %s OR {q('postal_hash')} = %s) AND {q('status')} = %s "
+        f"AND EXISTS (SELECT 1 FROM {voter} v JOIN {contest} c "
+        f"ON c.{q('id')} = v.{q('contest_id')} WHERE v.{q('id')} = {cred}.{q('voter_id')} "
+        f"AND v.{q('contest_id')} = %s AND v.{q('status')} = %s AND c.{q('state')} = %s"
+        f"{lock}) "
+        f"RETURNING {q('voter_id')}, (SELECT s.{q('section_id')} FROM {voter} s "
+        f"WHERE s.{q('id')} = {cred}.{q('voter_id')})")
+
+
+def _spend(contest: Contest, credential: str) -> tuple[int, int]:
+    """Spend the credential in the current transaction: (voter id, section id), or raise
+    why not (contest not open, unknown, used, replaced, withdrawn)."""
+    link, postal = tokens.credential_hashes(credential)
+    with connection.cursor() as cursor:
+        cursor.execute(_spend_sql(), [Credential.Status.USED, link, postal,
+                                      Credential.Status.ACTIVE, contest.pk,
+                                      Voter.Status.ELIGIBLE, Contest.State.OPEN])
+        row = cursor.fetchone()
+    if row is None:  # the refusal path: say why, in the order a voter needs to hear it
+        closed = not_open(contest)
+        if closed is not None:
+            raise closed
+        find_credential(contest, credential)
+        raise UnknownCredential("that credential was replaced; use the new one")
+    return int(row[0]), int(row[1])
 
 
 def cast_ballot(contest: Contest, credential: str, ranking: Sequence[str | int], *,
@@ -82,24 +191,22 @@ def cast_ballot(contest: Contest, credential: str, ranking: Sequence[str | int],
     """Record one ballot and return its receipt; the first valid ballot of a voter wins."""
     if channel not in CHANNELS:
         raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
-    contest.refresh_from_db(fields=["state"])
-    if contest.state != Contest.State.OPEN:
-        raise ContestNotOpen(f"voting in {contest.name} is not open (it is {contest.state})")
-    chosen = resolve_ranking(contest, ranking)
+    try:
+        chosen = ballot_paper(contest).resolve(ranking)
+    except InvalidRanking:
+        problem = not_open(contest)  # a closed contest says so before judging the ranking
+        if problem is not None:
+            raise problem from None
+        chosen = ballot_paper(contest).resolve(ranking)  # the paper as it is now, or raise
+    tracker = tokens.new_tracker()
     try:
         with transaction.atomic():
-            found = find_credential(contest, credential)
-            voter = found.voter
-            VotedMark.objects.create(voter=voter, contest=contest, channel=channel)
-            used = Credential.objects.filter(pk=found.pk, status=Credential.Status.ACTIVE) \
-                .update(status=Credential.Status.USED)
-            if used != 1:  # replaced by a reissue meanwhile
-                raise UnknownCredential("that credential was replaced; use the new one")
-            tracker = tokens.new_tracker()
-            ballot = Ballot.objects.create(contest=contest, section_id=voter.section_id,
+            voter_id, section_id = _spend(contest, credential)
+            VotedMark.objects.create(voter_id=voter_id, contest_id=contest.pk, channel=channel)
+            ballot = Ballot.objects.create(contest_id=contest.pk, section_id=section_id,
                                            ranking=chosen, tracker=tracker)
-            BallotSeal.objects.create(contest=contest,
-                                      voter_key=tokens.voter_seal(contest.pk, voter.pk),
+            BallotSeal.objects.create(contest_id=contest.pk,
+                                      voter_key=tokens.voter_seal(contest.pk, voter_id),
                                       ballot_id=ballot.pk)
     except IntegrityError:
         raise AlreadyVoted("a ballot has already been cast with this voter's credential; "

@@ -1,6 +1,7 @@
 """An ASGI entry point, for running behind an ASGI server; `psephos serve` uses WSGI instead.
 
-Static files are not served here: put them behind the proxy, or use `psephos serve`.
+Static files are not served here: put them behind the proxy, or use `psephos serve`. The
+security headers (`psephos.contests.views.security`) are added to every response.
 """
 
 from __future__ import annotations
@@ -11,4 +12,6 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "psephos.web.settings")
 
-application = get_asgi_application()
+from psephos.contests.views.security import AsgiSecurityHeaders
+
+application = AsgiSecurityHeaders(get_asgi_application())

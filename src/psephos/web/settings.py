@@ -15,6 +15,8 @@ Environment:
   (default SMTP on 127.0.0.1:25). ``PSEPHOS_EMAIL_BACKEND`` overrides the backend
   (tests use ``django.core.mail.backends.locmem.EmailBackend``).
 - ``PSEPHOS_STATIC_ROOT``: where ``collectstatic`` puts files (default ``<data>/static``).
+- ``PSEPHOS_PUBLISHED_DIR``: where published records go, one folder per contest (default
+  ``<data>/published``).
 """
 
 from __future__ import annotations
@@ -157,6 +159,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = os.environ.get("PSEPHOS_STATIC_ROOT") or str(data_dir() / "static")
+#: Published records (ballots, trackers, declaration), one folder per contest slug.
+PSEPHOS_PUBLISHED_DIR = os.environ.get("PSEPHOS_PUBLISHED_DIR") or str(data_dir() / "published")
 
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("PSEPHOS_SECURE_COOKIES")
 SESSION_COOKIE_HTTPONLY = True

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import shutil
 import tempfile
 from functools import lru_cache
@@ -21,13 +20,10 @@ import matplotlib as mpl
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 
-from psephos.ballots.profile import profile_from_rankings
-from psephos.contests.counting import export_contest, load_rankings, percent
+from psephos.contests.counting import export_contest, percent, recount
 from psephos.contests.models import Contest
 from psephos.contests.views.labels import method_name
 from psephos.reports.chart import count_figure
-from psephos.rules.count import Count
-from psephos.rules.methods import count as run_count
 
 ACTIONS = {"first": "First preferences", "exclude": "Exclusion", "surplus": "Surplus",
            "elect": "Election", "allocate": "Allocation"}
@@ -83,23 +79,10 @@ def declaration_context(contest: Contest) -> dict[str, Any]:
     }
 
 
-def recount(contest: Contest) -> Count:
-    """The count again from the stored ballots, as `count_contest` made it (for the chart)."""
-    names, by_section = load_rankings(contest)
-    total: dict[tuple[int, ...], int] = {}
-    for counter in by_section.values():
-        for ranking, n in counter.items():
-            total[ranking] = total.get(ranking, 0) + n
-    blank = total.pop((), 0)
-    profile = profile_from_rankings(names, total, blank=blank, title=contest.name,
-                                    seats=contest.seats)
-    return run_count(profile, contest.method, contest.seats)
-
-
 @lru_cache(maxsize=8)
 def _chart(contest_id: int, key: str) -> bytes:
     contest = Contest.objects.get(pk=contest_id)
-    figure = count_figure(recount(contest), title=contest.name)
+    figure = count_figure(recount(contest), title=contest.name)  # the stored ballots again
     out = io.BytesIO()
     with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "psephos"}):
         figure.savefig(out, format="svg", metadata={"Date": None})
@@ -113,16 +96,10 @@ def chart_response(contest: Contest) -> HttpResponse:
     return response
 
 
-def _published_root() -> Path:
-    configured = getattr(settings, "PSEPHOS_PUBLISHED_DIR", None)
-    if configured:
-        return Path(configured)
-    return Path(tempfile.gettempdir()) / f"psephos-published-{os.getuid()}"
-
-
 def published_folder(contest: Contest) -> Path:
-    """The exported record of this declaration, written once (atomically) and then reused."""
-    folder = _published_root() / contest.slug / digest(contest)
+    """The exported record of this declaration, written once (atomically) and then reused,
+    under ``PSEPHOS_PUBLISHED_DIR`` (default ``<data folder>/published``)."""
+    folder = Path(settings.PSEPHOS_PUBLISHED_DIR) / contest.slug / digest(contest)
     if folder.is_dir():
         return folder
     folder.parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ Three steps, each a plain HTML form: rank the candidates, confirm the ranking, t
 receipt with the ballot's tracker. The voter's secret travels in the link's path or in a
 hidden field, never in a cookie, so nothing is left behind on a shared computer; the pages
 are marked not to be cached. The ballot is cast by the same service call as the API's.
+Codes that match nothing are counted per client address and contest (`throttle`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ from psephos.contests.nominations import ballot_candidates
 from psephos.contests.tokens import credential_hashes
 from psephos.contests.views.errors import status_for
 from psephos.contests.views.forms import CodeForm, FieldError, RankingForm, ordinal
+from psephos.contests.views.throttle import (
+    ANY_CONTEST,
+    TooManyFailures,
+    check,
+    record_failure,
+)
 from psephos.contests.voting import cast_ballot, find_credential
 
 UNKNOWN_CODE = ("We do not recognise this code. Check it against your ballot paper or "
@@ -67,6 +74,12 @@ def _contest_of(code: str) -> Contest | None:
     return None if credential is None else credential.voter.contest
 
 
+def _too_many(request: HttpRequest, error: TooManyFailures) -> HttpResponse:
+    response = render(request, "contests/too_many.html", {"message": str(error)}, status=429)
+    response["Retry-After"] = str(error.seconds)
+    return response
+
+
 def _refuse(request: HttpRequest, error: ContestError, contest: Contest) -> HttpResponse:
     return render(request, "contests/vote_refused.html",
                   {"message": _message(error, contest), "contest": contest},
@@ -79,6 +92,10 @@ def start(request: HttpRequest) -> HttpResponse:
     """Type the code from a ballot paper; then the same steps as a link."""
     if request.method == "GET":
         return render(request, "contests/vote_start.html", {"form": CodeForm(), "errors": []})
+    try:
+        check(request, ANY_CONTEST)
+    except TooManyFailures as error:
+        return _too_many(request, error)
     code_form = CodeForm(request.POST)
     if not code_form.is_valid():
         errors = [FieldError("code", str(e)) for e in code_form.errors["code"]]
@@ -87,11 +104,14 @@ def start(request: HttpRequest) -> HttpResponse:
     code = code_form.cleaned_data["code"]
     contest = _contest_of(code)
     if contest is None:
+        record_failure(request, ANY_CONTEST)
         return _code_refused(request, code_form, UnknownCredential(UNKNOWN_CODE), UNKNOWN_CODE)
     problem = _check(contest, code)
     if problem is None:
         return _ballot_steps(request, contest, code, reverse("contests:vote"), hidden=True,
                              first=request.POST.get("step") == "code")
+    if isinstance(problem, UnknownCredential):
+        record_failure(request, ANY_CONTEST)
     if isinstance(problem, UnknownCredential | AlreadyVoted):
         return _code_refused(request, code_form, problem, _message(problem, contest))
     return _refuse(request, problem, contest)
@@ -110,7 +130,13 @@ def _code_refused(request: HttpRequest, form: CodeForm, error: ContestError,
 def by_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The link from the ballot e-mail: its token is the voter's secret."""
     contest = get_object_or_404(Contest, slug=slug)
+    try:
+        check(request, contest.slug)
+    except TooManyFailures as error:
+        return _too_many(request, error)
     problem = _check(contest, token)
+    if isinstance(problem, UnknownCredential):
+        record_failure(request, contest.slug)
     if problem is not None:
         return _refuse(request, problem, contest)
     action = reverse("contests:vote-link", args=[slug, token])
