@@ -17,6 +17,14 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from psephos.cli.output import fail
 
@@ -145,8 +153,9 @@ def import_command(
     with _services(ctx):
         from psephos.contests.electorate import import_electorate
 
-        report = import_electorate(_contest(contest), file, section, dry_run=dry_run,
-                                   actor=_actor())
+        with _rows_progress(file) as progress:
+            report = import_electorate(_contest(contest), file, section, dry_run=dry_run,
+                                       actor=_actor(), progress=progress)
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2))
         return
@@ -473,3 +482,28 @@ def postal_import_command(
                f"{len(report.rejected)} rejected; sha256 {report.sha256}")
     for row in report.rejected:
         typer.echo(f"  line {row.line}: rejected: {row.reason}")
+
+
+@contextmanager
+def _rows_progress(file: Path) -> Iterator[Callable[[int], None]]:
+    """A progress bar of rows read (on stderr, only in a terminal): a 1M-row roll takes a
+    minute."""
+    console = Console(stderr=True)
+    total = _line_count(file)
+    columns = [TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=console, transient=True,
+                  disable=not console.is_terminal) as bar:
+        task = bar.add_task("rows", total=total)
+        yield lambda rows: bar.update(task, completed=rows)
+
+
+def _line_count(file: Path) -> int | None:
+    """Data rows in a CSV (lines less the header), cheaply; None for XLSX or unreadable files."""
+    if file.suffix.lower() == ".xlsx":
+        return None
+    try:
+        with file.open("rb") as handle:
+            lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+    except OSError:
+        return None
+    return max(lines - 1, 0)
