@@ -251,3 +251,20 @@ def test_an_action_called_without_the_role_is_refused(db: str, tmp_path: Path) -
         admin.site._registry[Voter].revoke_vote(  # type: ignore[attr-defined]
             request, Voter.objects.all())
     assert _state(contest) == Contest.State.DRAFT
+
+
+def test_no_one_deletes_a_contest_or_a_voter_from_the_admin(db: str, tmp_path: Path) -> None:
+    """Deleting would take ballots, roll and declaration away with no audit entry; a voter
+    leaves the roll only by a logged revocation."""
+    from psephos.contests.models import Contest, Voter
+
+    contest, _ = _draft(tmp_path)
+    voter = Voter.objects.filter(contest=contest).first()
+    client = _client("returning officer")
+    assert "delete_selected" not in client.get(CONTESTS).content.decode()
+    assert "delete_selected" not in client.get(VOTERS).content.decode()
+    _act(client, CONTESTS, "delete_selected", contest.pk, post="yes")
+    _act(client, VOTERS, "delete_selected", voter.pk, post="yes")
+    assert client.post(f"{CONTESTS}{contest.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Contest.objects.filter(pk=contest.pk).exists()
+    assert Voter.objects.filter(pk=voter.pk).exists()

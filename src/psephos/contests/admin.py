@@ -70,6 +70,11 @@ class CandidateInline(admin.TabularInline):
 @admin.register(models.Contest)
 class ContestAdmin(admin.ModelAdmin):
     list_display = ("slug", "name", "method", "seats", "state")
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        """Nobody deletes a contest from the admin: it would take its ballots, roll and
+        declaration with it, with no trace in the audit log."""
+        return False
     list_filter = ("state", "method")
     readonly_fields = ("state", "declaration")
     inlines = (SectionInline, CandidateInline)
@@ -106,6 +111,10 @@ class RevokeForm(forms.Form):
 @admin.register(models.Voter)
 class VoterAdmin(admin.ModelAdmin):
     list_display = ("member_number", "name", "email", "section", "status")
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        """A voter leaves the roll by a logged revocation, never by a silent delete."""
+        return False
     list_filter = ("contest", "section", "status")
     search_fields = ("member_number", "email", "name")
     readonly_fields = ("status",)
