@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs' own script and styles (no CDN, strict CSP)
     "psephos.contests",
 ]
 
