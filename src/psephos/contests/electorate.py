@@ -10,7 +10,6 @@ reported. Rows are written in batches so a million-row roll fits in memory and t
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from django.db import transaction
 from psephos.contests import audit
 from psephos.contests.errors import ElectorateError, WrongState
 from psephos.contests.models import Contest, Section, Voter
-from psephos.contests.textfile import utf8_lines
+from psephos.contests.textfile import file_sha256, utf8_lines
 
 BATCH = 5000
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -97,7 +96,7 @@ def import_electorate(contest: Contest, path: str | Path, section: str, *,
     if not path.is_file():
         raise ElectorateError(f"{path}: no such file")
     report = ImportReport(file=str(path), section=target.slug, dry_run=dry_run,
-                          sha256=_sha256(path))
+                          sha256=file_sha256(path))
     rows = _rows(path)
     with transaction.atomic():
         _import(contest, target, rows, report, progress)
@@ -119,14 +118,6 @@ def _section(contest: Contest, wanted: str) -> Section:
             return s
     raise ElectorateError(f"no section {wanted!r} in contest {contest.slug!r}; choose one of "
                           f"{', '.join(s.slug for s in sections)}")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -13,7 +13,6 @@ set-wise queries rather than one cast per row. The file's SHA-256 and counts are
 from __future__ import annotations
 
 import csv
-import hashlib
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from django.db.models import Model
 from psephos.contests import audit, tokens
 from psephos.contests.errors import AlreadyVoted, ContestError, PostalBatchError
 from psephos.contests.models import Ballot, BallotSeal, Contest, Credential, VotedMark
-from psephos.contests.textfile import utf8_lines
+from psephos.contests.textfile import file_sha256, utf8_lines
 from psephos.contests.voting import BallotPaper, ballot_paper, not_open, refusal
 
 BATCH = 5000
@@ -73,7 +72,7 @@ def import_postal(contest: Contest, path: str | Path, *, dry_run: bool = False,
     if problem is not None:
         raise problem
     paper = ballot_paper(contest)
-    report = PostalReport(file=str(path), sha256=_sha256(path), dry_run=dry_run)
+    report = PostalReport(file=str(path), sha256=file_sha256(path), dry_run=dry_run)
     papers = list(_read(path, paper, report))
     with transaction.atomic():
         # Lock the contest row: a close waits for the batch, and batches go one at a time;
@@ -97,14 +96,6 @@ def import_postal(contest: Contest, path: str | Path, *, dry_run: bool = False,
             transaction.set_rollback(True)
     report.rejected.sort(key=lambda r: r.line)
     return report
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _read(path: Path, paper: BallotPaper, report: PostalReport) -> Iterator[_Paper]:

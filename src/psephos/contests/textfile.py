@@ -1,7 +1,8 @@
-"""Reading an uploaded CSV's lines as UTF-8 text, naming the first line that is not."""
+"""Uploaded files (rolls, postal batches): their lines as UTF-8 text, and their SHA-256."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,3 +20,9 @@ def utf8_lines(path: Path, error: type[ContestError]) -> Iterator[str]:
                 raise error(f"{path}:{number}: not UTF-8 text; save the file as "
                             "'CSV UTF-8'") from None
             yield line.removeprefix("\ufeff") if number == 1 else line
+
+
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256, for the audit log (read in blocks by ``hashlib.file_digest``)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
