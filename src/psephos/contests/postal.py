@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Model
+from django.db import IntegrityError, transaction
 
 from psephos.contests import audit, tokens
 from psephos.contests.errors import AlreadyVoted, ContestError, PostalBatchError
 from psephos.contests.models import Ballot, BallotSeal, Contest, Credential, VotedMark
+from psephos.contests.rows import insert_rows
 from psephos.contests.textfile import file_sha256, utf8_lines
 from psephos.contests.voting import BallotPaper, ballot_paper, not_open, refusal
 
@@ -207,25 +207,11 @@ def _record(contest: Contest, accepted: list[_Accepted]) -> None:
             raise ContestError("credentials changed while the batch was recorded; nothing "
                                "was recorded, run the batch again")
         ids = [uuid.uuid4() for _ in chunk]
-        _insert(VotedMark, ("voter_id", "contest_id", "channel"),
+        insert_rows(VotedMark, ("voter_id", "contest_id", "channel"),
                 [(a.voter_id, contest.pk, "post") for a in chunk])
-        _insert(Ballot, ("id", "contest_id", "section_id", "ranking", "tracker"),
+        insert_rows(Ballot, ("id", "contest_id", "section_id", "ranking", "tracker"),
                 [(i, contest.pk, a.section_id, a.ranking, tokens.new_tracker())
                  for i, a in zip(ids, chunk, strict=True)])
-        _insert(BallotSeal, ("contest_id", "voter_key", "ballot_id"),
+        insert_rows(BallotSeal, ("contest_id", "voter_key", "ballot_id"),
                 [(contest.pk, tokens.seal_with(key, a.voter_id), i)
                  for i, a in zip(ids, chunk, strict=True)])
-
-
-def _insert(model: type[Model], names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Insert rows with one prepared statement (``executemany``), skipping the per-object
-    work of ``bulk_create``; each value goes through its field's own conversion."""
-    fields = [model._meta.get_field(name) for name in names]
-    q = connection.ops.quote_name
-    sql = (f"INSERT INTO {q(model._meta.db_table)} "
-           f"({', '.join(q(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    prepared = [[f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
-                for row in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, prepared)

@@ -4,17 +4,20 @@ In one transaction: spend the voter's active credential (one conditional UPDATE 
 checks the contest is open and the voter eligible), write their "voted" mark (the
 database's unique key refuses a second), store the ballot with no link to the voter, and
 seal the voter -> ballot pointer that a revocation may need until the close. The receipt
-exists only once that transaction has committed. The batch of returned postal ballots
-(`psephos.contests.postal`) applies the same rules, set-wise.
+exists only once that transaction has committed; casts arriving together share it (a
+group commit: `psephos.contests.groupcommit`), each in its own savepoint. The batch of
+returned postal ballots (`psephos.contests.postal`) applies the same rules, set-wise.
 """
 
 from __future__ import annotations
 
+import os
 import threading
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 from django.db.models import Q
 
 from psephos.contests import tokens
@@ -25,6 +28,7 @@ from psephos.contests.errors import (
     InvalidRanking,
     UnknownCredential,
 )
+from psephos.contests.groupcommit import GroupCommit
 from psephos.contests.models import (
     Ballot,
     BallotSeal,
@@ -35,6 +39,7 @@ from psephos.contests.models import (
     Voter,
 )
 from psephos.contests.nominations import ballot_candidates
+from psephos.contests.rows import insert_rows
 
 CHANNELS = ("web", "post", "phone", "cli")
 
@@ -144,12 +149,13 @@ def find_credential(contest: Contest, credential: str) -> Credential:
     return next(c for c in rows if c.status == Credential.Status.ACTIVE)
 
 
-def _spend_sql() -> str:
-    """One statement that spends an active credential of an eligible voter of an open
-    contest, returning the voter and their section (nothing when any of that fails).
+def _spend_sql(count: int) -> str:
+    """One statement that spends the active credentials, matching any of ``count`` pairs of
+    hashes, of eligible voters of an open contest; it returns each one's voter, section and
+    hashes (no row for a credential when any of that fails).
 
-    The voter check is a correlated EXISTS on the one or two credentials the hashes find by
-    index; an ``IN (SELECT ...)`` would make SQLite build the whole roll for every cast.
+    The voter check is a correlated EXISTS on the credentials the hashes find by index; an
+    ``IN (SELECT ...)`` would make SQLite build the whole roll for every cast.
     """
     q = connection.ops.quote_name
     cred, voter, contest = (q(m._meta.db_table) for m in (Credential, Voter, Contest))
@@ -157,38 +163,103 @@ def _spend_sql() -> str:
     # for casts in flight, and a cast waiting on a close re-reads the state and is refused.
     # SQLite runs one writing transaction at a time, which gives the same order.
     lock = " FOR KEY SHARE OF c" if connection.vendor == "postgresql" else ""
+    marks = ", ".join(["%s"] * count)
     return (
         f"UPDATE {cred} SET {q('status')} = %s "
-        f"WHERE ({q('link_hash')} = %s OR {q('postal_hash')} = %s) AND {q('status')} = %s "
+        f"WHERE ({q('link_hash')} IN ({marks}) OR {q('postal_hash')} IN ({marks})) "
+        f"AND {q('status')} = %s "
         f"AND EXISTS (SELECT 1 FROM {voter} v JOIN {contest} c "
         f"ON c.{q('id')} = v.{q('contest_id')} WHERE v.{q('id')} = {cred}.{q('voter_id')} "
         f"AND v.{q('contest_id')} = %s AND v.{q('status')} = %s AND c.{q('state')} = %s"
         f"{lock}) "
         f"RETURNING {q('voter_id')}, (SELECT s.{q('section_id')} FROM {voter} s "
-        f"WHERE s.{q('id')} = {cred}.{q('voter_id')})")
+        f"WHERE s.{q('id')} = {cred}.{q('voter_id')}), {q('link_hash')}, {q('postal_hash')}")
 
 
-def _spend(contest: Contest, credential: str) -> tuple[int, int]:
-    """Spend the credential in the current transaction: (voter id, section id), or raise
-    why not (contest not open, unknown, used, replaced, withdrawn)."""
-    link, postal = tokens.credential_hashes(credential)
-    with connection.cursor() as cursor:
-        cursor.execute(_spend_sql(), [Credential.Status.USED, link, postal,
-                                      Credential.Status.ACTIVE, contest.pk,
-                                      Voter.Status.ELIGIBLE, Contest.State.OPEN])
-        row = cursor.fetchone()
-    if row is None:  # the refusal path: say why, in the order a voter needs to hear it
-        closed = not_open(contest)
-        if closed is not None:
-            raise closed
+def _refusal(contest: Contest, credential: str) -> ContestError:
+    """Why a credential the spending statement did not spend was refused, in the order a
+    voter needs to hear it: the contest not open, then the credential's own state."""
+    closed = not_open(contest)
+    if closed is not None:
+        return closed
+    try:
         find_credential(contest, credential)
-        raise UnknownCredential("that credential was replaced; use the new one")
-    return int(row[0]), int(row[1])
+    except ContestError as error:
+        return error
+    return UnknownCredential("that credential was replaced; use the new one")
 
 
-def cast_ballot(contest: Contest, credential: str, ranking: Sequence[str | int], *,
-                channel: str = "web") -> Receipt:
-    """Record one ballot and return its receipt; the first valid ballot of a voter wins."""
+@dataclass(frozen=True)
+class PreparedCast:
+    """A ballot ready to be written: its ranking as candidate keys, its tracker drawn."""
+
+    contest: Contest
+    credential: str
+    ranking: list[int]
+    channel: str
+    tracker: str
+
+
+def _write_casts(casts: Sequence[PreparedCast]) -> list[Receipt | ContestError]:
+    """Write a batch of casts set-wise: per contest one statement spends the credentials,
+    then one statement each stores the "voted" marks, the ballots and the seals. A clash
+    with a row already there (a voter marked as voted another way) raises, and the group
+    commit then writes each cast alone, so each gets its own answer (`_failed`)."""
+    return _write_together(casts)
+
+
+def _failed(error: Exception) -> Receipt | ContestError | Exception:
+    """The answer to a cast that could not be written alone."""
+    if isinstance(error, IntegrityError):
+        return AlreadyVoted("a ballot has already been cast with this voter's credential; "
+                            "only the first one counts")
+    return error
+
+
+def _write_together(casts: Sequence[PreparedCast]) -> list[Receipt | ContestError]:
+    """Spend, mark, store and seal; a credential named twice counts for the first only."""
+    hashes = [tokens.credential_hashes(cast.credential) for cast in casts]
+    spent: dict[int, tuple[int, int]] = {}  # cast index -> (voter, section)
+    by_contest: dict[int, list[int]] = {}
+    for index, cast in enumerate(casts):
+        by_contest.setdefault(cast.contest.pk, []).append(index)
+    for contest_id, indices in by_contest.items():
+        links = [hashes[i][0] for i in indices]
+        postals = [hashes[i][1] for i in indices]
+        with connection.cursor() as cursor:
+            cursor.execute(_spend_sql(len(indices)), [
+                Credential.Status.USED, *links, *postals, Credential.Status.ACTIVE,
+                contest_id, Voter.Status.ELIGIBLE, Contest.State.OPEN])
+            rows = cursor.fetchall()
+        for voter_id, section_id, link, postal in rows:
+            first = next(i for i in indices if i not in spent
+                         and (hashes[i][0] == link or hashes[i][1] == postal))
+            spent[first] = (int(voter_id), int(section_id))
+    noise = os.urandom(16 * len(spent))
+    ids = {index: uuid.UUID(bytes=noise[16 * n:16 * n + 16], version=4)
+           for n, index in enumerate(spent)}
+    insert_rows(VotedMark, ("voter_id", "contest_id", "channel"),
+                [(voter, casts[i].contest.pk, casts[i].channel)
+                 for i, (voter, _) in spent.items()])
+    insert_rows(Ballot, ("id", "contest_id", "section_id", "ranking", "tracker"),
+                [(ids[i], casts[i].contest.pk, section, casts[i].ranking, casts[i].tracker)
+                 for i, (_, section) in spent.items()])
+    insert_rows(BallotSeal, ("contest_id", "voter_key", "ballot_id"),
+                [(casts[i].contest.pk, tokens.voter_seal(casts[i].contest.pk, voter), ids[i])
+                 for i, (voter, _) in spent.items()])
+    return [Receipt(contest=cast.contest.slug, tracker=cast.tracker) if index in spent
+            else _refusal(cast.contest, cast.credential)
+            for index, cast in enumerate(casts)]
+
+
+#: Every cast in this process goes through one group commit (`psephos.contests.groupcommit`).
+CASTS: GroupCommit[PreparedCast, Receipt] = GroupCommit(_write_casts, _failed)
+
+
+def prepare_cast(contest: Contest, credential: str, ranking: Sequence[str | int], *,
+                 channel: str = "web") -> PreparedCast:
+    """A ballot ready to be written (`CASTS`): its ranking checked against the paper and
+    its tracker drawn; `ContestNotOpen` or `InvalidRanking` if it cannot be."""
     if channel not in CHANNELS:
         raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
     try:
@@ -198,20 +269,13 @@ def cast_ballot(contest: Contest, credential: str, ranking: Sequence[str | int],
         if problem is not None:
             raise problem from None
         chosen = ballot_paper(contest).resolve(ranking)  # the paper as it is now, or raise
-    tracker = tokens.new_tracker()
-    try:
-        with transaction.atomic():
-            voter_id, section_id = _spend(contest, credential)
-            VotedMark.objects.create(voter_id=voter_id, contest_id=contest.pk, channel=channel)
-            ballot = Ballot.objects.create(contest_id=contest.pk, section_id=section_id,
-                                           ranking=chosen, tracker=tracker)
-            BallotSeal.objects.create(contest_id=contest.pk,
-                                      voter_key=tokens.voter_seal(contest.pk, voter_id),
-                                      ballot_id=ballot.pk)
-    except IntegrityError:
-        raise AlreadyVoted("a ballot has already been cast with this voter's credential; "
-                           "only the first one counts") from None
-    return Receipt(contest=contest.slug, tracker=tracker)
+    return PreparedCast(contest, credential, chosen, channel, tokens.new_tracker())
+
+
+def cast_ballot(contest: Contest, credential: str, ranking: Sequence[str | int], *,
+                channel: str = "web") -> Receipt:
+    """Record one ballot and return its receipt; the first valid ballot of a voter wins."""
+    return CASTS.run(prepare_cast(contest, credential, ranking, channel=channel))
 
 
 def candidate_names(contest: Contest) -> dict[int, str]:

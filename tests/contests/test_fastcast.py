@@ -1,0 +1,258 @@
+"""The server's fast path for API casts (`psephos.web.fastcast`) and the group commit under it.
+
+The fast path must answer exactly as the API view does (checked against Django's own answer
+for the same kind of request), hand anything else to Django, store each ballot once however
+many casts race, and share transactions between casts (else it is not a group commit).
+Runs on SQLite and on PostgreSQL, with real commits: the casting thread has its own
+connection, so nothing may hide in an open test transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.contests.helpers import open_with_voters
+
+Answer = tuple[int, dict[str, str], dict[str, Any]]
+
+
+@pytest.fixture
+def app(db: str) -> Iterator[Any]:
+    """The whole ASGI application `psephos serve` runs, with a casting thread of its own."""
+    from psephos.web import asgi
+
+    yield asgi._application()
+
+
+def _call(app: Any, path: str, body: bytes, *, content_type: str = "application/json",
+          host: str = "127.0.0.1") -> Answer:
+    return asyncio.run(_calls(app, [(path, body, content_type, host)]))[0]
+
+
+async def _calls(app: Any, requests: list[tuple[str, bytes, str, str]]) -> list[Answer]:
+    """Send the requests at once, as concurrent clients would."""
+
+    async def one(path: str, body: bytes, content_type: str, host: str) -> Answer:
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                 "method": "POST", "scheme": "http", "path": path, "raw_path": path.encode(),
+                 "query_string": b"", "root_path": "", "client": ("127.0.0.1", 40000),
+                 "server": ("127.0.0.1", 8000),
+                 "headers": [(b"host", host.encode()), (b"content-type", content_type.encode()),
+                             (b"content-length", str(len(body)).encode())]}
+        sent = False
+        messages: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            await asyncio.sleep(60)
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            messages.append(message)
+
+        await app(scope, receive, send)
+        start = next(m for m in messages if m["type"] == "http.response.start")
+        content = b"".join(m.get("body", b"") for m in messages
+                           if m["type"] == "http.response.body")
+        headers = {bytes(k).decode().lower(): bytes(v).decode() for k, v in start["headers"]}
+        if "json" not in headers.get("content-type", ""):
+            return start["status"], headers, {"page": content.decode()}
+        return start["status"], headers, json.loads(content)
+
+    return list(await asyncio.gather(*(one(*request) for request in requests)))
+
+
+def _ballot(credential: str, ranking: list[str]) -> bytes:
+    return json.dumps({"credential": credential, "ranking": ranking}).encode()
+
+
+def _django(path: str, body: bytes, content_type: str = "application/json") -> Answer:
+    """The API view's answer to the same request, through Django's whole stack."""
+    from django.test import Client
+
+    response = Client(HTTP_HOST="127.0.0.1").post(path, body, content_type=content_type)
+    headers = {k.lower(): v for k, v in response.headers.items()}
+    return response.status_code, headers, response.json()
+
+
+def test_fast_path_answers_as_the_api_view_does(app: Any, tmp_path: Path) -> None:
+    from psephos.contests.lifecycle import close_contest
+    from psephos.contests.models import Ballot
+
+    contest, secrets = open_with_voters(tmp_path, members=6, supporters=0)
+    path = f"/api/contests/{contest.slug}/ballots"
+    fast = _call(app, path, _ballot(secrets["M1"].link_token, ["Alice", "Bob"]))
+    slow = _django(path, _ballot(secrets["M2"].link_token, ["Alice", "Bob"]))
+    assert fast[0] == slow[0] == 201
+    assert fast[2]["contest"] == slow[2]["contest"] == contest.slug
+    assert len(fast[2]["tracker"]) == len(slow[2]["tracker"]) == 24
+    assert _call(app, path, _ballot(secrets["M3"].postal_code, ["Carol"]))[0] == 201
+    cases = [
+        (_ballot(secrets["M1"].link_token, ["Bob"]), _ballot(secrets["M2"].link_token, ["Bob"])),
+        (_ballot("no-such-credential", ["Bob"]), _ballot("no-such-credential", ["Bob"])),
+        (_ballot(secrets["M4"].link_token, ["Zed"]), _ballot(secrets["M5"].link_token, ["Zed"])),
+    ]
+    for fast_body, slow_body in cases:
+        fast, slow = _call(app, path, fast_body), _django(path, slow_body)
+        assert (fast[0], fast[2]) == (slow[0], slow[2]), (fast, slow)
+        assert fast[0] in (403, 409, 400), fast
+    missing = "/api/contests/no-such-contest/ballots"
+    fast, slow = _call(app, missing, _ballot("x", ["Bob"])), _django(missing, _ballot("x", ["Bob"]))
+    assert (fast[0], fast[2]) == (slow[0], slow[2]) == (404, {"message":
+                                                               "no contest 'no-such-contest'"})
+    close_contest(contest, actor="test")
+    fast = _call(app, path, _ballot(secrets["M6"].link_token, ["Bob"]))
+    slow = _django(path, _ballot(secrets["M6"].link_token, ["Bob"]))
+    assert (fast[0], fast[2]) == (slow[0], slow[2]) and fast[0] == 409
+    assert Ballot.objects.filter(contest=contest).count() == 3
+
+
+def test_fast_path_answers_carry_the_security_headers(app: Any, tmp_path: Path) -> None:
+    contest, secrets = open_with_voters(tmp_path, members=1, supporters=0)
+    status, headers, _ = _call(app, f"/api/contests/{contest.slug}/ballots",
+                               _ballot(secrets["M1"].link_token, ["Alice"]))
+    assert status == 201
+    assert headers["content-type"] == "application/json; charset=utf-8"
+    assert headers["content-security-policy"].startswith("default-src 'none'")
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+
+
+def test_the_rate_limit_holds_on_the_fast_path(app: Any, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.cache import cache
+
+    monkeypatch.setenv("PSEPHOS_FAILED_CODES_PER_MINUTE", "3")
+    cache.clear()
+    contest, secrets = open_with_voters(tmp_path, members=1, supporters=0)
+    path = f"/api/contests/{contest.slug}/ballots"
+    statuses = [_call(app, path, _ballot(f"guess-{i}", ["Alice"]))[0] for i in range(3)]
+    assert statuses == [403, 403, 403]
+    status, headers, body = _call(app, path, _ballot(secrets["M1"].link_token, ["Alice"]))
+    assert status == 429 and int(headers["retry-after"]) > 0
+    assert body["message"].startswith("Too many codes that do not match were tried")
+    slow = _django(path, _ballot(secrets["M1"].link_token, ["Alice"]))  # the same address
+    assert slow[0] == 429 and slow[2]["message"].startswith("Too many codes")
+    cache.clear()
+
+
+def test_requests_not_of_the_documented_shape_get_djangos_answer(app: Any,
+                                                                 tmp_path: Path) -> None:
+    from psephos.contests.api import NOT_JSON
+
+    contest, secrets = open_with_voters(tmp_path, members=1, supporters=0)
+    path = f"/api/contests/{contest.slug}/ballots"
+    assert _call(app, path, b"{not json") == (400, _call(app, path, b"{not json")[1],
+                                              {"message": NOT_JSON})
+    status, _, body = _call(app, path, b'{"credential": "abc"}')
+    assert status == 400 and body["message"].startswith("invalid request: ranking")
+    assert body == _django(path, b'{"credential": "abc"}')[2]
+    status, _, _ = _call(app, path, _ballot(secrets["M1"].link_token, ["Alice"]),
+                         host="evil.example")
+    assert status == 400  # Django's DisallowedHost
+    status, _, body = _call(app, path, _ballot(secrets["M1"].link_token, ["Alice"]))
+    assert status == 201, body  # none of the above cast anything
+
+
+def test_racing_casts_are_each_counted_once_in_shared_transactions(
+        app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from psephos.contests import groupcommit
+    from psephos.contests.models import Ballot, VotedMark
+
+    transactions = []
+    real = groupcommit.GroupCommit._transaction
+
+    def counted(self: Any, items: Any) -> Any:
+        transactions.append(len(items))
+        return real(self, items)
+
+    monkeypatch.setattr(groupcommit.GroupCommit, "_transaction", counted)
+    contest, secrets = open_with_voters(tmp_path, members=60, supporters=0)
+    path = f"/api/contests/{contest.slug}/ballots"
+    requests = [(path, _ballot(secret.link_token if twice else secret.postal_code, ["Bob"]),
+                 "application/json", "127.0.0.1")
+                for secret in secrets.values() for twice in (False, True)]
+    answers = asyncio.run(_calls(app, requests))
+    statuses = sorted(status for status, _, _ in answers)
+    assert statuses == [201] * 60 + [409] * 60
+    assert Ballot.objects.filter(contest=contest).count() == 60
+    assert VotedMark.objects.filter(contest=contest).count() == 60
+    assert sum(transactions) == 120 and len(transactions) < 120, transactions
+
+
+def test_lifespan_tunes_each_worker(app: Any) -> None:
+    from psephos.web.asgi import GC_THRESHOLD, SWITCH_INTERVAL
+
+    threshold, interval = gc.get_threshold(), sys.getswitchinterval()
+    inbox = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+    outbox: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return inbox.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        outbox.append(message)
+
+    try:
+        asyncio.run(app({"type": "lifespan"}, receive, send))
+        assert [m["type"] for m in outbox] == ["lifespan.startup.complete",
+                                               "lifespan.shutdown.complete"]
+        assert gc.get_threshold()[0] == GC_THRESHOLD
+        assert sys.getswitchinterval() == SWITCH_INTERVAL
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+        sys.setswitchinterval(interval)
+
+
+def test_group_commit_writes_an_item_that_fails_alone_without_failing_the_rest(
+        db: str) -> None:
+    from psephos.contests.groupcommit import GroupCommit
+
+    batches: list[list[int]] = []
+
+    def write(items: Any) -> list[Any]:
+        batches.append(list(items))
+        if 13 in items and len(items) > 1:
+            raise ValueError("a clash in the batch")
+        return [ValueError("thirteen") if item == 13 else item * 2 for item in items]
+
+    group: GroupCommit[int, int] = GroupCommit(write)
+    assert group.commit([1, 13, 5]) [0] == 2
+    outcomes = group.commit([1, 13, 5])
+    assert outcomes[0] == 2 and outcomes[2] == 10 and str(outcomes[1]) == "thirteen"
+    assert batches[-3:] == [[1], [13], [5]]  # the batch, then each alone
+
+    gate = threading.Event()
+    results: dict[int, Any] = {}
+
+    def caller(n: int) -> None:
+        gate.wait(10)
+        try:
+            results[n] = group.run(n)
+        except ValueError as error:
+            results[n] = str(error)
+        finally:
+            from django.db import connection
+
+            connection.close()
+
+    threads = [threading.Thread(target=caller, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    gate.set()
+    for thread in threads:
+        thread.join(30)
+    assert results == {n: "thirteen" if n == 13 else 2 * n for n in range(20)}
