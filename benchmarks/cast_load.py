@@ -108,10 +108,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(database_url: str, port: int, workers: int, folder: Path) -> subprocess.Popen[str]:
+def start_server(database_url: str, port: int, workers: int | None, folder: Path
+                 ) -> subprocess.Popen[str]:
+    """`psephos serve` on ``port``; ``workers`` None: its own default for the database."""
     env = {**os.environ, "PSEPHOS_DATA_DIR": str(folder)}
     command = [sys.executable, "-m", "psephos", "serve", "--database", database_url,
-               "--port", str(port), "--workers", str(workers)]
+               "--port", str(port)] + (["--workers", str(workers)] if workers else [])
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, text=True)
     deadline = time.monotonic() + 120
@@ -277,6 +279,13 @@ class Phase:
         return ", ".join(f"{k}: {v}" for k, v in self.outcomes.items() if k != "201") or "none"
 
 
+def _workers(workers: int | None, database_url: str) -> int:
+    """The worker processes `psephos serve` runs with these options."""
+    if workers:
+        return workers
+    return 1 if database_url.startswith("sqlite") else (os.cpu_count() or 1)
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -302,7 +311,8 @@ def bench(label: str, database_url: str, args: argparse.Namespace,
         url = f"http://127.0.0.1:{port}/api/contests/{slug}/ballots"
         run_load(url, warm, min(args.clients, len(warm) or 1), 1, args.max_seconds)
         print(f"{label}: {len(flat_out):,} casts from {args.clients} clients as fast as "
-              f"they are answered ({args.workers} server workers) ...", flush=True)
+              f"they are answered ({_workers(args.workers, database_url)} server "
+              "workers) ...", flush=True)
         phases.append(("flat out", run_load(url, flat_out, args.clients,
                                             args.client_processes, args.max_seconds)))
         if paced and args.rate:
@@ -317,21 +327,24 @@ def bench(label: str, database_url: str, args: argparse.Namespace,
     consistent = count_ballots(slug) - len(warm) == accepted
     if label == "PostgreSQL" and not args.keep:
         delete_contest(slug)
-    return [(f"{label}, {name}", phase, consistent) for name, phase in phases]
+    workers = _workers(args.workers, database_url)
+    where = f"{label} ({workers} worker{'s' if workers != 1 else ''})"
+    return [(f"{where}, {name}", phase, consistent) for name, phase in phases]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--voters", type=int, default=20_000,
                         help="casts in the flat-out run")
-    parser.add_argument("--rate", type=float, default=200.0,
+    parser.add_argument("--rate", type=float, default=GOAL_RATE,
                         help="casts per second offered in the paced run (0: no paced run)")
-    parser.add_argument("--rate-casts", type=int, default=4_000,
+    parser.add_argument("--rate-casts", type=int, default=10_000,
                         help="casts in the paced run")
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--client-processes", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="server worker processes")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="server worker processes (default: psephos serve's own, one "
+                             "on SQLite and one per core on PostgreSQL)")
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--max-seconds", type=float, default=300.0)
     parser.add_argument("--sqlite-only", action="store_true")

@@ -26,17 +26,45 @@ def insert_rows(model: type[Model], names: tuple[str, ...], rows: list[tuple[Any
     as ``executemany`` takes: each step lets go of the GIL and waits to get it back."""
     if not rows:
         return
-    fields = [model._meta.get_field(name) for name in names]
-    q = connection.ops.quote_name
-    head = (f"INSERT INTO {q(model._meta.db_table)} "
-            f"({', '.join(q(f.column) for f in fields)}) VALUES ")
-    group = f"({', '.join(['%s'] * len(fields))})"
-    plain = [f.get_internal_type() in _PLAIN for f in fields]
-    per_statement = max(1, MAX_PARAMETERS // len(fields))
+    per_statement = max(1, MAX_PARAMETERS // len(names))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
-            chunk = rows[start:start + per_statement]
-            values = [v if keep and type(v) in (int, str) else f.get_db_prep_save(v, connection)
-                      for row in chunk
-                      for f, keep, v in zip(fields, plain, row, strict=True)]
-            cursor.execute(head + ", ".join([group] * len(chunk)), values)
+            cursor.execute(*_statement(model, names, rows[start:start + per_statement]))
+
+
+def _statement(model: type[Model], names: tuple[str, ...], rows: list[tuple[Any, ...]]
+               ) -> tuple[str, list[Any]]:
+    """One multi-row ``INSERT`` and its parameters, each value through its field's own
+    conversion (ints and strs in plain columns as they are)."""
+    fields = [model._meta.get_field(name) for name in names]
+    q = connection.ops.quote_name
+    group = f"({', '.join(['%s'] * len(fields))})"
+    sql = (f"INSERT INTO {q(model._meta.db_table)} "
+           f"({', '.join(q(f.column) for f in fields)}) VALUES "
+           + ", ".join([group] * len(rows)))
+    plain = [f.get_internal_type() in _PLAIN for f in fields]
+    values = [v if keep and type(v) in (int, str) else f.get_db_prep_save(v, connection)
+              for row in rows
+              for f, keep, v in zip(fields, plain, row, strict=True)]
+    return sql, values
+
+def insert_groups(groups: list[tuple[type[Model], tuple[str, ...], list[tuple[Any, ...]]]]
+                  ) -> None:
+    """`insert_rows` for several tables. On PostgreSQL, when the parameters fit, in one
+    statement (each insert but the last in a ``WITH``): one round trip to the server
+    instead of one a table."""
+    groups = [group for group in groups if group[2]]
+    size = sum(len(names) * len(rows) for _, names, rows in groups)
+    if connection.vendor != "postgresql" or len(groups) < 2 or size > MAX_PARAMETERS:
+        for model, names, rows in groups:
+            insert_rows(model, names, rows)
+        return
+    parts: list[str] = []
+    values: list[Any] = []
+    for model, names, rows in groups:
+        sql, prepared = _statement(model, names, rows)
+        parts.append(sql)
+        values += prepared
+    head = ", ".join(f"i{n} AS ({sql})" for n, sql in enumerate(parts[:-1]))
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {head} {parts[-1]}", values)

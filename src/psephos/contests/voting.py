@@ -39,7 +39,7 @@ from psephos.contests.models import (
     Voter,
 )
 from psephos.contests.nominations import ballot_candidates
-from psephos.contests.rows import insert_rows
+from psephos.contests.rows import insert_groups
 
 CHANNELS = ("web", "post", "phone", "cli")
 
@@ -238,15 +238,17 @@ def _write_together(casts: Sequence[PreparedCast]) -> list[Receipt | ContestErro
     noise = os.urandom(16 * len(spent))
     ids = {index: uuid.UUID(bytes=noise[16 * n:16 * n + 16], version=4)
            for n, index in enumerate(spent)}
-    insert_rows(VotedMark, ("voter_id", "contest_id", "channel"),
-                [(voter, casts[i].contest.pk, casts[i].channel)
-                 for i, (voter, _) in spent.items()])
-    insert_rows(Ballot, ("id", "contest_id", "section_id", "ranking", "tracker"),
-                [(ids[i], casts[i].contest.pk, section, casts[i].ranking, casts[i].tracker)
-                 for i, (_, section) in spent.items()])
-    insert_rows(BallotSeal, ("contest_id", "voter_key", "ballot_id"),
-                [(casts[i].contest.pk, tokens.voter_seal(casts[i].contest.pk, voter), ids[i])
-                 for i, (voter, _) in spent.items()])
+    keys = {pk: tokens.seal_key(pk) for pk in by_contest}
+    insert_groups([
+        (VotedMark, ("voter_id", "contest_id", "channel"),
+         [(voter, casts[i].contest.pk, casts[i].channel) for i, (voter, _) in spent.items()]),
+        (Ballot, ("id", "contest_id", "section_id", "ranking", "tracker"),
+         [(ids[i], casts[i].contest.pk, section, casts[i].ranking, casts[i].tracker)
+          for i, (_, section) in spent.items()]),
+        (BallotSeal, ("contest_id", "voter_key", "ballot_id"),
+         [(casts[i].contest.pk, tokens.seal_with(keys[casts[i].contest.pk], voter), ids[i])
+          for i, (voter, _) in spent.items()]),
+    ])
     return [Receipt(contest=cast.contest.slug, tracker=cast.tracker) if index in spent
             else _refusal(cast.contest, cast.credential)
             for index, cast in enumerate(casts)]

@@ -45,8 +45,10 @@ MAX_BODY = 64 * 1024
 #: The most casts the writing thread takes into one transaction.
 MAX_BATCH = 256
 #: How often the writing thread lets Django close a connection that is too old or broken
-#: (and so, on PostgreSQL, check it with a query): not before every batch.
-CONNECTION_CHECK_SECONDS = 1.0
+#: (and so, on PostgreSQL, check it with a query), and reads the contests afresh: not
+#: before every batch. A contest's state is checked by the statement that spends each
+#: credential, so a contest closed a moment ago refuses the casts all the same.
+REFRESH_SECONDS = 1.0
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -124,6 +126,7 @@ class CastWriter:
 
     def _run(self) -> None:
         checked = 0.0
+        contests: dict[str, Contest] = {}
         while True:
             batch = [self._jobs.get()]
             while len(batch) < self.max_batch:
@@ -132,10 +135,11 @@ class CastWriter:
                 except queue.Empty:
                     break
             try:
-                if time.monotonic() - checked > CONNECTION_CHECK_SECONDS:
+                if time.monotonic() - checked > REFRESH_SECONDS:
                     close_old_connections()  # what Django does around each request
+                    contests = {}
                     checked = time.monotonic()
-                answers = answer_batch(batch)
+                answers = answer_batch(batch, contests)
             except Exception:
                 log.exception("writing a batch of %d casts failed", len(batch))
                 answers = [_FAILED] * len(batch)
@@ -155,12 +159,13 @@ def _settle(pairs: list[tuple[_Job, Answer]]) -> None:
             job.future.set_result(answer)
 
 
-def answer_batch(jobs: Sequence[_Job]) -> list[Answer]:
+def answer_batch(jobs: Sequence[_Job], contests: dict[str, Contest] | None = None
+                 ) -> list[Answer]:
     """Check each cast as the API view does, write the good ones in one transaction, and
-    answer each as the view would."""
+    answer each as the view would. ``contests``: those already looked up, by slug."""
     answers: list[Answer | None] = [None] * len(jobs)
     prepared: list[tuple[int, PreparedCast]] = []
-    contests: dict[str, Contest] = {}
+    contests = {} if contests is None else contests
     for index, job in enumerate(jobs):
         try:
             cast = prepare_api_cast(job.request, job.slug, job.ballot.credential,
