@@ -12,7 +12,7 @@ from tests.contests.helpers import open_with_voters
 def test_revoke_removes_the_ballot_and_logs_it(db: str, tmp_path: Path) -> None:
     from psephos.contests.audit import verify_log
     from psephos.contests.counting import count_contest
-    from psephos.contests.errors import AlreadyVoted
+    from psephos.contests.errors import UnknownCredential
     from psephos.contests.lifecycle import close_contest, revoke
     from psephos.contests.models import AuditEntry, Ballot
     from psephos.contests.voting import cast_ballot
@@ -25,7 +25,9 @@ def test_revoke_removes_the_ballot_and_logs_it(db: str, tmp_path: Path) -> None:
     assert revocation.ballot_removed
     assert list(Ballot.objects.values_list("tracker", flat=True)) == [kept.tracker]
     assert not Ballot.objects.filter(tracker=gone.tracker).exists()
-    with pytest.raises(AlreadyVoted):  # the credential stays spent
+    # The credential stays spent, and the voter is told why they cannot vote, not that
+    # their (removed) ballot is in.
+    with pytest.raises(UnknownCredential, match="entitlement to vote was withdrawn"):
         cast_ballot(contest, secrets["M2"].postal_code, ["Bob"])
     entry = AuditEntry.objects.get(action="voter.revoke")
     assert entry.payload["member_number"] == "M2" and entry.payload["ballot_removed"]

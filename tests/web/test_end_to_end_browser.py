@@ -389,10 +389,12 @@ def _revoke(admin: Admin, url: str, slug: str, links: dict[str, str], record: Re
     tracker = record.trackers.pop(REVOKED_VOTER)
     del record.cast[REVOKED_VOTER]
     assert _api(url, f"/api/contests/{slug}/board/{tracker}")[0] == 404
-    assert _status(links[REVOKED_VOTER]) == 409, "a revoked voter cannot vote again"
+    # Refused as withdrawn (403), not as "already voted": that ballot no longer counts.
+    assert _status(links[REVOKED_VOTER]) == 403, "a revoked voter cannot vote again"
     token = links[REVOKED_VOTER].rstrip("/").rsplit("/", 1)[1]
-    assert _api(url, f"/api/contests/{slug}/ballots",
-                {"credential": token, "ranking": [ADA]})[0] == 409
+    status, body = _api(url, f"/api/contests/{slug}/ballots",
+                        {"credential": token, "ranking": [ADA]})
+    assert status == 403 and "withdrawn" in str(body), body
 
 
 @dataclass(frozen=True)

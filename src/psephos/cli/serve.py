@@ -98,10 +98,19 @@ def _prepare(database: str | None) -> None:
 
     try:
         setup(database)
+        _cache_table()
     except ValueError as error:
         fail(str(error))
     except DatabaseError as error:
         fail(f"cannot use the database: {str(error).strip().splitlines()[0]}")
+
+
+def _cache_table() -> None:
+    """Make the database cache's table if ``PSEPHOS_CACHE_URL=database`` (a no-op if it is
+    there or another cache is set)."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", verbosity=0)
 
 
 def _demo(url: str) -> list[str]:

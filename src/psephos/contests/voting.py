@@ -121,10 +121,12 @@ def refusal(found: Sequence[tuple[str, str]]) -> ContestError | None:
             if voter_status != Voter.Status.ELIGIBLE:
                 return UnknownCredential("this voter's entitlement to vote was withdrawn")
             return None
-    if any(status == Credential.Status.USED for status, _ in found):
-        return AlreadyVoted("this credential has already been used to vote")
+    # A withdrawn voter hears that first: if they had voted, their ballot was removed, so
+    # "already used" would tell them it still counts.
     if any(voter_status == Voter.Status.REVOKED for _, voter_status in found):
         return UnknownCredential("this voter's entitlement to vote was withdrawn")
+    if any(status == Credential.Status.USED for status, _ in found):
+        return AlreadyVoted("this credential has already been used to vote")
     return UnknownCredential("that credential is not valid for this ballot (check it, or "
                              "ask for a new one if it was replaced)")
 

@@ -15,12 +15,15 @@ Environment:
   (default SMTP on 127.0.0.1:25). ``PSEPHOS_EMAIL_BACKEND`` overrides the backend
   (tests use ``django.core.mail.backends.locmem.EmailBackend``).
 - ``PSEPHOS_STATIC_ROOT``: where ``collectstatic`` puts files (default ``<data>/static``).
+- ``PSEPHOS_CACHE_URL``: where the rate limit counts (`cache_config`): ``memory``
+  (default), ``database`` or ``redis://HOST:PORT/N``.
 - ``PSEPHOS_PUBLISHED_DIR``: where published records go, one folder per contest (default
   ``<data>/published``).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -64,6 +67,32 @@ def database_config(url: str | None) -> dict[str, Any]:
     config["CONN_HEALTH_CHECKS"] = True
     config["ATOMIC_REQUESTS"] = False
     return config
+
+
+def cache_config(url: str | None) -> dict[str, Any]:
+    """Django's cache from ``PSEPHOS_CACHE_URL``, where the rate limit on codes counts.
+
+    Unset or ``memory``: each process's own memory (a client gets the limit once per
+    worker). ``database``: Django's database cache, a table in the ballot's own database
+    (`psephos serve` makes it), shared by every worker and every server on that database.
+    ``redis://HOST:PORT/N``: Redis, shared the same way (needs the ``redis`` package).
+    """
+    if not url or url == "memory":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url == "database":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": CACHE_TABLE}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        if importlib.util.find_spec("redis") is None:
+            raise ValueError(f"PSEPHOS_CACHE_URL {url!r} needs the redis package: "
+                             "pip install redis")
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ValueError(f"PSEPHOS_CACHE_URL {url!r}: use memory, database or "
+                     "redis://HOST:PORT/N")
+
+
+#: The database cache's table (``PSEPHOS_CACHE_URL=database``).
+CACHE_TABLE = "psephos_cache"
 
 
 def _secret_key() -> str:
@@ -137,6 +166,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_config(os.environ.get("PSEPHOS_DATABASE_URL"))}
+CACHES = {"default": cache_config(os.environ.get("PSEPHOS_CACHE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

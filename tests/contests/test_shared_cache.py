@@ -1,0 +1,56 @@
+"""The rate limit's counts in a cache every worker shares (``PSEPHOS_CACHE_URL``)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+
+def test_cache_urls_name_a_backend_or_say_what_is_wrong() -> None:
+    from psephos.web.settings import CACHE_TABLE, cache_config
+
+    assert cache_config(None)["BACKEND"].endswith("LocMemCache")
+    assert cache_config("memory")["BACKEND"].endswith("LocMemCache")
+    assert cache_config("database") == {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+    with pytest.raises(ValueError, match="use memory, database or redis://HOST:PORT/N"):
+        cache_config("memcached://127.0.0.1")
+
+
+def test_failed_codes_counted_by_one_worker_hold_back_another(db: str) -> None:
+    """Two threads with two database connections stand for two worker processes."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.http import HttpRequest
+    from django.test import override_settings
+
+    from psephos.contests.views.throttle import record_failure, retry_after
+    from psephos.web.settings import cache_config
+
+    request = HttpRequest()
+    request.META = {"REMOTE_ADDR": "203.0.113.9"}
+    with override_settings(CACHES={"default": cache_config("database")},
+                           PSEPHOS_FAILED_CODES_PER_MINUTE=3):
+        call_command("createcachetable", verbosity=0)
+        assert retry_after(request, "c") is None
+
+        def other_worker() -> None:
+            try:
+                for _ in range(3):
+                    record_failure(request, "c")
+            finally:
+                connection.close()
+
+        worker = threading.Thread(target=other_worker)
+        worker.start()
+        worker.join(30)
+        wait: Any = retry_after(request, "c")
+        assert wait is not None and 0 < wait <= 60
+        other = HttpRequest()
+        other.META = {"REMOTE_ADDR": "203.0.113.10"}
+        assert retry_after(other, "c") is None  # another address is not held back
+        from django.core.cache import cache
+
+        cache.clear()
