@@ -60,8 +60,8 @@ class GroupCommit(Generic[Item, Outcome]):
     its failure, as ``failed`` turns it into the caller's answer.
     """
 
-    write: Callable[[Sequence[Item]], Sequence[Outcome | BaseException]]
-    failed: Callable[[Exception], Outcome | BaseException] = lambda error: error
+    write: Callable[[Sequence[Item]], Sequence[Outcome | Exception]]
+    failed: Callable[[Exception], Outcome | Exception] = lambda error: error
     max_batch: int = MAX_BATCH
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _waiting: list[_Ticket[Item]] = field(default_factory=list)
@@ -112,7 +112,7 @@ class GroupCommit(Generic[Item, Outcome]):
                 else:
                     self._leading = False
 
-    def commit(self, items: Sequence[Item]) -> list[Outcome | BaseException]:
+    def commit(self, items: Sequence[Item]) -> list[Outcome | Exception]:
         """Write these items in one transaction now; their outcomes once it has committed.
 
         For a caller that gathers its own batches (the server's casting thread).
@@ -122,7 +122,7 @@ class GroupCommit(Generic[Item, Outcome]):
         except Exception as error:  # nothing in the batch is stored
             if len(items) == 1:
                 return [self.failed(error)]
-        outcomes: list[Outcome | BaseException] = []
+        outcomes: list[Outcome | Exception] = []
         for item in items:
             try:
                 outcomes += self._transaction([item])
@@ -130,7 +130,7 @@ class GroupCommit(Generic[Item, Outcome]):
                 outcomes.append(self.failed(error))
         return outcomes
 
-    def _transaction(self, items: Sequence[Item]) -> list[Outcome | BaseException]:
+    def _transaction(self, items: Sequence[Item]) -> list[Outcome | Exception]:
         with _writer_turn(), transaction.atomic():
             outcomes = list(self.write(items))
             if len(outcomes) != len(items):

@@ -13,7 +13,6 @@ set-wise queries rather than one cast per row. The file's SHA-256 and counts are
 from __future__ import annotations
 
 import csv
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +22,15 @@ from django.db import IntegrityError, transaction
 
 from psephos.contests import audit, tokens
 from psephos.contests.errors import AlreadyVoted, ContestError, PostalBatchError
-from psephos.contests.models import Ballot, BallotSeal, Contest, Credential, VotedMark
-from psephos.contests.rows import insert_rows
+from psephos.contests.models import Contest, Credential, VotedMark
 from psephos.contests.textfile import file_sha256, utf8_lines
-from psephos.contests.voting import BallotPaper, ballot_paper, not_open, refusal
+from psephos.contests.voting import (
+    BallotPaper,
+    ballot_paper,
+    not_open,
+    refusal,
+    store_ballots,
+)
 
 BATCH = 5000
 CODE_COLUMNS = ("postal_code", "postal code", "code", "credential", "security code")
@@ -197,7 +201,6 @@ def _accept(contest: Contest, papers: list[_Paper], report: PostalReport) -> lis
 
 def _record(contest: Contest, accepted: list[_Accepted]) -> None:
     """Spend the credentials, mark the voters, store the ballots and their seals."""
-    key = tokens.seal_key(contest.pk)
     for start in range(0, len(accepted), BATCH):
         chunk = accepted[start:start + BATCH]
         spent = (Credential.objects.filter(pk__in=[a.credential_id for a in chunk],
@@ -206,12 +209,5 @@ def _record(contest: Contest, accepted: list[_Accepted]) -> None:
         if spent != len(chunk):  # cannot happen under the locks; refuse rather than guess
             raise ContestError("credentials changed while the batch was recorded; nothing "
                                "was recorded, run the batch again")
-        ids = [uuid.uuid4() for _ in chunk]
-        insert_rows(VotedMark, ("voter_id", "contest_id", "channel"),
-                [(a.voter_id, contest.pk, "post") for a in chunk])
-        insert_rows(Ballot, ("id", "contest_id", "section_id", "ranking", "tracker"),
-                [(i, contest.pk, a.section_id, a.ranking, tokens.new_tracker())
-                 for i, a in zip(ids, chunk, strict=True)])
-        insert_rows(BallotSeal, ("contest_id", "voter_key", "ballot_id"),
-                [(contest.pk, tokens.seal_with(key, a.voter_id), i)
-                 for i, a in zip(ids, chunk, strict=True)])
+        store_ballots(contest.pk, [(a.voter_id, a.section_id, a.ranking, tokens.new_tracker(),
+                                    "post") for a in chunk])

@@ -5,8 +5,9 @@ checks the contest is open and the voter eligible), write their "voted" mark (th
 database's unique key refuses a second), store the ballot with no link to the voter, and
 seal the voter -> ballot pointer that a revocation may need until the close. The receipt
 exists only once that transaction has committed; casts arriving together share it (a
-group commit: `psephos.contests.groupcommit`), each in its own savepoint. The batch of
-returned postal ballots (`psephos.contests.postal`) applies the same rules, set-wise.
+group commit: `psephos.contests.groupcommit`), written set-wise. The batch of returned
+postal ballots (`psephos.contests.postal`) applies the same rules and stores its ballots
+with the same `store_ballots`.
 """
 
 from __future__ import annotations
@@ -202,15 +203,7 @@ class PreparedCast:
     tracker: str
 
 
-def _write_casts(casts: Sequence[PreparedCast]) -> list[Receipt | ContestError]:
-    """Write a batch of casts set-wise: per contest one statement spends the credentials,
-    then one statement each stores the "voted" marks, the ballots and the seals. A clash
-    with a row already there (a voter marked as voted another way) raises, and the group
-    commit then writes each cast alone, so each gets its own answer (`_failed`)."""
-    return _write_together(casts)
-
-
-def _failed(error: Exception) -> Receipt | ContestError | Exception:
+def _failed(error: Exception) -> Receipt | Exception:
     """The answer to a cast that could not be written alone."""
     if isinstance(error, IntegrityError):
         return AlreadyVoted("a ballot has already been cast with this voter's credential; "
@@ -218,10 +211,13 @@ def _failed(error: Exception) -> Receipt | ContestError | Exception:
     return error
 
 
-def _write_together(casts: Sequence[PreparedCast]) -> list[Receipt | ContestError]:
-    """Spend, mark, store and seal; a credential named twice counts for the first only."""
+def _write_casts(casts: Sequence[PreparedCast]) -> list[Receipt | Exception]:
+    """Write a batch of casts set-wise: per contest one statement spends the credentials
+    (a credential named twice counts for the first only), then `store_ballots`. A clash
+    with a row already there (a voter marked as voted another way) raises, and the group
+    commit then writes each cast alone, so each gets its own answer (`_failed`)."""
     hashes = [tokens.credential_hashes(cast.credential) for cast in casts]
-    spent: dict[int, tuple[int, int]] = {}  # cast index -> (voter, section)
+    spent: set[int] = set()
     by_contest: dict[int, list[int]] = {}
     for index, cast in enumerate(casts):
         by_contest.setdefault(cast.contest.pk, []).append(index)
@@ -233,27 +229,38 @@ def _write_together(casts: Sequence[PreparedCast]) -> list[Receipt | ContestErro
                 Credential.Status.USED, *links, *postals, Credential.Status.ACTIVE,
                 contest_id, Voter.Status.ELIGIBLE, Contest.State.OPEN])
             rows = cursor.fetchall()
+        ballots = []
         for voter_id, section_id, link, postal in rows:
             first = next(i for i in indices if i not in spent
                          and (hashes[i][0] == link or hashes[i][1] == postal))
-            spent[first] = (int(voter_id), int(section_id))
-    noise = os.urandom(16 * len(spent))
-    ids = {index: uuid.UUID(bytes=noise[16 * n:16 * n + 16], version=4)
-           for n, index in enumerate(spent)}
-    keys = {pk: tokens.seal_key(pk) for pk in by_contest}
-    insert_groups([
-        (VotedMark, ("voter_id", "contest_id", "channel"),
-         [(voter, casts[i].contest.pk, casts[i].channel) for i, (voter, _) in spent.items()]),
-        (Ballot, ("id", "contest_id", "section_id", "ranking", "tracker"),
-         [(ids[i], casts[i].contest.pk, section, casts[i].ranking, casts[i].tracker)
-          for i, (_, section) in spent.items()]),
-        (BallotSeal, ("contest_id", "voter_key", "ballot_id"),
-         [(casts[i].contest.pk, tokens.seal_with(keys[casts[i].contest.pk], voter), ids[i])
-          for i, (voter, _) in spent.items()]),
-    ])
+            spent.add(first)
+            ballots.append((int(voter_id), int(section_id), casts[first].ranking,
+                            casts[first].tracker, casts[first].channel))
+        store_ballots(contest_id, ballots)
     return [Receipt(contest=cast.contest.slug, tracker=cast.tracker) if index in spent
             else _refusal(cast.contest, cast.credential)
             for index, cast in enumerate(casts)]
+
+
+def store_ballots(contest_id: int,
+                  ballots: Sequence[tuple[int, int, list[int], str, str]]) -> None:
+    """For voters whose credentials were just spent, as (voter, section, ranking, tracker,
+    channel): their "voted" marks, their ballots (random ids, nothing about the voter) and
+    the seals a revocation needs until the close; one statement a table, or one in all on
+    PostgreSQL when it fits. Online casts and postal batches both store through here."""
+    noise = os.urandom(16 * len(ballots))
+    ids = [uuid.UUID(bytes=noise[16 * n:16 * n + 16], version=4) for n in range(len(ballots))]
+    key = tokens.seal_key(contest_id)
+    insert_groups([
+        (VotedMark, ("voter_id", "contest_id", "channel"),
+         [(voter, contest_id, channel) for voter, _, _, _, channel in ballots]),
+        (Ballot, ("id", "contest_id", "section_id", "ranking", "tracker"),
+         [(i, contest_id, section, ranking, tracker)
+          for i, (_, section, ranking, tracker, _) in zip(ids, ballots, strict=True)]),
+        (BallotSeal, ("contest_id", "voter_key", "ballot_id"),
+         [(contest_id, tokens.seal_with(key, voter), i)
+          for i, (voter, *_) in zip(ids, ballots, strict=True)]),
+    ])
 
 
 #: Every cast in this process goes through one group commit (`psephos.contests.groupcommit`).

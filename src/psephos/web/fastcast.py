@@ -178,20 +178,13 @@ def answer_batch(jobs: Sequence[_Job], contests: dict[str, Contest] | None = Non
     for (index, cast), outcome in zip(prepared, outcomes, strict=True):
         job = jobs[index]
         try:
-            answers[index] = (201, receipt_for(job.request, cast, _exception(outcome)), [])
+            answers[index] = (201, receipt_for(job.request, cast, outcome), [])
         except (ContestError, TooManyFailures) as error:
             answers[index] = _refused(error)
         except Exception:
             log.exception("casting a ballot failed: %s", job.request.path)
             answers[index] = _FAILED
     return [answer if answer is not None else _FAILED for answer in answers]
-
-
-def _exception(outcome: Any) -> Any:
-    """An outcome as `receipt_for` takes it: an interrupt is not a refusal."""
-    if isinstance(outcome, BaseException) and not isinstance(outcome, Exception):
-        raise outcome
-    return outcome
 
 
 def _refused(error: ContestError | TooManyFailures) -> Answer:
