@@ -14,9 +14,9 @@ from typing import Any
 from psephos.ballots.errors import BallotFileError
 from psephos.ballots.profile import Profile
 from psephos.ballots.rctab_config import UNDECLARED, RctabConfig, load_config, read_profile
+from psephos.count import Count
 from psephos.reports.rctab_summary import detailed_report
 from psephos.rules.alternative_vote import OvervoteRule, RcvRules, alternative_vote
-from psephos.rules.count import Count
 from psephos.rules.errors import RuleError
 from psephos.rules.rctab_bottoms_up import bottoms_up
 from psephos.rules.rctab_multiwinner import STV_MODES

@@ -76,7 +76,7 @@ def test_members_ballot_end_to_end(db: str, tmp_path: Path) -> None:
     from psephos.contests.lifecycle import close_contest, open_contest, revoke
     from psephos.contests.nominations import add_candidate, consent, nominate
     from psephos.contests.voting import cast_ballot
-    from psephos.rules.methods import count as run_count
+    from psephos.rules.registry import count as run_count
 
     contest = create_contest(load_definition(EXAMPLE), actor="ro")
     reports = {section: import_electorate(contest, path, section, actor="ro")

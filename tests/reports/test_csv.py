@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from psephos.count import Count
 from psephos.reports.csv import FOOTER_ROWS, HEADER_ROWS, count_rows, write_count_csv
-from psephos.rules.count import Count
 from tests.reports.wards import ALMOND, COATBRIDGE, GOVAN, counted
 
 

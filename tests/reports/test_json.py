@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from psephos.count import NON_TRANSFERABLE, ROUNDING_LOSS, Count, Lot, Stage
 from psephos.reports.json import FORMAT, count_to_dict, count_to_json
 from psephos.reports.labels import votes
-from psephos.rules.count import NON_TRANSFERABLE, ROUNDING_LOSS, Count, Lot, Stage
 from tests.conftest import REPO
 from tests.reports.wards import ALMOND, COATBRIDGE, GOVAN, counted
 

@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from psephos.count import Count, Lot, Stage
 from psephos.reports.labels import short_names
 from psephos.reports.table import count_table
-from psephos.rules.count import Count, Lot, Stage
 from tests.reports.wards import ALMOND, COATBRIDGE, GOVAN, counted, list_count
 
 

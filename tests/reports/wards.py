@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import cache
 
 from psephos.ballots.blt import read_blt
-from psephos.rules.count import Count, Stage
+from psephos.count import Count, Stage
 from psephos.rules.stv_scotland import stv_scotland
 from tests.conftest import data_root
 

@@ -60,7 +60,7 @@ from hypothesis import strategies as st
 from psephos.ballots.blt import read_blt
 from psephos.ballots.errors import BallotFileError
 from psephos.ballots.profile import Profile, profile_from_rankings
-from psephos.rules.count import Count
+from psephos.count import Count
 from psephos.rules.meek import Split, meek
 from psephos.rules.stv_scotland import stv_scotland
 from psephos.rules.wigm import wigm

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from psephos.ballots.profile import Profile, profile_from_rankings
-from psephos.rules.count import Count
+from psephos.count import Count
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -103,9 +103,9 @@ RANKED = ["av", "stv-scotland", "wigm", "meek"]
 
 
 def _by_method(name: str) -> Callable[..., Count]:
-    from psephos.rules.methods import METHODS
+    from psephos.rules.registry import RULES
 
-    return METHODS[name]
+    return RULES[name].load()
 
 
 @SETTINGS

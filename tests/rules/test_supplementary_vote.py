@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from psephos.ballots.profile import OVERVOTE, SKIPPED, Profile, profile_from_rankings
-from psephos.rules.count import NON_TRANSFERABLE
+from psephos.count import NON_TRANSFERABLE
 from psephos.rules.errors import RuleError
 from psephos.rules.supplementary_vote import supplementary_vote
 

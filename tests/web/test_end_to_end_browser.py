@@ -481,7 +481,7 @@ def _check_export(admin: Admin, folder: Path, declared: dict[str, Any], record: 
     """The exported ballots are the ballots cast, and recounted by `psephos.rules` they give
     the declaration overall and in every section, round by round."""
     from psephos.ballots.csv_ballots import read_csv_ballots
-    from psephos.rules.methods import count as run_count
+    from psephos.rules.registry import count as run_count
 
     admin("export", admin.slug, str(folder))
     overall = run_count(read_csv_ballots(folder / "ballots.csv"), "av", 1)

@@ -15,19 +15,19 @@ from psephos.ballots.errors import BallotFileError
 from psephos.ballots.profile import Profile
 from psephos.ballots.readers import READERS, read_profile
 from psephos.cli.output import fail, write_atomically
-from psephos.rules.count import Count
+from psephos.count import Count
 from psephos.rules.errors import RuleError
+from psephos.rules.registry import RULES
 
 T = TypeVar("T")
 
-METHOD_HELP = "plurality, av, sv, stv-scotland, wigm, meek, dhondt or sainte-lague"
 
 
 def count_command(
     file: Annotated[Path | None, typer.Argument(help="Ballot file (BLT, CSV, JSON, ...).")] = None,
     method: Annotated[str | None, typer.Option(
         "--method", "-m",
-        help=f"Counting rule: {METHOD_HELP}. Default: av for one seat, stv-scotland for more.",
+        help=f"Counting rule: {', '.join(RULES)}. Default: av for one seat, stv-scotland for more.",
     )] = None,
     seats: Annotated[int | None, typer.Option(
         "--seats", "-s", help="Seats to fill (default: as the file declares, else 1).")] = None,
@@ -70,18 +70,17 @@ def count_command(
 
 def _count(profile: Profile, method: str | None, seats: int | None, seed: int | None,
            lot_order: str | None) -> Count:
-    from psephos.rules.methods import METHODS
+    from psephos.rules.registry import count
 
     seats = seats if seats is not None else (profile.seats or 1)
     name = method or ("av" if seats == 1 else "stv-scotland")
-    if name not in METHODS:
-        fail(f"unknown method {name!r}; choose one of {', '.join(METHODS)}")
+    if name not in RULES:
+        fail(f"unknown method {name!r}; choose one of {', '.join(RULES)}")
     options: dict[str, object] = {"seed": seed}
     if lot_order:
         options["lot_order"] = [n.strip() for n in lot_order.split(",") if n.strip()]
-    rule = METHODS[name]
     return _with_progress(f"Counting {profile.n_ballots:,} ballots by {name}",
-                          lambda: rule(profile, seats, **options))
+                          lambda: count(profile, name, seats, **options))
 
 
 def _rctab_report(result: Count, profile: Profile) -> dict[str, Any]:

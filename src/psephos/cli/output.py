@@ -1,17 +1,25 @@
-"""Writing outputs whole or not at all, and reporting user errors without a traceback."""
+"""What every subcommand shares: its ``--json`` option and emitter, output files written
+whole or not at all, and user errors reported without a traceback."""
 
 from __future__ import annotations
 
-import os
+import json
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
+from psephos.files import OutputError
+from psephos.files import write_atomically as write_file
+
 USAGE_ERROR = 2
+T = TypeVar("T")
+
+#: The one ``--json`` option: the whole result as one JSON object on standard output.
+JsonOption = Annotated[bool, typer.Option(
+    "--json", help="Print the whole result as one JSON object on standard output.")]
 
 
 def fail(message: str) -> NoReturn:
@@ -20,31 +28,36 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(USAGE_ERROR)
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Run ``write`` on a temporary file beside ``path``, then rename it into place.
+def emit_json(document: Any) -> None:
+    """Write ``document`` (an object, or JSON text already made) to standard output."""
+    text = document if isinstance(document, str) else json.dumps(
+        document, indent=2, ensure_ascii=False)
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
 
-    A failure leaves no half-written file behind.
-    """
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        fail(f"{path}: the folder {directory} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(handle)
+
+def is_stdout(path: Path | None) -> bool:
+    """Whether an output option was given as ``-``: standard output."""
+    return path is not None and str(path) == "-"
+
+
+def check_output(path: Path | None) -> None:
+    """Refuse, before any work, an output path that is not a regular file or absent."""
+    from psephos.files import check_target
+
+    if path is None or is_stdout(path):
+        return
     try:
-        write(Path(temporary))
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        check_target(path)
+    except OutputError as error:
+        fail(str(error))
 
 
-def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+def write_atomically(path: Path, write: Callable[[Path], T], **options: bool) -> T:
+    """The floor's atomic writer, with its refusals reported as user errors (exit 2)."""
+    try:
+        return write_file(path, write, **options)
+    except OutputError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"{path}: cannot be written ({error.strerror or error})")

@@ -28,10 +28,10 @@ from psephos.contests import audit
 from psephos.contests.errors import ContestError, WrongState
 from psephos.contests.models import Ballot, Contest, Section, Voter
 from psephos.contests.nominations import ballot_candidates
+from psephos.count import Count
 from psephos.reports.json import count_to_dict
-from psephos.rules.count import Count
 from psephos.rules.errors import RuleError
-from psephos.rules.methods import count as run_count
+from psephos.rules.registry import count as run_count
 
 Ranking = tuple[int, ...]
 

@@ -27,7 +27,7 @@ from psephos.contests.models import (
     Section,
     TimetableEvent,
 )
-from psephos.rules.methods import METHODS
+from psephos.rules.registry import RULES
 
 LONDON = ZoneInfo("Europe/London")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -219,7 +219,7 @@ def parse_definition(data: dict[str, Any], path: str | Path = "<definition>") ->
     c = r.table(data["contest"], "contest",
                 ("slug", "name", "description", "method", "seats", "freeze_date", "dedupe_by"),
                 required=("slug", "name"))
-    method = r.choice(c, "method", "contest", tuple(METHODS), "av")
+    method = r.choice(c, "method", "contest", tuple(RULES), "av")
     seats = r.integer(c, "seats", "contest", 1, minimum=1)
     sections = tuple(_section(r, item, f"sections[{i}]")
                      for i, item in enumerate(r.tables(data.get("sections"), "sections")))

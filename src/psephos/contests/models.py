@@ -14,7 +14,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
-from psephos.rules.methods import METHODS
+from psephos.rules.registry import RULES
 
 
 class Contest(models.Model):
@@ -34,7 +34,7 @@ class Contest(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     method = models.CharField(max_length=32, default="av",
-                              choices=[(name, name) for name in METHODS])
+                              choices=[(name, name) for name in RULES])
     seats = models.PositiveSmallIntegerField(default=1)
     state = models.CharField(max_length=8, choices=State.choices, default=State.DRAFT)
     freeze_date = models.DateField(null=True, blank=True)

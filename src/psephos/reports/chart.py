@@ -13,8 +13,6 @@ global figure state, so it is safe in a server or a test run.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +24,8 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Patch
 
+from psephos.count import Count, Stage
+from psephos.files import write_atomically
 from psephos.reports.labels import (
     describe,
     display,
@@ -35,7 +35,6 @@ from psephos.reports.labels import (
     shown,
     status,
 )
-from psephos.rules.count import Count, Stage
 
 FORMATS = {".png": "png", ".svg": "svg"}
 FIRST_COLOUR = "#34495e"
@@ -55,18 +54,13 @@ def write_chart(count: Count, path: str | Path, *, title: str | None = None) -> 
     if fmt is None:
         raise ValueError(f"{path}: chart format must be one of {', '.join(FORMATS)}")
     figure = count_figure(count, title=title)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    try:
+
+    def save(temporary: Path) -> None:
         # SVG text stays text (searchable, read by screen readers); ids are stable.
-        with (os.fdopen(fd, "wb") as handle,
-              mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "psephos"})):
-            figure.savefig(handle, format=fmt, dpi=150, metadata=_metadata(fmt))
-        # mkstemp makes the file private (0600); a chart is for sharing.
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "psephos"}):
+            figure.savefig(temporary, format=fmt, dpi=150, metadata=_metadata(fmt))
+
+    write_atomically(path, save)
 
 
 def count_figure(count: Count, *, title: str | None = None) -> Figure:

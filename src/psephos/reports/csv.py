@@ -12,8 +12,8 @@ import csv
 from decimal import Decimal
 from typing import TextIO
 
+from psephos.count import Count
 from psephos.reports.labels import votes
-from psephos.rules.count import Count
 
 #: Labels of the rows that are not candidates (a candidate named like one is still a candidate
 #: row: readers should take the candidate rows by position, after the header rows).

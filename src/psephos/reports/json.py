@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from psephos.count import NON_TRANSFERABLE, ROUNDING_LOSS, Count, Lot, Stage
 from psephos.reports.labels import votes
-from psephos.rules.count import NON_TRANSFERABLE, ROUNDING_LOSS, Count, Lot, Stage
 
 #: Keys in ``transfers`` for votes that went to no candidate.
 PILES = ("non-transferable", "lost")

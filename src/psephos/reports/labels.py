@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
 
-from psephos.rules.count import Count, Stage
+from psephos.count import Count, Stage
 
 _PARTY = re.compile(r"\s*\([^()]*\)\s*$")
 

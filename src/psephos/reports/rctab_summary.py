@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from psephos.rules.count import NON_TRANSFERABLE, ROUNDING_LOSS, Count, Stage
+from psephos.count import NON_TRANSFERABLE, ROUNDING_LOSS, Count, Stage
 
 GENERATED_BY = "psephos"
 CATEGORIES = ("exhaustedChoices", "overvotes", "repeatedRankings", "skippedRankings")

@@ -16,8 +16,8 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from psephos.count import Count, Stage
 from psephos.reports.labels import display, seats_at, short_names, shown, status, votes
-from psephos.rules.count import Count, Stage
 
 #: Widest the candidate column gets before names wrap onto a second line.
 NAME_WIDTH = 24

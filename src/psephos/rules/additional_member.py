@@ -19,7 +19,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from fractions import Fraction
 
-from psephos.rules.count import Count
+from psephos.count import Count
 from psephos.rules.errors import RuleError
 from psephos.rules.highest_averages import Divisor, Share, highest_averages, seats_won
 

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from psephos.ballots.profile import END, OVERVOTE, SKIPPED, Profile
-from psephos.rules.count import NON_TRANSFERABLE, Count, Lot, Stage, from_units
+from psephos.count import NON_TRANSFERABLE, Count, Lot, Stage, from_units
 from psephos.rules.errors import RuleError
 from psephos.rules.preferences import next_preference
 from psephos.rules.ties import Lots

@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Literal
 
 from psephos.ballots.profile import Profile
-from psephos.rules.count import Count, Stage
+from psephos.count import Count, Stage
 from psephos.rules.errors import RuleError
 from psephos.rules.ties import Lots
 

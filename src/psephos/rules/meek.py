@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from psephos.ballots.profile import Profile
-from psephos.rules.count import Count, Stage, decimals, from_units
+from psephos.count import Count, Stage, decimals, from_units
 from psephos.rules.errors import RuleError
 from psephos.rules.ties import Lots
 from psephos.rules.wigm import int_dtype, sure_losers

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from psephos.ballots.profile import OVERVOTE, Profile
-from psephos.rules.count import Count, Stage, decimals
+from psephos.count import Count, Stage, decimals
 from psephos.rules.errors import RuleError
 from psephos.rules.ties import Lots
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 import numpy as np
 
 from psephos.ballots.profile import Profile
+from psephos.count import NON_TRANSFERABLE, Count, Stage, from_units
 from psephos.rules.alternative_vote import (
     Ballots,
     Int64s,
@@ -27,7 +28,6 @@ from psephos.rules.alternative_vote import (
     transfers_total,
     weighted_sum,
 )
-from psephos.rules.count import NON_TRANSFERABLE, Count, Stage, from_units
 from psephos.rules.errors import RuleError
 
 

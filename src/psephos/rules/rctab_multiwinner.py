@@ -20,6 +20,7 @@ from typing import Literal
 import numpy as np
 
 from psephos.ballots.profile import Profile
+from psephos.count import NON_TRANSFERABLE, ROUNDING_LOSS, Count, Stage, from_units
 from psephos.rules.alternative_vote import (
     Ballots,
     Int64s,
@@ -31,7 +32,6 @@ from psephos.rules.alternative_vote import (
     transfers_total,
     weighted_sum,
 )
-from psephos.rules.count import NON_TRANSFERABLE, ROUNDING_LOSS, Count, Stage, from_units
 from psephos.rules.errors import RuleError
 
 STV_MODES = ("multiWinnerAllowMultipleWinnersPerRound", "multiWinnerAllowOnlyOneWinnerPerRound")

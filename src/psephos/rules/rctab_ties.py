@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from psephos.rules.count import Lot
+from psephos.count import Lot
 from psephos.rules.errors import RuleError
 
 MODES = ("random", "useCandidateOrder", "generatePermutation",

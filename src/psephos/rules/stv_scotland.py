@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from psephos.ballots.profile import Profile
-from psephos.rules.count import Count, Stage, decimals, from_units
+from psephos.count import Count, Stage, decimals, from_units
 from psephos.rules.errors import RuleError
 from psephos.rules.preferences import next_preference
 from psephos.rules.ties import Lots

@@ -15,7 +15,7 @@ from decimal import Decimal
 import numpy as np
 
 from psephos.ballots.profile import Profile
-from psephos.rules.count import NON_TRANSFERABLE, Count, Stage, decimals
+from psephos.count import NON_TRANSFERABLE, Count, Stage, decimals
 from psephos.rules.errors import RuleError
 from psephos.rules.plurality import Int64s, exact_bincount, most_votes
 from psephos.rules.ties import Lots
@@ -23,6 +23,7 @@ from psephos.rules.ties import Lots
 
 def supplementary_vote(
     profile: Profile,
+    seats: int = 1,
     *,
     seed: int | None = None,
     lot_order: Sequence[str] | None = None,
@@ -48,6 +49,8 @@ def supplementary_vote(
 
     Withdrawn candidates are refused (an SV paper has no later choice to move to).
     """
+    if seats != 1:
+        raise RuleError(f"the supplementary vote fills one seat, not {seats}")
     if profile.withdrawn:
         raise RuleError("the supplementary vote cannot count a profile with withdrawn candidates")
     n = profile.n_candidates

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from psephos.rules.count import Lot
+from psephos.count import Lot
 
 
 class Lots:

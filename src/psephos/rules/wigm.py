@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from psephos.ballots.profile import Profile
-from psephos.rules.count import Count, Stage, decimals, from_units
+from psephos.count import Count, Stage, decimals, from_units
 from psephos.rules.errors import RuleError
 from psephos.rules.ties import Lots
 

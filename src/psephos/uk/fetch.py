@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import tempfile
 import urllib.error
 import urllib.request
 import zipfile
@@ -22,6 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from psephos import __version__
+from psephos.files import OutputError, write_bytes_atomically
 from psephos.uk.catalogue import ELECTIONS, ElectionEntry, PublisherFile, entry
 from psephos.uk.errors import FetchError
 from psephos.uk.store import cache_root, cached, in_mirror, mirror_root
@@ -165,21 +164,14 @@ def status(cache_dir: Path | None = None) -> list[tuple[ElectionEntry, list[tupl
 def write_cache(item: PublisherFile, data: bytes, cache_dir: Path | None = None) -> Path:
     """Write ``data`` as the cached copy of ``item``, whole or not at all."""
     folder = cache_root(cache_dir)
+    target = folder / item.name
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{item.name}.", suffix=".part")
+        write_bytes_atomically(target, data)
+    except OutputError as error:
+        raise FetchError(f"cannot write the cache: {error}") from None
     except OSError as error:
         raise FetchError(f"{folder}: cannot write the cache ({error.strerror or error})") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        target = folder / item.name
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
     return target
 
 

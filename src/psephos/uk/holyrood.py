@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from psephos.count import Count
 from psephos.rules.additional_member import scottish_parliament_region
-from psephos.rules.count import Count
 from psephos.rules.highest_averages import seats_won
 from psephos.uk.tables import Candidate
 

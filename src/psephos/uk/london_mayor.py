@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from psephos.ballots.profile import Profile, profile_from_rankings
-from psephos.rules.count import Count
+from psephos.count import Count
 from psephos.rules.supplementary_vote import supplementary_vote
 from psephos.uk.catalogue import entry
 from psephos.uk.errors import DataFileError, UKDataError

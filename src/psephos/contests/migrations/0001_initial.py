@@ -6,6 +6,8 @@ import uuid
 import django.db.models.deletion
 from django.db import migrations, models
 
+from psephos.rules.registry import RULES
+
 
 class Migration(migrations.Migration):
 
@@ -47,7 +49,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=80, unique=True)),
                 ('name', models.CharField(max_length=200)),
                 ('description', models.TextField(blank=True)),
-                ('method', models.CharField(choices=[('plurality', 'plurality'), ('av', 'av'), ('sv', 'sv'), ('stv-scotland', 'stv-scotland'), ('wigm', 'wigm'), ('meek', 'meek'), ('dhondt', 'dhondt'), ('sainte-lague', 'sainte-lague')], default='av', max_length=32)),
+                ('method', models.CharField(choices=[(name, name) for name in RULES], default='av', max_length=32)),
                 ('seats', models.PositiveSmallIntegerField(default=1)),
                 ('state', models.CharField(choices=[('draft', 'Draft'), ('open', 'Open'), ('closed', 'Closed'), ('counted', 'Counted')], default='draft', max_length=8)),
                 ('freeze_date', models.DateField(blank=True, null=True)),

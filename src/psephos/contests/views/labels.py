@@ -1,18 +1,10 @@
-"""Words for the pages: counting methods as voters know them."""
+"""Words for the pages: counting methods as voters know them, from the rule registry."""
 
 from __future__ import annotations
 
-METHOD_NAMES = {
-    "plurality": "first past the post",
-    "av": "the alternative vote",
-    "sv": "the supplementary vote",
-    "stv-scotland": "the single transferable vote (Scottish rules)",
-    "wigm": "the single transferable vote (weighted inclusive Gregory)",
-    "meek": "the single transferable vote (Meek)",
-    "dhondt": "the D'Hondt method",
-    "sainte-lague": "the Sainte-Laguë method",
-}
+from psephos.rules.registry import RULES
 
 
 def method_name(method: str) -> str:
-    return METHOD_NAMES.get(method, method)
+    entry = RULES.get(method)
+    return entry.label if entry is not None else method

@@ -1,0 +1,102 @@
+"""Writing a file whole or not at all, and never over anything that is not a regular file.
+
+The one atomic writer every door uses: the content goes to a temporary file beside the
+target, is flushed to disk, and is renamed over the target only when complete. A target
+that exists and is not a regular file (a folder, a device such as ``/dev/full``, a
+symbolic link, a pipe) is refused, never replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class OutputError(ValueError):
+    """A file cannot be written where the user asked: ``path: why``."""
+
+    def __init__(self, path: str | Path, message: str) -> None:
+        self.path = str(path)
+        self.message = message
+        super().__init__(f"{path}: {message}")
+
+
+def check_target(path: str | Path, *, overwrite: bool = True) -> Path:
+    """``path`` if a regular file may be written there; else an `OutputError` saying why."""
+    path = Path(path)
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise OutputError(path, f"cannot be written ({error.strerror or error})") from None
+    if mode is not None:
+        if stat.S_ISDIR(mode):
+            raise OutputError(path, "is a folder; give a file name")
+        if stat.S_ISLNK(mode):
+            raise OutputError(path, "is a symbolic link; give the file itself")
+        if not stat.S_ISREG(mode):
+            raise OutputError(path, "is not a regular file (a device, pipe or socket); "
+                                    "it is not replaced")
+        if not overwrite:
+            raise OutputError(path, "already exists; it is not overwritten")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(path, f"the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(path, f"the folder {folder} cannot be written to")
+    return path
+
+
+def write_atomically(path: str | Path, write: Callable[[Path], T], *, private: bool = False,
+                     overwrite: bool = True) -> T:
+    """Call ``write`` on a temporary file beside ``path``, then rename it over ``path``.
+
+    The file gets the usual permissions (``0o666`` less the umask), or ``0o600`` when
+    ``private``. A failure anywhere leaves ``path`` as it was and no temporary file behind.
+    Returns what ``write`` returned.
+    """
+    path = check_target(path, overwrite=overwrite)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.part-",
+                                        suffix=path.suffix)
+    except OSError as error:
+        raise OutputError(path, f"cannot be written ({error.strerror or error})") from None
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        result = write(temporary)
+        os.chmod(temporary, 0o600 if private else 0o666 & ~_umask())
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        if not overwrite and path.exists():
+            raise OutputError(path, "already exists; it is not overwritten")
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return result
+
+
+def write_bytes_atomically(path: str | Path, data: bytes, **options: bool) -> None:
+    """``data`` as the whole content of ``path``, by `write_atomically`."""
+    write_atomically(path, lambda temporary: temporary.write_bytes(data), **options)
+
+
+def write_text_atomically(path: str | Path, text: str, **options: bool) -> None:
+    """``text`` (UTF-8) as the whole content of ``path``, by `write_atomically`."""
+    write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"),
+                     **options)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
