@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from psephos.model import Scenario, ScenarioError, explain, run_pact
+from psephos.model.report import result_to_dict
+from psephos.uk.results import count_general_election, winner
 from tests.model.elections import election
 
 SIMPLE = election({
@@ -207,9 +209,25 @@ def test_two_candidates_of_one_party_stay_apart() -> None:
     assert int(np.sum(result.stages.transferred.votes)) == 165
 
 
-def test_an_exact_tie_goes_to_the_candidate_listed_first_and_is_flagged() -> None:
+def test_an_exact_tie_is_settled_by_the_counts_own_lot_and_recorded() -> None:
+    # Before: the first-listed candidate won a tie (con, then lab). Now the lot of
+    # `psephos results` (plurality, seeded lot) picks, and the JSON names it.
     tie = election({"Level": [("con", 100), ("lab", 60), ("ld", 40)],
                     "Level too": [("lab", 60), ("con", 100), ("ld", 40)]})
     result = run_pact(tie, scenario())
     assert [(s.after, s.tied, s.margin_after) for s in result.seats] == [
-        ("con", True, 0), ("lab", True, 0)]
+        ("lab", True, 0), ("con", True, 0)]
+    (lot,) = result.seats[0].lots
+    assert lot.result == "with pact" and lot.chosen == "LAB Level 1 (lab)"
+    assert lot.tied == ("CON Level 0 (con)", "LAB Level 1 (lab)") and "seed" in lot.how
+    assert result_to_dict(result)["constituencies"][0]["lots"][0]["chosen"] == lot.chosen
+
+
+def test_a_tied_base_seat_has_the_winner_psephos_results_gives_it() -> None:
+    tie = election({"Even": [("con", 70), ("lab", 70), ("ld", 10), ("green", 5)]})
+    official = winner(tie.constituencies[0].candidates)
+    result = run_pact(tie, scenario(alliance=("ld", "green")))
+    seat = result.seats[0]
+    assert seat.base == seat.before == seat.after == official.party_code == "lab"
+    assert [lot.result for lot in seat.lots] == ["base", "without pact", "with pact"]
+    assert count_general_election(tie).seats == {"lab": 1}

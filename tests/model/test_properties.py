@@ -53,8 +53,10 @@ def test_a_transfer_of_nothing_changes_no_seat(data: st.DataObject, rule: str) -
     alliance = data.draw(alliances(base))
     result = run_pact(base, Scenario(election="test", alliance=alliance, stand_aside=rule,
                                      transfer=0.0))
-    assert [s.after for s in result.seats] == [s.before for s in result.seats]
-    assert [s.before for s in result.seats] == [s.base for s in result.seats]
+    # A tie for first is drawn again among those still standing, so it may fall otherwise.
+    settled = [s for s in result.seats if not s.lots]
+    assert [s.after for s in settled] == [s.before for s in settled]
+    assert [s.before for s in settled] == [s.base for s in settled]
 
 
 @SETTINGS

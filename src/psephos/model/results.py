@@ -15,6 +15,19 @@ from psephos.model.transfers import TransferPlan, Transferred
 
 
 @dataclass(frozen=True)
+class LotRecord:
+    """A tie for first settled by lot (`psephos.uk.results.first_past_the_post`).
+
+    ``result`` says which count tied: ``base``, ``without pact`` or ``with pact``.
+    """
+
+    result: str
+    tied: tuple[str, ...]  # "name (party)", in the seat's order
+    chosen: str
+    how: str
+
+
+@dataclass(frozen=True)
 class SeatResult:
     """One seat: who won at the base election, after the swing, and with the pact.
 
@@ -36,7 +49,12 @@ class SeatResult:
     margin_after: int
     cast_before: int
     cast_after: int
-    tied: bool  # the winner after the pact tied the runner-up exactly
+    lots: tuple[LotRecord, ...] = ()  # ties for first, each settled by the count's lot
+
+    @property
+    def tied(self) -> bool:
+        """Whether the winner with the pact tied the runner-up exactly (and won by lot)."""
+        return any(lot.result == "with pact" for lot in self.lots)
 
     @property
     def flipped(self) -> bool:
@@ -70,6 +88,7 @@ class DrawSummary:
     majority: Mapping[str, float]  # share of draws with at least `majority_line` seats
     majority_line: int
     win: tuple[Mapping[str, float], ...]
+    lots: int = 0  # seat-draws in which a tie for first was settled by lot
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import numpy as np
 
 from psephos.model.errors import ScenarioError
 from psephos.model.scenario import Scenario
-from psephos.model.table import NO_ROW, CandidateTable, Int64s, leaders
+from psephos.model.table import NO_ROW, CandidateTable, Int64s, leaders, winners
 
 NO_PARTY = -1
 
@@ -33,7 +33,7 @@ def standing_parties(table: CandidateTable, scenario: Scenario,
     if rule == "best-placed":
         chosen = best
     elif rule == "incumbent":
-        top, _ = leaders(table, table.votes)
+        top, _, _ = winners(table, table.votes, table.stood)
         winner = table.party[top]
         chosen = np.where(np.isin(winner, alliance), winner, best)
     elif rule == "listed":
@@ -62,7 +62,8 @@ def standing_rows(table: CandidateTable, chosen: Int64s) -> Int64s:
 def _best_placed(table: CandidateTable, alliance: Int64s) -> Int64s:
     """Per seat, the party of the alliance candidate with most votes (`NO_PARTY` if none).
 
-    A tie goes to the candidate listed first, as for the winner (`leaders`).
+    A tie goes to the candidate listed first (`leaders`): which ally stands is the pact's
+    choice, agreed before the election, so no lot is drawn for it (docs/pact.md).
     """
     top, _ = leaders(table, table.votes, table.stood & np.isin(table.party, alliance))
     return np.where(top >= 0, table.party[np.maximum(top, 0)], NO_PARTY)

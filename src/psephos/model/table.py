@@ -3,7 +3,7 @@
 Candidates, not parties: one seat can have two candidates with the same party code
 (two independents), so a seat-by-party matrix would merge people who stood apart.
 Rows are grouped by seat (``starts`` marks where each seat begins) and keep the
-publisher's order inside a seat, which also settles exact ties (see `leaders`).
+publisher's order inside a seat; rows the model adds come after the publisher's.
 """
 
 from __future__ import annotations
@@ -113,13 +113,55 @@ def candidate_table(election: GeneralElection, *, northern_ireland: bool = False
     )
 
 
+@dataclass(frozen=True)
+class SeatLot:
+    """A seat whose winner was decided by lot: the tied rows (seat order), the row chosen."""
+
+    seat: int
+    tied: tuple[int, ...]
+    chosen: int
+    how: str
+
+
+def winners(table: CandidateTable, votes: Int64s, running: Bools | None = None
+            ) -> tuple[Int64s, Int64s, tuple[SeatLot, ...]]:
+    """Per seat, the winning row and the runner-up's row, by first past the post.
+
+    The rule is ``psephos results``'s own (`psephos.uk.results.first_past_the_post`:
+    RPA 1983 Sch. 1 r.49, an equality of votes settled by its seeded lot), so a seat
+    the model leaves alone has the winner the official count gives it. Votes here are
+    whole numbers, so a tie is exact: `leaders` finds the seats, and only those (none
+    in any official file) go through the lot, which is returned for the record.
+    """
+    top, second = leaders(table, votes, running)
+    tied_seats = np.flatnonzero(tied(votes, top, second))
+    if not tied_seats.size:
+        return top, second, ()
+    from psephos.uk.results import first_past_the_post  # the count's rule, and its lot
+
+    lots: list[SeatLot] = []
+    for s in tied_seats:
+        rows = np.arange(table.starts[s], table.starts[s + 1])
+        if running is not None:
+            rows = rows[running[rows]]
+        level = votes[top[s]]
+        candidates = rows[votes[rows] == level]
+        chosen, lot = first_past_the_post([table.names[r] for r in candidates],
+                                          votes[candidates])
+        top[s] = candidates[chosen]
+        second[s] = candidates[0] if chosen else candidates[1]
+        lots.append(SeatLot(int(s), tuple(int(r) for r in candidates), int(top[s]),
+                            lot.how if lot is not None else ""))
+    return top, second, tuple(lots)
+
+
 def leaders(table: CandidateTable, votes: Int64s, running: Bools | None = None
             ) -> tuple[Int64s, Int64s]:
     """Per seat, the row with most ``votes`` and the runner-up's row (`NO_ROW` if none).
 
-    Only rows where ``running`` is True compete. An exact tie goes to the row listed
-    first: a returning officer would draw lots (RPA 1983 Sch. 1 r.49); the model keeps
-    its answer fixed instead, and `tied` reports where that happened.
+    Only rows where ``running`` is True compete. Rows with equal votes keep seat order
+    (the first listed comes first): `winners` settles a tie for first by lot; other
+    callers rank the alliance's own candidates, which is the pact's choice, not a count.
     """
     n = votes.size
     key = votes if running is None else np.where(running, votes, -1)
