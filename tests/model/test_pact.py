@@ -46,14 +46,14 @@ def test_partial_transfer_abstains_the_rest_in_whole_votes() -> None:
     assert ayton.cast_after == 210 - 25
     trace = explain(result, "Ayton")
     (line,) = trace.transfers
-    assert (line.party, line.votes, line.to, line.abstained) == ("ld", 50, {"alliance": 25}, 25)
+    assert (line.party, line.votes, line.to, line.abstained) == ("ld", 50, {"ally": 25}, 25)
 
 
 def test_a_third_is_split_by_largest_remainder() -> None:
     result = run_pact(election({"X": [("con", 10), ("lab", 5), ("ld", 100)]}),
                       scenario(stand_aside="lab", transfer=1 / 3))
     (line,) = explain(result, "X").transfers
-    assert line.to == {"alliance": 33} and line.abstained == 67  # 33.33 / 66.67
+    assert line.to == {"ally": 33} and line.abstained == 67  # 33.33 / 66.67
 
 
 def test_fixed_party_stands_everywhere_even_where_it_did_not_stand() -> None:
@@ -86,29 +86,44 @@ def test_listed_rule_and_seat_overrides_by_name_or_id() -> None:
     assert override.seats[0].after == "ld"
 
 
-def test_unknown_seat_names_the_setting_and_a_near_miss() -> None:
+def test_seat_names_ignore_case_accents_ampersands_and_punctuation() -> None:
+    # Before: only the exact name matched ("ayton" was refused).
+    seats = election({"Ynys Môn": [("con", 100), ("lab", 60), ("ld", 50)],
+                      "Brighton, Pavilion": [("green", 100), ("lab", 60), ("ld", 50)],
+                      "Bexhill & Battle": [("con", 100), ("lab", 60), ("ld", 50)]})
+    chosen = run_pact(seats, scenario(stand_aside="listed", seats={
+        "ynys mon": "ld", "Brighton Pavilion": "ld", "BEXHILL AND BATTLE": "ld"}))
+    assert [s.standing for s in chosen.seats] == ["ld", "ld", "ld"]
+    assert explain(chosen, "brighton pavilion").name == "Brighton, Pavilion"
+
+
+def test_every_unknown_seat_is_named_at_once_with_suggestions() -> None:
+    # Before: only the first unknown name was reported.
     with pytest.raises(ScenarioError) as caught:
-        run_pact(SIMPLE, scenario(seats={"ayton": "lab"}))
-    assert caught.value.key == "stand_aside.seats.ayton"
-    assert "did you mean 'Ayton'" in str(caught.value)
+        run_pact(SIMPLE, scenario(seats={"Aytn": "lab", "Beby": "ld", "Nowhere": "ld"}))
+    assert caught.value.key == "stand_aside.seats"
+    message = str(caught.value)
+    assert "no constituency 'Aytn' in test (did you mean 'Ayton'?)" in message
+    assert "no constituency 'Beby' in test (did you mean 'Beeby'?)" in message
+    assert "no constituency 'Nowhere' in test" in message
 
 
 def test_transfer_rows_send_votes_to_other_parties_or_abstain_if_absent() -> None:
     seats = election({"A": [("con", 100), ("lab", 70), ("green", 40), ("ukip", 5)],
                       "B": [("con", 100), ("lab", 70), ("green", 40)]})
     chosen = scenario(alliance=("lab", "green"),
-                      transfers={"green": {"alliance": 0.5, "ukip": 0.25}})
+                      transfers={"green": {"ally": 0.5, "ukip": 0.25}})
     result = run_pact(seats, chosen)
     a, b = (explain(result, name).transfers[0] for name in ("A", "B"))
-    assert a.to == {"alliance": 20, "ukip": 10} and a.abstained == 10
-    assert b.to == {"alliance": 20} and b.abstained == 20  # no ukip candidate in B
+    assert a.to == {"ally": 20, "ukip": 10} and a.abstained == 10
+    assert b.to == {"ally": 20} and b.abstained == 20  # no ukip candidate in B
 
 
 def test_preset_rows_and_flat_share_for_parties_without_a_row() -> None:
     chosen = scenario(alliance=("lab", "ld", "green"), preset="ec-close-contest-2024",
                       transfer=0.8)
-    assert chosen.transfer_row("ld") == {"alliance": 0.65, "reform": 0.09}
-    assert chosen.transfer_row("lab") == {"alliance": 0.8}
+    assert chosen.transfer_row("ld") == {"ally": 0.65, "reform": 0.09}
+    assert chosen.transfer_row("lab") == {"ally": 0.8}
 
 
 def test_northern_ireland_and_the_speaker_are_out_of_scope_by_default() -> None:

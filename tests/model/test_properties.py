@@ -68,7 +68,7 @@ def test_votes_are_conserved_exactly_in_every_seat(
     alliance = data.draw(alliances(base))
     rule = data.draw(st.sampled_from(["best-placed", "incumbent", *alliance]))
     outsider = data.draw(st.sampled_from([p for p in PARTIES if p not in alliance]))
-    row = {"alliance": alliance_share, outsider: other_share * (1 - alliance_share)}
+    row = {"ally": alliance_share, outsider: other_share * (1 - alliance_share)}
     poll = {data.draw(st.sampled_from(sorted(stood(base)))): data.draw(st.floats(0, 0.9))}
     try:
         chosen = Scenario(election="test", alliance=alliance, stand_aside=rule,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from psephos.model.scenario import Scenario
 from psephos.model.table import CandidateTable, Floats, Int64s
 from psephos.model.transfers import TransferPlan, Transferred
+from psephos.uk.parties import party_label
 
 
 @dataclass(frozen=True)
@@ -117,13 +118,27 @@ class PactResult:
 
     @property
     def flips(self) -> tuple[SeatResult, ...]:
-        """Seats the pact changes hands in, largest pre-pact margin last."""
+        """Seats the pact changes hands in, by the pre-pact margin in votes, closest first."""
         return tuple(sorted((s for s in self.seats if s.flipped),
-                            key=lambda s: (s.share_margin_before, s.name)))
+                            key=lambda s: (s.margin_before, s.name)))
+
+    @property
+    def title(self) -> str:
+        """What the scenario is, for tables and charts: "ge2017: pact of Lab, LD, SNP
+        (best-placed at ge2015)"."""
+        scenario = self.scenario
+        allies = ", ".join(party_label(p) for p in scenario.alliance)
+        rule = scenario.stand_aside
+        rule = party_label(rule) + " stands" if rule in scenario.alliance else rule
+        ranked = scenario.ranked_at
+        at = f" at {ranked}" if ranked is not None and ranked != scenario.election else ""
+        return f"{scenario.election}: pact of {allies} ({rule}{at})"
 
     @property
     def flips_title(self) -> str:
         n = len(self.flips)
+        if not n:
+            return "No seat changes hands"
         return f"{n} seat{'' if n == 1 else 's'} change{'s' if n == 1 else ''} hands"
 
     @property

@@ -41,12 +41,12 @@ def standing_parties(table: CandidateTable, scenario: Scenario,
     else:
         chosen = np.full(table.n_seats, table.party_index(rule), dtype=np.int64)
     chosen = np.where(contested, chosen, NO_PARTY)
-    for key, party in scenario.seats.items():
-        setting = f"stand_aside.seats.{key}"
-        seat = table.find_seat(key, setting)
+    seats = table.find_seats(list(scenario.seats), "stand_aside.seats")
+    for (key, party), seat in zip(scenario.seats.items(), seats, strict=True):
         if not table.in_scope[seat]:
-            raise ScenarioError(setting, f"{table.seat_names[seat]} is out of scope (Northern "
-                                "Ireland and the Speaker's seat are, unless scope includes them)")
+            raise ScenarioError(f"stand_aside.seats.{key}", f"{table.seat_names[seat]} is out "
+                                "of scope (Northern Ireland and the Speaker's seat are, unless "
+                                "scope includes them)")
         chosen[seat] = table.party_index(party)
     return chosen
 

@@ -8,6 +8,10 @@ publisher's order inside a seat; rows the model adds come after the publisher's.
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -57,17 +61,49 @@ class CandidateTable:
         return np.add.reduceat(votes, self.starts[:-1]) if votes.size else np.zeros(0, np.int64)
 
     def find_seat(self, key: str, setting: str) -> int:
-        """The seat whose id or exact name is ``key``; a `ScenarioError` under ``setting``."""
-        if key in self.seat_ids:
-            return self.seat_ids.index(key)
-        matches = [s for s, name in enumerate(self.seat_names) if name == key]
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise ScenarioError(setting, f"{len(matches)} seats are named {key!r}; give the id")
-        near = [n for n in self.seat_names if n.casefold() == key.casefold()]
-        hint = f" (did you mean {near[0]!r}?)" if near else ""
-        raise ScenarioError(setting, f"no constituency {key!r} in {self.election}{hint}")
+        """The seat whose id or name is ``key``; a `ScenarioError` under ``setting``."""
+        return self.find_seats([key], setting)[0]
+
+    def find_seats(self, keys: Sequence[str], setting: str) -> list[int]:
+        """The seats named by ``keys``: an id, or a name matched ignoring case, accents,
+        "&" for "and" and punctuation ("ynys mon" is Ynys Môn). Every key that names no
+        seat, or several, is reported in one `ScenarioError`, with the nearest names."""
+        by_name: dict[str, list[int]] = {}
+        for s, name in enumerate(self.seat_names):
+            by_name.setdefault(seat_key(name), []).append(s)
+        found: list[int] = []
+        problems: list[str] = []
+        for key in keys:
+            matches = ([self.seat_ids.index(key)] if key in self.seat_ids
+                       else by_name.get(seat_key(key), []))
+            if len(matches) == 1:
+                found.append(matches[0])
+            elif matches:
+                ids = ", ".join(self.seat_ids[s] for s in matches)
+                problems.append(f"{len(matches)} seats are named {key!r}; give the id ({ids})")
+            else:
+                problems.append(f"no constituency {key!r} in {self.election}"
+                                + _suggest(key, by_name, self.seat_names))
+        if problems:
+            raise ScenarioError(setting, "; ".join(problems))
+        return found
+
+def seat_key(name: str) -> str:
+    """A seat name reduced to what a user can be expected to type: no accents, no case,
+    "&" as "and", punctuation as spaces ("Brighton, Pavilion" is "brighton pavilion")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name)
+                    if not unicodedata.combining(c))
+    words = re.sub(r"[\W_]+", " ", plain.casefold().replace("&", " and "))
+    return " ".join(words.split())
+
+
+def _suggest(key: str, by_name: Mapping[str, list[int]], names: tuple[str, ...]) -> str:
+    """" (did you mean ...?)" with up to three near names, or nothing."""
+    near = difflib.get_close_matches(seat_key(key), list(by_name), n=3, cutoff=0.6)
+    if not near:
+        return ""
+    shown = [repr(names[by_name[k][0]]) for k in near]
+    return f" (did you mean {' or '.join(shown)}?)"
 
 
 def candidate_table(election: GeneralElection, *, northern_ireland: bool = False,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from psephos.uk.ec2015 import Ec2015Seats
 from psephos.uk.errors import DataFileError
-from psephos.uk.parties import ec2010_party_code
+from psephos.uk.parties import EC2010_COLUMNS, party_code
 from psephos.uk.tables import Candidate, Constituency
 from psephos.uk.tabular import read_table
 
@@ -58,7 +58,7 @@ def read_ec2010(path: Path, seats_2015: Ec2015Seats) -> tuple[Constituency, ...]
             raise row.error(f"region {region!r} is not in {seat.nation}, where the GE2015 sheet "
                             f"puts PANO {pano} ({seat.name})"[:300], "Region")
         candidates = tuple(
-            Candidate(name="", party_code=ec2010_party_code(party), party_name=party,
+            Candidate(name="", party_code=party_code(EC2010_COLUMNS, party), party_name=party,
                       votes=row.count(party))
             for party in parties if row.text(party))
         if not candidates:
