@@ -46,7 +46,7 @@ def flips_table(result: PactResult) -> Table:
     flips = result.flips
     table = Table(title=result.flips_title, title_justify="left")
     for name in ("constituency", "without pact", "with pact", "standing",
-                 "margin before (pts)", "margin after (pts)"):
+                 "margin before (votes, pts)", "margin after (votes, pts)"):
         table.add_column(name, justify="right" if name.startswith("margin") else "left")
     if result.draws is not None:
         table.add_column("P(with pact)", justify="right")
