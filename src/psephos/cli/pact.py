@@ -133,7 +133,8 @@ def _run(file: Path | None, flags: dict[str, Any], seat: str | None,
 
 
 def _load(election: str, mirror: Path | None) -> Any:
-    from psephos.uk import UKDataError, load_general_election
+    from psephos.uk.errors import UKDataError
+    from psephos.uk.general import load_general_election
 
     try:
         return load_general_election(election, mirror=mirror)

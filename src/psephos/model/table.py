@@ -68,6 +68,8 @@ class CandidateTable:
         """The seats named by ``keys``: an id, or a name matched ignoring case, accents,
         "&" for "and" and punctuation ("ynys mon" is Ynys Môn). Every key that names no
         seat, or several, is reported in one `ScenarioError`, with the nearest names."""
+        if not keys:
+            return []
         by_name: dict[str, list[int]] = {}
         for s, name in enumerate(self.seat_names):
             by_name.setdefault(seat_key(name), []).append(s)
