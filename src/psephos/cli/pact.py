@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from psephos.cli.output import JsonOption, check_output, emit_json, fail, is_stdout
+from psephos.cli.results import CacheDirOption, MirrorOption
 
 if TYPE_CHECKING:
     from psephos.model.errors import ScenarioError
@@ -82,9 +83,8 @@ def pact_command(
                       "output).")] = None,
     chart: Annotated[Path | None, typer.Option(
         "--chart", help="Draw seats before/after and flips to a .png or .svg.")] = None,
-    mirror: Annotated[Path | None, typer.Option(
-        "--mirror", help="Folder of the publishers' files to use instead of downloading.")
-    ] = None,
+    mirror: MirrorOption = None,
+    cache_dir: CacheDirOption = None,
 ) -> None:
     """Model an electoral pact on real results: who stands aside, where the votes go.
 
@@ -97,14 +97,14 @@ def pact_command(
                            swing, swing_by, scope, draws, seed, national_sd, seat_sd,
                            transfer_sd)
     try:
-        result, trace = _run(scenario, flags, explain_seat, mirror)
+        result, trace = _run(scenario, flags, explain_seat, mirror, cache_dir)
     except ScenarioError as error:
         fail(_where(error, scenario, flags))
     _emit(result, trace, as_json=as_json, csv_file=csv_file, chart=chart)
 
 
 def _run(file: Path | None, flags: dict[str, Any], seat: str | None,
-         mirror: Path | None) -> tuple[PactResult, Any]:
+         mirror: Path | None, cache_dir: Path | None) -> tuple[PactResult, Any]:
     from psephos.model.errors import ScenarioError
     from psephos.model.explain import explain
     from psephos.model.project import run_pact
@@ -123,21 +123,21 @@ def _run(file: Path | None, flags: dict[str, Any], seat: str | None,
                 raise ScenarioError(key, "only matters with draws: give --draws N (draws.n in "
                                     "a scenario file) too")
     chosen = Scenario(**settings)
-    base = _load(chosen.election, mirror)
+    base = _load(chosen.election, mirror, cache_dir)
     ranking = None
     if chosen.ranked_at is not None and chosen.ranked_at != chosen.election:
-        ranking = _load(chosen.ranked_at, mirror)
+        ranking = _load(chosen.ranked_at, mirror, cache_dir)
     result = _with_progress(chosen.draws, lambda tick: run_pact(
         base, chosen, ranking=ranking, progress=tick))
     return result, explain(result, seat) if seat is not None else None
 
 
-def _load(election: str, mirror: Path | None) -> Any:
+def _load(election: str, mirror: Path | None, cache_dir: Path | None) -> Any:
     from psephos.uk.errors import UKDataError
     from psephos.uk.general import load_general_election
 
     try:
-        return load_general_election(election, mirror=mirror)
+        return load_general_election(election, mirror=mirror, cache_dir=cache_dir)
     except UKDataError as error:
         fail(str(error))
 

@@ -9,16 +9,18 @@ import typer
 
 from psephos.cli.output import JsonOption, emit_json, fail
 
+#: Where the publishers' files are read from: the options of every command that reads them.
+MirrorOption = Annotated[Path | None, typer.Option(
+    "--mirror", help="Read files from this folder if not cached (or PSEPHOS_MIRROR).")]
+CacheDirOption = Annotated[Path | None, typer.Option(
+    "--cache-dir", help="Cache folder (default: the user cache dir, or PSEPHOS_CACHE).")]
+
 
 def results_command(
     election: Annotated[str, typer.Argument(help="ge2010 ... ge2024, sp2016 or lm2016.")],
     as_json: JsonOption = False,
-    mirror: Annotated[Path | None, typer.Option(
-        "--mirror", help="Read files from this folder if not cached (or PSEPHOS_MIRROR).")
-    ] = None,
-    cache_dir: Annotated[Path | None, typer.Option(
-        "--cache-dir", help="Cache folder (default: the user cache dir, or PSEPHOS_CACHE).")
-    ] = None,
+    mirror: MirrorOption = None,
+    cache_dir: CacheDirOption = None,
 ) -> None:
     """Count every constituency of an official election; print seats and votes by party.
 

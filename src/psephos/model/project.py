@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from psephos.count import Lot
 from psephos.model.errors import ScenarioError
 from psephos.model.results import LotRecord, PactResult, SeatResult, Stages
 from psephos.model.scenario import Scenario
@@ -24,7 +25,6 @@ from psephos.model.table import (
     Bools,
     CandidateTable,
     Int64s,
-    SeatLot,
     add_rows,
     candidate_table,
     winners,
@@ -106,7 +106,7 @@ def _result(scenario: Scenario, stages: Stages) -> PactResult:
     )
 
 
-def _lot_records(table: CandidateTable, by_result: dict[str, tuple[SeatLot, ...]]
+def _lot_records(table: CandidateTable, by_result: dict[str, dict[int, Lot]]
                  ) -> dict[int, tuple[LotRecord, ...]]:
     """Per seat, the lots that decided its winner, said with names and parties."""
     def who(row: int) -> str:
@@ -115,10 +115,10 @@ def _lot_records(table: CandidateTable, by_result: dict[str, tuple[SeatLot, ...]
 
     out: dict[int, tuple[LotRecord, ...]] = {}
     for result, lots in by_result.items():
-        for lot in lots:
+        for seat, lot in lots.items():
             record = LotRecord(result, tuple(who(r) for r in lot.tied), who(lot.chosen),
                                lot.how)
-            out[lot.seat] = (*out.get(lot.seat, ()), record)
+            out[seat] = (*out.get(seat, ()), record)
     return out
 
 

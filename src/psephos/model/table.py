@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from psephos.count import Lot
 from psephos.model.errors import ScenarioError
 from psephos.uk.tables import PARTY_CODES, GeneralElection
 
@@ -151,33 +152,24 @@ def candidate_table(election: GeneralElection, *, northern_ireland: bool = False
     )
 
 
-@dataclass(frozen=True)
-class SeatLot:
-    """A seat whose winner was decided by lot: the tied rows (seat order), the row chosen."""
-
-    seat: int
-    tied: tuple[int, ...]
-    chosen: int
-    how: str
-
-
 def winners(table: CandidateTable, votes: Int64s, running: Bools | None = None
-            ) -> tuple[Int64s, Int64s, tuple[SeatLot, ...]]:
+            ) -> tuple[Int64s, Int64s, dict[int, Lot]]:
     """Per seat, the winning row and the runner-up's row, by first past the post.
 
     The rule is ``psephos results``'s own (`psephos.uk.results.first_past_the_post`:
     RPA 1983 Sch. 1 r.49, an equality of votes settled by its seeded lot), so a seat
     the model leaves alone has the winner the official count gives it. Votes here are
     whole numbers, so a tie is exact: `leaders` finds the seats, and only those (none
-    in any official file) go through the lot, which is returned for the record.
+    in any official file) go through the lot, which is returned for the record: per
+    seat, its `Lot` with the tied and chosen candidates as rows of ``table``.
     """
     top, second = leaders(table, votes, running)
     tied_seats = np.flatnonzero(tied(votes, top, second))
     if not tied_seats.size:
-        return top, second, ()
+        return top, second, {}
     from psephos.uk.results import first_past_the_post  # the count's rule, and its lot
 
-    lots: list[SeatLot] = []
+    lots: dict[int, Lot] = {}
     for s in tied_seats:
         rows = np.arange(table.starts[s], table.starts[s + 1])
         if running is not None:
@@ -188,9 +180,10 @@ def winners(table: CandidateTable, votes: Int64s, running: Bools | None = None
                                           votes[candidates])
         top[s] = candidates[chosen]
         second[s] = candidates[0] if chosen else candidates[1]
-        lots.append(SeatLot(int(s), tuple(int(r) for r in candidates), int(top[s]),
-                            lot.how if lot is not None else ""))
-    return top, second, tuple(lots)
+        if lot is not None:
+            lots[int(s)] = replace(lot, tied=tuple(int(r) for r in candidates),
+                                   chosen=int(top[s]))
+    return top, second, lots
 
 
 def leaders(table: CandidateTable, votes: Int64s, running: Bools | None = None
