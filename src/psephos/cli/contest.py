@@ -42,7 +42,7 @@ contest_app.add_typer(credentials_app, name="credentials")
 contest_app.add_typer(mail_app, name="mail")
 contest_app.add_typer(postal_app, name="postal")
 
-#: The channels a ballot can come through (as `psephos.contests.voting.CHANNELS`).
+#: The channels a ballot can come through (as `psephos.contests.casting.service.CHANNELS`).
 CHANNELS = ("web", "post", "phone", "cli")
 ContestArg = Annotated[str, typer.Argument(help="The contest's slug.")]
 
@@ -89,7 +89,7 @@ def _actor() -> str:
 
 
 def _contest(slug: str) -> Any:
-    from psephos.contests.lookup import get_contest
+    from psephos.contests.casting.lookup import get_contest
 
     return get_contest(slug)
 
@@ -214,7 +214,7 @@ def vote_command(
     if channel not in CHANNELS:
         fail(f"--channel: {channel!r} is not one of {', '.join(CHANNELS)}")
     with _services(ctx):
-        from psephos.contests.voting import cast_ballot
+        from psephos.contests.casting.service import cast_ballot
 
 
         receipt = cast_ballot(_contest(contest), credential, ranking.split(","),
