@@ -125,14 +125,6 @@ def mint_link(credential: Credential) -> str:
     return token
 
 
-def mint_postal(credential: Credential) -> str:
-    """A new postal code for this credential (the previous code stops working)."""
-    code = tokens.new_postal_code()
-    credential.postal_hash = tokens.postal_hash(code)
-    credential.save(update_fields=["postal_hash"])
-    return code
-
-
 CREDENTIAL_SUBJECT = "Your ballot: {contest}"
 CREDENTIAL_BODY = """Dear {name},
 
