@@ -11,11 +11,11 @@ makes the old one stop working; `reissue` replaces both.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from psephos.contests import audit, tokens
 from psephos.contests.errors import AlreadyVoted, ContestError, WrongState
 from psephos.contests.models import Contest, Credential, OutboxMessage, Voter
+from psephos.files import write_atomically
 
 BATCH = 5000
 #: Where a link token is followed; the web app routes this path.
@@ -41,10 +42,28 @@ class IssuedCredential:
 Sink = Callable[[Voter, IssuedCredential], None]
 
 
+def public_url() -> str:
+    """The address voters' links start with (``PSEPHOS_PUBLIC_URL``)."""
+    return str(getattr(settings, "PSEPHOS_PUBLIC_URL", ""))
+
+
 def vote_url(contest: Contest, link_token: str) -> str:
     """The address a voter follows to vote with a link token."""
-    path = LINK_PATH.format(contest=contest.slug, token=link_token)
-    return f"{getattr(settings, 'PSEPHOS_PUBLIC_URL', '')}{path}"
+    return public_url() + LINK_PATH.format(contest=contest.slug, token=link_token)
+
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def local_links_warning() -> str | None:
+    """What to tell someone about to hand out links that only this computer can follow
+    (``PSEPHOS_PUBLIC_URL`` unset, so they start with the local default), or None."""
+    url = public_url()
+    if (urlsplit(url).hostname or "") not in LOCAL_HOSTS:
+        return None
+    return (f"voters' links will point at {url}, which only this computer can reach: "
+            "set PSEPHOS_PUBLIC_URL to the address voters will use "
+            "(e.g. https://vote.example.org)")
 
 
 def _new() -> tuple[IssuedCredential, str, str]:
@@ -175,12 +194,10 @@ def postal_pack(contest: Contest, path: str | Path, *, actor: Any = "system") ->
     working); the file is the only place the codes exist in clear. Returns the rows written.
     """
     _check_state(contest)
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.partial")
-    written = 0
-    try:
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with transaction.atomic(), os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
+
+    def write(temporary: Path) -> int:
+        written = 0
+        with transaction.atomic(), temporary.open("w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out)
             writer.writerow(POSTAL_COLUMNS)
             active = Credential.objects.filter(voter__contest=contest,
@@ -193,7 +210,7 @@ def postal_pack(contest: Contest, path: str | Path, *, actor: Any = "system") ->
                 changed.append(credential)
                 voter = credential.voter
                 writer.writerow([voter.member_number, voter.name, voter.section.name, code,
-                                 f"{getattr(settings, 'PSEPHOS_PUBLIC_URL', '')}/vote/"])
+                                 f"{public_url()}/vote/"])
                 written += 1
                 if len(changed) >= BATCH:
                     Credential.objects.bulk_update(changed, ["postal_hash"])
@@ -201,11 +218,10 @@ def postal_pack(contest: Contest, path: str | Path, *, actor: Any = "system") ->
             Credential.objects.bulk_update(changed, ["postal_hash"])
             audit.record(actor, "credentials.postal_pack", {"contest": contest.slug,
                                                             "codes": written})
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return written
+        return written
+
+    # The codes exist nowhere else: never over another file, readable by its owner only.
+    return write_atomically(path, write, private=True, overwrite=False)
 
 
 def in_batches(queryset: QuerySet[Any]) -> Iterator[Any]:
