@@ -51,7 +51,7 @@ def weighted_sum(index: Ints, amounts: Ints, n: int) -> Ints:
             return np.zeros(n, dtype=np.int64)
         return np.rint(np.bincount(index, weights=amounts, minlength=n)).astype(np.int64)
     dtype = int_dtype(bound)
-    out = np.zeros(n, dtype=dtype)
+    out: Ints = np.zeros(n, dtype=dtype)
     np.add.at(out, index, amounts.astype(dtype) if amounts.dtype != dtype else amounts)
     return out
 
