@@ -11,7 +11,7 @@ makes the old one stop working; `reissue` replaces both.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from psephos.contests import audit, tokens
 from psephos.contests.errors import AlreadyVoted, ContestError, WrongState
@@ -85,25 +85,22 @@ def issue_credentials(contest: Contest, *, sink: Sink | None = None,
     without one they are discarded, and voters get theirs by e-mail or postal pack.
     """
     _check_state(contest)
-    issued = 0
+
+    def credentials(voters: Iterable[Voter]) -> Iterator[Credential]:
+        for voter in voters:
+            secret, link_hash, postal_hash = _new()
+            if sink is not None:
+                sink(voter, secret)
+            yield Credential(voter=voter, link_hash=link_hash, postal_hash=postal_hash)
+
     with transaction.atomic():
         live = Credential.objects.filter(voter__contest=contest,
                                          status__in=[Credential.Status.ACTIVE,
                                                      Credential.Status.USED])
         waiting = (Voter.objects.filter(contest=contest, status=Voter.Status.ELIGIBLE)
                    .exclude(pk__in=live.values("voter_id")))
-        batch: list[Credential] = []
-        for voter in in_batches(waiting.select_related("section")):
-            secret, link_hash, postal_hash = _new()
-            batch.append(Credential(voter=voter, link_hash=link_hash, postal_hash=postal_hash))
-            if sink is not None:
-                sink(voter, secret)
-            if len(batch) >= BATCH:
-                Credential.objects.bulk_create(batch)
-                issued += len(batch)
-                batch.clear()
-        Credential.objects.bulk_create(batch)
-        issued += len(batch)
+        issued = create_in_batches(Credential,
+                                   credentials(in_batches(waiting.select_related("section"))))
         audit.record(actor, "credentials.issue", {"contest": contest.slug, "issued": issued})
     return issued
 
@@ -167,18 +164,11 @@ def queue_credential_emails(contest: Contest, *, actor: Any = "system") -> int:
         voters = (Voter.objects.filter(contest=contest, status=Voter.Status.ELIGIBLE,
                                        credentials__status=Credential.Status.ACTIVE)
                   .exclude(email="").exclude(pk__in=already.values("voter_id")))
-        queued = 0
-        batch: list[OutboxMessage] = []
         subject = CREDENTIAL_SUBJECT.format(contest=contest.name)
-        for voter in in_batches(voters):
-            batch.append(OutboxMessage(kind=OutboxMessage.Kind.CREDENTIAL, voter=voter,
-                                       to=voter.email, subject=subject, body=CREDENTIAL_BODY))
-            if len(batch) >= BATCH:
-                OutboxMessage.objects.bulk_create(batch)
-                queued += len(batch)
-                batch.clear()
-        OutboxMessage.objects.bulk_create(batch)
-        queued += len(batch)
+        queued = create_in_batches(OutboxMessage, (
+            OutboxMessage(kind=OutboxMessage.Kind.CREDENTIAL, voter=voter, to=voter.email,
+                          subject=subject, body=CREDENTIAL_BODY)
+            for voter in in_batches(voters)))
         audit.record(actor, "credentials.queue_emails", {"contest": contest.slug,
                                                          "queued": queued})
     return queued
@@ -222,6 +212,21 @@ def postal_pack(contest: Contest, path: str | Path, *, actor: Any = "system") ->
 
     # The codes exist nowhere else: never over another file, readable by its owner only.
     return write_atomically(path, write, private=True, overwrite=False)
+
+
+def create_in_batches(model: type[Model], rows: Iterable[Model]) -> int:
+    """Insert ``rows`` a batch at a time as they come (a roll may hold a million voters);
+    returns how many were inserted."""
+    made = 0
+    batch: list[Model] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            model.objects.bulk_create(batch)
+            made += len(batch)
+            batch.clear()
+    model.objects.bulk_create(batch)
+    return made + len(batch)
 
 
 def in_batches(queryset: QuerySet[Any]) -> Iterator[Any]:
