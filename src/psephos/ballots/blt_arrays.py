@@ -57,31 +57,34 @@ def read(section: str, n: int) -> Ballots | None:
     last = np.empty_like(first)
     last[:-1] = first[1:] - 1
     last[-1] = len(starts) - 1
-    ranks = last - first - 1  # preferences on each line
-    if (ranks < 0).any() or values[last].any() or (lengths[last] != 1).any():
+    counts = last - first + 1  # numbers on each line: weight, preferences, 0
+    if int(counts.min()) < 2 or values[last].any() or (lengths[last] != 1).any():
         return None  # a line that is not 'weight preference ... 0'
     weights = values[first]
     if int(weights.max()) > MAX_BALLOTS or _total(weights) > MAX_BALLOTS:
         return None
-    inner = np.ones(len(starts), dtype=bool)
-    inner[first] = inner[last] = False
-    prefs = values[inner]
-    if prefs.size and (int(prefs.min()) < 1 or int(prefs.max()) > n):
+    # Preferences from 1 to n: no 0 but each line's last (and zero weights), none above n.
+    if int(np.count_nonzero(values == 0)) != len(first) + int(np.count_nonzero(weights == 0)):
         return None
-    keep = (ranks > 0) & (weights > 0)
-    blank = int(weights[ranks == 0].sum())
-    width = int(ranks.max())
-    cells = int(keep.sum()) * width
-    if cells > cell_budget(prefs.size):
+    values[first] = 0
+    if int(values.max()) > n:
+        return None
+    width = int(counts.max())
+    if len(first) * width > cell_budget(len(starts)):
         return None  # the line-by-line reader decides, on the distinct rankings
-    line = np.cumsum(new_line) - 1  # each number's line, counted among the lines
-    used = inner & keep[line]
-    row = (np.cumsum(keep) - 1)[line[used]]
-    column = np.flatnonzero(used) - first[line[used]] - 1
-    matrix = np.full((int(keep.sum()), width), END, dtype=np.int32)
-    matrix[row, column] = values[used] - 1
+    # Every number in a table of lines: weights (now 0) and closing 0s become END (-1),
+    # preference p becomes candidate p - 1.
+    table = np.full((len(first), width), END, dtype=np.int32)
+    table[np.repeat(np.arange(len(first)), counts),
+          np.arange(len(starts)) - np.repeat(first, counts)] = values - 1
+    matrix = table[:, 1:width - 1]
+    ranks = counts - 2
+    blank = int(weights[ranks == 0].sum())
+    keep = (ranks > 0) & (weights > 0)
+    if not keep.all():
+        matrix, weights = matrix[keep], weights[keep]
     _drop_repeats(matrix)
-    return Ballots(matrix, weights[keep], blank)
+    return Ballots(matrix, weights, blank)
 
 
 def _commas_beside_numbers(buf: np.ndarray, number_lines: np.ndarray) -> bool:
@@ -112,8 +115,13 @@ def _drop_repeats(matrix: IntMatrix) -> None:
     """Keep only the first mark of a candidate a ranking names twice, as the line reader does."""
     if matrix.shape[1] < 2:
         return
-    ordered = np.sort(matrix, axis=1)
-    repeats = ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] != END)).any(axis=1)
+    if matrix.shape[1] <= 64 and matrix.max() < 56:  # no sum below can overflow
+        # Each row's candidates as bits: summed they equal their OR unless one repeats.
+        bits = (np.int64(1) << (matrix.astype(np.int64) + 1)) >> 1  # END gives 0
+        repeats = bits.sum(axis=1) != np.bitwise_or.reduce(bits, axis=1)
+    else:
+        ordered = np.sort(matrix, axis=1)
+        repeats = ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] != END)).any(axis=1)
     for r in np.flatnonzero(repeats).tolist():
         kept = list(dict.fromkeys(c for c in matrix[r].tolist() if c != END))
         matrix[r] = END

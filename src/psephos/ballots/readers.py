@@ -128,11 +128,14 @@ def _content_lines(path: Path, most: int = 2) -> list[tuple[int, str]]:
         raise read_error(path, error) from None
     found: list[tuple[int, str]] = []
     text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
-    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"),
-                                 start=1):
-        line = raw.strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    start = number = 0
+    while len(found) < most and start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end].strip()
+        number, start = number + 1, end + 1
         if line and (not line.startswith("#") or line.casefold().startswith(CANDIDATES_PREFIX)):
             found.append((number, line))
-            if len(found) == most:
-                break
     return found
