@@ -14,7 +14,9 @@ order is fixed; otherwise candidates are taken in order of first appearance.
 
 Identical lines are counted first (at C speed) and each distinct line is parsed once, so
 a file of a million ballots costs what its distinct ballots cost; memory grows with
-distinct lines, not with lines.
+distinct lines, not with lines. A quoted cell may hold line ends (a name with a line
+break, as `psephos.ballots.csv_writer` writes it): such a file, and one whose lines end
+in a lone CR, is counted record by record instead.
 """
 
 from __future__ import annotations
