@@ -4,6 +4,7 @@ the Scottish council files, and every error path with its exact ``file:line: fie
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,13 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
 
 def rankings(profile: Profile) -> dict[tuple[int, ...], int]:
     return dict(profile.iter_rankings())
+
+
+def error_of(reader: Callable[[Path], Profile], path: Path) -> str:
+    """The message of the `BallotFileError` that ``reader`` raises for ``path``."""
+    with pytest.raises(BallotFileError) as caught:
+        reader(path)
+    return str(caught.value)
 
 
 # --- BLT -------------------------------------------------------------------------------------
@@ -121,12 +129,6 @@ def test_blt_zero_weight_ballot_is_dropped(tmp_path: Path) -> None:
     assert profile.title == ""
 
 
-def blt_error(path: Path) -> str:
-    with pytest.raises(BallotFileError) as caught:
-        read_blt(path)
-    return str(caught.value)
-
-
 BLT_ERRORS = [
     ("", "the file ended where the header line 'candidates seats' was expected"),
     ("3\n", "1: header: expected 'candidates seats', found '3'"),
@@ -171,13 +173,6 @@ BLT_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("content", "expected"), BLT_ERRORS)
-def test_blt_errors(tmp_path: Path, content: str | bytes, expected: str) -> None:
-    path = write(tmp_path, "bad.blt", content)
-    where = f"{path}:" if expected[0].isdigit() else f"{path}: "
-    assert blt_error(path) == where + expected
-
-
 def test_blt_ragged_rankings_cannot_ask_for_absurd_memory(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """One full ranking padded over many one-preference rankings: refused, not allocated."""
@@ -186,7 +181,7 @@ def test_blt_ragged_rankings_cannot_ask_for_absurd_memory(tmp_path: Path,
     lines = [f"{n} 1", "1 " + " ".join(str(c) for c in range(1, n + 1)) + " 0"]
     lines += [f"1 {c} 0" for c in range(1, 201)] + ["0"] + [f"C{c}" for c in range(n)]
     path = write(tmp_path, "ragged.blt", "\n".join(lines) + "\n")
-    assert blt_error(path) == (
+    assert error_of(read_blt, path) == (
         f"{path}: ballots: 201 distinct rankings padded to the longest (1,000 preferences) "
         "would need 201,000 cells; the file spells out only 1,200 preferences")
 
@@ -194,7 +189,7 @@ def test_blt_ragged_rankings_cannot_ask_for_absurd_memory(tmp_path: Path,
 def test_blt_huge_declared_candidates_allocates_nothing(tmp_path: Path) -> None:
     """The header's number is checked before anything is sized by it."""
     path = write(tmp_path, "huge.blt", "9999 1\n1 9999 0\n0\nA\n")
-    assert blt_error(path) == (
+    assert error_of(read_blt, path) == (
         f"{path}: candidates: expected 9999 candidate names after the ballots, found 1")
 
 
@@ -231,12 +226,6 @@ def test_scottish_csv_bom_and_line_endings(tmp_path: Path, ending: str) -> None:
     assert profile.n_ballots == 55
 
 
-def scottish_error(path: Path) -> str:
-    with pytest.raises(BallotFileError) as caught:
-        read_scottish_csv(path)
-    return str(caught.value)
-
-
 CANDS = '"Candidate 1","A","P (P)",\n"Candidate 2","B","Q (Q)",\n'
 SCOTTISH_ERRORS = [
     ("", "the file is empty"),
@@ -264,13 +253,6 @@ SCOTTISH_ERRORS = [
     ("2,1,\n" + "1" * 200_000 + ",\n",
      "2: not a readable CSV file (field larger than field limit (131072))"),
 ]
-
-
-@pytest.mark.parametrize(("content", "expected"), SCOTTISH_ERRORS)
-def test_scottish_csv_errors(tmp_path: Path, content: str | bytes, expected: str) -> None:
-    path = write(tmp_path, "bad.csv", content)
-    where = f"{path}:" if expected[0].isdigit() else f"{path}: "
-    assert scottish_error(path) == where + expected
 
 
 def test_scottish_csv_good_candidates_after_errors_list(tmp_path: Path) -> None:
@@ -301,12 +283,6 @@ def test_csv_ballots_declared_candidates_skips_and_repeats(tmp_path: Path) -> No
     assert not profile.is_simple
 
 
-def csv_error(path: Path) -> str:
-    with pytest.raises(BallotFileError) as caught:
-        read_csv_ballots(path)
-    return str(caught.value)
-
-
 CSV_ERRORS = [
     ("", "the file is empty"),
     ("# c\n\n", "the file has no header row"),
@@ -334,17 +310,10 @@ CSV_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("content", "expected"), CSV_ERRORS)
-def test_csv_ballots_errors(tmp_path: Path, content: str | bytes, expected: str) -> None:
-    path = write(tmp_path, "bad.csv", content)
-    where = f"{path}:" if expected[0].isdigit() else f"{path}: "
-    assert csv_error(path) == where + expected
-
-
 def test_csv_ballots_too_many_candidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(csv_ballots, "MAX_CANDIDATES", 2)
     path = write(tmp_path, "many.csv", "r1\nA\nB\nC\n")
-    assert csv_error(path) == f"{path}:4: candidate: more than 2 candidates"
+    assert error_of(read_csv_ballots, path) == f"{path}:4: candidate: more than 2 candidates"
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -357,12 +326,6 @@ def test_json_ballots(tmp_path: Path) -> None:
     assert profile.candidates == ("Alice", "Bob", "Carol")
     assert rankings(profile) == {(0, 1): 120, (2,): 1}
     assert (profile.seats, profile.title, profile.blank) == (1, "Example", 3)
-
-
-def json_error(path: Path) -> str:
-    with pytest.raises(BallotFileError) as caught:
-        read_json_ballots(path)
-    return str(caught.value)
 
 
 GOOD = '"candidates": ["A", "B"]'
@@ -408,11 +371,25 @@ JSON_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("content", "expected"), JSON_ERRORS)
-def test_json_ballots_errors(tmp_path: Path, content: str | bytes, expected: str) -> None:
-    path = write(tmp_path, "bad.json", content)
+# --- every error of every reader, exactly --------------------------------------------------
+
+ERROR_CASES = [
+    pytest.param(reader, name, content, expected, id=f"{name}-{k}")
+    for reader, name, cases in [(read_blt, "bad.blt", BLT_ERRORS),
+                                (read_scottish_csv, "bad.csv", SCOTTISH_ERRORS),
+                                (read_csv_ballots, "bad.csv", CSV_ERRORS),
+                                (read_json_ballots, "bad.json", JSON_ERRORS)]
+    for k, (content, expected) in enumerate(cases)
+]
+
+
+@pytest.mark.parametrize(("reader", "name", "content", "expected"), ERROR_CASES)
+def test_reader_errors(tmp_path: Path, reader: Callable[[Path], Profile], name: str,
+                       content: str | bytes, expected: str) -> None:
+    """``file:line: field: message`` (or ``file: ...`` where no line applies)."""
+    path = write(tmp_path, name, content)
     where = f"{path}:" if expected[0].isdigit() else f"{path}: "
-    assert json_error(path) == where + expected
+    assert error_of(reader, path) == where + expected
 
 
 # --- format detection ------------------------------------------------------------------------
