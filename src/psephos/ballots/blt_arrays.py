@@ -20,6 +20,8 @@ import numpy as np
 from psephos.ballots.errors import MAX_BALLOTS, cell_budget
 from psephos.ballots.profile import END, IntMatrix, IntVector
 
+#: Characters of ballot lines read as one block of arrays.
+_BLOCK = 1 << 22
 #: Digits a number may have to be read here: any 18-digit number fits in int64.
 _MAX_DIGITS = 18
 _ZERO, _COMMA, _NEWLINE = ord("0"), ord(","), ord("\n")
@@ -33,11 +35,47 @@ class Ballots:
     rankings: IntMatrix
     weights: IntVector
     blank: int
+    preferences: int  # as written, repeats too
 
 
 def read(section: str, n: int) -> Ballots | None:
     """The ballots of ``section`` (the lines between header and closing 0, of digits, blanks,
-    commas and line ends only) for ``n`` candidates, or None to read it line by line."""
+    commas and line ends only) for ``n`` candidates, or None to read it line by line.
+
+    A long section is read in blocks of whole lines, so that the arrays of a block (some
+    20 bytes a character) stay small however large the file.
+    """
+    if len(section) <= _BLOCK:
+        return _read_block(section, n)
+    blocks = []
+    start = 0
+    while start < len(section):
+        end = section.find("\n", start + _BLOCK) + 1 or len(section)
+        block = _read_block(section[start:end], n)
+        if block is None:
+            return None
+        blocks.append(block)
+        start = end
+    return _joined(blocks)
+
+
+def _joined(blocks: list[Ballots]) -> Ballots | None:
+    """The ballots of consecutive blocks as one, checked as a whole as each block was."""
+    weights = np.concatenate([b.weights for b in blocks])
+    blank = sum(b.blank for b in blocks)
+    preferences = sum(b.preferences for b in blocks)
+    width = max(b.rankings.shape[1] for b in blocks)
+    if _total(weights) + blank > MAX_BALLOTS or len(weights) * width > cell_budget(preferences):
+        return None
+    rankings = np.full((len(weights), width), END, dtype=np.int32)
+    row = 0
+    for b in blocks:
+        rankings[row:row + len(b.weights), :b.rankings.shape[1]] = b.rankings
+        row += len(b.weights)
+    return Ballots(rankings, weights, blank, preferences)
+
+
+def _read_block(section: str, n: int) -> Ballots | None:
     buf = np.frombuffer(("\n" + section + "\n").encode("ascii"), dtype=np.uint8)
     digit = (buf - _ZERO) < 10  # uint8 arithmetic wraps: only "0" to "9" fall below 10
     edges = np.flatnonzero(digit[1:] != digit[:-1]) + 1
@@ -49,7 +87,7 @@ def read(section: str, n: int) -> Ballots | None:
     if _COMMA in buf and not _commas_beside_numbers(buf, line_of[first]):
         return None
     if not len(starts):
-        return Ballots(np.empty((0, 0), dtype=np.int32), np.empty(0, dtype=np.int64), 0)
+        return Ballots(np.empty((0, 0), dtype=np.int32), np.empty(0, dtype=np.int64), 0, 0)
     lengths = ends - starts
     if int(lengths.max()) > _MAX_DIGITS:
         return None
@@ -70,7 +108,8 @@ def read(section: str, n: int) -> Ballots | None:
     if int(values.max()) > n:
         return None
     width = int(counts.max())
-    if len(first) * width > cell_budget(len(starts)):
+    preferences = len(starts) - 2 * len(first)
+    if len(first) * width > cell_budget(preferences):
         return None  # the line-by-line reader decides, on the distinct rankings
     # Every number in a table of lines: weights (now 0) and closing 0s become END (-1),
     # preference p becomes candidate p - 1.
@@ -84,7 +123,7 @@ def read(section: str, n: int) -> Ballots | None:
     if not keep.all():
         matrix, weights = matrix[keep], weights[keep]
     _drop_repeats(matrix)
-    return Ballots(matrix, weights, blank)
+    return Ballots(matrix, weights, blank, preferences)
 
 
 def _commas_beside_numbers(buf: np.ndarray, number_lines: np.ndarray) -> bool:
