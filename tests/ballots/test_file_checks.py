@@ -91,3 +91,9 @@ def test_each_reader_names_a_folder(tmp_path: Path, reader: str) -> None:
     with pytest.raises(BallotFileError) as caught:
         READERS[reader](tmp_path)
     assert str(caught.value) == f"{tmp_path}: this is a folder; expected a ballot file"
+
+
+def test_a_folder_exits_2_through_the_cli(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["count", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "this is a folder; expected a ballot file" in " ".join(result.output.split())

@@ -333,8 +333,8 @@ JSON_ERRORS = [
     ("{\n", "2: invalid JSON: Expecting property name enclosed in double quotes"),
     ("[" * 100_000, "invalid JSON: nested too deeply"),
     # Python's hint (use sys.set_int_max_str_digits()) once leaked into this message.
-    ("{" + GOOD + ', "ballots": [{"ranking": ["A"], "count": ' + "1" * 5000 + "}]}",
-     "ballots[0].count: a number of 5,000 digits is too large; at most 10,000,000,000,000 "
+    ("{" + GOOD + ',\n"ballots": [{"ranking": ["A"], "count": ' + "1" * 5000 + "}]}",
+     "2: ballots[0].count: a number of 5,000 digits is too large; at most 10,000,000,000,000 "
      "ballots are supported"),
     ("{" + GOOD + ', "seats": ' + "1" * 5000 + "}", "seats: expected a whole number from 1 to 2"),
     ("{" + GOOD + ', "ballots": [{"ranking": ["A"], "count": 10000000000001}]}',

@@ -12,6 +12,7 @@ optional.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,27 +88,30 @@ def read_json_ballots(path: str | Path) -> Profile:
 
 class _Digits:
     """A JSON integer too long for Python to convert (over 4,300 digits), kept as its number
-    of digits so that the field holding it can say so."""
+    of digits and its line, so that the field holding it can say so."""
 
-    def __init__(self, digits: int) -> None:
-        self.digits = digits
+    def __init__(self, digits: int, line: int) -> None:
+        self.digits, self.line = digits, line
 
     def __repr__(self) -> str:
         return f"a number of {self.digits:,} digits"
 
 
-def _whole(token: str) -> int | _Digits:
-    try:
-        return int(token)
-    except ValueError:  # Python's limit on converting long digit strings
-        return _Digits(len(token.lstrip("-")))
+def _parse_int(text: str) -> Callable[[str], int | _Digits]:
+    """``int`` for JSON's integers, but one too long to convert becomes a `_Digits`."""
+    def whole(token: str) -> int | _Digits:
+        try:
+            return int(token)
+        except ValueError:  # Python's limit on converting long digit strings
+            return _Digits(len(token.lstrip("-")), text.count("\n", 0, text.find(token)) + 1)
+    return whole
 
 
 def _count(path: Path, value: object, field: str) -> int:
     """A ballot's ``count``: a whole number from 0 to `MAX_BALLOTS`."""
     if isinstance(value, _Digits):
         raise BallotFileError(path, f"{value!r} is too large; at most {MAX_BALLOTS:,} "
-                              "ballots are supported", field=field)
+                              "ballots are supported", line=value.line, field=field)
     if not isinstance(value, int) or isinstance(value, bool):
         raise BallotFileError(path, f"expected a whole number of ballots, found {shown(value)}",
                               field=field)
@@ -118,7 +122,8 @@ def _load(path: Path) -> Any:
     """The parsed JSON, or a clean error for bad syntax, bad UTF-8 or nesting too deep for
     Python's parser (integers too long to convert are kept as `_Digits`)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"), parse_int=_whole)
+        text = path.read_text(encoding="utf-8-sig")
+        return json.loads(text, parse_int=_parse_int(text))
     except json.JSONDecodeError as error:
         raise BallotFileError(path, f"invalid JSON: {error.msg}", line=error.lineno) from None
     except UnicodeDecodeError as error:
