@@ -127,6 +127,9 @@ def test_blt_zero_weight_ballot_is_dropped(tmp_path: Path) -> None:
     profile = read_blt(write(tmp_path, "z.blt", "2 1\n0 1 0\n2 2 0\n0\nA\nB\n"))
     assert rankings(profile) == {(1,): 2}
     assert profile.title == ""
+    # Only zero-weight ballots, of two preferences: the whole-array reading once failed here.
+    profile = read_blt(write(tmp_path, "z.blt", "2 1\n0 1 2 0\n0\nA\nB\n"))
+    assert rankings(profile) == {} and profile.rankings.shape[0] == 0
 
 
 BLT_ERRORS = [

@@ -152,7 +152,7 @@ def _total(weights: IntVector) -> int:
 
 def _drop_repeats(matrix: IntMatrix) -> None:
     """Keep only the first mark of a candidate a ranking names twice, as the line reader does."""
-    if matrix.shape[1] < 2:
+    if matrix.shape[1] < 2 or not matrix.shape[0]:
         return
     if matrix.shape[1] <= 64 and matrix.max() < 56:  # no sum below can overflow
         # Each row's candidates as bits: summed they equal their OR unless one repeats.
