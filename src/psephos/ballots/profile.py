@@ -165,9 +165,10 @@ def pack_matrix(candidates: Sequence[str], rankings: npt.NDArray[np.int32],
         raise ValueError("a ranking names a candidate index beyond the candidate list")
     weights = weights.astype(np.int64)
     if rows > 1 and used:
-        _, first, inverse = np.unique(_row_keys(matrix, len(candidates)), return_index=True,
-                                      return_inverse=True)
-        if first.size < rows:
+        keys = _row_keys(matrix, len(candidates))
+        ordered = np.sort(keys)
+        if (ordered[1:] == ordered[:-1]).any():  # some rows repeat: merge them
+            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
             order = np.argsort(first, kind="stable")
             rank = np.empty_like(order)
             rank[order] = np.arange(order.size)
