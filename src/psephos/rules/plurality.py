@@ -12,15 +12,15 @@ votes fill them (block plurality).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
 
 from psephos.ballots.profile import OVERVOTE, Profile
-from psephos.count import Count, Stage, decimals
+from psephos.count import Count
 from psephos.exact import weighted_sum
 from psephos.rules.errors import standing
+from psephos.rules.record import finished, votes_stage
 from psephos.rules.ties import Lots
 
 Int64s = npt.NDArray[np.int64]
@@ -56,25 +56,9 @@ def plurality(
                          purpose="equality of votes (RPA 1983 Sch. 1 r.49)")
     valid = int(profile.weights[voted].sum())
     blank = int(profile.weights[~voted].sum())
-    stage = Stage(
-        number=1,
-        action="first",
-        tallies=decimals(votes.tolist(), 0),
-        elected=elected,
-        exhausted=Decimal(blank),
-        exhausted_change=Decimal(blank),
-    )
-    return Count(
-        method="plurality" if seats == 1 else "block-plurality",
-        candidates=profile.candidates,
-        seats=seats,
-        elected=elected,
-        stages=(stage,),
-        valid=Decimal(valid),
-        precision=0,
-        lots=tuple(lots.drawn),
-        options={"seed": seed, "lot_order": lots.order},
-    )
+    return finished("plurality" if seats == 1 else "block-plurality", seats, lots,
+                    elected=elected, stages=(votes_stage(votes.tolist(), blank, elected),),
+                    valid=valid)
 
 
 def most_votes(
