@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from psephos.ballots.errors import BallotFileError
-from psephos.rctab import run_rctab_passes
+from psephos.rctab.runner import run_rctab_passes
 from psephos.rules.errors import RuleError
 from tests.conftest import data_root
 from tests.rctab_compare import differences

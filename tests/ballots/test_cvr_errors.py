@@ -10,7 +10,8 @@ import pytest
 from openpyxl import Workbook
 
 from psephos.ballots.errors import BallotFileError
-from psephos.ballots.rctab_config import load_config, read_profile
+from psephos.rctab.config import load_config
+from psephos.rctab.cvr.formats import read_profile
 
 RULES = {"winnerElectionMode": "singleWinnerMajority", "tiebreakMode": "useCandidateOrder",
          "overvoteRule": "exhaustImmediately", "maxRankingsAllowed": "3"}
@@ -228,7 +229,7 @@ def test_cdf_xml_not_well_formed(tmp_path: Path) -> None:
 
 
 def test_bad_rule_values_are_named(tmp_path: Path) -> None:
-    from psephos.rctab import run_rctab_config
+    from psephos.rctab.runner import run_rctab_config
 
     xlsx = _xlsx(tmp_path, [[1, "A", "B", None]])
     path = _config(tmp_path, _ess(xlsx))

@@ -571,8 +571,8 @@ def write_case(folder: Path, config: object, files: Mapping[str, bytes]) -> Path
 
 def check_rctab(config: Path) -> Profile | None:
     """`check` for an RCTab case: the error may name the config or any CVR file in its folder."""
-    from psephos.ballots.rctab_config import load_config
-    from psephos.ballots.rctab_config import read_profile as read_rctab
+    from psephos.rctab.config import load_config
+    from psephos.rctab.cvr.formats import read_profile as read_rctab
 
     try:
         with memory_cap():

@@ -1,16 +1,20 @@
-"""The alternative vote: the vectorised count against a plain recount; RCTab's ballot rules."""
+"""The statutory alternative vote (PVSCA 2011 Sch. 10): the vectorised count against a plain
+recount; the tie rules 49 and 49A."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
-from psephos.ballots.profile import OVERVOTE, SKIPPED, Profile, pack, profile_from_rankings
-from psephos.rules.alternative_vote import RcvRules, alternative_vote
-from psephos.rules.rctab_ties import JavaRandom, java_shuffle
+from psephos.ballots.profile import Profile, profile_from_rankings
+from psephos.cli.main import app
+from psephos.rules.alternative_vote import alternative_vote
 
 NAMES = ("A", "B", "C", "D", "E")
 
@@ -66,7 +70,6 @@ def test_votes_are_conserved_at_every_stage(rankings: list[tuple[int, ...]]) -> 
     count = alternative_vote(profile_from_rankings(NAMES[:4], rankings), seed=1)
     for stage in count.stages:
         assert sum(stage.tallies) + stage.exhausted == count.valid
-        assert sum(stage.inactive.values()) == stage.exhausted
     for before, stage in zip(count.stages, count.stages[1:], strict=False):
         for c, flow in stage.transfers.items():
             assert sum(flow.values()) == before.tallies[c]
@@ -77,39 +80,6 @@ def test_threshold_is_a_majority_of_continuing_votes() -> None:
     count = alternative_vote(profile)
     assert [str(s.threshold) for s in count.stages] == ["5", "5"]
     assert count.elected_names == ["B"]
-
-
-def _overvoted(rule: str) -> list[str]:
-    # A ballot marking A and B together at rank 1, then C.
-    profile = pack(NAMES[:3], {(OVERVOTE, 2): 1, (0,): 2, (1,): 2, (2,): 1},
-                   overvotes=[(0, 1)])
-    count = alternative_vote(profile, rules=RcvRules(overvote=rule),  # type: ignore[arg-type]
-                             lot_order=["C", "B", "A"])
-    return [str(count.stages[0].tallies[2]), str(count.stages[0].inactive["overvotes"])]
-
-
-def test_overvote_rules() -> None:
-    assert _overvoted("exhaustImmediately") == ["1", "1"]
-    assert _overvoted("alwaysSkipToNextRank") == ["2", "0"]
-    assert _overvoted("exhaustIfMultipleContinuing") == ["1", "1"]
-
-
-def test_skipped_ranks_and_duplicates() -> None:
-    profile = pack(NAMES[:3], {(0, SKIPPED, SKIPPED, 1): 1, (0, 0, 2): 1, (0,): 1, (1,): 4,
-                               (2,): 4})
-    rules = RcvRules(max_skipped=1, exhaust_on_duplicate=True)
-    count = alternative_vote(profile, rules=rules, lot_order=["A", "B", "C"])
-    after = count.stages[1]
-    assert count.stages[1].excluded == (0,)
-    assert after.inactive["skippedRankings"] == 1 and after.inactive["repeatedRankings"] == 1
-    assert after.inactive["exhaustedChoices"] == 1
-
-
-def test_java_random_matches_the_java_spec() -> None:
-    # Values any JVM gives: new Random(0).nextDouble(), new Random(42).nextInt(10).
-    assert JavaRandom(0).next_double() == 0.730967787376657
-    assert JavaRandom(42).next_int(10) == 0
-    assert sorted(java_shuffle(list("abcd"), JavaRandom(7))) == list("abcd")
 
 
 def test_fast_path_handles_a_large_profile() -> None:
@@ -135,8 +105,14 @@ def test_exclusion_tie_looks_forward_from_first_preferences() -> None:
     count = alternative_vote(_forward_tie_profile())
     assert [int(v) for v in count.stages[2].tallies] == [21, 13, 13, 0, 0]
     assert count.stages[3].excluded == (1,)  # B: 10 first preferences to C's 11
-    assert count.lots == ()
     assert count.elected_names == ["A"]
+
+
+def test_a_tie_settled_by_an_earlier_stage_is_recorded() -> None:
+    """Issue #9: the rule 49(2) decision was taken silently; the count records it."""
+    count = alternative_vote(_forward_tie_profile())
+    assert [(lot.stage, lot.tied, lot.chosen, lot.purpose, lot.how) for lot in count.lots] == [
+        (3, (1, 2), 1, "exclusion (rule 49)", "earlier stage 1")]
 
 
 def test_tie_at_the_first_stage_is_decided_by_lot() -> None:
@@ -144,9 +120,10 @@ def test_tie_at_the_first_stage_is_decided_by_lot() -> None:
     profile = profile_from_rankings(["A", "B", "C"], {(0,): 4, (1, 0): 2, (2, 1): 2})
     by_order = alternative_vote(profile, lot_order=["C", "B"])
     assert by_order.stages[1].excluded == (2,)
-    assert len(by_order.lots) == 1 and by_order.lots[0].how == "declared order"
+    assert by_order.lots[0].how == "declared order"
     assert by_order.lots[0].purpose == "exclusion (rule 49)"
     # Then A 4, B 4: rule 49A(2) elects A, who had more first preferences; no second lot.
+    assert [lot.how for lot in by_order.lots] == ["declared order", "earlier stage 1"]
     assert [int(v) for v in by_order.stages[1].tallies] == [4, 4, 0]
     assert by_order.elected_names == ["A"]
 
@@ -158,4 +135,20 @@ def test_last_two_tied_decided_by_earlier_stages() -> None:
     count = alternative_vote(profile)
     assert [int(v) for v in count.stages[-1].tallies[:2]] == [6, 6]
     assert count.elected_names == ["A"]
-    assert count.lots == ()
+    assert [(lot.chosen, lot.purpose, lot.how) for lot in count.lots] == [
+        (0, "election (rule 49A)", "earlier stage 1")]
+
+
+def test_the_earlier_stage_decision_shows_in_json_and_table(tmp_path: Path) -> None:
+    """Issue #9: `psephos count --method av` said nothing of the rule 49(2) decision."""
+    ballots = tmp_path / "tie.csv"
+    ballots.write_text("rank1,rank2,count\nA,,20\nB,,10\nC,,11\nD,C,2\nD,B,1\nD,A,1\nE,B,2\n",
+                       encoding="utf-8")
+    as_json = CliRunner().invoke(app, ["count", str(ballots), "--method", "av", "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    assert json.loads(as_json.stdout)["lots"] == [
+        {"stage": 3, "tied": ["B", "C"], "chosen": "B", "purpose": "exclusion (rule 49)",
+         "how": "earlier stage 1"}]
+    table = CliRunner().invoke(app, ["count", str(ballots), "--method", "av"], terminal_width=200)
+    assert "Stage 3: B chosen by earlier stage 1 (exclusion (rule 49))." in " ".join(
+        table.stdout.split())

@@ -167,7 +167,7 @@ def _count(profile: Profile, method: str | None, seats: int | None, seed: int | 
 
 
 def _rctab_report(result: Count, profile: Profile) -> dict[str, Any]:
-    from psephos.reports.rctab_summary import detailed_report
+    from psephos.rctab.summary import detailed_report
 
     return detailed_report(result, contest={"contestName": profile.title},
                            total_ballots=profile.n_ballots + profile.blank,
@@ -176,7 +176,7 @@ def _rctab_report(result: Count, profile: Profile) -> dict[str, Any]:
 
 
 def _run_rctab(config: Path) -> tuple[Count, dict[str, Any]]:
-    from psephos.rctab import run_rctab_config
+    from psephos.rctab.runner import run_rctab_config
 
     return _with_progress(f"Tabulating {config.name}", lambda: run_rctab_config(config))
 

@@ -144,5 +144,8 @@ def _caption(count: Count, left_out: range) -> str:
                      "not shown.")
     for lot in count.lots:
         chosen = display(count.candidates[lot.chosen])
-        parts.append(f"Stage {lot.stage}: {chosen} chosen by lot ({lot.purpose}; {lot.how}).")
+        if lot.how.startswith("earlier stage"):  # a tie the rule settles by an earlier stage
+            parts.append(f"Stage {lot.stage}: {chosen} chosen by {lot.how} ({lot.purpose}).")
+        else:
+            parts.append(f"Stage {lot.stage}: {chosen} chosen by lot ({lot.purpose}; {lot.how}).")
     return " ".join(parts)

@@ -15,7 +15,8 @@ from openpyxl.worksheet._reader import WorkSheetParser
 
 from psephos.ballots.errors import BallotFileError
 from psephos.ballots.profile import SKIPPED
-from psephos.ballots.rctab_config import BallotSink, CvrSource
+from psephos.rctab.config import CvrSource
+from psephos.rctab.sink import BallotSink
 
 
 def read(source: CvrSource, sink: BallotSink) -> None:

@@ -1,30 +1,20 @@
-"""RCTab contest configuration files and the shared plumbing of the CVR readers.
+"""RCTab contest configuration files.
 
 An RCTab config (``<case>_config.json``) names the cast-vote-record files, the
 candidates (with codes and aliases as the CVRs spell them) and the counting rules.
-`load_config` checks and parses it; `read_profile` reads every CVR source into one
-`Profile`, each vendor format in its own ``cvr_*`` module.
+`load_config` checks and parses it; `psephos.rctab.cvr.formats.read_profile` reads
+its CVR sources.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from importlib import import_module
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from psephos.ballots.errors import (
-    CELLS_PER_PREFERENCE,
-    MIN_CELL_BUDGET,
-    BallotFileError,
-    check_candidates,
-    check_matrix,
-    shown,
-    whole_number,
-)
-from psephos.ballots.json_file import read_json_object
-from psephos.ballots.profile import OVERVOTE, SKIPPED, Profile, pack
+from psephos.ballots.errors import BallotFileError, check_candidates, shown, whole_number
+from psephos.rctab.json_file import read_json_object
 
 #: The pseudo-candidate RCTab counts undeclared write-ins as.
 UNDECLARED = "Undeclared Write-ins"
@@ -222,139 +212,3 @@ def load_config(path: str | Path) -> RctabConfig:
     output["contestName"] = _text(output.get("contestName", ""), path,
                                   "outputSettings.contestName", numbers=True)
     return RctabConfig(path, output, tuple(sources), tuple(candidates), data["rules"])
-
-
-@dataclass
-class BallotSink:
-    """Collects ballots as rank codes and collapses identical ones.
-
-    Ranks the voter left empty become `SKIPPED` (trailing ones are dropped: they
-    change nothing); a rank marked for several candidates becomes an overvote code.
-    """
-
-    config: RctabConfig
-    merged: dict[tuple[int, ...], int] = field(default_factory=dict)
-    blank: int = 0
-    #: The CVR source being read (`read_profile` sets it), for errors about its ballots.
-    source: CvrSource | None = None
-    _sets: dict[tuple[int, ...], int] = field(default_factory=dict)
-    _lookup: dict[str, int] = field(default_factory=dict)
-    _preferences: int = 0
-    _cells: int = 0
-
-    def __post_init__(self) -> None:
-        self.max_rank: int = (self.config.max_rankings(len(self.config.candidate_names))
-                              or len(self.config.candidate_names))
-        for i, cand in enumerate(self.config.candidates):
-            for label in (cand.name, *cand.aliases):
-                self._lookup.setdefault(" ".join(label.split()), i)
-        if self.config.uses_undeclared:
-            self.undeclared: int | None = len(self.config.candidates)
-            self._lookup.setdefault(UNDECLARED, self.undeclared)
-        else:
-            self.undeclared = None
-
-    def candidate(self, label: str, source: CvrSource, *, line: int | None,
-                  column: str | None = None, field_name: str | None = None) -> int:
-        """The candidate index of a CVR label (name, code or alias); ``column`` or
-        ``field_name`` says where the label was, for the error if it is unknown."""
-        found = self._lookup.get(label)
-        if found is None:
-            found = self._lookup.get(" ".join(label.split()))
-        if found is not None:
-            return found
-        if self.undeclared is not None and source.undeclared_label == label:
-            return self.undeclared
-        raise BallotFileError(source.path, f"unknown candidate {label!r}", line=line,
-                              field=column or field_name)
-
-    def overvote(self, candidates: Iterable[int]) -> int:
-        """The code of a rank marked for ``candidates`` (empty: an overvote of unknown marks)."""
-        key = tuple(sorted(set(candidates)))
-        if key not in self._sets:
-            self._sets[key] = len(self._sets)
-        return OVERVOTE - self._sets[key]
-
-    def add(self, codes: Iterable[int]) -> None:
-        """One ballot, as one code per rank in order."""
-        row = list(codes)
-        while row and row[-1] == SKIPPED:
-            row.pop()
-        if not row:
-            self.blank += 1
-            return
-        self._preferences += len(row) - row.count(SKIPPED)
-        key = tuple(row)
-        count = self.merged.get(key)
-        if count is None:
-            self._cells += len(key)
-            self._check_cells()
-        self.merged[key] = (count or 0) + 1
-
-    def _check_cells(self) -> None:
-        """Refuse distinct rankings whose stored ranks dwarf the preferences read (a few
-        marks at huge ranks); `profile` checks the padded matrix the same way."""
-        if self._cells > max(MIN_CELL_BUDGET, CELLS_PER_PREFERENCE * self._preferences):
-            path = self.source.path if self.source is not None else self.config.path
-            raise BallotFileError(
-                path, f"{len(self.merged) + 1:,} distinct rankings would store {self._cells:,} "
-                f"ranks; the CVRs spell out only {self._preferences:,} preferences",
-                field="ballots")
-
-    def add_marks(self, marks: Mapping[int, set[int]]) -> None:
-        """One ballot as rank (1-based) -> the candidates marked at that rank.
-
-        Ranks beyond ``maxRankingsAllowed`` (for "max", one per candidate) are not
-        read, as RCTab does not read them. Readers check that ranks are 1 or more.
-        """
-        marks = {rank: cands for rank, cands in marks.items() if rank <= self.max_rank}
-        if not marks:
-            self.blank += 1
-            return
-        row = [SKIPPED] * max(marks)
-        for rank, cands in marks.items():
-            row[rank - 1] = next(iter(cands)) if len(cands) == 1 else self.overvote(cands)
-        self.add(row)
-
-    def profile(self) -> Profile:
-        withdrawn = [i for i, c in enumerate(self.config.candidates) if c.excluded]
-        overvotes = [k for k, _ in sorted(self._sets.items(), key=lambda kv: kv[1])]
-        check_matrix(self.config.path, self.merged, self._preferences)
-        return pack(self.config.candidate_names, self.merged, blank=self.blank,
-                    withdrawn=withdrawn, overvotes=overvotes,
-                    title=str(self.config.output.get("contestName", "")))
-
-
-def read_profile(config: RctabConfig) -> Profile:
-    """Read every CVR source of ``config`` into one profile."""
-    readers = {
-        "ess": "cvr_ess",
-        "cdf": "cvr_cdf",
-        "dominion": "cvr_dominion",
-        "clearBallot": "cvr_clearballot",
-        "hart": "cvr_hart",
-        "genericCsv": "cvr_generic_csv",
-    }
-    if not config.candidates:  # checked here, not on loading: rules errors come first
-        raise BallotFileError(config.path, "at least one candidate is needed", field="candidates")
-    sink = BallotSink(config)
-    for i, source in enumerate(config.sources):
-        module = readers.get(source.provider)
-        if module is None:
-            raise BallotFileError(config.path, f"unsupported CVR provider {source.provider!r}",
-                                  field=f"cvrFileSources[{i}].provider")
-        reader = import_module(f"psephos.ballots.{module}")  # lazily: they import this module
-        where = f"cvrFileSources[{i}].filePath"
-        try:
-            found = source.path.exists()
-        except (OSError, ValueError) as exc:
-            raise BallotFileError(config.path, f"unusable path ({exc})", field=where) from None
-        if not found:
-            raise BallotFileError(config.path, f"CVR file or folder not found: {source.path}",
-                                  field=where)
-        sink.source = source
-        try:
-            reader.read(source, sink)
-        except OSError as exc:
-            raise BallotFileError(source.path, f"cannot read: {exc.strerror or exc}") from None
-    return sink.profile()

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 
 from psephos.ballots.errors import BallotFileError, shown, whole_number
-from psephos.ballots.rctab_config import BallotSink, CvrSource
+from psephos.rctab.config import CvrSource
+from psephos.rctab.sink import BallotSink
 
 
 def read(source: CvrSource, sink: BallotSink) -> None:

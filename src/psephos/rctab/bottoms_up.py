@@ -17,18 +17,19 @@ import numpy as np
 
 from psephos.ballots.profile import Profile
 from psephos.count import NON_TRANSFERABLE, Count, Stage, from_units
-from psephos.rules.alternative_vote import (
+from psephos.exact import Ints, int_dtype, weighted_sum
+from psephos.rctab.engine import (
     Ballots,
-    Int64s,
     RcvRules,
     TieBreak,
-    choose_exclusions,
     count_options,
+    exclusions,
     inactive_by_category,
+    move_papers,
     transfers_total,
-    weighted_sum,
 )
 from psephos.rules.errors import RuleError
+from psephos.rules.papers import Int64s
 
 
 def bottoms_up(profile: Profile, seats: int, *, rules: RcvRules, tiebreak: TieBreak) -> Count:
@@ -41,10 +42,11 @@ def bottoms_up(profile: Profile, seats: int, *, rules: RcvRules, tiebreak: TieBr
     for c in profile.withdrawn:
         continuing[c] = False
     ballots = Ballots(profile, rules)
-    weights = profile.weights.astype(np.int64)
+    weights = profile.weights
+    dtype = int_dtype(int(weights.sum(dtype=object)))  # no tally or sum exceeds the total
     ballots.advance(np.arange(weights.size, dtype=np.int64), continuing)
     held = ballots.owner >= 0
-    tally = weighted_sum(ballots.owner[held], weights[held], n)
+    tally: Ints = weighted_sum(ballots.owner[held], weights[held], n).astype(dtype)
     droop = Decimal(int(tally.sum()) // (seats + 1) + 1)
     frozen: Decimal | None = None
     stages: list[Stage] = []
@@ -73,7 +75,7 @@ def bottoms_up(profile: Profile, seats: int, *, rules: RcvRules, tiebreak: TieBr
             tallies=tuple(from_units(int(v), 0) for v in tally),
             changes=tuple(from_units(int(v), 0) for v in tally - before) if number > 1 else (),
             subjects=subjects, excluded=subjects, elected=elected,
-            exhausted=from_units(int(weights[ballots.owner < 0].sum()), 0),
+            exhausted=from_units(int(weights[ballots.owner < 0].sum(dtype=object)), 0),
             exhausted_change=transfers_total(transfers, NON_TRANSFERABLE),
             threshold=threshold,
             inactive=inactive_by_category(ballots.owner, weights, 0),
@@ -81,15 +83,10 @@ def bottoms_up(profile: Profile, seats: int, *, rules: RcvRules, tiebreak: TieBr
         ))
         if done or not live:
             break
-        if percentage is not None and rules.cutoff_elimination:
-            out = [c for c in live if Decimal(int(tally[c])) < threshold]
-        else:
-            out = choose_exclusions(tally, live, rules, 1) or []
+        out = [c for c in live if Decimal(int(tally[c])) < threshold] if (
+            percentage is not None and rules.cutoff_elimination) else []
         if not out:
-            low = min(int(tally[c]) for c in live)
-            tied = [c for c in live if tally[c] == low]
-            out = tied if len(tied) == 1 else [
-                tiebreak.choose(tied, stage=number, eliminate=True, history=history)]
+            out = exclusions(tally, live, rules, 1, tiebreak, stage=number, history=history)
         for c in out:
             continuing[c] = False
         before = tally.copy()
@@ -97,19 +94,12 @@ def bottoms_up(profile: Profile, seats: int, *, rules: RcvRules, tiebreak: TieBr
         transfers = {}
         for c in subjects:
             rows = np.flatnonzero(ballots.owner == c)
-            ballots.advance(rows, continuing)
-            new, w = ballots.owner[rows], weights[rows]
-            gone = new < 0
-            moved = weighted_sum(new[~gone], w[~gone], n)
-            flow = {int(r): from_units(int(moved[r]), 0) for r in np.flatnonzero(moved)}
-            if int(w[gone].sum()):
-                flow[NON_TRANSFERABLE] = from_units(int(w[gone].sum()), 0)
-            transfers[c] = flow
-            tally += moved
+            moved, transfers[c] = move_papers(ballots, rows, weights[rows], continuing, 0)
+            tally += moved.astype(dtype)
             tally[c] = 0
     return Count(
         method="rctab-bottoms-up", candidates=profile.candidates, seats=seats,
-        elected=elected, stages=tuple(stages), valid=from_units(int(weights.sum()), 0),
+        elected=elected, stages=tuple(stages), valid=from_units(int(weights.sum(dtype=object)), 0),
         quota=stages[-1].threshold, precision=0, lots=tiebreak.drawn(),
         options=count_options(rules, tiebreak),
     )

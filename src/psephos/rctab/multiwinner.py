@@ -21,18 +21,19 @@ import numpy as np
 
 from psephos.ballots.profile import Profile
 from psephos.count import NON_TRANSFERABLE, ROUNDING_LOSS, Count, Stage, from_units
-from psephos.rules.alternative_vote import (
+from psephos.exact import Ints, int_dtype, multiply, scale_floor, weighted_sum
+from psephos.rctab.engine import (
     Ballots,
-    Int64s,
     RcvRules,
     TieBreak,
-    choose_exclusions,
     count_options,
+    exclusions,
     inactive_by_category,
+    move_papers,
     transfers_total,
-    weighted_sum,
 )
 from psephos.rules.errors import RuleError
+from psephos.rules.papers import Int64s
 
 STV_MODES = ("multiWinnerAllowMultipleWinnersPerRound", "multiWinnerAllowOnlyOneWinnerPerRound")
 
@@ -62,11 +63,15 @@ class _Stv:
         for c in profile.withdrawn:
             self.continuing[c] = False
         self.ballots = Ballots(profile, rules)
-        self.weights = profile.weights.astype(np.int64)
-        self.value = np.full(self.weights.size, self.unit, dtype=np.int64)
+        # Every paper's value, product and sum is at most the total weight in units: int64
+        # when that fits, else Python integers (exact at any size).
+        self.dtype = int_dtype(int(profile.weights.sum(dtype=object)) * self.unit)
+        self.weights: Ints = profile.weights.astype(self.dtype)
+        self.value: Ints = np.full(self.weights.size, self.unit, dtype=self.dtype)
 
-    def _amounts(self) -> Int64s:
-        return self.weights * self.value
+    def _amounts(self, rows: Int64s | slice = slice(None)) -> Int64s:
+        """Each paper's worth in vote units: its weight times its transfer value."""
+        return multiply(self.weights[rows], self.value[rows]).astype(self.dtype)
 
     def _threshold(self, active: int) -> int:
         """The winning threshold in vote units, from the first round's active votes."""
@@ -142,12 +147,8 @@ class _Stv:
                 action, subjects = "surplus", tuple(new)
                 transfers = {c: self._transfer_surplus(c, tally, threshold) for c in new}
                 continue
-            out = choose_exclusions(tally, live, self.rules, self.unit)
-            if out is None:
-                low = min(int(tally[c]) for c in live)
-                tied = [c for c in live if tally[c] == low]
-                out = tied if len(tied) == 1 else [self.tiebreak.choose(
-                    tied, stage=number, eliminate=True, history=history)]
+            out = exclusions(tally, live, self.rules, self.unit, self.tiebreak,
+                             stage=number, history=history)
             for c in out:
                 self.continuing[c] = False
             action, subjects = "exclude", tuple(out)
@@ -155,7 +156,7 @@ class _Stv:
         return Count(
             method="rctab-stv", candidates=self.profile.candidates, seats=self.seats,
             elected=tuple(elected), stages=tuple(stages),
-            valid=from_units(int(self.weights.sum()), 0),
+            valid=from_units(int(self.weights.sum(dtype=object)), 0),
             quota=from_units(threshold, self.places), precision=self.places,
             lots=self.tiebreak.drawn(), options=count_options(self.rules, self.tiebreak),
         )
@@ -174,7 +175,8 @@ class _Stv:
             surplus = total - threshold
             fraction = surplus * self.unit // total
             rows = np.flatnonzero(self.ballots.owner == c)
-            out = int((self.weights[rows] * (self.value[rows] * fraction // self.unit)).sum())
+            value = scale_floor(self.value[rows], fraction, self.unit)
+            out = int(multiply(self.weights[rows], value).sum(dtype=object))
             flow = {NON_TRANSFERABLE: from_units(out, self.places)}
             if surplus - out:
                 flow[ROUNDING_LOSS] = from_units(surplus - out, self.places)
@@ -193,15 +195,16 @@ class _Stv:
         )
 
     def _tally(self) -> Int64s:
-        held = self.ballots.owner >= 0
-        return weighted_sum(self.ballots.owner[held], self._amounts()[held], self.n)
+        held = np.flatnonzero(self.ballots.owner >= 0)
+        return weighted_sum(self.ballots.owner[held], self._amounts(held), self.n).astype(
+            self.dtype)
 
     def _transfer_surplus(self, c: int, tally: Int64s, threshold: int) -> dict[int, Decimal]:
         total = int(tally[c])
         surplus = total - threshold
         fraction = surplus * self.unit // total  # rounded down to the decimal places
         rows = np.flatnonzero(self.ballots.owner == c)
-        new_value = self.value[rows] * fraction // self.unit
+        new_value: Ints = scale_floor(self.value[rows], fraction, self.unit).astype(self.dtype)
         value = self.value.copy()
         value[rows] = new_value
         flow = self._move(c, tally, value)
@@ -214,18 +217,10 @@ class _Stv:
 
     def _move(self, c: int, tally: Int64s, value: Int64s) -> dict[int, Decimal]:
         """Move ``c``'s papers on at ``value``; return where they went."""
-        ballots = self.ballots
-        rows = np.flatnonzero(ballots.owner == c)
+        rows = np.flatnonzero(self.ballots.owner == c)
         self.value[rows] = value[rows]
-        ballots.advance(rows, self.continuing)
-        new = ballots.owner[rows]
-        amounts = self.weights[rows] * self.value[rows]
-        gone = new < 0
-        moved = weighted_sum(new[~gone], amounts[~gone], self.n)
-        flow = {int(r): from_units(int(moved[r]), self.places) for r in np.flatnonzero(moved)}
-        lost = int(amounts[gone].sum())
-        if lost:
-            flow[NON_TRANSFERABLE] = from_units(lost, self.places)
-        tally += moved
+        moved, flow = move_papers(self.ballots, rows, self._amounts(rows), self.continuing,
+                                  self.places)
+        tally += moved.astype(self.dtype)
         tally[c] = 0
         return flow

@@ -13,15 +13,16 @@ from typing import Any
 
 from psephos.ballots.errors import BallotFileError
 from psephos.ballots.profile import Profile
-from psephos.ballots.rctab_config import UNDECLARED, RctabConfig, load_config, read_profile
 from psephos.count import Count
-from psephos.reports.rctab_summary import detailed_report
-from psephos.rules.alternative_vote import OvervoteRule, RcvRules, alternative_vote
+from psephos.rctab.bottoms_up import bottoms_up
+from psephos.rctab.config import UNDECLARED, RctabConfig, load_config
+from psephos.rctab.cvr.formats import read_profile
+from psephos.rctab.engine import OvervoteRule, RcvRules, instant_runoff
+from psephos.rctab.multiwinner import STV_MODES
+from psephos.rctab.multiwinner import count as multiwinner_count
+from psephos.rctab.summary import detailed_report
+from psephos.rctab.ties import MODES, RctabTieBreak
 from psephos.rules.errors import RuleError
-from psephos.rules.rctab_bottoms_up import bottoms_up
-from psephos.rules.rctab_multiwinner import STV_MODES
-from psephos.rules.rctab_multiwinner import count as multiwinner_count
-from psephos.rules.rctab_ties import MODES, RctabTieBreak
 
 OVERVOTE_RULES: tuple[OvervoteRule, ...] = (
     "exhaustImmediately", "alwaysSkipToNextRank", "exhaustIfMultipleContinuing")
@@ -96,7 +97,7 @@ def count_config(config: RctabConfig, profile: Profile) -> list[Count]:
                              config.rule_int("randomSeed"))
 
     if mode == "singleWinnerMajority":
-        return [alternative_vote(profile, rules=rules, tiebreak=tiebreak())]
+        return [instant_runoff(profile, rules=rules, tiebreak=tiebreak())]
     if mode in STV_MODES:
         return [multiwinner_count(profile, seats, mode=mode, rules=rules, tiebreak=tiebreak())]
     if mode in ("bottomsUp", "bottomsUpUsingPercentageThreshold"):
@@ -109,7 +110,7 @@ def count_config(config: RctabConfig, profile: Profile) -> list[Count]:
         passes: list[Count] = []
         winners: set[int] = set()
         for _ in range(seats):
-            count = alternative_vote(replace(profile, withdrawn=profile.withdrawn | winners),
+            count = instant_runoff(replace(profile, withdrawn=profile.withdrawn | winners),
                                      rules=rules, tiebreak=tiebreak())
             passes.append(count)
             if not count.elected:

@@ -12,7 +12,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from psephos.ballots.errors import BallotFileError
-from psephos.ballots.rctab_config import BallotSink, CvrSource
+from psephos.rctab.config import CvrSource
+from psephos.rctab.sink import BallotSink
 
 
 def read(source: CvrSource, sink: BallotSink) -> None:

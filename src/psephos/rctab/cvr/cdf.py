@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from psephos.ballots.errors import BallotFileError, shown, whole_number
-from psephos.ballots.json_file import read_json_object
-from psephos.ballots.rctab_config import BallotSink, CvrSource
+from psephos.rctab.config import CvrSource
+from psephos.rctab.json_file import read_json_object
+from psephos.rctab.sink import BallotSink
 
 
 def read(source: CvrSource, sink: BallotSink) -> None:
