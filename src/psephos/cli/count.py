@@ -61,9 +61,11 @@ def count_command(
              "(blank lines are skipped).")] = None,
     option: Annotated[list[str] | None, typer.Option(
         "--option", "-o",
-        help="A rule's own option KEY=VALUE, repeatable: e.g. -o split=openstv for meek "
-             "(Hill's or OpenSTV's surplus split), -o threshold=0.05 for dhondt. A wrong "
-             "key lists the rule's options.")] = None,
+        help="A rule's own option KEY=VALUE, repeatable, e.g. -o split=openstv for meek "
+             "(OpenSTV's surplus split; hill is the default). Keys: "
+             + "; ".join(f"{entry.name}: {', '.join(entry.options)}"
+                         for entry in RULES.values() if entry.options)
+             + ". A wrong key or value lists what the rule takes.")] = None,
     rctab_config: Annotated[Path | None, typer.Option(
         "--rctab-config", help="Run an RCTab contest config as RCTab would.")] = None,
     rctab_summary: Annotated[Path | None, typer.Option(
