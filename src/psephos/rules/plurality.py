@@ -45,6 +45,10 @@ def plurality(
     the tied in ``lot_order`` (names, first drawn first) if given, else a draw seeded
     by ``seed``; each lot is recorded in ``Count.lots``.
 
+    At least one seat, and no more seats than candidates standing (withdrawn candidates
+    do not stand): a `RuleError` otherwise; as many seats as candidates elects them all
+    (an uncontested return).
+
     The count has one stage ("first"): the votes, and ``exhausted`` = ballots that
     gave no vote to any candidate. ``Count.valid`` is the number of ballots that did.
     Counting is vectorised over the distinct rankings, so cost grows with them.

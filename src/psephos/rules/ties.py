@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import random
+from collections import Counter
 from collections.abc import Sequence
 
 from psephos.count import Lot
@@ -65,7 +66,7 @@ def check_lot_order(candidates: Sequence[str], order: Sequence[str]) -> tuple[st
             near = difflib.get_close_matches(name, candidates, n=3)
             hint = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
             raise RuleError(f"lot order: {name!r} is not a candidate{hint}")
-    repeated = sorted({name for name in order if order.count(name) > 1})
+    repeated = sorted(name for name, times in Counter(order).items() if times > 1)
     if repeated:
         raise RuleError(f"lot order names {'; '.join(repeated)} more than once")
     return order
