@@ -273,6 +273,17 @@ def test_output_in_an_unwritable_folder_is_refused(tmp_path: Path) -> None:
     assert "cannot be written to" in done.stderr
 
 
+@pytest.mark.parametrize("target", ["/proc/summary.json", "/proc/chart.svg"])
+def test_output_where_no_file_can_be_made_exits_2(tmp_path: Path, target: str) -> None:
+    """A folder that takes no new file (here /proc, whatever the user's rights) gives a
+    clear error, not a traceback."""
+    option = "--chart" if target.endswith(".svg") else "--rctab-summary"
+    done = _count_to(tmp_path, option, target)
+    assert done.returncode == 2
+    assert f"{target}: cannot be written" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_rctab_summary_to_standard_output(tmp_path: Path) -> None:
     done = _count_to(tmp_path, "--rctab-summary", "-")
     assert done.returncode == 0, done.stderr

@@ -24,7 +24,6 @@ from psephos.count import Action, Count, Stage, from_units
 from psephos.exact import int_dtype, weighted_sum
 from psephos.rules.errors import RuleError, ranked_standing
 from psephos.rules.record import TransferCount, elect_at_last_stage, finished, transfer_stage
-from psephos.rules.ties import Lots
 from psephos.rules.units import FixedPoint
 from psephos.rules.wigm import sure_losers
 
@@ -34,6 +33,15 @@ Quota = Literal["droop", "exact"]
 Defeat = Literal["single", "sure-loser", "sure-losers"]
 
 Ints = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class _Rules(FixedPoint):
+    limit: int
+    split: Split
+    keep_rounding: KeepRounding
+    quota: Quota
+    defeat: Defeat
 
 
 def meek(
@@ -96,16 +104,7 @@ def meek(
     if limit != limit.to_integral_value() or limit <= 0:
         raise RuleError(f"surplus_limit must be a positive multiple of 10**-{places}")
     rules = _Rules(places, int(limit), split, keep_rounding, quota, defeat)
-    return _Meek(profile, seats, rules, Lots(profile.candidates, seed=seed, order=lot_order)).run()
-
-
-@dataclass(frozen=True)
-class _Rules(FixedPoint):
-    limit: int
-    split: Split
-    keep_rounding: KeepRounding
-    quota: Quota
-    defeat: Defeat
+    return _Meek.counted(profile, seats, rules, seed=seed, lot_order=lot_order)
 
 
 def _ceil_div(a: Ints, b: int) -> Ints:

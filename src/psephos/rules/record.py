@@ -30,6 +30,17 @@ class TransferCount(Generic[R]):
     rules: R
     lots: Lots
 
+    @classmethod
+    def counted(cls, profile: Profile, seats: int, rules: R, *, seed: int | None,
+                lot_order: Sequence[str] | None) -> Count:
+        """Count ``profile``; lots go by the declared ``lot_order``, else by ``seed``."""
+        return cls(profile, seats, rules, Lots(profile.candidates, seed=seed,
+                                                order=lot_order)).run()
+
+    def run(self) -> Count:
+        """The whole count, stage by stage."""
+        raise NotImplementedError
+
 
 def finished(method: str, seats: int, lots: Lots, *, elected: Sequence[int],
              stages: Sequence[Stage], valid: int, places: int = 0, quota: int | None = None,

@@ -17,7 +17,7 @@ from psephos.exact import Ints, int_dtype, scale_floor, weighted_sum
 from psephos.rules.errors import ranked_standing
 from psephos.rules.preferences import next_preference
 from psephos.rules.record import elect_at_last_stage, finished, transfer_stage
-from psephos.rules.ties import Lots
+from psephos.rules.ties import Lots, look_back
 
 #: Rule 48(3): transfer values are calculated to five decimal places, remainder ignored.
 PLACES = 5
@@ -174,14 +174,9 @@ class _Scottish:
 
     def _break_tie(self, tied: list[int], *, highest: bool, purpose: str) -> int:
         """r.49(2)/51(2): look back to the most recent stage where the tied differ, then lot."""
-        for past in reversed(self.history[:-1]):
-            values = {c: int(past[c]) for c in tied}
-            best = (max if highest else min)(values.values())
-            keep = [c for c in tied if values[c] == best]
-            if len(keep) < len(tied):
-                tied = keep
-                if len(tied) == 1:
-                    return tied[0]
+        tied = look_back(self.history, tied, highest=highest)
+        if len(tied) == 1:
+            return tied[0]
         return self.lots.draw(tied, stage=len(self.stages), purpose=purpose)
 
     def _next_surplus(self) -> int:

@@ -1,4 +1,5 @@
-"""Decisions by lot, made from an explicit input and recorded.
+"""Breaking ties: by looking back to earlier stages where a rule says so, then by lot,
+made from an explicit input and recorded.
 
 A lot is never a hidden random draw: the caller supplies either a declared
 order (the order the returning officer drew, earliest drawn first) or a seed,
@@ -11,6 +12,9 @@ import difflib
 import random
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
+
+import numpy.typing as npt
 
 from psephos.count import Lot
 from psephos.rules.errors import RuleError
@@ -70,3 +74,19 @@ def check_lot_order(candidates: Sequence[str], order: Sequence[str]) -> tuple[st
     if repeated:
         raise RuleError(f"lot order names {'; '.join(repeated)} more than once")
     return order
+
+
+def look_back(history: Sequence[Sequence[int] | npt.NDArray[Any]], tied: Sequence[int], *,
+              highest: bool) -> list[int]:
+    """Those of ``tied`` with the most (``highest``) or fewest votes at the most recent
+    earlier stage at which their votes differed, stage after stage back through
+    ``history`` (each stage's votes; the last is the current stage, not consulted) until
+    one is left or the stages run out; the rest need a lot. The rule of SSI 2007/42
+    Sch. 1 r.49(2) and r.51(2), and of RCTab's "previous round counts"."""
+    left = list(tied)
+    for past in reversed(history[:-1]):
+        best = (max if highest else min)(int(past[c]) for c in left)
+        left = [c for c in left if int(past[c]) == best]
+        if len(left) == 1:
+            break
+    return left

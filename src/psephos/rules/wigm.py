@@ -21,7 +21,6 @@ from psephos.count import Action, Count, Stage
 from psephos.exact import int_dtype, weighted_sum
 from psephos.rules.errors import ranked_standing
 from psephos.rules.record import TransferCount, elect_at_last_stage, finished, transfer_stage
-from psephos.rules.ties import Lots
 from psephos.rules.units import FixedPoint
 
 Quota = Literal["droop", "exact", "integer"]
@@ -33,6 +32,19 @@ EXHAUSTED = -1
 
 Ints = npt.NDArray[np.int64]
 N = TypeVar("N", int, Ints)
+
+
+@dataclass(frozen=True)
+class _Rules(FixedPoint):
+    rounding: Rounding
+    quota: Quota
+    defeat: Defeat
+
+    def div(self, a: N, b: int) -> N:
+        """``a / b`` rounded as D.4 says (operands are non-negative)."""
+        if self.rounding == "truncate":
+            return a // b
+        return (2 * a + b) // (2 * b)
 
 
 def wigm(
@@ -78,20 +90,7 @@ def wigm(
     (int64 where a bound proves it fits, Python integers beyond: `psephos.exact`).
     """
     rules = _Rules(places=places, rounding=rounding, quota=quota, defeat=defeat)
-    return _Wigm(profile, seats, rules, Lots(profile.candidates, seed=seed, order=lot_order)).run()
-
-
-@dataclass(frozen=True)
-class _Rules(FixedPoint):
-    rounding: Rounding
-    quota: Quota
-    defeat: Defeat
-
-    def div(self, a: N, b: int) -> N:
-        """``a / b`` rounded as D.4 says (operands are non-negative)."""
-        if self.rounding == "truncate":
-            return a // b
-        return (2 * a + b) // (2 * b)
+    return _Wigm.counted(profile, seats, rules, seed=seed, lot_order=lot_order)
 
 
 def sure_losers(votes: dict[int, int], surplus: int, most: int) -> list[int]:
