@@ -173,8 +173,12 @@ def scottish_reference(profile: Profile, seats: int) -> tuple[list[int], list[li
 
 
 @SETTINGS
-@given(big_profiles(min_candidates=3, max_candidates=6), st.integers(1, 3))
+@given(st.sampled_from([MAX_BALLOTS, 10**16]).flatmap(
+    lambda total: big_profiles(min_candidates=3, max_candidates=6, total=total)),
+    st.integers(1, 3))
 def test_stv_scotland_is_exact_at_the_bound(profile: Profile, seats: int) -> None:
+    """At the readers' bound, and past it (10**16 ballots, which only a caller building a
+    profile can give), where the tallies themselves leave int64."""
     seats = min(seats, profile.n_candidates)
     count = stv_scotland(profile, seats, lot_order=profile.candidates)
     elected, history = scottish_reference(profile, seats)
