@@ -1,8 +1,10 @@
-"""Building the records every rule returns: the `Count`, and the stages of a transfer count.
+"""Building the records every rule returns: the `Count` and its stages.
 
 One place for what the rules would otherwise each spell out: a count names its candidates,
-records every lot drawn and the options that drew them; a transfer stage (Scottish STV,
-WIGM) holds integer units turned into exact decimals at the rule's precision.
+records every lot drawn and the options that drew them (`finished`); a stage of a transfer
+count (Scottish STV, WIGM, Meek: `transfer_stage`) or of a count of whole votes (plurality,
+the supplementary vote: `votes_stage`) holds integer units turned into exact decimals at the
+rule's precision. `TransferCount` is what a transfer count starts from.
 """
 
 from __future__ import annotations
