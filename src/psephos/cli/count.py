@@ -51,7 +51,7 @@ def count_command(
     seed: Annotated[int | None, typer.Option(
         "--seed", help="Seed for any decision by lot.")] = None,
     lot_order: Annotated[list[str] | None, typer.Option(
-        "--lot-order",
+        "--lot-order", metavar="NAME",
         help="A candidate's name, in the order lots were drawn, earliest first; repeat the "
              "option for each name (--lot-order A --lot-order 'Smith, John'). A single value "
              "that is not a candidate's name is read as names separated by commas.")] = None,
@@ -60,7 +60,7 @@ def count_command(
         help="A UTF-8 file of candidate names, one a line, in the order lots were drawn "
              "(blank lines are skipped).")] = None,
     option: Annotated[list[str] | None, typer.Option(
-        "--option", "-o",
+        "--option", "-o", metavar="KEY=VALUE",
         help="A rule's own option KEY=VALUE, repeatable, e.g. -o split=openstv for meek "
              "(OpenSTV's surplus split; hill is the default). Keys: "
              + "; ".join(f"{entry.name}: {', '.join(entry.options)}"
