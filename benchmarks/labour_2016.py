@@ -172,6 +172,7 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     setup(url)
     import tomllib
 
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.counting import count_contest
     from psephos.contests.credentials import issue_credentials
     from psephos.contests.definition import create_contest, parse_definition
@@ -180,7 +181,6 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     from psephos.contests.lifecycle import close_contest, open_contest
     from psephos.contests.models import Contest
     from psephos.contests.postal import import_postal
-    from psephos.contests.voting import cast_ballot
 
     scale = args.scale
     sizes = split_electorate(scale)

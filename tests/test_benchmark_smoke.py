@@ -78,3 +78,16 @@ def test_worker_and_report_for_psephos_alone(tmp_path: Path) -> None:
                                       ["psephos"])
     assert any("psephos (stv_scotland)" in line for line in tables)
     assert "### Goals" in summary
+
+
+def test_startup_benchmark_runs(tmp_path: Path) -> None:
+    """benchmarks/startup.py runs its commands and writes its table (one run each, no pact)."""
+    import subprocess
+
+    table = tmp_path / "startup.md"
+    subprocess.run([sys.executable, str(BENCHMARKS / "startup.py"), "--runs", "2", "--warmup",
+                    "0", "--skip-pact", "--markdown", str(table)], check=True,
+                   capture_output=True)
+    text = table.read_text(encoding="utf-8")
+    assert "| `psephos --version` | " in text
+    assert "| `psephos count examples/example-ward.blt` | " in text

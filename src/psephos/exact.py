@@ -37,21 +37,24 @@ def magnitude(values: Ints) -> int:
     return max(abs(int(values.max())), abs(int(values.min())))
 
 
-def weighted_sum(index: Ints, amounts: Ints, n: int) -> Ints:
+def weighted_sum(index: Ints, amounts: Ints, n: int, *, bound: int | None = None) -> Ints:
     """Exact sums of integer ``amounts`` per ``index`` in ``range(n)``.
 
     int64 when every sum provably fits in it (the bound is the largest amount times the
-    number of amounts), else object (Python integers).
+    number of amounts), else object (Python integers). A caller that has proved a bound
+    on every partial sum's size (e.g. the total of non-negative amounts) passes it as
+    ``bound``, which saves scanning ``amounts`` for one.
     """
     index = np.asarray(index)
     amounts = np.asarray(amounts)
-    bound = magnitude(amounts) * int(index.size)
+    if bound is None:
+        bound = magnitude(amounts) * int(index.size)
     if bound < FLOAT_EXACT and amounts.dtype != object:
         if index.size == 0:
             return np.zeros(n, dtype=np.int64)
         return np.rint(np.bincount(index, weights=amounts, minlength=n)).astype(np.int64)
     dtype = int_dtype(bound)
-    out = np.zeros(n, dtype=dtype)
+    out: Ints = np.zeros(n, dtype=dtype)
     np.add.at(out, index, amounts.astype(dtype) if amounts.dtype != dtype else amounts)
     return out
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from psephos.cli.main import app
@@ -81,3 +83,224 @@ def test_chart_written_whole(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert chart.read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
     assert [p.name for p in tmp_path.iterdir()] == ["transfers.svg"]
+
+
+# --- regressions of issue 9 ----------------------------------------------------------------
+
+TIED_BLT = ('4 2\n5 1 0\n5 2 0\n5 3 0\n9 4 0\n0\n"Smith, John"\n"Jones"\n"Brown"\n"Green"\n'
+            '"tie"\n')
+
+
+def _tied(tmp_path: Path) -> Path:
+    path = tmp_path / "tied.blt"
+    path.write_text(TIED_BLT, encoding="utf-8")
+    return path
+
+
+def _plurality(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "psephos", "count", str(_tied(tmp_path)), "--method",
+         "plurality", "--seats", "2", "--json", *args],
+        capture_output=True, text=True, check=False)
+
+
+def test_lot_order_repeated_takes_names_with_commas(tmp_path: Path) -> None:
+    done = _plurality(tmp_path, "--lot-order", "Smith, John", "--lot-order", "Brown",
+                      "--lot-order", "Jones")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["elected"] == ["Green", "Smith, John"]
+    assert data["lots"][0]["how"] == "declared order"
+
+
+def test_lot_order_file_one_name_a_line(tmp_path: Path) -> None:
+    order = tmp_path / "order.txt"
+    order.write_text("Jones\n\nSmith, John\nBrown\n", encoding="utf-8")
+    done = _plurality(tmp_path, "--lot-order-file", str(order))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["elected"] == ["Green", "Jones"]
+
+
+def test_lot_order_single_value_split_at_commas(tmp_path: Path) -> None:
+    done = _plurality(tmp_path, "--lot-order", "Brown, Jones,Smith, John")
+    assert done.returncode == 2
+    assert "'Smith' is not a candidate; did you mean 'Smith, John'?" in done.stderr
+    done = _plurality(tmp_path, "--lot-order", "Brown,Jones")
+    assert done.returncode == 2
+    assert "needs a lot" in done.stderr
+
+
+def test_lot_order_missing_a_tied_candidate_names_them_all(tmp_path: Path) -> None:
+    """Reported: a lot order naming fewer than the tied raised a traceback."""
+    done = _plurality(tmp_path, "--lot-order", "Jones")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "between Smith, John; Jones; Brown" in done.stderr
+    assert "does not name Smith, John; Brown" in done.stderr
+    assert done.stdout == ""
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--lot-order", "Nobody"], "'Nobody' is not a candidate"),
+    (["--lot-order", "Jones,,Brown"], "item 2 is empty"),
+    (["--lot-order", "Jones", "--lot-order", " "], "item 2 is empty"),
+    (["--lot-order", "Jones", "--lot-order-file", "order.txt"], "not both"),
+    (["--lot-order-file", "absent.txt"], "absent.txt: No such file or directory"),
+])
+def test_bad_lot_orders_exit_2_without_traceback(tmp_path: Path, args: list[str],
+                                                 message: str) -> None:
+    done = _plurality(tmp_path, *args)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_meek_split_is_an_option(tmp_path: Path) -> None:
+    """Reported: --method meek had no switch for the surplus split (Hill vs OpenSTV)."""
+    runs = {split: runner.invoke(app, ["count", str(EXAMPLE), "--method", "meek", "--json",
+                                       "--option", f"split={split}"])
+            for split in ("hill", "openstv")}
+    for split, result in runs.items():
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["options"]["split"] == split
+    assert runs["hill"].stdout != runs["openstv"].stdout
+    result = runner.invoke(app, ["count", str(EXAMPLE), "-m", "meek", "-o", "surplus-limit=0.0001",
+                                 "-o", "places=6", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["options"]["surplus_limit"] == "0.000100"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-m", "meek", "-o", "split=newland"], "split='newland': expected hill|schedule-1a|openstv"),
+    (["-m", "meek", "-o", "splitting=hill"], "meek takes KEY=VALUE with KEY one of: places="),
+    (["-m", "stv-scotland", "-o", "places=4"], "stv-scotland takes no options"),
+    (["-m", "wigm", "-o", "places=four"], "expected a whole number"),
+    # Reported: seats >= candidates elected everyone silently; --seats 0 elected nobody.
+    (["--method", "dhondt", "--seats", "0"], "seats must be at least 1, not 0"),
+    (["--method", "sainte-lague", "--seats", "0"], "seats must be at least 1, not 0"),
+    (["--method", "stv-scotland", "--seats", "9"], "9 seats but only 7 candidates standing"),
+    (["--method", "wigm", "--seats", "9"], "9 seats but only 7 candidates standing"),
+    (["--method", "meek", "--seats", "9"], "9 seats but only 7 candidates standing"),
+])
+def test_rule_options_and_seats_that_do_not_fit_exit_2(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["count", str(EXAMPLE), *args])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_every_rule_option_is_in_the_readme() -> None:
+    from psephos.rules.registry import RULES, UNSETTABLE, describe_option, rule_options
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for method in RULES:
+        for key, hint in rule_options(method).items():
+            if describe_option(hint) != UNSETTABLE:
+                assert f"| `{method}` | `{key}` |" in readme, (method, key)
+
+
+def test_the_overflow_reproducer_elects_a_and_b(tmp_path: Path) -> None:
+    """Reported: weights 3e9 and 1e9 elected C with a negative transfer value, exit 0."""
+    blt = tmp_path / "big.blt"
+    blt.write_text('3 2\n3000000000 1 2 0\n1000000000 3 0\n0\n"A"\n"B"\n"C"\n"big"\n',
+                   encoding="utf-8")
+    result = runner.invoke(app, ["count", str(blt), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["elected"] == ["A", "B"]
+    assert data["stages"][1]["transfer_value"] == "0.55555"
+
+
+def _count_to(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "psephos", "count", str(EXAMPLE), *args],
+                          capture_output=True, text=True, check=False, cwd=tmp_path)
+
+
+@pytest.mark.parametrize("option", ["--chart", "--rctab-summary"])
+def test_output_folder_is_refused_before_counting(tmp_path: Path, option: str) -> None:
+    """Reported: a folder gave a traceback (IsADirectoryError)."""
+    folder = tmp_path / ("out.svg" if option == "--chart" else "out.json")
+    folder.mkdir()
+    done = _count_to(tmp_path, option, str(folder))
+    assert done.returncode == 2
+    assert f"{folder}: is a folder; give a file name" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+    assert folder.is_dir() and not any(folder.iterdir())
+    # Checked before anything is read or counted: the output is named, not the ballots.
+    done = subprocess.run([sys.executable, "-m", "psephos", "count", "absent.blt", option,
+                           str(folder)], capture_output=True, text=True, check=False,
+                          cwd=tmp_path)
+    assert done.returncode == 2
+    assert "is a folder" in done.stderr and "absent.blt" not in done.stderr
+
+
+@pytest.mark.parametrize("option", ["--chart", "--rctab-summary"])
+def test_output_device_and_link_are_not_replaced(tmp_path: Path, option: str) -> None:
+    """Reported: --chart /dev/full replaced the device node."""
+    suffix = ".svg" if option == "--chart" else ".json"
+    device = tmp_path / f"full{suffix}"
+    device.symlink_to("/dev/full")  # a link to a device: refused as a link
+    done = _count_to(tmp_path, option, str(device))
+    assert done.returncode == 2
+    assert "is a symbolic link" in done.stderr
+    assert device.is_symlink()
+    if option == "--rctab-summary":
+        done = _count_to(tmp_path, option, "/dev/full")
+        assert done.returncode == 2
+        assert "/dev/full: is not a regular file" in done.stderr
+        assert Path("/dev/full").is_char_device()
+
+
+@pytest.mark.parametrize("option", ["--chart", "--rctab-summary"])
+def test_output_in_a_missing_folder_is_refused(tmp_path: Path, option: str) -> None:
+    target = tmp_path / "no" / ("chart.svg" if option == "--chart" else "summary.json")
+    done = _count_to(tmp_path, option, str(target))
+    assert done.returncode == 2
+    assert "does not exist" in done.stderr
+    assert done.stdout == ""
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into any folder")
+def test_output_in_an_unwritable_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir(mode=0o500)
+    done = _count_to(tmp_path, "--rctab-summary", str(folder / "summary.json"))
+    assert done.returncode == 2
+    assert "cannot be written to" in done.stderr
+
+
+def test_rctab_summary_to_standard_output(tmp_path: Path) -> None:
+    done = _count_to(tmp_path, "--rctab-summary", "-")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert "results" in summary
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--rctab-summary", "-", "--json"], "cannot share it with --json or --csv"),
+    (["--chart", "-"], "a picture is not written to standard output"),
+    (["--chart", "chart.pdf"], "must end in .png or .svg"),
+])
+def test_output_clashes_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    done = _count_to(tmp_path, *args)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert done.stdout == ""
+
+
+def test_formats_named_in_help_are_the_readers() -> None:
+    from psephos.ballots.readers import READERS
+    from psephos.cli.count import FORMATS
+
+    assert sorted(FORMATS) == sorted(READERS)
+
+
+def test_count_module_imports_nothing_heavy() -> None:
+    """`psephos --version` must not pay for numpy, rich, the readers, rules or reports."""
+    code = ("import sys, psephos.cli.count; print(sorted(m for m in sys.modules if "
+            "m.split('.')[0] in ('numpy', 'rich', 'matplotlib') or m.startswith("
+            "('psephos.ballots', 'psephos.reports', 'psephos.rules.stv', 'psephos.rules.meek'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"

@@ -17,10 +17,11 @@ DOC = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text(encodi
 
 
 def _commands(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """Command paths under ``group`` (typer's click-style group: has ``commands``)."""
+    """Command paths under ``group``, through click's own listing (which loads lazy groups)."""
     found: list[tuple[str, ...]] = []
-    for name, command in sorted(group.commands.items()):
-        if hasattr(command, "commands"):
+    for name in sorted(group.list_commands(None)):
+        command = group.get_command(None, name)
+        if hasattr(command, "list_commands"):
             found += _commands(command, (*prefix, name))
         else:
             found.append((*prefix, name))
@@ -34,7 +35,7 @@ COMMANDS = _commands(ROOT)
 def _click(path: tuple[str, ...]) -> Any:
     command = ROOT
     for name in path:
-        command = command.commands[name]
+        command = command.get_command(None, name)
     return command
 
 

@@ -95,3 +95,23 @@ def open_with_voters(tmp_path: Path, members: int = 5, supporters: int = 3,
     issue_credentials(contest, sink=lambda v, s: secrets.__setitem__(v.member_number, s))
     open_contest(contest, actor="ro")
     return contest, secrets
+
+
+def run_cli(db_url: str, *args: str) -> Any:
+    """``psephos contest --database DB_URL ARGS...``, as a user runs it."""
+    from typer.testing import CliRunner
+
+    from psephos.cli.main import app
+
+    return CliRunner().invoke(app, ["contest", "--database", db_url, *args])
+
+
+def small_by_cli(db_url: str, tmp_path: Path, members: int = 1) -> Path:
+    """The small contest made and its members imported by the command line; the roll."""
+    toml = tmp_path / "small.toml"
+    toml.write_text(SMALL)
+    roll = write_roll(tmp_path / "roll.csv", [member(i) for i in range(1, members + 1)])
+    assert run_cli(db_url, "init", str(toml)).exit_code == 0
+    assert run_cli(db_url, "electorate", "import", "small", str(roll), "--section",
+                   "members").exit_code == 0
+    return roll

@@ -69,8 +69,8 @@ def _log(action: str) -> list[str]:
 
 
 def test_returning_officer_runs_a_contest_through_the_admin(db: str, tmp_path: Path) -> None:
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.models import Contest
-    from psephos.contests.voting import cast_ballot
 
     contest, secrets = _draft(tmp_path)
     client = _client("returning officer")
@@ -150,10 +150,10 @@ def test_scrutineer_can_neither_press_buttons_nor_edit(db: str, tmp_path: Path) 
 
 
 def test_helpdesk_reissues_a_credential(db: str, tmp_path: Path) -> None:
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.errors import UnknownCredential
     from psephos.contests.lifecycle import open_contest
     from psephos.contests.models import Voter
-    from psephos.contests.voting import cast_ballot
 
     contest, secrets = _draft(tmp_path)
     open_contest(contest, actor="ro")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.contests.helpers import EXAMPLE, SMALL, member, write_roll
+from tests.contests.helpers import EXAMPLE, SMALL, member, small_by_cli, write_roll
 
 runner = CliRunner()
 
@@ -81,12 +81,7 @@ def test_flow_from_the_command_line(db_url: str, tmp_path: Path) -> None:
 ])
 def test_user_mistakes_are_one_line(db_url: str, tmp_path: Path, args: list[str],
                                     message: str) -> None:
-    toml = tmp_path / "small.toml"
-    toml.write_text(SMALL)
-    roll = write_roll(tmp_path / "roll.csv", [member(1)])
-    assert _run(db_url, "init", str(toml)).exit_code == 0
-    assert _run(db_url, "electorate", "import", "small", str(roll), "--section",
-                "members").exit_code == 0
+    roll = small_by_cli(db_url, tmp_path)
     args = [str(roll) if a == "ROLL" else a for a in args]
     done = _run(db_url, *args)
     assert done.exit_code == 2, done.output

@@ -21,8 +21,8 @@ def _submit(contest: object, credential: str, ranking: list[str], gate: threadin
             ) -> str:
     from django.db import connection
 
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.errors import ContestError
-    from psephos.contests.voting import cast_ballot
 
     try:
         gate.wait(timeout=60)

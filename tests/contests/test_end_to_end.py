@@ -68,6 +68,7 @@ def _section_recount(path: Path, excluded_by_stage: list[list[str]]) -> dict[str
 def test_members_ballot_end_to_end(db: str, tmp_path: Path) -> None:
     from psephos.cli.main import app
     from psephos.contests.audit import verify_log
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.counting import count_contest, export_contest
     from psephos.contests.credentials import issue_credentials, reissue
     from psephos.contests.definition import create_contest, load_definition
@@ -75,7 +76,6 @@ def test_members_ballot_end_to_end(db: str, tmp_path: Path) -> None:
     from psephos.contests.errors import UnknownCredential
     from psephos.contests.lifecycle import close_contest, open_contest, revoke
     from psephos.contests.nominations import add_candidate, consent, nominate
-    from psephos.contests.voting import cast_ballot
     from psephos.rules.registry import count as run_count
 
     contest = create_contest(load_definition(EXAMPLE), actor="ro")

@@ -168,7 +168,7 @@ def test_requests_not_of_the_documented_shape_get_djangos_answer(app: Any,
 
 def test_racing_casts_are_each_counted_once_in_shared_transactions(
         app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from psephos.contests import groupcommit
+    from psephos.contests.casting import groupcommit
     from psephos.contests.models import Ballot, VotedMark
 
     transactions = []
@@ -219,7 +219,7 @@ def test_lifespan_tunes_each_worker(app: Any) -> None:
 
 def test_group_commit_writes_an_item_that_fails_alone_without_failing_the_rest(
         db: str) -> None:
-    from psephos.contests.groupcommit import GroupCommit
+    from psephos.contests.casting.groupcommit import GroupCommit
 
     batches: list[list[int]] = []
 

@@ -13,12 +13,12 @@ from tests.contests.helpers import open_with_voters
 
 @pytest.mark.parametrize("seed", range(6))
 def test_random_interleavings_keep_one_vote_each(db: str, tmp_path: Path, seed: int) -> None:
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.counting import count_contest
     from psephos.contests.credentials import reissue
     from psephos.contests.errors import ContestError
     from psephos.contests.lifecycle import close_contest, review_revocation, revoke
     from psephos.contests.models import Ballot, Revocation, VotedMark, Voter
-    from psephos.contests.voting import cast_ballot
 
     rng = random.Random(seed)
     contest, secrets = open_with_voters(tmp_path, members=12, supporters=6)

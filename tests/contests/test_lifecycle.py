@@ -11,11 +11,11 @@ from tests.contests.helpers import open_with_voters
 
 def test_revoke_removes_the_ballot_and_logs_it(db: str, tmp_path: Path) -> None:
     from psephos.contests.audit import verify_log
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.counting import count_contest
     from psephos.contests.errors import UnknownCredential
     from psephos.contests.lifecycle import close_contest, revoke
     from psephos.contests.models import AuditEntry, Ballot
-    from psephos.contests.voting import cast_ballot
 
     contest, secrets = open_with_voters(tmp_path)
     kept = cast_ballot(contest, secrets["M1"].link_token, ["Alice"])
@@ -63,9 +63,9 @@ def test_revocation_rules(db: str, tmp_path: Path) -> None:
 
 
 def test_overturned_revocation_lets_the_voter_vote_again(db: str, tmp_path: Path) -> None:
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.credentials import reissue
     from psephos.contests.lifecycle import review_revocation, revoke
-    from psephos.contests.voting import cast_ballot
 
     contest, secrets = open_with_voters(tmp_path)
     cast_ballot(contest, secrets["M1"].link_token, ["Alice"])

@@ -17,10 +17,10 @@ class Refusing(BaseEmailBackend):
 def test_ballot_emails_carry_a_working_link(db: str, tmp_path: Path) -> None:
     from django.core import mail
 
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.credentials import queue_credential_emails
     from psephos.contests.models import OutboxMessage
     from psephos.contests.outbox import send_pending
-    from psephos.contests.voting import cast_ballot
 
     contest, _ = open_with_voters(tmp_path)
     mail.outbox = []

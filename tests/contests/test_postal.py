@@ -66,10 +66,10 @@ def test_batch_records_valid_papers_and_reports_the_rest(db: str, tmp_path: Path
 
 
 def test_online_then_paper_and_paper_then_online(db: str, tmp_path: Path) -> None:
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.errors import AlreadyVoted
     from psephos.contests.models import Ballot
     from psephos.contests.postal import import_postal
-    from psephos.contests.voting import cast_ballot
 
     contest, secrets = open_with_voters(tmp_path, members=3, supporters=0)
     cast_ballot(contest, secrets["M1"].link_token, ["Alice"])     # online first

@@ -42,9 +42,9 @@ def test_no_table_points_at_ballots(db: str) -> None:
 
 
 def test_seals_are_destroyed_at_the_close(db: str, tmp_path: Path) -> None:
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.lifecycle import close_contest
     from psephos.contests.models import BallotSeal, VotedMark
-    from psephos.contests.voting import cast_ballot
 
     contest, secrets = open_with_voters(tmp_path)
     for number in ("M1", "M2", "S1"):

@@ -26,7 +26,7 @@ def test_failed_codes_counted_by_one_worker_hold_back_another(db: str) -> None:
     from django.http import HttpRequest
     from django.test import override_settings
 
-    from psephos.contests.views.throttle import record_failure, retry_after
+    from psephos.contests.throttle import record_failure, retry_after
     from psephos.web.settings import cache_config
 
     request = HttpRequest()

@@ -10,8 +10,9 @@ from tests.contests.helpers import open_with_voters, small_contest
 
 
 def test_vote_with_link_or_typed_postal_code(db: str, tmp_path: Path) -> None:
+    from psephos.contests.casting.service import cast_ballot
+    from psephos.contests.casting.trackers import tracker_on_board
     from psephos.contests.models import Ballot, VotedMark
-    from psephos.contests.voting import cast_ballot, tracker_on_board
 
     contest, secrets = open_with_voters(tmp_path)
     receipt = cast_ballot(contest, secrets["M1"].link_token, ["Bob", "Alice"])
@@ -27,9 +28,9 @@ def test_vote_with_link_or_typed_postal_code(db: str, tmp_path: Path) -> None:
 
 
 def test_first_ballot_wins_across_channels(db: str, tmp_path: Path) -> None:
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.errors import AlreadyVoted
     from psephos.contests.models import Ballot
-    from psephos.contests.voting import cast_ballot
 
     contest, secrets = open_with_voters(tmp_path)
     cast_ballot(contest, secrets["M1"].postal_code, ["Alice"], channel="post")
@@ -46,9 +47,9 @@ def test_first_ballot_wins_across_channels(db: str, tmp_path: Path) -> None:
     (["Dave"], "'Dave' is not a candidate on this ballot; the candidates are Alice, Bob, Carol"),
 ])
 def test_invalid_rankings(db: str, tmp_path: Path, ranking: list[str], message: str) -> None:
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.errors import InvalidRanking
     from psephos.contests.models import Ballot, VotedMark
-    from psephos.contests.voting import cast_ballot
 
     contest, secrets = open_with_voters(tmp_path)
     with pytest.raises(InvalidRanking, match=message):
@@ -57,9 +58,9 @@ def test_invalid_rankings(db: str, tmp_path: Path, ranking: list[str], message: 
 
 
 def test_unknown_credential_and_closed_contest(db: str, tmp_path: Path) -> None:
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.errors import ContestNotOpen, UnknownCredential
     from psephos.contests.lifecycle import close_contest
-    from psephos.contests.voting import cast_ballot
 
     contest, secrets = open_with_voters(tmp_path)
     with pytest.raises(UnknownCredential, match="not valid for this ballot"):
@@ -70,8 +71,8 @@ def test_unknown_credential_and_closed_contest(db: str, tmp_path: Path) -> None:
 
 
 def test_draft_contest_refuses_votes(db: str, tmp_path: Path) -> None:
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.errors import ContestNotOpen
-    from psephos.contests.voting import cast_ballot
 
     contest = small_contest(tmp_path)
     with pytest.raises(ContestNotOpen):
@@ -79,8 +80,8 @@ def test_draft_contest_refuses_votes(db: str, tmp_path: Path) -> None:
 
 
 def test_credential_of_another_contest_is_unknown(db: str, tmp_path: Path) -> None:
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.errors import UnknownCredential
-    from psephos.contests.voting import cast_ballot
 
     contest, secrets = open_with_voters(tmp_path)
     other = tmp_path / "other"
@@ -92,10 +93,10 @@ def test_credential_of_another_contest_is_unknown(db: str, tmp_path: Path) -> No
 
 
 def test_reissue_rotates(db: str, tmp_path: Path) -> None:
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.credentials import reissue
     from psephos.contests.errors import AlreadyVoted, UnknownCredential
     from psephos.contests.models import Credential
-    from psephos.contests.voting import cast_ballot
 
     contest, secrets = open_with_voters(tmp_path)
     voter = contest.voters.get(member_number="M3")
@@ -118,7 +119,7 @@ def test_a_cast_is_one_update_and_the_inserts(db: str, tmp_path: Path) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from psephos.contests.voting import cast_ballot
+    from psephos.contests.casting.service import cast_ballot
 
     contest, secrets = open_with_voters(tmp_path)
     cast_ballot(contest, secrets["M1"].link_token, ["Alice"])
@@ -133,11 +134,11 @@ def test_a_cast_is_one_update_and_the_inserts(db: str, tmp_path: Path) -> None:
 
 
 def test_recount_changes_nothing(db: str, tmp_path: Path) -> None:
+    from psephos.contests.casting.service import cast_ballot
     from psephos.contests.counting import count_contest, recount
     from psephos.contests.errors import WrongState
     from psephos.contests.lifecycle import close_contest
     from psephos.contests.models import AuditEntry
-    from psephos.contests.voting import cast_ballot
 
     contest, secrets = open_with_voters(tmp_path)
     for member, ranking in (("M1", ["Bob"]), ("M2", ["Carol", "Bob"]), ("M3", ["Alice"]),

@@ -67,3 +67,17 @@ def test_out_of_scope_seats_keep_their_result_in_every_draw() -> None:
     assert result.draws.win[0] == {"con": 1.0}
     low, _ = result.draws.intervals["con"]
     assert low >= 1
+
+
+def test_a_tie_for_first_in_a_draw_is_settled_by_a_fair_seeded_lot() -> None:
+    # Even is tied in every draw (no noise). Before: the first-listed contender (con)
+    # took all 4,000 draws; now each tied contender wins about half, and the lots count.
+    seats = election({"Even": [("con", 50), ("lab", 50)],
+                      "Other": [("con", 60), ("ld", 30), ("lab", 20)]})
+    result = run_pact(seats, scenario(national_sd=0.0, seat_sd=0.0, draws=4000))
+    assert result.draws is not None
+    assert result.draws.win[0]["con"] == pytest.approx(0.5, abs=0.05)
+    assert result.draws.win[0]["con"] + result.draws.win[0]["lab"] == pytest.approx(1.0)
+    assert result.draws.lots == 4000
+    assert result.draws == run_pact(seats, scenario(national_sd=0.0, seat_sd=0.0,
+                                                    draws=4000)).draws

@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from psephos.model import Scenario, ScenarioError, explain, run_pact
+from psephos.model.report import result_to_dict
+from psephos.uk.results import count_general_election, winner
 from tests.model.elections import election
 
 SIMPLE = election({
@@ -44,14 +46,14 @@ def test_partial_transfer_abstains_the_rest_in_whole_votes() -> None:
     assert ayton.cast_after == 210 - 25
     trace = explain(result, "Ayton")
     (line,) = trace.transfers
-    assert (line.party, line.votes, line.to, line.abstained) == ("ld", 50, {"alliance": 25}, 25)
+    assert (line.party, line.votes, line.to, line.abstained) == ("ld", 50, {"ally": 25}, 25)
 
 
 def test_a_third_is_split_by_largest_remainder() -> None:
     result = run_pact(election({"X": [("con", 10), ("lab", 5), ("ld", 100)]}),
                       scenario(stand_aside="lab", transfer=1 / 3))
     (line,) = explain(result, "X").transfers
-    assert line.to == {"alliance": 33} and line.abstained == 67  # 33.33 / 66.67
+    assert line.to == {"ally": 33} and line.abstained == 67  # 33.33 / 66.67
 
 
 def test_fixed_party_stands_everywhere_even_where_it_did_not_stand() -> None:
@@ -84,29 +86,44 @@ def test_listed_rule_and_seat_overrides_by_name_or_id() -> None:
     assert override.seats[0].after == "ld"
 
 
-def test_unknown_seat_names_the_setting_and_a_near_miss() -> None:
+def test_seat_names_ignore_case_accents_ampersands_and_punctuation() -> None:
+    # Before: only the exact name matched ("ayton" was refused).
+    seats = election({"Ynys Môn": [("con", 100), ("lab", 60), ("ld", 50)],
+                      "Brighton, Pavilion": [("green", 100), ("lab", 60), ("ld", 50)],
+                      "Bexhill & Battle": [("con", 100), ("lab", 60), ("ld", 50)]})
+    chosen = run_pact(seats, scenario(stand_aside="listed", seats={
+        "ynys mon": "ld", "Brighton Pavilion": "ld", "BEXHILL AND BATTLE": "ld"}))
+    assert [s.standing for s in chosen.seats] == ["ld", "ld", "ld"]
+    assert explain(chosen, "brighton pavilion").name == "Brighton, Pavilion"
+
+
+def test_every_unknown_seat_is_named_at_once_with_suggestions() -> None:
+    # Before: only the first unknown name was reported.
     with pytest.raises(ScenarioError) as caught:
-        run_pact(SIMPLE, scenario(seats={"ayton": "lab"}))
-    assert caught.value.key == "stand_aside.seats.ayton"
-    assert "did you mean 'Ayton'" in str(caught.value)
+        run_pact(SIMPLE, scenario(seats={"Aytn": "lab", "Beby": "ld", "Nowhere": "ld"}))
+    assert caught.value.key == "stand_aside.seats"
+    message = str(caught.value)
+    assert "no constituency 'Aytn' in test (did you mean 'Ayton'?)" in message
+    assert "no constituency 'Beby' in test (did you mean 'Beeby'?)" in message
+    assert "no constituency 'Nowhere' in test" in message
 
 
 def test_transfer_rows_send_votes_to_other_parties_or_abstain_if_absent() -> None:
     seats = election({"A": [("con", 100), ("lab", 70), ("green", 40), ("ukip", 5)],
                       "B": [("con", 100), ("lab", 70), ("green", 40)]})
     chosen = scenario(alliance=("lab", "green"),
-                      transfers={"green": {"alliance": 0.5, "ukip": 0.25}})
+                      transfers={"green": {"ally": 0.5, "ukip": 0.25}})
     result = run_pact(seats, chosen)
     a, b = (explain(result, name).transfers[0] for name in ("A", "B"))
-    assert a.to == {"alliance": 20, "ukip": 10} and a.abstained == 10
-    assert b.to == {"alliance": 20} and b.abstained == 20  # no ukip candidate in B
+    assert a.to == {"ally": 20, "ukip": 10} and a.abstained == 10
+    assert b.to == {"ally": 20} and b.abstained == 20  # no ukip candidate in B
 
 
 def test_preset_rows_and_flat_share_for_parties_without_a_row() -> None:
     chosen = scenario(alliance=("lab", "ld", "green"), preset="ec-close-contest-2024",
                       transfer=0.8)
-    assert chosen.transfer_row("ld") == {"alliance": 0.65, "reform": 0.09}
-    assert chosen.transfer_row("lab") == {"alliance": 0.8}
+    assert chosen.transfer_row("ld") == {"ally": 0.65, "reform": 0.09}
+    assert chosen.transfer_row("lab") == {"ally": 0.8}
 
 
 def test_northern_ireland_and_the_speaker_are_out_of_scope_by_default() -> None:
@@ -207,9 +224,25 @@ def test_two_candidates_of_one_party_stay_apart() -> None:
     assert int(np.sum(result.stages.transferred.votes)) == 165
 
 
-def test_an_exact_tie_goes_to_the_candidate_listed_first_and_is_flagged() -> None:
+def test_an_exact_tie_is_settled_by_the_counts_own_lot_and_recorded() -> None:
+    # Before: the first-listed candidate won a tie (con, then lab). Now the lot of
+    # `psephos results` (plurality, seeded lot) picks, and the JSON names it.
     tie = election({"Level": [("con", 100), ("lab", 60), ("ld", 40)],
                     "Level too": [("lab", 60), ("con", 100), ("ld", 40)]})
     result = run_pact(tie, scenario())
     assert [(s.after, s.tied, s.margin_after) for s in result.seats] == [
-        ("con", True, 0), ("lab", True, 0)]
+        ("lab", True, 0), ("con", True, 0)]
+    (lot,) = result.seats[0].lots
+    assert lot.result == "with pact" and lot.chosen == "LAB Level 1 (lab)"
+    assert lot.tied == ("CON Level 0 (con)", "LAB Level 1 (lab)") and "seed" in lot.how
+    assert result_to_dict(result)["constituencies"][0]["lots"][0]["chosen"] == lot.chosen
+
+
+def test_a_tied_base_seat_has_the_winner_psephos_results_gives_it() -> None:
+    tie = election({"Even": [("con", 70), ("lab", 70), ("ld", 10), ("green", 5)]})
+    official = winner(tie.constituencies[0].candidates)
+    result = run_pact(tie, scenario(alliance=("ld", "green")))
+    seat = result.seats[0]
+    assert seat.base == seat.before == seat.after == official.party_code == "lab"
+    assert [lot.result for lot in seat.lots] == ["base", "without pact", "with pact"]
+    assert count_general_election(tie).seats == {"lab": 1}

@@ -16,6 +16,7 @@ def test_benchmark_runs(uk_data: Path, capsys: pytest.CaptureFixture[str]) -> No
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.data_mirror() == uk_data / "raw"
-    assert module.main(["--draws", "200", "--runs", "1"]) == 0
+    assert module.main(["--draws", "200", "--runs", "1", "--process"]) == 0
     out = capsys.readouterr().out
     assert "with 200 draws" in out and "con seats: central 300" in out
+    assert "whole command:" in out

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -113,6 +115,21 @@ def test_poll_by_nation(mirror: list[str]) -> None:
     (["ge2024", "--alliance", "lab,ld", "--ranked-at", "ge2019"],
      "--ranked-at: "),
     (["--alliance", "lab,ld"], "give an ELECTION"),
+    # Each of these was silently ignored or accepted before:
+    (["ge2019", "--alliance", "lab,ld", "--poll", "con=0.4"],
+     "--swing: poll shares need a swing model to apply them: uniform or proportional"),
+    (["ge2019", "--alliance", "lab,ld", "--seed", "3"],
+     "--seed: only matters with draws: give --draws N"),
+    (["ge2019", "--alliance", "lab,ld", "--seat-sd", "0.1"],
+     "--seat-sd: only matters with draws"),
+    (["ge2019", "--alliance", "lab,ld,lab"], "--alliance: lab is named twice"),
+    (["ge2019", "--alliance", "lab,ld", "--swing", "uniform", "--poll", "con=0.4,con=0.3"],
+     "--poll: con is given twice"),
+    (["ge2019", "--alliance", "lab,ld", "--stand-aside", "listed"],
+     "--stand-aside: the listed rule needs the seats to list: write them in a scenario "
+     "file's [stand_aside.seats] table"),
+    (["ge2019", "--alliance", "lab,ld", "--explain", "Brighton Pavillion"],
+     "no constituency 'Brighton Pavillion' in ge2019 (did you mean 'Brighton, Pavilion'"),
 ])
 def test_mistakes_exit_2_with_a_clear_message(args: list[str], message: str,
                                               mirror: list[str]) -> None:
@@ -141,3 +158,66 @@ def test_an_error_writes_nothing(tmp_path: Path, uk_data: Path) -> None:
     assert done.stderr.startswith("psephos: --alliance: 'xx' is not a choice")
     assert "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_explain_takes_names_as_people_type_them(mirror: list[str]) -> None:
+    # Before: only the exact spelling ("Brighton, Pavilion", "Ynys Mon") was found.
+    for name, found in (("brighton pavilion", "Brighton, Pavilion"), ("YNYS MÔN", "Ynys Mon")):
+        code, out = pact("ge2019", "--alliance", "lab,ld", "--explain", name, "--json",
+                         *mirror)
+        assert code == 0, out
+        assert json.loads(out)["explain"]["name"] == found
+
+
+def test_explain_says_gain_and_out_of_scope(mirror: list[str]) -> None:
+    code, out = pact("ge2019", "--alliance", "lab,ld", "--explain", "Bury North", *mirror)
+    assert code == 0 and "(Lab gain from Con)" in out and "->" not in out
+    code, out = pact("ge2019", "--alliance", "lab,ld", "--explain", "Chorley", *mirror)
+    assert code == 0 and "Out of scope: the Speaker's seat" in out
+
+
+def test_no_flips_prints_a_sentence_not_an_empty_table(mirror: list[str]) -> None:
+    code, out = pact("ge2019", "--alliance", "snp,pc", *mirror)
+    assert code == 0, out
+    assert "No seat changes hands." in out and "constituency" not in out
+
+
+def test_csv_dash_is_standard_output(mirror: list[str]) -> None:
+    code, out = pact("ge2019", "--alliance", "lab,ld", "--csv", "-", *mirror)
+    assert code == 0, out
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 650 and rows[0]["id"]
+
+
+@pytest.mark.parametrize("target", ["folder", "device", "symlink", "unwritable"])
+@pytest.mark.parametrize("option", ["--csv", "--chart"])
+def test_bad_output_targets_are_refused_before_any_work(
+        tmp_path: Path, uk_data: Path, option: str, target: str) -> None:
+    # Before: a folder or an unwritable folder gave a traceback after the whole run, and a
+    # device or symlink was replaced.
+    suffix = ".png" if option == "--chart" else ".csv"
+    if target == "folder":
+        path = tmp_path / f"out{suffix}"
+        path.mkdir()
+    elif target == "device":
+        if option == "--chart":
+            pytest.skip("a chart path must end in .png or .svg; no device does")
+        path = Path("/dev/null")
+    elif target == "symlink":
+        path = tmp_path / f"link{suffix}"
+        (tmp_path / "real").write_text("kept", encoding="utf-8")
+        path.symlink_to(tmp_path / "real")
+    else:
+        if os.geteuid() == 0:
+            pytest.skip("root can write anywhere")
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        path = locked / f"out{suffix}"
+    done = subprocess.run(
+        [sys.executable, "-m", "psephos", "pact", "ge2019", "--alliance", "lab,ld", option,
+         str(path), "--draws", "100000", "--mirror", str(uk_data / "raw")],
+        capture_output=True, text=True, check=False, timeout=20)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"psephos: {path}") and "Traceback" not in done.stderr
+    assert path.is_char_device() or path.is_dir() or not path.exists() or (
+        path.is_symlink() and (tmp_path / "real").read_text(encoding="utf-8") == "kept")

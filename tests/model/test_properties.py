@@ -53,8 +53,10 @@ def test_a_transfer_of_nothing_changes_no_seat(data: st.DataObject, rule: str) -
     alliance = data.draw(alliances(base))
     result = run_pact(base, Scenario(election="test", alliance=alliance, stand_aside=rule,
                                      transfer=0.0))
-    assert [s.after for s in result.seats] == [s.before for s in result.seats]
-    assert [s.before for s in result.seats] == [s.base for s in result.seats]
+    # A tie for first is drawn again among those still standing, so it may fall otherwise.
+    settled = [s for s in result.seats if not s.lots]
+    assert [s.after for s in settled] == [s.before for s in settled]
+    assert [s.before for s in settled] == [s.base for s in settled]
 
 
 @SETTINGS
@@ -66,7 +68,7 @@ def test_votes_are_conserved_exactly_in_every_seat(
     alliance = data.draw(alliances(base))
     rule = data.draw(st.sampled_from(["best-placed", "incumbent", *alliance]))
     outsider = data.draw(st.sampled_from([p for p in PARTIES if p not in alliance]))
-    row = {"alliance": alliance_share, outsider: other_share * (1 - alliance_share)}
+    row = {"ally": alliance_share, outsider: other_share * (1 - alliance_share)}
     poll = {data.draw(st.sampled_from(sorted(stood(base)))): data.draw(st.floats(0, 0.9))}
     try:
         chosen = Scenario(election="test", alliance=alliance, stand_aside=rule,

@@ -22,10 +22,10 @@ seats = { "Bath" = "ld" }
 northern_ireland = true
 speaker = false
 [transfer]
-alliance = 0.8
+ally = 0.8
 preset = "ec-close-contest-2024"
 [transfer.from.green]
-alliance = 0.5
+ally = 0.5
 con = 0.1
 [swing]
 model = "proportional"
@@ -47,7 +47,7 @@ def test_every_setting_reaches_the_scenario() -> None:
         election="ge2019", alliance=("lab", "ld", "green"), stand_aside="incumbent",
         ranked_at="ge2017", seats={"Bath": "ld"}, northern_ireland=True, speaker=False,
         transfer=0.8, preset="ec-close-contest-2024",
-        transfers={"green": {"alliance": 0.5, "con": 0.1}}, swing="proportional",
+        transfers={"green": {"ally": 0.5, "con": 0.1}}, swing="proportional",
         swing_by="nation", poll={"con": 0.4, "lab": 0.3}, area_polls={"Scotland": {"snp": 0.4}},
         draws=500, seed=3, national_sd=0.01, seat_sd=0.02, transfer_sd=0.05)
 
@@ -72,8 +72,14 @@ def test_defaults_are_documented_values() -> None:
     ('election = "ge2019"\nalliance = ["lab", "ld"]\n[stand_aside]\nrule = "best"\n',
      "stand_aside.rule: 'best' is not a choice; choose one of best-placed, incumbent, listed, "
      "lab, ld"),
-    ('election = "ge2019"\nalliance = ["lab", "ld"]\n[transfer]\nalliance = 1.5\n',
-     "transfer.alliance: 1.5 is not between 0 and 1"),
+    ('election = "ge2019"\nalliance = ["lab", "ld"]\n[transfer]\nally = 1.5\n',
+     "transfer.ally: 1.5 is not between 0 and 1"),
+    # The old keyword for the alliance candidate clashes with the Alliance Party's code.
+    ('election = "ge2019"\nalliance = ["lab", "ld"]\n[transfer]\nalliance = 1.0\n',
+     "transfer.alliance: renamed: write ally = SHARE"),
+    ('election = "ge2019"\nalliance = ["lab", "ld"]\n[transfer.from.ld]\nalliance = 0.5\n',
+     "transfer.from.ld.alliance: 'alliance' is the Alliance Party's code; the candidate "
+     "standing for the alliance is now 'ally'"),
     ('election = "ge2019"\nalliance = ["lab", "ld"]\n[transfer.from.con]\nalliance = 0.5\n',
      "transfer.from.con: 'con' is not in the alliance (lab, ld), so never stands down"),
     ('election = "ge2019"\nalliance = ["lab", "ld"]\n[transfer.from.ld]\nlab = 0.5\nukip = 0.6\n',

@@ -71,3 +71,19 @@ def test_deterministic_crlf_and_quoted(scotland_stv: Path, tmp_path: Path) -> No
     text = io.StringIO()
     write_count_csv(renamed, text)
     assert '"FRASER, Daniel",99.00000,' in text.getvalue()
+
+
+def test_av_quota_row_is_each_stage_threshold() -> None:
+    """Reported: the AV sheet repeated the final threshold at every stage; the threshold
+    is half the votes still in the count, so it falls as ballots exhaust."""
+    from psephos.ballots.profile import profile_from_rankings
+    from psephos.reports.json import count_to_dict
+    from psephos.rules.alternative_vote import alternative_vote
+
+    profile = profile_from_rankings(["A", "B", "C", "D"],
+                                    [(0,), (1, 0), (2,), (3, 1)], [40, 30, 20, 15])
+    count = alternative_vote(profile)
+    by = {row[0]: row[1:] for row in _read(count)}
+    thresholds = [stage["threshold"] for stage in count_to_dict(count)["stages"]]
+    assert len(set(thresholds)) > 1
+    assert by["Quota"] == thresholds

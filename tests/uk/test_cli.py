@@ -37,7 +37,7 @@ def test_results_json(election: str, raw: Path, cache: Path) -> None:
 def test_results_table(raw: Path, cache: Path) -> None:
     code, out, _ = run("results", "ge2024", "--mirror", str(raw), "--cache-dir", str(cache))
     assert code == 0
-    assert "411" in out and "reform" in out and "28,808,662" in out
+    assert "411" in out and "Reform" in out and "Lab " in out and "28,808,662" in out
 
 
 def test_holyrood_results(raw: Path, cache: Path) -> None:

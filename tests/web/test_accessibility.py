@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.test import Client, TestCase
 
+from psephos.contests.casting.service import cast_ballot
 from psephos.contests.counting import count_contest
 from psephos.contests.lifecycle import close_contest
-from psephos.contests.voting import cast_ballot
 from tests.web.a11y import problems
 from tests.web.helpers import CORBYN, SLUG, SMITH, demo_contest, secrets_for
 

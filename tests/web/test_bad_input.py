@@ -9,10 +9,10 @@ from typing import Any
 
 from django.test import TestCase
 
+from psephos.contests.casting.service import cast_ballot
 from psephos.contests.lifecycle import close_contest
 from psephos.contests.models import Ballot, Credential, VotedMark
 from psephos.contests.tokens import link_hash
-from psephos.contests.voting import cast_ballot
 from tests.web.helpers import CORBYN, SLUG, SMITH, demo_contest, secrets_for
 
 FRESH, USED, FRESH_CODE, USED_CODE = "<fresh>", "<used>", "<fresh code>", "<used code>"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from psephos.contests.casting.trackers import format_tracker
 from psephos.contests.views.forms import RankingForm, ordinal
-from psephos.contests.views.public import normalise_tracker
 
 NAMES = ["Ann", "Bob", "Cat"]
 
@@ -45,6 +45,6 @@ def test_rows_keep_what_was_chosen() -> None:
     assert rows[0]["choices"][0] == ("", "No preference")
 
 
-def test_normalise_tracker() -> None:
-    assert normalise_tracker(" abcd efgh-jkmn pqrs tvwx ") == "ABCD-EFGH-JKMN-PQRS-TVWX"
-    assert normalise_tracker("o0il") == "0011"
+def test_format_tracker() -> None:
+    assert format_tracker(" abcd efgh-jkmn pqrs tvwx ") == "ABCD-EFGH-JKMN-PQRS-TVWX"
+    assert format_tracker("o0il") == "0011"

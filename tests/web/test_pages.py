@@ -8,10 +8,10 @@ import tempfile
 
 from django.test import TestCase, override_settings
 
+from psephos.contests.casting.service import cast_ballot
 from psephos.contests.counting import count_contest
 from psephos.contests.lifecycle import close_contest
 from psephos.contests.models import Ballot
-from psephos.contests.voting import cast_ballot
 from tests.web.helpers import CORBYN, SLUG, SMITH, demo_contest, secrets_for
 
 

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from unittest import mock
 
-from psephos.contests.views import security
-from psephos.contests.views.security import (
+from psephos.web import security
+from psephos.web.security import (
     API_DOCS_CDN,
     SVG,
     AsgiSecurityHeaders,

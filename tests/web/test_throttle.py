@@ -10,8 +10,8 @@ from unittest import mock
 
 from django.test import TestCase, override_settings
 
+from psephos.contests import throttle
 from psephos.contests.models import Ballot
-from psephos.contests.views import throttle
 from tests.web.helpers import CORBYN, SLUG, demo_contest, secrets_for
 
 LIMIT = 3

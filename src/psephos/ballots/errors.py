@@ -7,6 +7,7 @@ Python or numpy, or an absurd allocation.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Generator
 from pathlib import Path
 
@@ -39,6 +40,25 @@ def whole_number(token: str) -> int | None:
     4,300 digits) and fits in int64.
     """
     return int(token) if token.isdigit() and token.isascii() and len(token) <= 18 else None
+
+
+def ballot_count(path: Path, token: str, *, line: int | None, field: str) -> int:
+    """``token`` as a number of ballots (a weight or a count), or the precise reason it is not
+    one: not a number, negative, or above `MAX_BALLOTS` (however many digits it has)."""
+    value = whole_number(token)
+    if value is not None and value <= MAX_BALLOTS:
+        return value
+    digits = token.removeprefix("-")
+    if digits.isdigit() and digits.isascii():
+        if token[0] == "-" and digits.strip("0"):
+            raise BallotFileError(path, f"{shown(token)} is negative; expected a number of "
+                                  "ballots, 0 or more", line=line, field=field)
+        if token[0] != "-":
+            raise BallotFileError(path, f"{shown(token)} is too large; at most "
+                                  f"{MAX_BALLOTS:,} ballots are supported", line=line,
+                                  field=field)
+    raise BallotFileError(path, f"expected a whole number of ballots, found {shown(token)}",
+                          line=line, field=field)
 
 
 def shown(value: object, limit: int = 40) -> str:
@@ -74,6 +94,11 @@ def check_header(path: Path, n: int, seats: int, *, line: int | None = None) -> 
                               line=line, field="header")
 
 
+def cell_budget(preferences: int) -> int:
+    """Cells a ranking matrix may have when its file spells out ``preferences`` preferences."""
+    return max(MIN_CELL_BUDGET, CELLS_PER_PREFERENCE * preferences)
+
+
 def check_matrix(path: Path, rankings: dict[tuple[int, ...], int], preferences: int) -> None:
     """Refuse rankings whose padded matrix would dwarf the file they came from.
 
@@ -82,11 +107,57 @@ def check_matrix(path: Path, rankings: dict[tuple[int, ...], int], preferences: 
     """
     width = max((len(r) for r in rankings), default=0)
     cells = len(rankings) * width
-    if cells > max(MIN_CELL_BUDGET, CELLS_PER_PREFERENCE * preferences):
+    if cells > cell_budget(preferences):
         raise BallotFileError(
             path, f"{len(rankings):,} distinct rankings padded to the longest ({width:,} "
             f"preferences) would need {cells:,} cells; the file spells out only "
             f"{preferences:,} preferences", field="ballots")
+
+
+def check_ballot_file(path: Path) -> None:
+    """Refuse a ``path`` that is missing or is not a regular file (a folder, a device, a pipe),
+    before any reader opens it: a pipe or a terminal would otherwise block the read."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise BallotFileError(path, "no such file") from None
+    except OSError as error:  # e.g. a name too long for the file system
+        raise BallotFileError(path, error.strerror or str(error)) from None
+    if stat.S_ISDIR(mode):
+        raise BallotFileError(path, "this is a folder; expected a ballot file")
+    if not stat.S_ISREG(mode):
+        raise BallotFileError(path, f"this is {_KINDS.get(stat.S_IFMT(mode), 'a special file')}, "
+                              "not a regular file; expected a ballot file")
+
+
+_KINDS = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+          stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket"}
+
+
+def read_error(path: Path, error: OSError) -> BallotFileError:
+    """The error for a ballot file that cannot be opened or read, said plainly."""
+    if isinstance(error, FileNotFoundError):
+        return BallotFileError(path, "no such file")
+    if isinstance(error, IsADirectoryError):
+        return BallotFileError(path, "this is a folder; expected a ballot file")
+    return BallotFileError(path, error.strerror or str(error))
+
+
+def file_text(path: Path) -> str:
+    """The whole of a UTF-8 text file with its line ends made ``\\n`` (as Python's universal
+    newlines make LF, CRLF and a lone CR), a leading BOM dropped; line numbers counted in it
+    agree with `text_lines`."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise read_error(path, error) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise not_utf8(path, error) from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def text_lines(path: Path) -> Generator[tuple[int, str], None, None]:
@@ -102,7 +173,7 @@ def text_lines(path: Path) -> Generator[tuple[int, str], None, None]:
     except UnicodeDecodeError as error:
         raise not_utf8(path, error) from None
     except OSError as error:
-        raise BallotFileError(path, error.strerror or str(error)) from None
+        raise read_error(path, error) from None
 
 
 def not_utf8(path: Path, error: UnicodeDecodeError) -> BallotFileError:

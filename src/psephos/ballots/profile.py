@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import TypedDict, Unpack
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +35,9 @@ class Profile:
     also write ``SKIPPED`` for an empty rank and ``OVERVOTE - k`` for a rank
     marked for several candidates (the set ``overvotes[k]``); rules that do not
     interpret those codes refuse such a profile (see `is_simple`).
+
+    ``lot_order`` is an order for lots the file itself declares (Droop's BLT ``[tie]``
+    line): candidate names, the first drawn first; empty when the file declares none.
     """
 
     candidates: tuple[str, ...]
@@ -47,6 +51,7 @@ class Profile:
     parties: tuple[str, ...] = ()
     seats: int | None = None
     ballot_ids: tuple[str, ...] = field(default=(), compare=False)
+    lot_order: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.rankings.ndim != 2:
@@ -90,18 +95,24 @@ class Profile:
             yield tuple(row[:end]), int(weight)
 
 
+class ProfileDetails(TypedDict, total=False):
+    """What a `Profile` holds besides its candidates, rankings and weights (see `Profile`)."""
+
+    blank: int
+    invalid: int
+    title: str
+    withdrawn: Iterable[int]
+    overvotes: Sequence[tuple[int, ...]]
+    parties: Sequence[str]
+    seats: int | None
+    lot_order: Sequence[str]
+
+
 def profile_from_rankings(
     candidates: Sequence[str],
     rankings: Iterable[Sequence[int]] | Mapping[tuple[int, ...], int],
     weights: Iterable[int] | None = None,
-    *,
-    blank: int = 0,
-    invalid: int = 0,
-    title: str = "",
-    withdrawn: Iterable[int] = (),
-    overvotes: Sequence[tuple[int, ...]] = (),
-    parties: Sequence[str] = (),
-    seats: int | None = None,
+    **details: Unpack[ProfileDetails],
 ) -> Profile:
     """Build a `Profile`, collapsing identical rankings and summing their weights.
 
@@ -122,22 +133,11 @@ def profile_from_rankings(
         if weight:
             key = tuple(int(c) for c in ranking)
             merged[key] = merged.get(key, 0) + int(weight)
-    return pack(candidates, merged, blank=blank, invalid=invalid, title=title,
-                withdrawn=withdrawn, overvotes=overvotes, parties=parties, seats=seats)
+    return pack(candidates, merged, **details)
 
 
-def pack(
-    candidates: Sequence[str],
-    merged: Mapping[tuple[int, ...], int],
-    *,
-    blank: int = 0,
-    invalid: int = 0,
-    title: str = "",
-    withdrawn: Iterable[int] = (),
-    overvotes: Sequence[tuple[int, ...]] = (),
-    parties: Sequence[str] = (),
-    seats: int | None = None,
-) -> Profile:
+def pack(candidates: Sequence[str], merged: Mapping[tuple[int, ...], int],
+         **details: Unpack[ProfileDetails]) -> Profile:
     """A `Profile` from already-collapsed rankings (ranking -> weight)."""
     lengths = np.fromiter(map(len, merged), dtype=np.int64, count=len(merged))
     width = int(lengths.max()) if len(lengths) else 0
@@ -148,33 +148,14 @@ def pack(
         rows = np.repeat(np.arange(len(lengths)), lengths)
         cols = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         matrix[rows, cols] = flat
-    n = len(candidates)
-    if matrix.size and (matrix >= n).any():
+    if matrix.size and (matrix >= len(candidates)).any():
         raise ValueError("a ranking names a candidate index beyond the candidate list")
     weights = np.fromiter(merged.values(), dtype=np.int64, count=len(merged))
-    return Profile(
-        candidates=tuple(candidates),
-        rankings=matrix,
-        weights=weights,
-        blank=blank,
-        invalid=invalid,
-        title=title,
-        withdrawn=frozenset(withdrawn),
-        overvotes=tuple(tuple(g) for g in overvotes),
-        parties=tuple(parties),
-        seats=seats,
-    )
+    return _profile(candidates, matrix, weights, details)
 
 
-def pack_matrix(
-    candidates: Sequence[str],
-    rankings: npt.NDArray[np.int32],
-    weights: npt.NDArray[np.int64],
-    *,
-    blank: int = 0,
-    title: str = "",
-    seats: int | None = None,
-) -> Profile:
+def pack_matrix(candidates: Sequence[str], rankings: npt.NDArray[np.int32],
+                weights: npt.NDArray[np.int64], **details: Unpack[ProfileDetails]) -> Profile:
     """A `Profile` from a ranking matrix (END-padded; rows may repeat) and one weight per
     row: as `pack` gives for the same rankings, repeats merged in order of first appearance."""
     rows = rankings.shape[0]
@@ -184,9 +165,8 @@ def pack_matrix(
         raise ValueError("a ranking names a candidate index beyond the candidate list")
     weights = weights.astype(np.int64)
     if rows > 1 and used:
-        # Each row's bytes as one value, so equal rows are found by one sort.
-        keys = matrix.view(np.dtype((np.void, matrix.itemsize * used))).ravel()
-        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        _, first, inverse = np.unique(_row_keys(matrix, len(candidates)), return_index=True,
+                                      return_inverse=True)
         if first.size < rows:
             order = np.argsort(first, kind="stable")
             rank = np.empty_like(order)
@@ -194,5 +174,32 @@ def pack_matrix(
             merged = np.zeros(first.size, dtype=np.int64)
             np.add.at(merged, rank[inverse.ravel()], weights)
             matrix, weights = matrix[first[order]], merged
-    return Profile(candidates=tuple(candidates), rankings=matrix, weights=weights,
-                   blank=blank, title=title, seats=seats)
+    return _profile(candidates, matrix, weights, details)
+
+
+def _row_keys(matrix: IntMatrix, n: int) -> npt.NDArray[np.generic]:
+    """One value per row, equal exactly when the rows are equal: the row as a number in base
+    ``n + 1`` when that fits in int64 (codes run from `END` = -1 to ``n - 1``; sorting such
+    numbers is fast), else the row's bytes."""
+    width = matrix.shape[1]
+    if matrix.min() >= END and (n + 1) ** width < 2**62:
+        powers = (n + 1) ** np.arange(width - 1, -1, -1, dtype=np.int64)
+        return (matrix.astype(np.int64) + 1) @ powers  # type: ignore[no-any-return]
+    return matrix.view(np.dtype((np.void, matrix.itemsize * width))).ravel()
+
+
+def _profile(candidates: Sequence[str], matrix: IntMatrix, weights: IntVector,
+             details: ProfileDetails) -> Profile:
+    return Profile(
+        candidates=tuple(candidates),
+        rankings=matrix,
+        weights=weights,
+        blank=details.get("blank", 0),
+        invalid=details.get("invalid", 0),
+        title=details.get("title", ""),
+        withdrawn=frozenset(details.get("withdrawn", ())),
+        overvotes=tuple(tuple(g) for g in details.get("overvotes", ())),
+        parties=tuple(details.get("parties", ())),
+        seats=details.get("seats"),
+        lot_order=tuple(details.get("lot_order", ())),
+    )

@@ -2,33 +2,22 @@
 
 Every command calls the same services as the web pages (`psephos.contests`), against the
 database named by ``--database`` (or ``PSEPHOS_DATABASE_URL``, else the SQLite file in the
-user's data folder), which is brought up to date on first use.
+user's data folder), which is brought up to date on first use. Django, the contests app
+and rich are imported inside the commands, so other subcommands do not pay for them.
 """
 
 from __future__ import annotations
 
 import csv
 import getpass
-import json
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
-from psephos.cli.output import fail
-
-T = TypeVar("T")
+from psephos.cli.output import JsonOption, emit_json, fail, write_atomically
 
 contest_app = typer.Typer(help="Run a members' ballot: define, import, open, vote, count.",
                           no_args_is_help=True)
@@ -42,7 +31,7 @@ contest_app.add_typer(credentials_app, name="credentials")
 contest_app.add_typer(mail_app, name="mail")
 contest_app.add_typer(postal_app, name="postal")
 
-#: The channels a ballot can come through (as `psephos.contests.voting.CHANNELS`).
+#: The channels a ballot can come through (as `psephos.contests.casting.service.CHANNELS`).
 CHANNELS = ("web", "post", "phone", "cli")
 ContestArg = Annotated[str, typer.Argument(help="The contest's slug.")]
 
@@ -65,6 +54,7 @@ def _services(ctx: typer.Context) -> Iterator[None]:
     from django.db import DatabaseError
 
     from psephos.contests.errors import ContestError  # plain exceptions: safe before setup
+    from psephos.files import OutputError
     from psephos.web import setup
 
     try:
@@ -77,8 +67,19 @@ def _services(ctx: typer.Context) -> Iterator[None]:
         yield
     except ContestError as error:
         fail(error.message)
+    except OutputError as error:
+        fail(str(error))
     except DatabaseError as error:
         fail(f"database error: {error}".strip())
+
+
+def warn_if_links_are_local() -> None:
+    """Say so (stderr) when the links handed out will point at this computer."""
+    from psephos.contests.credentials import local_links_warning
+
+    warning = local_links_warning()
+    if warning is not None:
+        typer.echo(f"psephos: warning: {warning}", err=True)
 
 
 def _actor() -> str:
@@ -89,7 +90,7 @@ def _actor() -> str:
 
 
 def _contest(slug: str) -> Any:
-    from psephos.contests.lookup import get_contest
+    from psephos.contests.casting.lookup import get_contest
 
     return get_contest(slug)
 
@@ -102,24 +103,6 @@ def _voter(contest: Any, member_number: str) -> Any:
     if voter is None:
         raise ContestError(f"no voter with member number {member_number!r} in {contest.slug!r}")
     return voter
-
-
-def _write_private(path: Path, write: Callable[[Any], T]) -> T:
-    """Write a file only its owner can read, whole or not at all; never over another file."""
-    if path.exists():
-        fail(f"{path}: already exists; it is not overwritten (it may hold credentials)")
-    if not path.parent.is_dir():
-        fail(f"{path}: the folder {path.parent} does not exist")
-    temporary = path.with_name(f".{path.name}.partial")
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
-            result = write(out)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return result
 
 
 @contest_app.command("init")
@@ -144,7 +127,7 @@ def import_command(
     section: Annotated[str, typer.Option("--section", help="Section slug or name.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")]
     = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Import a section's electorate, reporting every rejected or duplicate row.
 
@@ -157,7 +140,7 @@ def import_command(
             report = import_electorate(_contest(contest), file, section, dry_run=dry_run,
                                        actor=_actor(), progress=progress)
     if as_json:
-        typer.echo(json.dumps(report.to_json(), indent=2))
+        emit_json(report.to_json())
         return
     prefix = "dry run, nothing written: " if dry_run else ""
     typer.echo(f"{prefix}{report.rows} rows: {report.accepted} accepted, "
@@ -214,7 +197,7 @@ def vote_command(
     if channel not in CHANNELS:
         fail(f"--channel: {channel!r} is not one of {', '.join(CHANNELS)}")
     with _services(ctx):
-        from psephos.contests.voting import cast_ballot
+        from psephos.contests.casting.service import cast_ballot
 
 
         receipt = cast_ballot(_contest(contest), credential, ranking.split(","),
@@ -244,8 +227,7 @@ def revoke_command(
 @contest_app.command("count")
 def count_command(
     ctx: typer.Context, contest: ContestArg,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the declaration as JSON.")]
-    = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Count a closed contest and print the declaration, overall and by section.
 
@@ -256,7 +238,7 @@ def count_command(
 
         declaration = count_contest(_contest(contest), actor=_actor())
     if as_json:
-        typer.echo(json.dumps(declaration.to_json(), indent=2, ensure_ascii=False))
+        emit_json(declaration.to_json())
         return
     typer.echo(f"{declaration.name}: electorate {declaration.electorate:,}, ballots "
                f"{declaration.ballots:,}, turnout {declaration.turnout}%")
@@ -274,8 +256,13 @@ def count_command(
 
 
 @contest_app.command("export")
-def export_command(ctx: typer.Context, contest: ContestArg,
-                   folder: Annotated[Path, typer.Argument(help="Folder to write into.")]) -> None:
+def export_command(
+    ctx: typer.Context, contest: ContestArg,
+    folder: Annotated[Path, typer.Argument(help="A new or empty folder to write into.")],
+    force: Annotated[bool, typer.Option(
+        "--force", help="Write into a folder that already holds files (same names are "
+                        "replaced).")] = False,
+) -> None:
     """Publish the record: shuffled ballots, trackers and the declaration.
 
     Example: psephos contest export labour-2016 record/
@@ -283,7 +270,7 @@ def export_command(ctx: typer.Context, contest: ContestArg,
     with _services(ctx):
         from psephos.contests.counting import export_contest
 
-        files = export_contest(_contest(contest), folder)
+        files = export_contest(_contest(contest), folder, force=force)
     for path in files:
         typer.echo(str(path))
 
@@ -321,8 +308,6 @@ def timetable_command(
 
         found = _contest(contest)
         if ical_file is not None:
-            from psephos.cli.output import write_atomically
-
             text = ical(found)
             write_atomically(ical_file, lambda p: _write_text(p, text))
             typer.echo(f"wrote {ical_file}")
@@ -380,14 +365,19 @@ def issue_command(
         if out is None:
             issued = issue_credentials(found, actor=_actor())
         else:
-            def write(handle: Any) -> int:
-                writer = csv.writer(handle)
-                writer.writerow(CREDENTIAL_COLUMNS)
-                return issue_credentials(found, actor=_actor(), sink=lambda v, s: writer.writerow(
-                    [v.member_number, v.name, v.email, v.section.slug, s.link_token,
-                     s.postal_code, vote_url(found, s.link_token)]))
+            warn_if_links_are_local()
 
-            issued = _write_private(out, write)
+            def write(path: Path) -> int:
+                with path.open("w", newline="", encoding="utf-8") as handle:
+                    writer = csv.writer(handle)
+                    writer.writerow(CREDENTIAL_COLUMNS)
+                    return issue_credentials(found, actor=_actor(), sink=lambda v, s: (
+                        writer.writerow([v.member_number, v.name, v.email, v.section.slug,
+                                         s.link_token, s.postal_code,
+                                         vote_url(found, s.link_token)])))
+
+            # The clear credentials exist nowhere else: owner-only, never over a file.
+            issued = write_atomically(out, write, private=True, overwrite=False)
     where = f"; clear credentials in {out} (mode 0600)" if out else (
         "; deliver them with 'credentials mail' or 'credentials postal-pack'")
     typer.echo(f"issued {issued} credentials{where}")
@@ -406,6 +396,7 @@ def reissue_command(ctx: typer.Context, contest: ContestArg,
 
         found = _contest(contest)
         secret = reissue(_voter(found, member), actor=_actor())
+        warn_if_links_are_local()
     typer.echo(f"link token:  {secret.link_token}\npostal code: {secret.postal_code}\n"
                f"url:         {vote_url(found, secret.link_token)}")
 
@@ -420,6 +411,7 @@ def queue_mail_command(ctx: typer.Context, contest: ContestArg) -> None:
         from psephos.contests.credentials import queue_credential_emails
 
         queued = queue_credential_emails(_contest(contest), actor=_actor())
+        warn_if_links_are_local()
     typer.echo(f"queued {queued} ballot e-mails")
 
 
@@ -431,11 +423,12 @@ def postal_pack_command(ctx: typer.Context, contest: ContestArg,
 
     Example: psephos contest credentials postal-pack labour-2016 postal.csv
     """
-    if out.exists():
-        fail(f"{out}: already exists; it is not overwritten (it may hold credentials)")
     with _services(ctx):
         from psephos.contests.credentials import postal_pack
+        from psephos.files import check_target
 
+        check_target(out, overwrite=False)  # before any code is minted
+        warn_if_links_are_local()
         written = postal_pack(_contest(contest), out, actor=_actor())
     typer.echo(f"wrote {written} postal codes to {out}")
 
@@ -453,6 +446,7 @@ def mail_send_command(
     with _services(ctx):
         from psephos.contests.outbox import outbox_counts, send_pending
 
+        warn_if_links_are_local()
         sent = send_pending(limit=limit)
         counts = outbox_counts()
     typer.echo(f"sent {sent}; outbox: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
@@ -464,7 +458,7 @@ def postal_import_command(
     file: Annotated[Path, typer.Argument(help="The batch: CSV, postal_code then the ranking.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")]
     = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Record a batch of returned paper ballots, reporting every refused row by its line.
 
@@ -475,7 +469,7 @@ def postal_import_command(
 
         report = import_postal(_contest(contest), file, dry_run=dry_run, actor=_actor())
     if as_json:
-        typer.echo(json.dumps(report.to_json(), indent=2))
+        emit_json(report.to_json())
         return
     prefix = "dry run, nothing written: " if dry_run else ""
     typer.echo(f"{prefix}{report.rows} papers: {report.recorded} recorded, "
@@ -488,6 +482,15 @@ def postal_import_command(
 def _rows_progress(file: Path) -> Iterator[Callable[[int], None]]:
     """A progress bar of rows read (on stderr, only in a terminal): a 1M-row roll takes a
     minute."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     console = Console(stderr=True)
     total = _line_count(file)
     columns = [TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]

@@ -1,26 +1,37 @@
-"""`psephos count`: read a ballot file, count it under one rule, show every stage."""
+"""`psephos count`: read a ballot file, count it under one rule, show every stage.
+
+Only light modules are imported here: numpy, rich, the readers, the rules and the reports
+load inside the command, so `psephos --version` and the other subcommands do not pay for
+them.
+"""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from psephos.ballots.errors import BallotFileError
-from psephos.ballots.profile import Profile
-from psephos.ballots.readers import READERS, read_profile
-from psephos.cli.output import fail, write_atomically
-from psephos.count import Count
-from psephos.rules.errors import RuleError
+from psephos.cli.output import (
+    JsonOption,
+    check_output,
+    emit_json,
+    fail,
+    is_stdout,
+    write_atomically,
+)
 from psephos.rules.registry import RULES
+
+if TYPE_CHECKING:
+    from psephos.ballots.profile import Profile
+    from psephos.count import Count
 
 T = TypeVar("T")
 
+#: The ballot formats `psephos.ballots.readers.READERS` reads (a test keeps them equal),
+#: named here so that ``--help`` does not import every reader.
+FORMATS = ("blt", "csv", "json", "scottish-csv")
 
 
 def count_command(
@@ -32,53 +43,125 @@ def count_command(
     seats: Annotated[int | None, typer.Option(
         "--seats", "-s", help="Seats to fill (default: as the file declares, else 1).")] = None,
     format: Annotated[str | None, typer.Option(
-        "--format", "-f", help=f"Input format: {', '.join(sorted(READERS))}.")] = None,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="Print the count as one JSON object.")] = False,
+        "--format", "-f", help=f"Input format: {', '.join(FORMATS)}.")] = None,
+    as_json: JsonOption = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print the stage table as CSV.")] = False,
     chart: Annotated[Path | None, typer.Option(
-        "--chart", help="Draw the transfers to a .png or .svg.")] = None,
+        "--chart", help="Draw the transfers to a .png or .svg file (a file, not '-').")] = None,
     seed: Annotated[int | None, typer.Option(
         "--seed", help="Seed for any decision by lot.")] = None,
-    lot_order: Annotated[str | None, typer.Option(
-        "--lot-order", help="Names in the order drawn by lot, comma-separated.")] = None,
+    lot_order: Annotated[list[str] | None, typer.Option(
+        "--lot-order",
+        help="A candidate's name, in the order lots were drawn, earliest first; repeat the "
+             "option for each name (--lot-order A --lot-order 'Smith, John'). A single value "
+             "that is not a candidate's name is read as names separated by commas.")] = None,
+    lot_order_file: Annotated[Path | None, typer.Option(
+        "--lot-order-file",
+        help="A UTF-8 file of candidate names, one a line, in the order lots were drawn "
+             "(blank lines are skipped).")] = None,
+    option: Annotated[list[str] | None, typer.Option(
+        "--option", "-o",
+        help="A rule's own option KEY=VALUE, repeatable: e.g. -o split=openstv for meek "
+             "(Hill's or OpenSTV's surplus split), -o threshold=0.05 for dhondt. A wrong "
+             "key lists the rule's options.")] = None,
     rctab_config: Annotated[Path | None, typer.Option(
         "--rctab-config", help="Run an RCTab contest config as RCTab would.")] = None,
     rctab_summary: Annotated[Path | None, typer.Option(
-        "--rctab-summary", help="Also write RCTab's detailed-report JSON here.")] = None,
+        "--rctab-summary",
+        help="Also write RCTab's detailed-report JSON to this file ('-': print it instead "
+             "of the table).")] = None,
 ) -> None:
     """Count a ballot file and show every stage.
 
-    Example: psephos count ward.blt --method stv-scotland --json
+    Example: psephos count ward.blt --method meek --option split=openstv --json
     """
-    if as_json and as_csv:
-        fail("choose one of --json and --csv")
+    _check_outputs(as_json=as_json, as_csv=as_csv, chart=chart, rctab_summary=rctab_summary)
+    if lot_order and lot_order_file is not None:
+        fail("give --lot-order or --lot-order-file, not both")
+    from psephos.ballots.errors import BallotFileError
+    from psephos.rules.errors import RuleError
+
     report: dict[str, Any] | None
     try:
         if rctab_config is not None:
+            if lot_order or lot_order_file is not None or option:
+                fail("--lot-order, --lot-order-file and --option apply to a ballot FILE; an "
+                     "RCTab config sets its own rules and tie-break")
             result, report = _run_rctab(rctab_config)
         elif file is None:
             fail("give a ballot FILE, or --rctab-config CONFIG.json")
         else:
+            from psephos.ballots.readers import read_profile
+
             profile = read_profile(file, format)
-            result = _count(profile, method, seats, seed, lot_order)
+            order = _lot_order(profile.candidates, lot_order, lot_order_file)
+            result = _count(profile, method, seats, seed, order, option or [])
             report = _rctab_report(result, profile) if rctab_summary is not None else None
     except (BallotFileError, RuleError) as error:
         fail(str(error))
     _emit(result, report, as_json=as_json, as_csv=as_csv, chart=chart, rctab_summary=rctab_summary)
 
 
+def _check_outputs(*, as_json: bool, as_csv: bool, chart: Path | None,
+                   rctab_summary: Path | None) -> None:
+    """Refuse, before any counting, outputs that clash or cannot be written."""
+    if as_json and as_csv:
+        fail("choose one of --json and --csv")
+    if is_stdout(rctab_summary) and (as_json or as_csv):
+        fail("--rctab-summary - prints the summary on standard output; it cannot share it "
+             "with --json or --csv")
+    if chart is not None:
+        if is_stdout(chart):
+            fail("--chart needs a file name ending in .png or .svg; a picture is not written "
+                 "to standard output")
+        if chart.suffix.casefold() not in (".png", ".svg"):
+            fail(f"{chart}: the chart file must end in .png or .svg")
+    if chart is not None and rctab_summary is not None and chart == rctab_summary:
+        fail(f"{chart}: given for both --chart and --rctab-summary")
+    check_output(chart)
+    check_output(rctab_summary)
+
+
+def _lot_order(candidates: Sequence[str], given: list[str] | None,
+               path: Path | None) -> tuple[str, ...] | None:
+    """The declared lot order, from repeated ``--lot-order`` values or a file, checked
+    against the candidates (`check_lot_order`) before anything is counted."""
+    from psephos.rules.ties import check_lot_order
+
+    if path is not None:
+        names = _read_names(path)
+    elif given:
+        names = [name.strip() for name in given]
+        if len(given) == 1 and names[0] not in candidates and "," in names[0]:
+            names = [name.strip() for name in names[0].split(",")]
+    else:
+        return None
+    return check_lot_order(candidates, names)
+
+
+def _read_names(path: Path) -> list[str]:
+    from psephos.ballots.errors import BallotFileError
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise BallotFileError(path, "not UTF-8 text; give candidate names one a line") from None
+    except OSError as error:
+        raise BallotFileError(path, error.strerror or str(error)) from None
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def _count(profile: Profile, method: str | None, seats: int | None, seed: int | None,
-           lot_order: str | None) -> Count:
-    from psephos.rules.registry import count
+           lot_order: tuple[str, ...] | None, pairs: list[str]) -> Count:
+    from psephos.rules.registry import count, parse_options
 
     seats = seats if seats is not None else (profile.seats or 1)
     name = method or ("av" if seats == 1 else "stv-scotland")
     if name not in RULES:
         fail(f"unknown method {name!r}; choose one of {', '.join(RULES)}")
-    options: dict[str, object] = {"seed": seed}
-    if lot_order:
-        options["lot_order"] = [n.strip() for n in lot_order.split(",") if n.strip()]
+    options: dict[str, object] = {"seed": seed, **parse_options(name, pairs)}
+    if lot_order is not None:
+        options["lot_order"] = lot_order
     return _with_progress(f"Counting {profile.n_ballots:,} ballots by {name}",
                           lambda: count(profile, name, seats, **options))
 
@@ -100,6 +183,8 @@ def _run_rctab(config: Path) -> tuple[Count, dict[str, Any]]:
 
 def _with_progress(label: str, work: Callable[[], T]) -> T:
     """Run ``work``; if it takes over a second, show a progress spinner on stderr meanwhile."""
+    import threading
+
     box: dict[str, object] = {}
 
     def target() -> None:
@@ -112,6 +197,9 @@ def _with_progress(label: str, work: Callable[[], T]) -> T:
     thread.start()
     thread.join(1.0)
     if thread.is_alive():
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
         console = Console(stderr=True)
         with Progress(SpinnerColumn(), TextColumn(label), TimeElapsedColumn(), console=console,
                       transient=True) as progress:
@@ -123,10 +211,6 @@ def _with_progress(label: str, work: Callable[[], T]) -> T:
     return box["value"]  # type: ignore[return-value]
 
 
-def _write_text(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
-
-
 def _emit(result: Count, report: dict[str, Any] | None, *, as_json: bool, as_csv: bool,
           chart: Path | None, rctab_summary: Path | None) -> None:
     import json
@@ -135,21 +219,24 @@ def _emit(result: Count, report: dict[str, Any] | None, *, as_json: bool, as_csv
     if chart is not None:
         from psephos.reports.chart import write_chart
 
-        if chart.suffix.casefold() not in (".png", ".svg"):
-            fail(f"{chart}: the chart file must end in .png or .svg")
         write_atomically(chart, lambda tmp: write_chart(result, tmp))
     if rctab_summary is not None and report is not None:
+        if is_stdout(rctab_summary):
+            emit_json(report)
+            return
         text = json.dumps(report, indent=2) + "\n"
-        write_atomically(rctab_summary, lambda tmp: _write_text(tmp, text))
+        write_atomically(rctab_summary, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     if as_json:
         from psephos.reports.json import count_to_json
 
-        sys.stdout.write(count_to_json(result) + "\n")
+        emit_json(count_to_json(result))
     elif as_csv:
         from psephos.reports.csv import write_count_csv
 
         write_count_csv(result, sys.stdout)
     else:
+        from rich.console import Console
+
         from psephos.reports.table import count_table
 
         console = Console()

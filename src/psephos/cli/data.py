@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from psephos.cli.output import fail
-from psephos.uk.errors import UKDataError
+from psephos.cli.output import JsonOption, emit_json, fail
 
 data_app = typer.Typer(
     name="data",
@@ -39,6 +35,9 @@ def get_command(
 
     Example: psephos data get ge2019 --mirror ../shared/data/uk/raw
     """
+    from rich.console import Console
+
+    from psephos.uk.errors import UKDataError
     from psephos.uk.fetch import get_election
 
     try:
@@ -62,6 +61,7 @@ def add_command(
 
     Example: psephos data add ~/Downloads/HoC-GE2024-results-by-candidate.csv
     """
+    from psephos.uk.errors import UKDataError
     from psephos.uk.fetch import add_file
 
     try:
@@ -74,18 +74,21 @@ def add_command(
 @data_app.command("list")
 def list_command(
     cache_dir: CacheOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Show the elections psephos knows, their files, and which are cached.
 
     Example: psephos data list --json
     """
+    from rich.console import Console
+    from rich.table import Table
+
     from psephos.uk.fetch import status
     from psephos.uk.store import cache_root
 
     rows = status(cache_dir)
     if as_json:
-        typer.echo(json.dumps({
+        emit_json({
             "cache": str(cache_root(cache_dir)),
             "elections": [{
                 "election": e.election, "title": e.title,
@@ -94,7 +97,7 @@ def list_command(
                            "page": f.page, "sha256": f.sha256, "required": f.required,
                            "cached": ok} for f, ok in files],
             } for e, files in rows],
-        }, indent=2))
+        })
         return
     table = Table(title=f"Cache: {cache_root(cache_dir)}")
     for column in ("Election", "File", "Cached"):

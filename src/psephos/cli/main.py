@@ -1,37 +1,67 @@
-"""`psephos`: the top-level command and its subcommands."""
+"""`psephos`: the top-level command. Each subcommand's module is imported only when that
+subcommand runs (or when help lists them), so start-up pays for one subcommand, not six."""
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
 
 from psephos import __version__
-from psephos.cli.contest import contest_app
-from psephos.cli.count import count_command
-from psephos.cli.data import data_app
-from psephos.cli.pact import pact_command
-from psephos.cli.results import results_command
-from psephos.cli.serve import serve_command
+
+#: Subcommand name -> ``module:attribute``: a command function, or a Typer of subcommands.
+SUBCOMMANDS: dict[str, str] = {
+    "count": "psephos.cli.count:count_command",
+    "data": "psephos.cli.data:data_app",
+    "results": "psephos.cli.results:results_command",
+    "pact": "psephos.cli.pact:pact_command",
+    "serve": "psephos.cli.serve:serve_command",
+    "contest": "psephos.cli.contest:contest_app",
+}
+
+
+class LazySubcommands(TyperGroup):
+    """A command group that imports a subcommand's module when the subcommand is asked for."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(SUBCOMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        target = SUBCOMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        found = getattr(importlib.import_module(module), attribute)
+        if not isinstance(found, typer.Typer):
+            single = typer.Typer(add_completion=False)
+            single.command(cmd_name)(found)
+            found = single
+        command = typer.main.get_command(found)
+        command.name = cmd_name
+        return command
+
 
 app = typer.Typer(
     name="psephos",
+    cls=LazySubcommands,
     help="Count, model and run elections the way British politics does them.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.command("count")(count_command)
-app.add_typer(data_app, name="data")
-app.command("results")(results_command)
-app.command("pact")(pact_command)
-app.command("serve")(serve_command)
-app.add_typer(contest_app, name="contest")
 
 
-@app.callback(invoke_without_command=True)
-def main(
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
-) -> None:
-    """Count, model and run elections the way British politics does them."""
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         typer.echo(__version__)
         raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="Print the version and exit."),
+) -> None:
+    """Count, model and run elections the way British politics does them."""

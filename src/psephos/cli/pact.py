@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
-from psephos.cli.output import fail, write_atomically
-from psephos.model.errors import ScenarioError
-from psephos.model.results import PactResult
+from psephos.cli.output import JsonOption, check_output, emit_json, fail, is_stdout
+from psephos.cli.results import CacheDirOption, MirrorOption
+
+if TYPE_CHECKING:
+    from psephos.model.errors import ScenarioError
+    from psephos.model.results import PactResult
 
 SCOPES = {"gb": (False, False), "uk": (True, False), "all": (True, True)}
 
 # Scenario setting -> the flag that sets it, to name the right thing in an error.
 FLAGS = {
     "election": "ELECTION", "alliance": "--alliance", "stand_aside.rule": "--stand-aside",
-    "stand_aside.ranked_at": "--ranked-at", "transfer.alliance": "--transfer",
+    "stand_aside.ranked_at": "--ranked-at", "stand_aside.seats": "--stand-aside",
+    "transfer.ally": "--transfer",
     "transfer.preset": "--preset", "swing.model": "--swing", "swing.by": "--swing-by",
     "swing.poll": "--poll", "swing.area_polls": "--poll", "draws.n": "--draws",
     "draws.seed": "--seed", "draws.national_sd": "--national-sd",
     "draws.seat_sd": "--seat-sd", "draws.transfer_sd": "--transfer-sd", "explain": "--explain",
 }
 PROGRESS_FROM = 20_000  # draws; fewer finish in about a second
+#: Settings that only matter with draws: giving one without ``--draws`` is a mistake.
+DRAW_SETTINGS = {"seed": "draws.seed", "national_sd": "draws.national_sd",
+                 "seat_sd": "draws.seat_sd", "transfer_sd": "draws.transfer_sd"}
 
 
 def pact_command(
@@ -36,7 +40,8 @@ def pact_command(
         "--alliance", help="Allied parties, comma-separated party codes (e.g. lab,ld,green).")
     ] = None,
     stand_aside: Annotated[str | None, typer.Option(
-        "--stand-aside", help="Who stands: best-placed, incumbent, listed, or a party code.")
+        "--stand-aside", help="Who stands: best-placed, incumbent, a party code, or listed "
+                              "(the seats listed in a --scenario file).")
     ] = None,
     ranked_at: Annotated[str | None, typer.Option(
         "--ranked-at", help="Judge best-placed at this election (default: the base one).")
@@ -59,7 +64,8 @@ def pact_command(
     draws: Annotated[int | None, typer.Option(
         "--draws", help="Monte Carlo draws for seat ranges and win chances (default 0).")
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed for the draws.")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", help="Seed for the draws (needs --draws; default 0).")] = None,
     national_sd: Annotated[float | None, typer.Option(
         "--national-sd", help="National noise per party per draw, in shares (0.02).")] = None,
     seat_sd: Annotated[float | None, typer.Option(
@@ -69,33 +75,37 @@ def pact_command(
     scenario: Annotated[Path | None, typer.Option(
         "--scenario", help="A TOML scenario file; flags override its settings.")] = None,
     explain_seat: Annotated[str | None, typer.Option(
-        "--explain", help="Trace one constituency (id or exact name) step by step.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+        "--explain", help="Trace one constituency (id or name; case, accents and "
+                          "punctuation do not matter) step by step.")] = None,
+    as_json: JsonOption = False,
     csv_file: Annotated[Path | None, typer.Option(
-        "--csv", help="Write one row per constituency to this CSV file.")] = None,
+        "--csv", help="Write one row per constituency to this CSV file (- for standard "
+                      "output).")] = None,
     chart: Annotated[Path | None, typer.Option(
         "--chart", help="Draw seats before/after and flips to a .png or .svg.")] = None,
-    mirror: Annotated[Path | None, typer.Option(
-        "--mirror", help="Folder of the publishers' files to use instead of downloading.")
-    ] = None,
+    mirror: MirrorOption = None,
+    cache_dir: CacheDirOption = None,
 ) -> None:
     """Model an electoral pact on real results: who stands aside, where the votes go.
 
     Example: psephos pact ge2019 --alliance lab,ld,snp,green,pc --draws 10000
     """
-    _check_outputs(csv_file, chart)
+    from psephos.model.errors import ScenarioError
+
+    _check_outputs(csv_file, chart, as_json)
     flags = _flag_settings(election, alliance, stand_aside, ranked_at, transfer, preset, poll,
                            swing, swing_by, scope, draws, seed, national_sd, seat_sd,
                            transfer_sd)
     try:
-        result, trace = _run(scenario, flags, explain_seat, mirror)
+        result, trace = _run(scenario, flags, explain_seat, mirror, cache_dir)
     except ScenarioError as error:
         fail(_where(error, scenario, flags))
     _emit(result, trace, as_json=as_json, csv_file=csv_file, chart=chart)
 
 
 def _run(file: Path | None, flags: dict[str, Any], seat: str | None,
-         mirror: Path | None) -> tuple[PactResult, Any]:
+         mirror: Path | None, cache_dir: Path | None) -> tuple[PactResult, Any]:
+    from psephos.model.errors import ScenarioError
     from psephos.model.explain import explain
     from psephos.model.project import run_pact
     from psephos.model.scenario import Scenario
@@ -107,21 +117,27 @@ def _run(file: Path | None, flags: dict[str, Any], seat: str | None,
         fail("give an ELECTION (e.g. ge2019) or a --scenario file that names one")
     if "alliance" not in settings:
         fail("give the --alliance (e.g. lab,ld,green) or a --scenario file that names one")
+    if not settings.get("draws"):
+        for name, key in DRAW_SETTINGS.items():
+            if name in settings:
+                raise ScenarioError(key, "only matters with draws: give --draws N (draws.n in "
+                                    "a scenario file) too")
     chosen = Scenario(**settings)
-    base = _load(chosen.election, mirror)
+    base = _load(chosen.election, mirror, cache_dir)
     ranking = None
     if chosen.ranked_at is not None and chosen.ranked_at != chosen.election:
-        ranking = _load(chosen.ranked_at, mirror)
+        ranking = _load(chosen.ranked_at, mirror, cache_dir)
     result = _with_progress(chosen.draws, lambda tick: run_pact(
         base, chosen, ranking=ranking, progress=tick))
     return result, explain(result, seat) if seat is not None else None
 
 
-def _load(election: str, mirror: Path | None) -> Any:
-    from psephos.uk import UKDataError, load_general_election
+def _load(election: str, mirror: Path | None, cache_dir: Path | None) -> Any:
+    from psephos.uk.errors import UKDataError
+    from psephos.uk.general import load_general_election
 
     try:
-        return load_general_election(election, mirror=mirror)
+        return load_general_election(election, mirror=mirror, cache_dir=cache_dir)
     except UKDataError as error:
         fail(str(error))
 
@@ -131,6 +147,7 @@ def _with_progress(draws: int, work: Callable[[Callable[[int], None] | None], Pa
     """Run ``work``; with many draws, show a progress bar on stderr meanwhile."""
     if draws < PROGRESS_FROM:
         return work(None)
+    from rich.console import Console
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as progress:
@@ -175,6 +192,9 @@ def _polls(values: list[str]) -> tuple[dict[str, float], dict[str, dict[str, flo
         into = areas.setdefault(area.strip(), {}) if area.strip() else national
         for item in shares.split(","):
             party, equals, number = item.partition("=")
+            if party.strip() in into:
+                fail(f"--poll: {party.strip()} is given twice"
+                     + (f" for {area.strip()}" if area.strip() else ""))
             try:
                 into[party.strip()] = float(number)
             except ValueError:
@@ -209,17 +229,21 @@ def _field(key: str) -> str:
     return FIELDS.get(table, {}).get(name, name)
 
 
-def _check_outputs(csv_file: Path | None, chart: Path | None) -> None:
-    """Refuse bad output paths before any work, so nothing is half-written."""
-    for path in (csv_file, chart):
-        if path is not None and not (path.parent if str(path.parent) else Path(".")).is_dir():
-            fail(f"{path}: the folder {path.parent} does not exist")
+def _check_outputs(csv_file: Path | None, chart: Path | None, as_json: bool) -> None:
+    """Refuse bad output paths before any work, so nothing is half-written: a folder, a
+    device, a symlink, an unwritable or missing folder (`check_output`)."""
     if chart is not None and chart.suffix.casefold() not in (".png", ".svg"):
         fail(f"{chart}: the chart file must end in .png or .svg")
+    if is_stdout(csv_file) and as_json:
+        fail("--csv - and --json both write to standard output; choose one")
+    check_output(csv_file)
+    check_output(chart)
 
 
 def _emit(result: PactResult, trace: Any, *, as_json: bool, csv_file: Path | None,
           chart: Path | None) -> None:
+    from psephos.cli.output import write_atomically
+
     if chart is not None:
         from psephos.model.chart import pact_figure
 
@@ -227,22 +251,41 @@ def _emit(result: PactResult, trace: Any, *, as_json: bool, csv_file: Path | Non
         fmt = chart.suffix.casefold().lstrip(".")
         write_atomically(chart, lambda tmp: figure.savefig(tmp, format=fmt, dpi=120))
     if csv_file is not None:
-        from psephos.model.report import write_csv
-
-        def write(tmp: Path) -> None:
-            with tmp.open("w", encoding="utf-8", newline="") as stream:
-                write_csv(result, stream)
-
-        write_atomically(csv_file, write)
+        _write_csv(result, csv_file)
+        if is_stdout(csv_file):
+            return
     if as_json:
         from psephos.model.report import result_to_dict
 
-        sys.stdout.write(json.dumps(result_to_dict(result, trace), indent=1) + "\n")
+        emit_json(result_to_dict(result, trace))
         return
+    from rich.console import Console
+
     from psephos.model.render import flips_table, seats_table, trace_table
 
     console = Console()
     console.print(seats_table(result))
-    console.print(flips_table(result))
+    if result.flips:
+        console.print(flips_table(result))
+    else:
+        console.print(f"{result.flips_title}.")
     if trace is not None:
         console.print(trace_table(trace))
+
+
+def _write_csv(result: PactResult, path: Path) -> None:
+    """One row per constituency, to ``path`` whole or not at all, or to standard output."""
+    import sys
+
+    from psephos.cli.output import write_atomically
+    from psephos.model.report import write_csv
+
+    if is_stdout(path):
+        write_csv(result, sys.stdout)
+        return
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8", newline="") as stream:
+            write_csv(result, stream)
+
+    write_atomically(path, write)

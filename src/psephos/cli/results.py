@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from psephos.cli.output import fail
-from psephos.uk.errors import UKDataError
+from psephos.cli.output import JsonOption, emit_json, fail
+
+#: Where the publishers' files are read from: the options of every command that reads them.
+MirrorOption = Annotated[Path | None, typer.Option(
+    "--mirror", help="Read files from this folder if not cached (or PSEPHOS_MIRROR).")]
+CacheDirOption = Annotated[Path | None, typer.Option(
+    "--cache-dir", help="Cache folder (default: the user cache dir, or PSEPHOS_CACHE).")]
 
 
 def results_command(
     election: Annotated[str, typer.Argument(help="ge2010 ... ge2024, sp2016 or lm2016.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    mirror: Annotated[Path | None, typer.Option(
-        "--mirror", help="Read files from this folder if not cached (or PSEPHOS_MIRROR).")
-    ] = None,
-    cache_dir: Annotated[Path | None, typer.Option(
-        "--cache-dir", help="Cache folder (default: the user cache dir, or PSEPHOS_CACHE).")
-    ] = None,
+    as_json: JsonOption = False,
+    mirror: MirrorOption = None,
+    cache_dir: CacheDirOption = None,
 ) -> None:
     """Count every constituency of an official election; print seats and votes by party.
 
     Example: psephos results ge2019 --json
     """
     from psephos.uk.catalogue import ELECTIONS, GENERAL_ELECTIONS
+    from psephos.uk.errors import UKDataError
 
     if election not in ELECTIONS:
         fail(f"unknown election {election!r}; choose one of {', '.join(ELECTIONS)}")
@@ -42,7 +41,7 @@ def results_command(
     except UKDataError as error:
         fail(str(error))
     if as_json:
-        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        emit_json(report)
     elif election in GENERAL_ELECTIONS:
         _print_general(report)
     elif election == "sp2016":
@@ -74,18 +73,26 @@ def _mayor(election: str, mirror: Path | None, cache_dir: Path | None) -> dict[s
 
 
 def _print_general(report: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from psephos.uk.parties import party_label
+
     total = report["valid_votes"] or 1
     table = Table(title=f"{report['title']}: {report['constituencies']} constituencies, "
                         f"{report['valid_votes']:,} valid votes")
     for column in ("Party", "Seats", "Votes", "Share"):
         table.add_column(column, justify="left" if column == "Party" else "right")
     for party, votes in report["votes"].items():
-        table.add_row(party, str(report["seats"].get(party, 0)), f"{votes:,}",
+        table.add_row(party_label(party), str(report["seats"].get(party, 0)), f"{votes:,}",
                       f"{100 * votes / total:.1f}%")
     Console().print(table)
 
 
 def _print_holyrood(report: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console()
     table = Table(title="Scottish Parliament 2016: seats by region "
                         "(list seats by d'Hondt after constituency seats)")
@@ -104,6 +111,9 @@ def _print_holyrood(report: dict[str, Any]) -> None:
 
 
 def _print_mayor(report: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     first, second = report["rounds"]
     table = Table(title=f"Mayor of London 2016 (supplementary vote): {report['elected']} elected")
     for column in ("Candidate", "First choices", "Second preferences added", "Final"):
@@ -120,4 +130,6 @@ def _print_mayor(report: dict[str, Any]) -> None:
 
 
 def _seats(seats: dict[str, int]) -> str:
-    return ", ".join(f"{party} {n}" for party, n in seats.items() if n) or "-"
+    from psephos.uk.parties import party_label
+
+    return ", ".join(f"{party_label(party)} {n}" for party, n in seats.items() if n) or "-"

@@ -49,6 +49,9 @@ def serve_command(
     _check_port_free(host, port)
     _configure_environment(host, url)
     _prepare(database)
+    from psephos.cli.contest import warn_if_links_are_local
+
+    warn_if_links_are_local()  # the links in ballot e-mails take the address served here
     processes = workers if workers is not None else _default_workers()
     if demo:
         for line in _demo(url):

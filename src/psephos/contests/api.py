@@ -1,11 +1,12 @@
 """The JSON API at /api/ (OpenAPI docs at /api/docs), for integrations and other channels.
 
-Casting goes through the same `cast_ballot` service as the web ballot. The API keeps no
-session and reads no cookie (the voter's credential is in the request body), so there is
-nothing for a cross-site request to borrow and CSRF checks do not apply. Every error is
+Casting goes through the same service as the web ballot (`psephos.contests.casting.api`).
+The API keeps no session and reads no cookie (the voter's credential is in the request
+body), so there is nothing for a cross-site request to borrow and CSRF checks do not
+apply. Every error is
 ``{"message": ...}`` with 400 (bad input), 403 (bad credential), 404 (no such thing),
 409 (already voted, or the contest is not in a state that allows it) or 429 (too many
-codes that match nothing from one address: `psephos.contests.views.throttle`).
+codes that match nothing from one address: `psephos.contests.throttle`).
 """
 
 from __future__ import annotations
@@ -19,20 +20,13 @@ from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
 
 from psephos.contests import timetable
-from psephos.contests.errors import ContestError, ContestNotFound, UnknownCredential
-from psephos.contests.lookup import contest_to_cast, get_contest
+from psephos.contests.casting.api import BallotIn, cast_for
+from psephos.contests.casting.lookup import get_contest
+from psephos.contests.casting.trackers import format_tracker, tracker_on_board
+from psephos.contests.errors import ContestError, ContestNotFound, status_for
 from psephos.contests.models import Contest
 from psephos.contests.nominations import ballot_candidates
-from psephos.contests.views.errors import status_for
-from psephos.contests.views.public import normalise_tracker
-from psephos.contests.views.throttle import TooManyFailures, check, record_failure
-from psephos.contests.voting import (
-    CASTS,
-    PreparedCast,
-    Receipt,
-    prepare_cast,
-    tracker_on_board,
-)
+from psephos.contests.throttle import TooManyFailures, check, record_failure
 
 api = NinjaAPI(title="psephos members' ballot", version="1",
                description="Contests, candidates, timetable, casting a ballot, the public "
@@ -71,11 +65,6 @@ class EventOut(Schema):
     start: datetime
     end: datetime | None
     notes: str
-
-
-class BallotIn(Schema):
-    credential: str
-    ranking: list[str]
 
 
 class ReceiptOut(Schema):
@@ -190,47 +179,6 @@ def cast(request: HttpRequest, slug: str, ballot: BallotIn) -> Status[dict[str, 
     return Status(201, cast_for(request, slug, ballot.credential, ballot.ranking))
 
 
-def cast_for(request: HttpRequest, slug: str, credential: str, ranking: list[str]
-             ) -> dict[str, str]:
-    """The receipt for a ballot cast through the API, or the `ContestError` /
-    `TooManyFailures` that refuses it."""
-    cast = prepare_api_cast(request, slug, credential, ranking)
-    try:
-        outcome: Receipt | Exception = CASTS.run(cast)
-    except Exception as error:
-        outcome = error
-    return receipt_for(request, cast, outcome)
-
-
-def prepare_api_cast(request: HttpRequest, slug: str, credential: str, ranking: list[str],
-                     contests: dict[str, Contest] | None = None) -> PreparedCast:
-    """The checks before an API cast is written: the contest, this client's count of
-    codes that matched nothing, the ranking. The server's own casting path
-    (`psephos.web.fastcast`) makes the same two calls around its batches, and passes
-    ``contests`` to look each contest up once a batch."""
-    contest = contests.get(slug) if contests is not None else None
-    if contest is None:
-        try:
-            contest = contest_to_cast(slug)
-        except ContestNotFound:
-            raise ContestNotFound(f"no contest {slug!r}") from None
-        if contests is not None:
-            contests[slug] = contest
-    check(request, contest.slug)
-    return prepare_cast(contest, credential, ranking, channel="web")
-
-
-def receipt_for(request: HttpRequest, cast: PreparedCast, outcome: Receipt | Exception
-                ) -> dict[str, str]:
-    """The receipt of a written cast, or its refusal raised (a credential that matched
-    nothing counts against this client)."""
-    if isinstance(outcome, UnknownCredential):
-        record_failure(request, cast.contest.slug)
-    if isinstance(outcome, Exception):
-        raise outcome
-    return {"contest": outcome.contest, "tracker": outcome.tracker}
-
-
 @api.get("/contests/{slug}/board/{tracker}", response={200: TrackerOut, **ERRORS},
          tags=["voting"])
 def board_lookup(request: HttpRequest, slug: str, tracker: str) -> Status[dict[str, Any]]:
@@ -240,7 +188,7 @@ def board_lookup(request: HttpRequest, slug: str, tracker: str) -> Status[dict[s
     if not tracker_on_board(contest, tracker):
         record_failure(request, contest.slug)
         return Status(404, {"message": "no ballot on the board has this tracker"})
-    return Status(200, {"tracker": normalise_tracker(tracker), "on_board": True})
+    return Status(200, {"tracker": format_tracker(tracker), "on_board": True})
 
 
 @api.get("/contests/{slug}/declaration", response={200: dict[str, Any], **ERRORS},

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import random
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ from psephos.contests.errors import ContestError, WrongState
 from psephos.contests.models import Ballot, Contest, Section, Voter
 from psephos.contests.nominations import ballot_candidates
 from psephos.count import Count
+from psephos.files import write_atomically
 from psephos.reports.json import count_to_dict
 from psephos.rules.errors import RuleError
 from psephos.rules.registry import count as run_count
@@ -267,9 +266,12 @@ def write_ballot_file(path: Path, names: Sequence[str], rows: Iterable[list[str]
             out.write(",".join(row + [""] * (width - len(row))) + "\n")
 
 
-def export_contest(contest: Contest, folder: str | Path) -> list[Path]:
+def export_contest(contest: Contest, folder: str | Path, *, force: bool = False) -> list[Path]:
     """Publish the record of a counted contest into ``folder``: shuffled ballots (all, and
-    per section), the sorted list of trackers and the declaration. Returns the files."""
+    per section), the sorted list of trackers and the declaration. Returns the files.
+
+    A folder that already holds anything is refused unless ``force``: a record written over
+    another would mix two exports. Each file is written whole or not at all."""
     contest.refresh_from_db()
     if contest.state != Contest.State.COUNTED or contest.declaration is None:
         raise WrongState(f"contest {contest.slug!r} is {contest.state}: count it before "
@@ -278,6 +280,11 @@ def export_contest(contest: Contest, folder: str | Path) -> list[Path]:
         if "," in name or '"' in name:
             raise ContestError(f"candidate name {name!r} cannot go in a plain CSV ballot file")
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ContestError(f"{folder}: is not a folder")
+    if not force and folder.is_dir() and any(folder.iterdir()):
+        raise ContestError(f"{folder}: the folder is not empty; export into a new or empty "
+                           "folder, or use --force to write into it")
     folder.mkdir(parents=True, exist_ok=True)
     names, by_section = load_rankings(contest)
     sections = {s.pk: s for s in Section.objects.filter(contest=contest)}
@@ -294,17 +301,6 @@ def export_contest(contest: Contest, folder: str | Path) -> list[Path]:
     document = contest.declaration
     files.append(("declaration.json", lambda p: p.write_text(
         json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")))
-    written = []
     for name, write in files:
-        target = folder / name
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
-        os.close(handle)
-        try:
-            write(Path(temporary))
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        written.append(target)
-    return written
+        write_atomically(folder / name, write)
+    return [folder / name for name, _ in files]

@@ -11,19 +11,20 @@ makes the old one stop working; `reissue` replaces both.
 from __future__ import annotations
 
 import csv
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from psephos.contests import audit, tokens
 from psephos.contests.errors import AlreadyVoted, ContestError, WrongState
 from psephos.contests.models import Contest, Credential, OutboxMessage, Voter
+from psephos.files import write_atomically
 
 BATCH = 5000
 #: Where a link token is followed; the web app routes this path.
@@ -41,10 +42,28 @@ class IssuedCredential:
 Sink = Callable[[Voter, IssuedCredential], None]
 
 
+def public_url() -> str:
+    """The address voters' links start with (``PSEPHOS_PUBLIC_URL``)."""
+    return str(getattr(settings, "PSEPHOS_PUBLIC_URL", ""))
+
+
 def vote_url(contest: Contest, link_token: str) -> str:
     """The address a voter follows to vote with a link token."""
-    path = LINK_PATH.format(contest=contest.slug, token=link_token)
-    return f"{getattr(settings, 'PSEPHOS_PUBLIC_URL', '')}{path}"
+    return public_url() + LINK_PATH.format(contest=contest.slug, token=link_token)
+
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def local_links_warning() -> str | None:
+    """What to tell someone about to hand out links that only this computer can follow
+    (``PSEPHOS_PUBLIC_URL`` unset, so they start with the local default), or None."""
+    url = public_url()
+    if (urlsplit(url).hostname or "") not in LOCAL_HOSTS:
+        return None
+    return (f"voters' links will point at {url}, which only this computer can reach: "
+            "set PSEPHOS_PUBLIC_URL to the address voters will use "
+            "(e.g. https://vote.example.org)")
 
 
 def _new() -> tuple[IssuedCredential, str, str]:
@@ -66,25 +85,22 @@ def issue_credentials(contest: Contest, *, sink: Sink | None = None,
     without one they are discarded, and voters get theirs by e-mail or postal pack.
     """
     _check_state(contest)
-    issued = 0
+
+    def credentials(voters: Iterable[Voter]) -> Iterator[Credential]:
+        for voter in voters:
+            secret, link_hash, postal_hash = _new()
+            if sink is not None:
+                sink(voter, secret)
+            yield Credential(voter=voter, link_hash=link_hash, postal_hash=postal_hash)
+
     with transaction.atomic():
         live = Credential.objects.filter(voter__contest=contest,
                                          status__in=[Credential.Status.ACTIVE,
                                                      Credential.Status.USED])
         waiting = (Voter.objects.filter(contest=contest, status=Voter.Status.ELIGIBLE)
                    .exclude(pk__in=live.values("voter_id")))
-        batch: list[Credential] = []
-        for voter in in_batches(waiting.select_related("section")):
-            secret, link_hash, postal_hash = _new()
-            batch.append(Credential(voter=voter, link_hash=link_hash, postal_hash=postal_hash))
-            if sink is not None:
-                sink(voter, secret)
-            if len(batch) >= BATCH:
-                Credential.objects.bulk_create(batch)
-                issued += len(batch)
-                batch.clear()
-        Credential.objects.bulk_create(batch)
-        issued += len(batch)
+        issued = create_in_batches(Credential,
+                                   credentials(in_batches(waiting.select_related("section"))))
         audit.record(actor, "credentials.issue", {"contest": contest.slug, "issued": issued})
     return issued
 
@@ -125,14 +141,6 @@ def mint_link(credential: Credential) -> str:
     return token
 
 
-def mint_postal(credential: Credential) -> str:
-    """A new postal code for this credential (the previous code stops working)."""
-    code = tokens.new_postal_code()
-    credential.postal_hash = tokens.postal_hash(code)
-    credential.save(update_fields=["postal_hash"])
-    return code
-
-
 CREDENTIAL_SUBJECT = "Your ballot: {contest}"
 CREDENTIAL_BODY = """Dear {name},
 
@@ -156,18 +164,11 @@ def queue_credential_emails(contest: Contest, *, actor: Any = "system") -> int:
         voters = (Voter.objects.filter(contest=contest, status=Voter.Status.ELIGIBLE,
                                        credentials__status=Credential.Status.ACTIVE)
                   .exclude(email="").exclude(pk__in=already.values("voter_id")))
-        queued = 0
-        batch: list[OutboxMessage] = []
         subject = CREDENTIAL_SUBJECT.format(contest=contest.name)
-        for voter in in_batches(voters):
-            batch.append(OutboxMessage(kind=OutboxMessage.Kind.CREDENTIAL, voter=voter,
-                                       to=voter.email, subject=subject, body=CREDENTIAL_BODY))
-            if len(batch) >= BATCH:
-                OutboxMessage.objects.bulk_create(batch)
-                queued += len(batch)
-                batch.clear()
-        OutboxMessage.objects.bulk_create(batch)
-        queued += len(batch)
+        queued = create_in_batches(OutboxMessage, (
+            OutboxMessage(kind=OutboxMessage.Kind.CREDENTIAL, voter=voter, to=voter.email,
+                          subject=subject, body=CREDENTIAL_BODY)
+            for voter in in_batches(voters)))
         audit.record(actor, "credentials.queue_emails", {"contest": contest.slug,
                                                          "queued": queued})
     return queued
@@ -183,12 +184,10 @@ def postal_pack(contest: Contest, path: str | Path, *, actor: Any = "system") ->
     working); the file is the only place the codes exist in clear. Returns the rows written.
     """
     _check_state(contest)
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.partial")
-    written = 0
-    try:
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with transaction.atomic(), os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
+
+    def write(temporary: Path) -> int:
+        written = 0
+        with transaction.atomic(), temporary.open("w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out)
             writer.writerow(POSTAL_COLUMNS)
             active = Credential.objects.filter(voter__contest=contest,
@@ -201,7 +200,7 @@ def postal_pack(contest: Contest, path: str | Path, *, actor: Any = "system") ->
                 changed.append(credential)
                 voter = credential.voter
                 writer.writerow([voter.member_number, voter.name, voter.section.name, code,
-                                 f"{getattr(settings, 'PSEPHOS_PUBLIC_URL', '')}/vote/"])
+                                 f"{public_url()}/vote/"])
                 written += 1
                 if len(changed) >= BATCH:
                     Credential.objects.bulk_update(changed, ["postal_hash"])
@@ -209,11 +208,25 @@ def postal_pack(contest: Contest, path: str | Path, *, actor: Any = "system") ->
             Credential.objects.bulk_update(changed, ["postal_hash"])
             audit.record(actor, "credentials.postal_pack", {"contest": contest.slug,
                                                             "codes": written})
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return written
+        return written
+
+    # The codes exist nowhere else: never over another file, readable by its owner only.
+    return write_atomically(path, write, private=True, overwrite=False)
+
+
+def create_in_batches(model: type[Model], rows: Iterable[Model]) -> int:
+    """Insert ``rows`` a batch at a time as they come (a roll may hold a million voters);
+    returns how many were inserted."""
+    made = 0
+    batch: list[Model] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            model.objects.bulk_create(batch)
+            made += len(batch)
+            batch.clear()
+    model.objects.bulk_create(batch)
+    return made + len(batch)
 
 
 def in_batches(queryset: QuerySet[Any]) -> Iterator[Any]:

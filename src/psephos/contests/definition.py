@@ -221,6 +221,10 @@ def parse_definition(data: dict[str, Any], path: str | Path = "<definition>") ->
                 required=("slug", "name"))
     method = r.choice(c, "method", "contest", tuple(RULES), "av")
     seats = r.integer(c, "seats", "contest", 1, minimum=1)
+    if RULES[method].seats == "one" and seats != 1:
+        raise r.fail("contest.seats", f"{RULES[method].label} ({method!r}) fills one seat, not "
+                                      f"{seats}; set seats = 1, or choose a method that "
+                                      "fills several")
     sections = tuple(_section(r, item, f"sections[{i}]")
                      for i, item in enumerate(r.tables(data.get("sections"), "sections")))
     if not sections:

@@ -14,12 +14,12 @@ from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
+from psephos.contests.casting.service import cast_ballot
 from psephos.contests.credentials import IssuedCredential, issue_credentials
 from psephos.contests.definition import create_contest, parse_definition
 from psephos.contests.electorate import import_rows
 from psephos.contests.lifecycle import open_contest
 from psephos.contests.models import Contest, Voter
-from psephos.contests.voting import cast_ballot
 
 #: Ballots returned per section in 2016, which sets the synthetic sections' sizes.
 SECTION_SHARE = {"members": 285_176, "registered-supporters": 121_517,

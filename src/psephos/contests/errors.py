@@ -60,3 +60,21 @@ class RevocationError(ContestError):
 class PostalBatchError(ContestError):
     """A batch of returned paper ballots that cannot be read (nothing is recorded), or why
     one of its rows is refused."""
+
+
+#: The HTTP status of each refusal, shared by the pages and the API (first match wins).
+_STATUS: tuple[tuple[type[ContestError], int], ...] = (
+    (ContestNotFound, 404),
+    (UnknownCredential, 403),
+    (AlreadyVoted, 409),
+    (WrongState, 409),  # includes ContestNotOpen
+    (InvalidRanking, 400),
+)
+
+
+def status_for(error: ContestError) -> int:
+    """404 no such contest, 403 bad credential, 409 used or not open, else 400."""
+    for kind, status in _STATUS:
+        if isinstance(error, kind):
+            return status
+    return 400

@@ -153,15 +153,6 @@ def nominate(candidate: Candidate, body: str, nominator: str, *, union: bool = F
     return nomination
 
 
-def withdraw_nomination(nomination: Nomination, *, actor: Any = "system") -> None:
-    _draft(nomination.contest)
-    with transaction.atomic():
-        Nomination.objects.filter(pk=nomination.pk).update(withdrawn=True)
-        audit.record(actor, "nomination.withdraw", {
-            "contest": nomination.contest.slug, "candidate": nomination.candidate.name,
-            "nominator": nomination.nominator})
-
-
 def consent(candidate: Candidate, *, actor: Any = "system") -> None:
     """Record that the candidate agrees to stand."""
     _draft(candidate.contest)

@@ -4,7 +4,7 @@ A batch is a CSV file, one returned paper a row: the postal code printed on it, 
 ranking, either as rank columns (``rank1, rank2, ...`` holding candidate names, as
 `psephos count` reads them) or as one column per candidate (headed with the candidate's
 name) holding the preference number marked beside it. Each row goes through the rules of
-an online vote (`psephos.contests.voting`): the same credential, the same ranking checks,
+an online vote (`psephos.contests.casting`): the same credential, the same ranking checks,
 the first valid ballot wins across channels. A used, unknown, replaced or withdrawn code
 is rejected and reported with its line; the rest are recorded in one transaction, with
 set-wise queries rather than one cast per row. The file's SHA-256 and counts are logged.
@@ -21,16 +21,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from psephos.contests import audit, tokens
+from psephos.contests.casting.lookup import not_open, refusal
+from psephos.contests.casting.paper import BallotPaper, ballot_paper
+from psephos.contests.casting.service import store_ballots
+from psephos.contests.casting.trackers import new_tracker
 from psephos.contests.errors import AlreadyVoted, ContestError, PostalBatchError
 from psephos.contests.models import Contest, Credential, VotedMark
 from psephos.contests.textfile import file_sha256, utf8_lines
-from psephos.contests.voting import (
-    BallotPaper,
-    ballot_paper,
-    not_open,
-    refusal,
-    store_ballots,
-)
 
 BATCH = 5000
 CODE_COLUMNS = ("postal_code", "postal code", "code", "credential", "security code")
@@ -209,5 +206,5 @@ def _record(contest: Contest, accepted: list[_Accepted]) -> None:
         if spent != len(chunk):  # cannot happen under the locks; refuse rather than guess
             raise ContestError("credentials changed while the batch was recorded; nothing "
                                "was recorded, run the batch again")
-        store_ballots(contest.pk, [(a.voter_id, a.section_id, a.ranking, tokens.new_tracker(),
+        store_ballots(contest.pk, [(a.voter_id, a.section_id, a.ranking, new_tracker(),
                                     "post") for a in chunk])

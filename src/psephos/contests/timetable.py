@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
-from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from psephos.contests import audit
 from psephos.contests.models import Contest, TimetableEvent
 
 
 def events(contest: Contest) -> list[TimetableEvent]:
     """The contest's events in time order."""
     return list(contest.events.order_by("start", "pk"))
-
-
-def add_event(contest: Contest, kind: str, title: str, start: datetime, *,
-              end: datetime | None = None, place: str = "", notes: str = "",
-              actor: Any = "system") -> TimetableEvent:
-    if kind not in TimetableEvent.Kind.values:
-        from psephos.contests.errors import ContestError
-
-        raise ContestError(f"event kind {kind!r} is not one of "
-                           f"{', '.join(TimetableEvent.Kind.values)}")
-    with transaction.atomic():
-        event = TimetableEvent.objects.create(contest=contest, kind=kind, title=title,
-                                              start=start, end=end, place=place, notes=notes)
-        audit.record(actor, "timetable.add", {"contest": contest.slug, "kind": kind,
-                                              "title": title, "start": start.isoformat()})
-    return event
 
 
 def ical(contest: Contest) -> str:

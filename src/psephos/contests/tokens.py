@@ -18,7 +18,6 @@ from django.conf import settings
 #: Crockford's base32 alphabet: no I, L, O or U.
 POSTAL_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 POSTAL_LENGTH = 16  # 16 x 5 bits = 80 bits
-TRACKER_LENGTH = 20  # 100 bits
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
@@ -30,22 +29,20 @@ def new_link_token() -> str:
 _FROM_RFC4648 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", POSTAL_ALPHABET)
 
 
-def _code(length: int) -> str:
+def random_code(length: int) -> str:
     """``length`` random characters of `POSTAL_ALPHABET` (5 random bits each)."""
     raw = base64.b32encode(secrets.token_bytes((length * 5 + 7) // 8)).decode("ascii")
     return raw[:length].translate(_FROM_RFC4648)
 
 
+def grouped(code: str) -> str:
+    """A code as printed, in groups of four characters: ``7K3Q-9XWD-...``."""
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
 def new_postal_code() -> str:
     """80 random bits, shown in groups of four: ``7K3Q-9XWD-...``."""
-    code = _code(POSTAL_LENGTH)
-    return "-".join(code[i:i + 4] for i in range(0, POSTAL_LENGTH, 4))
-
-
-def new_tracker() -> str:
-    """A ballot tracker: 100 random bits in groups of four characters."""
-    code = _code(TRACKER_LENGTH)
-    return "-".join(code[i:i + 4] for i in range(0, TRACKER_LENGTH, 4))
+    return grouped(random_code(POSTAL_LENGTH))
 
 
 def normalise_postal(code: str) -> str:

@@ -10,7 +10,11 @@ pact says, then counts every seat:
 * transfer noise (optional): one normal draw per stood-down party per draw (sd
   ``transfer_sd``) added to the share it sends to the alliance, kept within [0, 1].
 
-Only candidates who stood get noise; shares are floored at zero. Draws work in float32
+Only candidates who stood get noise; shares are floored at zero. Shares are floats, so two
+contenders can tie for first exactly (at zero, or by float32 rounding: a few seat-draws in
+10,000 draws of a general election); each such tie is settled by a lot, every tied
+contender equally likely, drawn from the same seeded generator (so a seed still gives the
+same answer), and `DrawSummary.lots` counts them. Draws work in float32
 shares (the central projection is the exact one); seats out of scope keep their result.
 Work goes in chunks of draws so memory stays near `CHUNK_CELLS` floats.
 """
@@ -67,9 +71,11 @@ def simulate(result: PactResult, progress: Callable[[int], None] | None = None
     totals = np.empty((scenario.draws, n_parties), dtype=np.int64)
     wins = np.zeros(layout.seats.size * n_parties, dtype=np.int64)
     seat_offset = np.arange(layout.seats.size, dtype=np.int64) * n_parties
+    lots = 0
     for start in range(0, scenario.draws, chunk):
         size = min(chunk, scenario.draws - start)
-        winners = _draw(layout, rng, size, scenario.national_sd, scenario.transfer_sd)
+        winners, drawn = _draw(layout, rng, size, scenario.national_sd, scenario.transfer_sd)
+        lots += drawn
         draw_offset = np.arange(size, dtype=np.int64)[:, None] * n_parties
         totals[start:start + size] = np.bincount(
             (winners + draw_offset).ravel(), minlength=size * n_parties
@@ -77,12 +83,13 @@ def simulate(result: PactResult, progress: Callable[[int], None] | None = None
         wins += np.bincount((winners + seat_offset).ravel(), minlength=wins.size)
         if progress is not None:
             progress(start + size)
-    return _summary(result, layout, totals, wins.reshape(layout.seats.size, n_parties))
+    return _summary(result, layout, totals, wins.reshape(layout.seats.size, n_parties), lots)
 
 
 def _draw(layout: _Layout, rng: np.random.Generator, size: int, national_sd: float,
-          transfer_sd: float) -> Int64s:
-    """Winning party index per draw per in-scope seat, for ``size`` draws."""
+          transfer_sd: float) -> tuple[Int64s, int]:
+    """Winning party index per draw per in-scope seat, for ``size`` draws, and how many
+    seat-draws a tie for first decided by lot."""
     n = layout.base.size
     national = np.zeros((size, layout.n_parties + 1), dtype=np.float32)
     national[:, :-1] = rng.standard_normal((size, layout.n_parties), dtype=np.float32)
@@ -107,10 +114,46 @@ def _draw(layout: _Layout, rng: np.random.Generator, size: int, national_sd: flo
             weight = np.clip(share + transfer[:, party], 0, cap)
             after[:, dst] += shares[:, src] * weight
     winners = np.empty((size, layout.seats.size), dtype=np.int64)
+    lots = 0
     for positions, columns, parties in layout.groups:
-        slot = np.argmax(after[:, columns], axis=2)
+        slot, drawn = _first_past_the_post(after, columns, rng)
         winners[:, positions] = parties[np.arange(positions.size)[None, :], slot]
-    return winners
+        lots += drawn
+    return winners, lots
+
+
+def _first_past_the_post(after: Float32s, columns: Int64s, rng: np.random.Generator
+                         ) -> tuple[Int64s, int]:
+    """Per draw and seat (``columns``: k seats x c contenders), which contender has the
+    largest share, and how many ties for first were settled by lot (`_by_lot`).
+
+    One pass per contender over (draws x seats) arrays keeps the running best, the
+    leader and whether the lead is shared: no extra pass is needed to find the ties.
+    """
+    best = after[:, columns[:, 0]]
+    slot = np.zeros(best.shape, dtype=np.int64)
+    shared = np.zeros(best.shape, dtype=bool)
+    for j in range(1, columns.shape[1]):
+        share = after[:, columns[:, j]]
+        ahead = share > best
+        shared |= share == best
+        shared &= ~ahead
+        slot[ahead] = j
+        np.maximum(best, share, out=best)
+    draw, seat = np.nonzero(shared)
+    if draw.size:
+        level = after[draw[:, None], columns[seat]] == best[draw, seat][:, None]
+        slot[draw, seat] = _by_lot(level, rng)
+    return slot, int(draw.size)
+
+
+def _by_lot(level: npt.NDArray[np.bool_], rng: np.random.Generator) -> Int64s:
+    """For each row of ``level`` (True where a contender shares the top share), one of the
+    True columns, each equally likely, drawn from the draws' own seeded generator."""
+    counts = np.count_nonzero(level, axis=1)
+    pick = (rng.random(counts.size) * counts).astype(np.int64)  # 0 .. count-1
+    rank = np.cumsum(level, axis=1) - 1  # rank of each tied column among the tied
+    return np.asarray(np.argmax(level & (rank == pick[:, None]), axis=1), dtype=np.int64)
 
 
 def _layout(result: PactResult) -> _Layout:
@@ -191,7 +234,8 @@ def _contenders(seat: Int64s, party: Int64s, running: npt.NDArray[np.bool_], sea
     return tuple(groups)
 
 
-def _summary(result: PactResult, layout: _Layout, totals: Int64s, wins: Int64s) -> DrawSummary:
+def _summary(result: PactResult, layout: _Layout, totals: Int64s, wins: Int64s,
+             lots: int) -> DrawSummary:
     scenario = result.scenario
     parties = result.stages.table.parties
     seen = [p for p in range(len(parties)) if totals[:, p].any()]
@@ -217,4 +261,5 @@ def _summary(result: PactResult, layout: _Layout, totals: Int64s, wins: Int64s) 
                   if (totals[:, seen[i]] >= line).any()},
         majority_line=line,
         win=tuple(win_by_seat),
+        lots=lots,
     )

@@ -60,6 +60,7 @@ class SeatTrace:
     margin_before: int
     margin_after: int
     win: Mapping[str, float] | None  # party -> share of draws won, with draws
+    out_of_scope: str | None = None  # why the pact and swing leave this seat alone
 
 
 def explain(result: PactResult, seat: str) -> SeatTrace:
@@ -103,7 +104,17 @@ def explain(result: PactResult, seat: str) -> SeatTrace:
         rows=trace_rows, transfers=tuple(lines), before=outcome.before, after=outcome.after,
         winner=winner, margin_before=outcome.margin_before, margin_after=outcome.margin_after,
         win=result.draws.win[s] if result.draws is not None else None,
+        out_of_scope=None if outcome.in_scope else _why_out(trace_rows),
     )
+
+
+def _why_out(rows: tuple[TraceRow, ...]) -> str:
+    """Why a seat is out of scope, and the ``--scope`` that brings it in."""
+    if any(row.party == "speaker" for row in rows):
+        return "the Speaker's seat, which the main parties do not contest (--scope all " \
+               "includes it)"
+    return "a Northern Ireland seat, where the GB parties do not organise (--scope uk " \
+           "includes it)"
 
 
 def _swing_text(result: PactResult, s: int) -> str:

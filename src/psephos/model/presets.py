@@ -1,6 +1,6 @@
 """Named transfer matrices: where a stood-down party's voters go, with the source of each.
 
-A row maps a stood-down party to destinations: ``alliance`` (whichever alliance candidate
+A row maps a stood-down party to destinations: ``ally`` (whichever alliance candidate
 stands in the seat) or a party code (that party's candidate, if it stands there). What a
 row does not hand out abstains. A party without a row sends the scenario's flat
 ``transfer`` share to the alliance candidate (1.0 by default: every vote, as the
@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-ALLIANCE = "alliance"
+#: The destination keyword for the candidate standing for the alliance. It was
+#: ``alliance`` until that clashed with the Alliance Party's code (`RENAMED`).
+ALLIANCE = "ally"
+RENAMED = "alliance"
 
 EC_TACTICAL_PARAMS = "https://www.electoralcalculus.co.uk/tactical_params.html"
 

@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from psephos.count import Lot
 from psephos.model.errors import ScenarioError
-from psephos.model.results import PactResult, SeatResult, Stages
+from psephos.model.results import LotRecord, PactResult, SeatResult, Stages
 from psephos.model.scenario import Scenario
 from psephos.model.standaside import standing_parties, standing_rows
 from psephos.model.swing import swing_changes, swung_votes
@@ -26,8 +27,7 @@ from psephos.model.table import (
     Int64s,
     add_rows,
     candidate_table,
-    leaders,
-    tied,
+    winners,
 )
 from psephos.model.transfers import apply_transfers, transfer_plan
 from psephos.uk.tables import GeneralElection
@@ -70,17 +70,18 @@ def _result(scenario: Scenario, stages: Stages) -> PactResult:
     table = stages.table
     running_after: Bools = table.stood & ~stages.plan.stood_down
     running_after[stages.standing[stages.standing >= 0]] = True
-    base_top, _ = leaders(table, table.votes, table.stood)
-    top_b, second_b = leaders(table, stages.swung, table.stood)
+    base_top, _, lots_base = winners(table, table.votes, table.stood)
+    top_b, second_b, lots_b = winners(table, stages.swung, table.stood)
     after = stages.transferred.votes
-    top_a, second_a = leaders(table, after, running_after)
+    top_a, second_a, lots_a = winners(table, after, running_after)
+    lots = _lot_records(table, {"base": lots_base, "without pact": lots_b,
+                                "with pact": lots_a})
     cast_before = table.seat_totals(stages.swung)
     lost = np.bincount(table.seat[stages.plan.sources], weights=stages.transferred.abstained,
                        minlength=table.n_seats)
     cast_after = cast_before - np.rint(lost).astype(np.int64)
     margin_b = _margins(stages.swung, top_b, second_b)
     margin_a = _margins(after, top_a, second_a)
-    ties = tied(after, top_a, second_a)
     code = table.parties
     seats = tuple(
         SeatResult(
@@ -90,7 +91,8 @@ def _result(scenario: Scenario, stages: Stages) -> PactResult:
             after=code[table.party[top_a[s]]],
             standing=code[table.party[stages.standing[s]]] if stages.standing[s] >= 0 else None,
             margin_before=int(margin_b[s]), margin_after=int(margin_a[s]),
-            cast_before=int(cast_before[s]), cast_after=int(cast_after[s]), tied=bool(ties[s]),
+            cast_before=int(cast_before[s]), cast_after=int(cast_after[s]),
+            lots=lots.get(s, ()),
         )
         for s in range(table.n_seats)
     )
@@ -102,6 +104,22 @@ def _result(scenario: Scenario, stages: Stages) -> PactResult:
         seats=seats,
         stages=stages,
     )
+
+
+def _lot_records(table: CandidateTable, by_result: dict[str, dict[int, Lot]]
+                 ) -> dict[int, tuple[LotRecord, ...]]:
+    """Per seat, the lots that decided its winner, said with names and parties."""
+    def who(row: int) -> str:
+        party = table.parties[int(table.party[row])]
+        return f"{table.names[row]} ({party})" if table.names[row] else party
+
+    out: dict[int, tuple[LotRecord, ...]] = {}
+    for result, lots in by_result.items():
+        for seat, lot in lots.items():
+            record = LotRecord(result, tuple(who(r) for r in lot.tied), who(lot.chosen),
+                               lot.how)
+            out[seat] = (*out.get(seat, ()), record)
+    return out
 
 
 def _margins(votes: Int64s, top: Int64s, second: Int64s) -> Int64s:

@@ -6,15 +6,16 @@ from rich.console import Group
 from rich.table import Table
 
 from psephos.model.explain import SeatTrace
+from psephos.model.presets import ALLIANCE
 from psephos.model.results import PactResult, SeatResult
+from psephos.uk.parties import party_label
 
 
 def seats_table(result: PactResult) -> Table:
     """Seats by party: base election, without the pact, with it, and the draws' range."""
     scenario = result.scenario
     swung = scenario.swing != "none"
-    table = Table(title=f"{scenario.election}: pact of {', '.join(scenario.alliance)} "
-                        f"({scenario.stand_aside})", title_justify="left")
+    table = Table(title=result.title, title_justify="left")
     table.add_column("party")
     if swung:
         table.add_column(scenario.election, justify="right")
@@ -28,7 +29,7 @@ def seats_table(result: PactResult) -> Table:
     for party in result.parties:
         before = result.seats_before.get(party, 0)
         after = result.seats_after.get(party, 0)
-        row = [party]
+        row = [party_label(party)]
         if swung:
             row.append(str(result.seats_base.get(party, 0)))
         row += [str(before), str(after), f"{after - before:+d}" if after != before else ""]
@@ -41,18 +42,19 @@ def seats_table(result: PactResult) -> Table:
 
 
 def flips_table(result: PactResult) -> Table:
-    """Every seat the pact changes hands in, closest (before the pact) first."""
+    """Every seat the pact changes hands in, closest in votes (before the pact) first."""
     flips = result.flips
     table = Table(title=result.flips_title, title_justify="left")
     for name in ("constituency", "without pact", "with pact", "standing",
-                 "margin before (pts)", "margin after (pts)"):
+                 "margin before (votes, pts)", "margin after (votes, pts)"):
         table.add_column(name, justify="right" if name.startswith("margin") else "left")
     if result.draws is not None:
         table.add_column("P(with pact)", justify="right")
     wins = result.draws.win if result.draws is not None else None
     index = {seat.id: i for i, seat in enumerate(result.seats)}
     for seat in flips:
-        row = [seat.name, seat.before, seat.after, seat.standing or "", _margin(seat, False),
+        row = [seat.name, party_label(seat.before), party_label(seat.after),
+               party_label(seat.standing) if seat.standing else "", _margin(seat, False),
                _margin(seat, True)]
         if wins is not None:
             row.append(_chance(wins[index[seat.id]].get(seat.after, 0.0)))
@@ -62,9 +64,9 @@ def flips_table(result: PactResult) -> Table:
 
 def trace_table(trace: SeatTrace) -> Group:
     """One seat's candidates through swing, stand-aside and transfer, then the verdict."""
+    standing = party_label(trace.standing) if trace.standing else "no pact here"
     table = Table(title=f"{trace.name} ({trace.id}, {trace.region}); swing: {trace.swing}; "
-                        f"standing for the alliance: {trace.standing or 'no pact here'}",
-                  title_justify="left")
+                        f"standing for the alliance: {standing}", title_justify="left")
     for name in ("candidate", "party", "base", "after swing", "after stand-aside",
                  "transfers in", "after transfers"):
         table.add_column(name, justify="left" if name in ("candidate", "party") else "right")
@@ -74,20 +76,31 @@ def trace_table(trace: SeatTrace) -> Group:
             name += " [stands down]"
         if row.added:
             name += " [named to stand]"
-        table.add_row(name, row.party, f"{row.base:,}", f"{row.swung:,}", f"{row.kept:,}",
-                      f"+{row.received:,}" if row.received else "", f"{row.after:,}")
+        table.add_row(name, party_label(row.party), f"{row.base:,}", f"{row.swung:,}",
+                      f"{row.kept:,}", f"+{row.received:,}" if row.received else "",
+                      f"{row.after:,}")
     lines = []
+    if trace.out_of_scope:
+        lines.append(f"Out of scope: {trace.out_of_scope}; the pact and swing leave it as it was.")
     for line in trace.transfers:
-        moved = ", ".join(f"{votes:,} to {to}" for to, votes in line.to.items()) or "none moved"
-        who = f"{line.name} ({line.party})" if line.name else f"The {line.party} candidate"
+        moved = ", ".join(f"{votes:,} to {_destination(to)}" for to, votes in line.to.items())
+        moved = moved or "none moved"
+        label = party_label(line.party)
+        who = f"{line.name} ({label})" if line.name else f"The {label} candidate"
         lines.append(f"{who} stands down: {line.votes:,} votes; {moved}; "
                      f"{line.abstained:,} abstain")
-    verdict = f"{trace.before} -> {trace.after}" if trace.before != trace.after else trace.after
+    after, before = party_label(trace.after), party_label(trace.before)
+    verdict = f"{after} gain from {before}" if trace.before != trace.after else f"{after} hold"
     lines.append(f"Winner: {trace.winner} ({verdict}); margin {trace.margin_before:,} without "
                  f"the pact, {trace.margin_after:,} with it")
     if trace.win:
-        lines.append("Draws: " + ", ".join(f"{p} {_chance(v)}" for p, v in trace.win.items()))
+        lines.append("Draws: " + ", ".join(f"{party_label(p)} {_chance(v)}"
+                                           for p, v in trace.win.items()))
     return Group(table, *lines)
+
+
+def _destination(to: str) -> str:
+    return "the alliance candidate" if to == ALLIANCE else party_label(to)
 
 
 def _chance(value: float) -> str:

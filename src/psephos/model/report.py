@@ -47,6 +47,7 @@ def result_to_dict(result: PactResult, trace: SeatTrace | None = None) -> dict[s
             "median": dict(draws.median), "mean": {p: round(v, 2) for p, v in draws.mean.items()},
             "majority_line": draws.majority_line,
             "majority": {p: round(v, 4) for p, v in draws.majority.items()},
+            "lots": draws.lots,
         }
         out["intervals"] = {p: list(v) for p, v in draws.intervals.items()}
         out["win_probability"] = {
@@ -102,4 +103,5 @@ def _seat(seat: SeatResult) -> dict[str, Any]:
         "share_margin_before": round(seat.share_margin_before, 6),
         "share_margin_after": round(seat.share_margin_after, 6),
         "cast_before": seat.cast_before, "cast_after": seat.cast_after, "tied": seat.tied,
+        "lots": [dict(dataclasses.asdict(lot), tied=list(lot.tied)) for lot in seat.lots],
     }

@@ -12,6 +12,20 @@ from dataclasses import dataclass
 from psephos.model.scenario import Scenario
 from psephos.model.table import CandidateTable, Floats, Int64s
 from psephos.model.transfers import TransferPlan, Transferred
+from psephos.uk.parties import party_label
+
+
+@dataclass(frozen=True)
+class LotRecord:
+    """A tie for first settled by lot (`psephos.uk.results.first_past_the_post`).
+
+    ``result`` says which count tied: ``base``, ``without pact`` or ``with pact``.
+    """
+
+    result: str
+    tied: tuple[str, ...]  # "name (party)", in the seat's order
+    chosen: str
+    how: str
 
 
 @dataclass(frozen=True)
@@ -36,7 +50,12 @@ class SeatResult:
     margin_after: int
     cast_before: int
     cast_after: int
-    tied: bool  # the winner after the pact tied the runner-up exactly
+    lots: tuple[LotRecord, ...] = ()  # ties for first, each settled by the count's lot
+
+    @property
+    def tied(self) -> bool:
+        """Whether the winner with the pact tied the runner-up exactly (and won by lot)."""
+        return any(lot.result == "with pact" for lot in self.lots)
 
     @property
     def flipped(self) -> bool:
@@ -70,6 +89,7 @@ class DrawSummary:
     majority: Mapping[str, float]  # share of draws with at least `majority_line` seats
     majority_line: int
     win: tuple[Mapping[str, float], ...]
+    lots: int = 0  # seat-draws in which a tie for first was settled by lot
 
 
 @dataclass(frozen=True)
@@ -98,13 +118,27 @@ class PactResult:
 
     @property
     def flips(self) -> tuple[SeatResult, ...]:
-        """Seats the pact changes hands in, largest pre-pact margin last."""
+        """Seats the pact changes hands in, by the pre-pact margin in votes, closest first."""
         return tuple(sorted((s for s in self.seats if s.flipped),
-                            key=lambda s: (s.share_margin_before, s.name)))
+                            key=lambda s: (s.margin_before, s.name)))
+
+    @property
+    def title(self) -> str:
+        """What the scenario is, for tables and charts: "ge2017: pact of Lab, LD, SNP
+        (best-placed at ge2015)"."""
+        scenario = self.scenario
+        allies = ", ".join(party_label(p) for p in scenario.alliance)
+        rule = scenario.stand_aside
+        rule = party_label(rule) + " stands" if rule in scenario.alliance else rule
+        ranked = scenario.ranked_at
+        at = f" at {ranked}" if ranked is not None and ranked != scenario.election else ""
+        return f"{scenario.election}: pact of {allies} ({rule}{at})"
 
     @property
     def flips_title(self) -> str:
         n = len(self.flips)
+        if not n:
+            return "No seat changes hands"
         return f"{n} seat{'' if n == 1 else 's'} change{'s' if n == 1 else ''} hands"
 
     @property

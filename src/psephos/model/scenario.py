@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from psephos.model.errors import ScenarioError, one_of, share
-from psephos.model.presets import ALLIANCE, TRANSFER_PRESETS
+from psephos.model.presets import ALLIANCE, RENAMED, TRANSFER_PRESETS
 from psephos.uk.tables import PARTY_CODES
 
 STAND_ASIDE_RULES: tuple[str, ...] = ("best-placed", "incumbent", "listed")
@@ -77,8 +77,10 @@ class Scenario:
         set_(self, "seats", {str(k): self._member(f"stand_aside.seats.{k}", v)
                              for k, v in dict(self.seats).items()})
         if self.stand_aside == "listed" and not self.seats:
-            raise ScenarioError("stand_aside.seats", "the listed rule needs seats to list")
-        set_(self, "transfer", share("transfer.alliance", self.transfer))
+            raise ScenarioError("stand_aside.seats", "the listed rule needs the seats to list: "
+                                "write them in a scenario file's [stand_aside.seats] table "
+                                "(\"Seat name\" = \"party\") and pass it with --scenario FILE")
+        set_(self, "transfer", share("transfer.ally", self.transfer))
         one_of("transfer.preset", self.preset, list(TRANSFER_PRESETS))
         set_(self, "transfers", {p: self._row(p, row) for p, row in dict(self.transfers).items()})
         for party in self.alliance:
@@ -90,6 +92,9 @@ class Scenario:
                                   for a, p in dict(self.area_polls).items()})
         if self.swing != "none" and not self.poll and not self.area_polls:
             raise ScenarioError("swing.poll", f"a {self.swing} swing needs poll shares")
+        if self.swing == "none" and (self.poll or self.area_polls):
+            raise ScenarioError("swing.model", "poll shares need a swing model to apply them: "
+                                "uniform or proportional (the model is none)")
         if self.area_polls and self.swing_by == "national":
             raise ScenarioError("swing.by", "polls by area need swing by nation or region")
         set_(self, "draws", _count("draws.n", self.draws, MAX_DRAWS))
@@ -110,6 +115,9 @@ class Scenario:
         out: dict[str, float] = {}
         for destination, value in row.items():
             where = f"{key}.{destination}"
+            if destination == RENAMED:
+                raise ScenarioError(where, f"{RENAMED!r} is the Alliance Party's code; the "
+                                    f"candidate standing for the alliance is now {ALLIANCE!r}")
             one_of(where, destination, [ALLIANCE, *(p for p in PARTY_CODES if p != party)])
             out[destination] = share(where, value)
         if sum(out.values()) > 1.0 + SHARE_SLACK:
@@ -134,8 +142,9 @@ def _alliance(parties: object) -> tuple[str, ...]:
     chosen: list[str] = []
     for party in parties:
         one_of("alliance", party, PARTY_CODES)
-        if party not in chosen:
-            chosen.append(party)
+        if party in chosen:
+            raise ScenarioError("alliance", f"{party} is named twice")
+        chosen.append(party)
     if len(chosen) < 2:
         raise ScenarioError("alliance", "an alliance needs at least two parties")
     return tuple(chosen)

@@ -4,7 +4,7 @@
     alliance = ["lab", "ld", "snp", "pc", "green"]
     [stand_aside]   rule, ranked_at, seats = { "Seat name" = "party" }
     [scope]         northern_ireland, speaker
-    [transfer]      alliance, preset, from = { party = { destination = share } }
+    [transfer]      ally, preset, from = { party = { destination = share } }
     [swing]         model, by, poll = { party = share }, area_polls = { Area = { ... } }
     [draws]         n, seed, national_sd, seat_sd, transfer_sd
 
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from psephos.model.errors import ScenarioError
+from psephos.model.presets import ALLIANCE, RENAMED
 from psephos.model.scenario import Scenario
 
 # file key -> Scenario field, per table ("" is the top level)
@@ -27,7 +28,7 @@ FIELDS: Mapping[str, Mapping[str, str]] = {
     "": {"election": "election", "alliance": "alliance", "description": ""},
     "stand_aside": {"rule": "stand_aside", "ranked_at": "ranked_at", "seats": "seats"},
     "scope": {"northern_ireland": "northern_ireland", "speaker": "speaker"},
-    "transfer": {"alliance": "transfer", "preset": "preset", "from": "transfers"},
+    "transfer": {"ally": "transfer", "preset": "preset", "from": "transfers"},
     "swing": {"model": "swing", "by": "swing_by", "poll": "poll", "area_polls": "area_polls"},
     "draws": {"n": "draws", "seed": "seed", "national_sd": "national_sd",
               "seat_sd": "seat_sd", "transfer_sd": "transfer_sd"},
@@ -95,6 +96,10 @@ def _table(table: str, values: dict[str, Any], settings: dict[str, Any]) -> None
 def _setting(table: str, key: str, value: Any, settings: dict[str, Any]) -> None:
     allowed = FIELDS[table]
     where = f"{table}.{key}" if table else key
+    if table == "transfer" and key == RENAMED:
+        raise ScenarioError(where, f"renamed: write {ALLIANCE} = SHARE for the share that goes "
+                            f"to the candidate standing for the alliance ({RENAMED!r} is also "
+                            "the Alliance Party's code)")
     if key not in allowed:
         choices = [*allowed, *TABLES] if not table else list(allowed)
         raise ScenarioError(where, f"unknown key; choose one of {', '.join(choices)}")

@@ -10,7 +10,7 @@ import numpy as np
 
 from psephos.model.errors import ScenarioError
 from psephos.model.scenario import Scenario
-from psephos.model.table import NO_ROW, CandidateTable, Int64s, leaders
+from psephos.model.table import NO_ROW, CandidateTable, Int64s, leaders, winners
 
 NO_PARTY = -1
 
@@ -33,7 +33,7 @@ def standing_parties(table: CandidateTable, scenario: Scenario,
     if rule == "best-placed":
         chosen = best
     elif rule == "incumbent":
-        top, _ = leaders(table, table.votes)
+        top, _, _ = winners(table, table.votes, table.stood)
         winner = table.party[top]
         chosen = np.where(np.isin(winner, alliance), winner, best)
     elif rule == "listed":
@@ -41,12 +41,12 @@ def standing_parties(table: CandidateTable, scenario: Scenario,
     else:
         chosen = np.full(table.n_seats, table.party_index(rule), dtype=np.int64)
     chosen = np.where(contested, chosen, NO_PARTY)
-    for key, party in scenario.seats.items():
-        setting = f"stand_aside.seats.{key}"
-        seat = table.find_seat(key, setting)
+    seats = table.find_seats(list(scenario.seats), "stand_aside.seats")
+    for (key, party), seat in zip(scenario.seats.items(), seats, strict=True):
         if not table.in_scope[seat]:
-            raise ScenarioError(setting, f"{table.seat_names[seat]} is out of scope (Northern "
-                                "Ireland and the Speaker's seat are, unless scope includes them)")
+            raise ScenarioError(f"stand_aside.seats.{key}", f"{table.seat_names[seat]} is out "
+                                "of scope (Northern Ireland and the Speaker's seat are, unless "
+                                "scope includes them)")
         chosen[seat] = table.party_index(party)
     return chosen
 
@@ -62,7 +62,8 @@ def standing_rows(table: CandidateTable, chosen: Int64s) -> Int64s:
 def _best_placed(table: CandidateTable, alliance: Int64s) -> Int64s:
     """Per seat, the party of the alliance candidate with most votes (`NO_PARTY` if none).
 
-    A tie goes to the candidate listed first, as for the winner (`leaders`).
+    A tie goes to the candidate listed first (`leaders`): which ally stands is the pact's
+    choice, agreed before the election, so no lot is drawn for it (docs/pact.md).
     """
     top, _ = leaders(table, table.votes, table.stood & np.isin(table.party, alliance))
     return np.where(top >= 0, table.party[np.maximum(top, 0)], NO_PARTY)

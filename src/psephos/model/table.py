@@ -3,16 +3,21 @@
 Candidates, not parties: one seat can have two candidates with the same party code
 (two independents), so a seat-by-party matrix would merge people who stood apart.
 Rows are grouped by seat (``starts`` marks where each seat begins) and keep the
-publisher's order inside a seat, which also settles exact ties (see `leaders`).
+publisher's order inside a seat; rows the model adds come after the publisher's.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
+from psephos.count import Lot
 from psephos.model.errors import ScenarioError
 from psephos.uk.tables import PARTY_CODES, GeneralElection
 
@@ -57,17 +62,51 @@ class CandidateTable:
         return np.add.reduceat(votes, self.starts[:-1]) if votes.size else np.zeros(0, np.int64)
 
     def find_seat(self, key: str, setting: str) -> int:
-        """The seat whose id or exact name is ``key``; a `ScenarioError` under ``setting``."""
-        if key in self.seat_ids:
-            return self.seat_ids.index(key)
-        matches = [s for s, name in enumerate(self.seat_names) if name == key]
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise ScenarioError(setting, f"{len(matches)} seats are named {key!r}; give the id")
-        near = [n for n in self.seat_names if n.casefold() == key.casefold()]
-        hint = f" (did you mean {near[0]!r}?)" if near else ""
-        raise ScenarioError(setting, f"no constituency {key!r} in {self.election}{hint}")
+        """The seat whose id or name is ``key``; a `ScenarioError` under ``setting``."""
+        return self.find_seats([key], setting)[0]
+
+    def find_seats(self, keys: Sequence[str], setting: str) -> list[int]:
+        """The seats named by ``keys``: an id, or a name matched ignoring case, accents,
+        "&" for "and" and punctuation ("ynys mon" is Ynys Môn). Every key that names no
+        seat, or several, is reported in one `ScenarioError`, with the nearest names."""
+        if not keys:
+            return []
+        by_name: dict[str, list[int]] = {}
+        for s, name in enumerate(self.seat_names):
+            by_name.setdefault(seat_key(name), []).append(s)
+        found: list[int] = []
+        problems: list[str] = []
+        for key in keys:
+            matches = ([self.seat_ids.index(key)] if key in self.seat_ids
+                       else by_name.get(seat_key(key), []))
+            if len(matches) == 1:
+                found.append(matches[0])
+            elif matches:
+                ids = ", ".join(self.seat_ids[s] for s in matches)
+                problems.append(f"{len(matches)} seats are named {key!r}; give the id ({ids})")
+            else:
+                problems.append(f"no constituency {key!r} in {self.election}"
+                                + _suggest(key, by_name, self.seat_names))
+        if problems:
+            raise ScenarioError(setting, "; ".join(problems))
+        return found
+
+def seat_key(name: str) -> str:
+    """A seat name reduced to what a user can be expected to type: no accents, no case,
+    "&" as "and", punctuation as spaces ("Brighton, Pavilion" is "brighton pavilion")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name)
+                    if not unicodedata.combining(c))
+    words = re.sub(r"[\W_]+", " ", plain.casefold().replace("&", " and "))
+    return " ".join(words.split())
+
+
+def _suggest(key: str, by_name: Mapping[str, list[int]], names: tuple[str, ...]) -> str:
+    """" (did you mean ...?)" with up to three near names, or nothing."""
+    near = difflib.get_close_matches(seat_key(key), list(by_name), n=3, cutoff=0.6)
+    if not near:
+        return ""
+    shown = [repr(names[by_name[k][0]]) for k in near]
+    return f" (did you mean {' or '.join(shown)}?)"
 
 
 def candidate_table(election: GeneralElection, *, northern_ireland: bool = False,
@@ -113,13 +152,47 @@ def candidate_table(election: GeneralElection, *, northern_ireland: bool = False
     )
 
 
+def winners(table: CandidateTable, votes: Int64s, running: Bools | None = None
+            ) -> tuple[Int64s, Int64s, dict[int, Lot]]:
+    """Per seat, the winning row and the runner-up's row, by first past the post.
+
+    The rule is ``psephos results``'s own (`psephos.uk.results.first_past_the_post`:
+    RPA 1983 Sch. 1 r.49, an equality of votes settled by its seeded lot), so a seat
+    the model leaves alone has the winner the official count gives it. Votes here are
+    whole numbers, so a tie is exact: `leaders` finds the seats, and only those (none
+    in any official file) go through the lot, which is returned for the record: per
+    seat, its `Lot` with the tied and chosen candidates as rows of ``table``.
+    """
+    top, second = leaders(table, votes, running)
+    tied_seats = np.flatnonzero(tied(votes, top, second))
+    if not tied_seats.size:
+        return top, second, {}
+    from psephos.uk.results import first_past_the_post  # the count's rule, and its lot
+
+    lots: dict[int, Lot] = {}
+    for s in tied_seats:
+        rows = np.arange(table.starts[s], table.starts[s + 1])
+        if running is not None:
+            rows = rows[running[rows]]
+        level = votes[top[s]]
+        candidates = rows[votes[rows] == level]
+        chosen, lot = first_past_the_post([table.names[r] for r in candidates],
+                                          votes[candidates])
+        top[s] = candidates[chosen]
+        second[s] = candidates[0] if chosen else candidates[1]
+        if lot is not None:
+            lots[int(s)] = replace(lot, tied=tuple(int(r) for r in candidates),
+                                   chosen=int(top[s]))
+    return top, second, lots
+
+
 def leaders(table: CandidateTable, votes: Int64s, running: Bools | None = None
             ) -> tuple[Int64s, Int64s]:
     """Per seat, the row with most ``votes`` and the runner-up's row (`NO_ROW` if none).
 
-    Only rows where ``running`` is True compete. An exact tie goes to the row listed
-    first: a returning officer would draw lots (RPA 1983 Sch. 1 r.49); the model keeps
-    its answer fixed instead, and `tied` reports where that happened.
+    Only rows where ``running`` is True compete. Rows with equal votes keep seat order
+    (the first listed comes first): `winners` settles a tie for first by lot; other
+    callers rank the alliance's own candidates, which is the pact's choice, not a count.
     """
     n = votes.size
     key = votes if running is None else np.where(running, votes, -1)

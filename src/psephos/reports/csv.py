@@ -12,7 +12,7 @@ import csv
 from decimal import Decimal
 from typing import TextIO
 
-from psephos.count import Count
+from psephos.count import Count, Stage
 from psephos.reports.labels import votes
 
 #: Labels of the rows that are not candidates (a candidate named like one is still a candidate
@@ -28,7 +28,11 @@ def count_rows(count: Count) -> list[list[str]]:
     def joined(indices: tuple[int, ...]) -> str:
         return "; ".join(names[c] for c in indices)
 
-    quota = "" if count.quota is None else votes(count.quota, p)
+    def quota(stage: Stage) -> str:
+        """The stage's own threshold where the rule recomputes it (AV, RCTab), else the quota."""
+        value = stage.threshold if stage.threshold is not None else count.quota
+        return "" if value is None else votes(value, p)
+
     rows = [
         ["Stage", *(str(s.number) for s in stages)],
         ["Action", *(s.action for s in stages)],
@@ -37,7 +41,7 @@ def count_rows(count: Count) -> list[list[str]]:
                              for s in stages)],
         ["Elected", *(joined(s.elected) for s in stages)],
         ["Excluded", *(joined(s.excluded) for s in stages)],
-        ["Quota", *(quota for _ in stages)],
+        ["Quota", *(quota(s) for s in stages)],
     ]
     for i, name in enumerate(names):
         rows.append([name, *(votes(s.tallies[i], p) for s in stages)])

@@ -1,5 +1,27 @@
-"""Errors a rule raises when asked something it cannot count."""
+"""Errors a rule raises when asked something it cannot count, and the seat check every
+candidate-electing rule shares."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
 
 
 class RuleError(ValueError):
     """The profile or options do not fit the rule (e.g. fewer candidates than seats)."""
+
+
+def standing(n_candidates: int, withdrawn: Collection[int], seats: int) -> list[int]:
+    """The candidates still standing (not withdrawn), once ``seats`` is checked against them.
+
+    At least one seat; never more seats than candidates standing, since a count cannot
+    fill a seat nobody stands for. As many seats as candidates is an uncontested election:
+    every rule then elects them all, as the statutes do (e.g. SSI 2007/42 Sch. 1 r.12,
+    candidates not exceeding vacancies are declared elected without a poll).
+    """
+    if seats < 1:
+        raise RuleError(f"seats must be at least 1, not {seats}")
+    eligible = [c for c in range(n_candidates) if c not in withdrawn]
+    if len(eligible) < seats:
+        gone = f" ({len(withdrawn)} withdrawn)" if withdrawn else ""
+        raise RuleError(f"{seats} seats but only {len(eligible)} candidates standing{gone}")
+    return eligible

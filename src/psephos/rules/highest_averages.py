@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
 from psephos.ballots.profile import Profile
-from psephos.count import Count, Stage
+from psephos.count import Count, Stage, from_units
 from psephos.rules.errors import RuleError
 from psephos.rules.ties import Lots
 
@@ -27,7 +27,6 @@ DIVISORS: tuple[Divisor, ...] = ("dhondt", "sainte-lague", "modified-sainte-lagu
 #: Averages are compared as exact fractions; the recorded tallies are those averages
 #: truncated (rounded towards zero) to this many decimal places.
 PLACES = 5
-_QUANTUM = Decimal(1).scaleb(-PLACES)
 
 Share = Fraction | Decimal | int | float | str
 
@@ -163,7 +162,13 @@ def dhondt(
     seed: int | None = None,
     lot_order: Sequence[str] | None = None,
 ) -> Count:
-    """d'Hondt over the first preferences of ``profile``, each candidate a party list."""
+    """d'Hondt over the first preferences of ``profile``, each candidate a party list.
+
+    At least one seat (`RuleError` otherwise): a count that allocates nothing is a mistake
+    here; `highest_averages` itself allows none, as an additional member region may have
+    no list seat left.
+    """
+    _at_least_one(seats)
     return highest_averages(_first_preferences(profile), seats, divisor="dhondt",
                             threshold=threshold, limits=_withdrawn(profile),
                             seed=seed, lot_order=lot_order)
@@ -178,11 +183,18 @@ def sainte_lague(
     seed: int | None = None,
     lot_order: Sequence[str] | None = None,
 ) -> Count:
-    """Sainte-Laguë (``modified``: first divisor 1.4) over the first preferences of ``profile``."""
+    """Sainte-Laguë (``modified``: first divisor 1.4) over the first preferences of
+    ``profile``; at least one seat, as `dhondt`."""
+    _at_least_one(seats)
     return highest_averages(_first_preferences(profile), seats,
                             divisor="modified-sainte-lague" if modified else "sainte-lague",
                             threshold=threshold, limits=_withdrawn(profile),
                             seed=seed, lot_order=lot_order)
+
+
+def _at_least_one(seats: int) -> None:
+    if seats < 1:
+        raise RuleError(f"seats must be at least 1, not {seats}")
 
 
 def _first_preferences(profile: Profile) -> dict[str, int]:
@@ -223,6 +235,7 @@ def _full(won: int, limit: int | None) -> bool:
 
 
 def _truncate(value: Fraction) -> Decimal:
-    """``value`` to `PLACES` decimals, rounded towards zero (exact: integer division first)."""
-    scaled = value.numerator * 10**PLACES // value.denominator
-    return Decimal(scaled).scaleb(-PLACES).quantize(_QUANTUM, rounding=ROUND_DOWN)
+    """``value`` to `PLACES` decimals, rounded down (averages are never negative), exact at
+    any size: integer division, then the digits as they are (`from_units`, not ``scaleb``,
+    which rounds to the context's 28 digits)."""
+    return from_units(value.numerator * 10**PLACES // value.denominator, PLACES)

@@ -21,9 +21,10 @@ import numpy.typing as npt
 
 from psephos.ballots.profile import Profile
 from psephos.count import Count, Stage, decimals, from_units
-from psephos.rules.errors import RuleError
+from psephos.exact import int_dtype, weighted_sum
+from psephos.rules.errors import RuleError, standing
 from psephos.rules.ties import Lots
-from psephos.rules.wigm import int_dtype, sure_losers
+from psephos.rules.wigm import sure_losers
 
 Split = Literal["hill", "schedule-1a", "openstv", "warren"]
 KeepRounding = Literal["up", "down"]
@@ -75,14 +76,18 @@ def meek(
       (keep factor 0); hopefuls within the total surplus of it are tied, and a tie is
       decided by lot: ``lot_order`` (names, earliest first) or a seeded draw, recorded.
     - B.1/C the count ends when the seats are filled (remaining hopefuls defeated) or the
-      hopefuls left are no more than the seats left (all elected).
+      hopefuls left are no more than the seats left (all elected). So a contest with as
+      many candidates standing as ``seats`` elects them all at the first stage; more
+      seats than candidates standing (withdrawn ones do not stand) is a `RuleError`.
 
     One `Stage` per round: the tallies, keep factors (``Stage.keep_factors``) and quota
     (``Stage.threshold``) of the round's last iteration, with whoever it elected or
     defeated; stage 1 is the first iteration, the first preferences. ``exhausted`` is the
     weight left on ballots after their last hopeful; ``lost`` the rest of the valid
     votes (rounding; negative when rounding up creates votes). Values are integers in
-    units of ``10**-places`` vote; ``Count.quota`` is the last round's quota.
+    units of ``10**-places`` vote; ``Count.quota`` is the last round's quota. The
+    arithmetic is exact at any size (int64 where a bound proves it fits, Python
+    integers beyond: `psephos.exact`).
     """
     if places < 0:
         raise RuleError("places must not be negative")
@@ -131,12 +136,13 @@ class _Meek:
         profile, seats, rules, one = self.profile, self.seats, self.rules, self.one
         if not profile.is_simple:
             raise RuleError("Meek STV needs plain rankings (no skipped or overvoted ranks)")
-        if seats < 1:
-            raise RuleError("seats must be at least 1")
         n = profile.n_candidates
-        # w x kf reaches ONE**2; candidates' votes reach ballots x ONE.
+        standing(n, profile.withdrawn, seats)
+        # w x kf reaches ONE**2; candidates' votes reach ballots x ONE (a little more when
+        # rounding up creates votes): int64 while that provably fits, else Python ints.
         self.dtype = int_dtype(4 * one * one + 4 * one * max(profile.n_ballots, 1))
         self.mult: Ints = profile.weights.astype(self.dtype)
+        self.column_bound = one * profile.n_ballots
         self.hopeful = [c not in profile.withdrawn for c in range(n)]
         eligible = np.array([*self.hopeful, False])
         ranked = eligible[profile.rankings].any(axis=1)
@@ -247,6 +253,7 @@ class _Meek:
         votes: Ints = np.zeros(n + 1, dtype=self.dtype)
         for j in range(rankings.shape[1]):
             column = rankings[:, j]
+            slot = np.where(column >= 0, column, n)  # END's share lands on votes[n], ignored
             k = kf[column]
             if rules.split == "hill":
                 keep = _ceil_div(weight * k, one)
@@ -260,7 +267,8 @@ class _Meek:
             else:
                 keep = np.minimum(weight, k)
                 weight = weight - keep
-            np.add.at(votes, column, keep * self.mult)
+            # keep <= the ballot's weight <= ONE, so a column's sum is at most ballots x ONE.
+            votes += weighted_sum(slot, keep * self.mult, n + 1, bound=self.column_bound)
         held = [int(v) for v in votes[:n]]
         total = sum(held)
         quota = total // (self.seats + 1) + (1 if rules.quota == "droop" else 0)

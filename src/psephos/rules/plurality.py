@@ -19,7 +19,8 @@ import numpy.typing as npt
 
 from psephos.ballots.profile import OVERVOTE, Profile
 from psephos.count import Count, Stage, decimals
-from psephos.rules.errors import RuleError
+from psephos.exact import weighted_sum
+from psephos.rules.errors import standing
 from psephos.rules.ties import Lots
 
 Int64s = npt.NDArray[np.int64]
@@ -48,11 +49,7 @@ def plurality(
     gave no vote to any candidate. ``Count.valid`` is the number of ballots that did.
     Counting is vectorised over the distinct rankings, so cost grows with them.
     """
-    if seats < 1:
-        raise RuleError("seats must be at least 1")
-    eligible = [c for c in range(profile.n_candidates) if c not in profile.withdrawn]
-    if len(eligible) < seats:
-        raise RuleError(f"{seats} seats but only {len(eligible)} candidates")
+    eligible = standing(profile.n_candidates, profile.withdrawn, seats)
     votes, voted = _votes(profile, seats)
     lots = Lots(profile.candidates, seed=seed, order=lot_order)
     elected = most_votes(votes, eligible, seats, lots, stage=1,
@@ -145,7 +142,7 @@ def _votes(profile: Profile, seats: int) -> tuple[Int64s, Bools]:
         # The first `seats` candidate marks of each ranking.
         mark &= np.cumsum(mark, axis=1) <= seats
     rows, cols = np.nonzero(mark)
-    votes = exact_bincount(ranks[rows, cols].astype(np.int64), weights[rows], n)
+    votes = weighted_sum(ranks[rows, cols], weights[rows], n)
     voted: Bools = np.asarray(mark.any(axis=1), dtype=bool)
     return votes, voted
 
@@ -156,14 +153,3 @@ def _has_repeats(ranks: npt.NDArray[np.int32]) -> bool:
         if ((ranks[:, :j] == ranks[:, j : j + 1]) & (ranks[:, j : j + 1] >= 0)).any():
             return True
     return False
-
-
-def exact_bincount(index: Int64s, amounts: Int64s, n: int) -> Int64s:
-    """Integer sums per index; bincount goes through float64, exact below 2**53."""
-    if index.size == 0:
-        return np.zeros(n, dtype=np.int64)
-    if int(amounts.sum()) < 2**53:
-        return np.rint(np.bincount(index, weights=amounts, minlength=n)).astype(np.int64)
-    out = np.zeros(n, dtype=np.int64)
-    np.add.at(out, index, amounts)
-    return out

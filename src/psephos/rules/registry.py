@@ -9,15 +9,25 @@ Functions are imported when first used, so reading the table costs no rule impor
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+import inspect
+import typing
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, Literal
 
-from psephos.ballots.profile import Profile
 from psephos.count import Count
 from psephos.rules.errors import RuleError
 
+if TYPE_CHECKING:
+    from psephos.ballots.profile import Profile
+
 Rule = Callable[..., Count]
+
+#: Options every rule takes, which have command-line options of their own.
+LOT_OPTIONS = ("seed", "lot_order")
+#: `describe_option` of an option that only a library caller can give (an object).
+UNSETTABLE = "(not settable as text)"
 
 
 @dataclass(frozen=True)
@@ -82,3 +92,70 @@ def count(profile: Profile, method: str, seats: int | None = None, **options: An
     if chosen.seats == "one" and seats != 1:
         raise RuleError(f"{chosen.label} fills one seat, not {seats}")
     return chosen.load()(profile, seats, **options)
+
+
+def rule_options(method: str) -> dict[str, Any]:
+    """The options of the rule named ``method`` other than `LOT_OPTIONS`: name -> the type
+    its signature declares (keyword-only parameters, in signature order)."""
+    function = entry(method).load()
+    hints = typing.get_type_hints(function)
+    return {name: hints[name] for name, parameter in inspect.signature(function).parameters.items()
+            if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name not in LOT_OPTIONS}
+
+
+def describe_option(hint: Any) -> str:
+    """What an option of type ``hint`` accepts, for help and errors: ``hill|openstv``."""
+    if typing.get_origin(hint) is Literal:
+        return "|".join(map(str, typing.get_args(hint)))
+    if hint is bool:
+        return "true|false"
+    if hint is int:
+        return "a whole number"
+    if hint is Decimal:
+        return "a decimal number"
+    if str in typing.get_args(hint):
+        return "a number or fraction (e.g. 0.05 or 1/20)"
+    return UNSETTABLE
+
+
+def parse_options(method: str, pairs: Sequence[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` texts as keyword arguments of the rule named ``method``, each checked and
+    converted to the type its signature declares; a `RuleError` naming the rule's options
+    (and their values) for anything else. ``-`` in a key reads as ``_``."""
+    known = {name: hint for name, hint in rule_options(method).items()
+             if describe_option(hint) != UNSETTABLE}
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, equals, text = pair.partition("=")
+        key = key.strip().replace("-", "_")
+        if not equals or key not in known:
+            listed = "; ".join(f"{name}={describe_option(hint)}" for name, hint in known.items())
+            raise RuleError(f"option {pair!r}: {method} takes "
+                            + (f"KEY=VALUE with KEY one of: {listed}" if known else "no options"))
+        if key in options:
+            raise RuleError(f"option {key} is given twice")
+        options[key] = _convert(key, text.strip(), known[key])
+    return options
+
+
+def _convert(key: str, text: str, hint: Any) -> Any:
+    expected = describe_option(hint)
+    if typing.get_origin(hint) is Literal:
+        if text in typing.get_args(hint):
+            return text
+    elif hint is bool:
+        if text.casefold() in ("true", "false"):
+            return text.casefold() == "true"
+    elif hint is int:
+        if text.lstrip("-").isdigit():
+            return int(text)
+    elif hint is Decimal:
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            number = None
+        if number is not None and number.is_finite():
+            return number
+    elif str in typing.get_args(hint):
+        return text
+    raise RuleError(f"option {key}={text!r}: expected {expected}")

@@ -13,7 +13,8 @@ import numpy as np
 
 from psephos.ballots.profile import Profile
 from psephos.count import Count, Stage, decimals, from_units
-from psephos.rules.errors import RuleError
+from psephos.exact import Ints, int_dtype, scale_floor, weighted_sum
+from psephos.rules.errors import RuleError, standing
 from psephos.rules.preferences import next_preference
 from psephos.rules.ties import Lots
 
@@ -47,11 +48,18 @@ def stv_scotland(
     - r.50/51: with no surplus left, the lowest continuing candidate is excluded and
       each paper moves at the value at which it was received; ties as in r.49 (lowest
       goes), then lot.
-    - r.52: once continuing candidates equal vacancies left, they are all elected.
+    - r.52: once continuing candidates equal vacancies left, they are all elected. So
+      a contest with exactly as many candidates standing as ``seats`` elects them all
+      at stage 1 (uncontested, as r.12 declares them elected without a poll); more
+      seats than candidates standing (withdrawn ones do not stand) is a `RuleError`.
 
     All values are integers in units of 0.00001 vote; nothing is rounded but the
-    truncation the rule prescribes. A lot uses ``lot_order`` (names, first drawn first)
-    if given, otherwise a seeded draw; every lot is recorded in ``Count.lots``.
+    truncation the rule prescribes. The arithmetic is exact at any size: tallies and
+    papers' values are int64 while the valid vote times 10**5 fits in it (every input
+    the readers accept: at most 10**13 ballots), Python integers beyond; the surplus x
+    value products of r.48(3) reach 10**28 and go through `psephos.exact.scale_floor`.
+    A lot uses ``lot_order`` (names, first drawn first) if given, otherwise a seeded
+    draw; every lot is recorded in ``Count.lots``.
     """
     return _Scottish(profile, seats, Lots(profile.candidates, seed=seed, order=lot_order)).run()
 
@@ -69,10 +77,13 @@ class _Scottish:
         if not profile.is_simple:
             raise RuleError("Scottish STV needs plain rankings (no skipped or overvoted ranks)")
         n = profile.n_candidates
-        if seats < 1:
-            raise RuleError("seats must be at least 1")
+        standing(n, profile.withdrawn, seats)
         rankings = profile.rankings
-        weights = profile.weights
+        # A paper is never worth more than ONE, so every tally, weight x value and sum of
+        # them is at most the ballots x ONE: the bound every exact sum below is given.
+        self.bound = profile.n_ballots * ONE
+        self.dtype = int_dtype(self.bound)
+        weights: Ints = profile.weights.astype(self.dtype, copy=False)
         # Papers whose first preference is a withdrawn candidate move on before the count.
         self.continuing = np.ones(n + 1, dtype=bool)
         self.continuing[n] = False  # index -1 (END) lands here
@@ -88,13 +99,13 @@ class _Scottish:
         valid = int(weights[self.owner >= 0].sum())
         self.quota = (valid // (seats + 1) + 1) * ONE
         self.tally = self._tallies()
-        self.exhausted = int((weights[self.owner == EXHAUSTED] * ONE).sum())
+        self.exhausted = int(weights[self.owner == EXHAUSTED].sum()) * ONE
         self.lost = 0
         self.elected: list[int] = []
         self.pending: list[int] = []  # elected candidates whose surplus awaits transfer
         self.history: list[np.ndarray] = []
         self.stages: list[Stage] = []
-        self._record("first", np.zeros(n, dtype=np.int64), (), None, 0)
+        self._record("first", np.zeros(n, dtype=self.dtype), (), None, 0)
 
         while len(self.elected) < seats:
             continuing = [c for c in range(n) if self.continuing[c]]
@@ -124,9 +135,9 @@ class _Scottish:
 
     def _tallies(self) -> np.ndarray:
         held = self.owner >= 0
-        return _weighted_sum(
-            self.owner[held], self.weights[held] * self.value[held], self.profile.n_candidates
-        )
+        sums = weighted_sum(self.owner[held], self.weights[held] * self.value[held],
+                            self.profile.n_candidates, bound=self.bound)
+        return sums.astype(self.dtype, copy=False)
 
     def _start(self) -> None:
         """Stage 1: each paper to its first preference; only withdrawn or empty ones search on."""
@@ -215,7 +226,7 @@ class _Scottish:
         surplus = total - self.quota
         rows = (self.owner == c).nonzero()[0]
         # r.48(3): surplus x value when received / total, to 5 dp, remainder ignored.
-        new_value = (surplus * self.value[rows]) // total
+        new_value = scale_floor(self.value[rows], surplus, total)  # exact: surplus x ONE
         self.value[rows] = new_value
         moved, exhausted_change = self._move(rows, new_value)
         self.tally[c] = self.quota
@@ -238,29 +249,12 @@ class _Scottish:
         value exhausted)."""
         self._advance(rows)
         # Index 0 collects the exhausted papers (owner -1), candidate c lands at c + 1.
-        sums = _weighted_sum(self.owner[rows] + 1, self.weights[rows] * values,
-                             self.profile.n_candidates + 1)
+        sums: Ints = weighted_sum(self.owner[rows] + 1, self.weights[rows] * values,
+                            self.profile.n_candidates + 1, bound=self.bound)
         moved, exhausted_change = sums[1:], int(sums[0])
         self.tally += moved
         self.exhausted += exhausted_change
         return moved, exhausted_change
-
-
-#: Below this every partial sum of non-negative integers is exact in a float64.
-_FLOAT_EXACT = 2**53
-
-
-def _weighted_sum(index: np.ndarray, amounts: np.ndarray, n: int) -> np.ndarray:
-    """Exact integer sum of non-negative ``amounts`` per ``index``.
-
-    ``np.bincount`` adds in float64, which is exact while the grand total stays below
-    2**53 (checked, in Python integers); beyond that ``np.add.at`` adds in int64.
-    """
-    if int(amounts.sum(dtype=np.float64)) < _FLOAT_EXACT // 2:
-        return np.bincount(index, weights=amounts, minlength=n).astype(np.int64)
-    out = np.zeros(n, dtype=np.int64)
-    np.add.at(out, index, amounts)
-    return out
 
 
 def _with_elected(stage: Stage, more: tuple[int, ...]) -> Stage:

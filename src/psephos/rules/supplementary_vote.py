@@ -16,8 +16,9 @@ import numpy as np
 
 from psephos.ballots.profile import Profile
 from psephos.count import NON_TRANSFERABLE, Count, Stage, decimals
-from psephos.rules.errors import RuleError
-from psephos.rules.plurality import Int64s, exact_bincount, most_votes
+from psephos.exact import Ints, weighted_sum
+from psephos.rules.errors import RuleError, standing
+from psephos.rules.plurality import most_votes
 from psephos.rules.ties import Lots
 
 
@@ -54,15 +55,14 @@ def supplementary_vote(
     if profile.withdrawn:
         raise RuleError("the supplementary vote cannot count a profile with withdrawn candidates")
     n = profile.n_candidates
-    if n < 1:
-        raise RuleError("no candidates")
+    standing(n, (), seats)
     ranks = profile.rankings
     weights = profile.weights
     rows = len(weights)
     first = ranks[:, 0].astype(np.int64) if ranks.shape[1] else np.full(rows, -1, np.int64)
     second = ranks[:, 1].astype(np.int64) if ranks.shape[1] > 1 else np.full(rows, -1, np.int64)
     counted = first >= 0
-    tally = exact_bincount(first[counted], weights[counted], n)
+    tally = weighted_sum(first[counted], weights[counted], n)
     valid = int(weights[counted].sum())
     rejected = int(weights[~counted].sum())
     lots = Lots(profile.candidates, seed=seed, order=lot_order)
@@ -88,14 +88,14 @@ def supplementary_vote(
     stays[list(finalists)] = True
     moving = counted & ~np.isin(first, finalists)
     goes = moving & (second >= 0) & stays[np.where(second >= 0, second, n)]
-    added = exact_bincount(second[goes], weights[goes], n)
+    added = weighted_sum(second[goes], weights[goes], n)
     lost = int(weights[moving & ~goes].sum())
     new = tally.copy()
     new[out] = 0
-    new += added
+    new = new + added  # not in place: either may hold Python integers (psephos.exact)
     # Who went where: a (from, to) table, column n for non-transferable ballots.
     dest = np.where(goes, second, n)[moving]
-    table = exact_bincount(first[moving] * (n + 1) + dest, weights[moving],
+    table = weighted_sum(first[moving] * (n + 1) + dest, weights[moving],
                            n * (n + 1)).reshape(n, n + 1)
     transfers = {
         c: {**{f: Decimal(int(table[c, f])) for f in finalists},
@@ -120,7 +120,7 @@ def supplementary_vote(
     return _count(profile, (winner,), stages, valid, lots)
 
 
-def _first_stage(tally: Int64s, rejected: int, elected: tuple[int, ...]) -> Stage:
+def _first_stage(tally: Ints, rejected: int, elected: tuple[int, ...]) -> Stage:
     return Stage(
         number=1,
         action="first",

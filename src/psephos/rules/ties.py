@@ -7,20 +7,27 @@ and every decision lands in `Count.lots`.
 
 from __future__ import annotations
 
+import difflib
 import random
 from collections.abc import Sequence
 
 from psephos.count import Lot
+from psephos.rules.errors import RuleError
 
 
 class Lots:
-    """Draws lots for one count and remembers each draw."""
+    """Draws lots for one count and remembers each draw.
+
+    A declared ``order`` must name candidates only, each once, and no empty name
+    (`check_lot_order`); it need not name every candidate, only every one a lot is
+    drawn between, which `draw` checks when a lot arises.
+    """
 
     def __init__(self, candidates: Sequence[str], *, seed: int | None = None,
                  order: Sequence[str] | None = None) -> None:
         self.candidates = tuple(candidates)
         self.seed = seed
-        self.order = tuple(order) if order is not None else None
+        self.order = check_lot_order(self.candidates, order) if order is not None else None
         self.drawn: list[Lot] = []
         self._random: random.Random | None = None
 
@@ -31,7 +38,10 @@ class Lots:
             rank = {name: i for i, name in enumerate(self.order)}
             missing = [self.candidates[c] for c in tied if self.candidates[c] not in rank]
             if missing:
-                raise ValueError(f"the declared lot order does not name {', '.join(missing)}")
+                names = "; ".join(self.candidates[c] for c in tied)
+                raise RuleError(
+                    f"stage {stage} needs a lot ({purpose}) between {names}: the declared "
+                    f"lot order must rank all of them but does not name {'; '.join(missing)}")
             chosen = min(tied, key=lambda c: rank[self.candidates[c]])
             how = "declared order"
         else:
@@ -41,3 +51,21 @@ class Lots:
             how = f"seeded draw (seed {self.seed if self.seed is not None else 0})"
         self.drawn.append(Lot(stage=stage, tied=tied, chosen=chosen, purpose=purpose, how=how))
         return chosen
+
+
+def check_lot_order(candidates: Sequence[str], order: Sequence[str]) -> tuple[str, ...]:
+    """``order`` as a tuple, or a `RuleError` for an empty name, a name that is not a
+    candidate (with the nearest candidate names) or a name given twice."""
+    order = tuple(order)
+    known = set(candidates)
+    for position, name in enumerate(order, start=1):
+        if not name.strip():
+            raise RuleError(f"lot order: item {position} is empty; give candidate names")
+        if name not in known:
+            near = difflib.get_close_matches(name, candidates, n=3)
+            hint = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
+            raise RuleError(f"lot order: {name!r} is not a candidate{hint}")
+    repeated = sorted({name for name in order if order.count(name) > 1})
+    if repeated:
+        raise RuleError(f"lot order names {'; '.join(repeated)} more than once")
+    return order

@@ -18,7 +18,8 @@ import numpy.typing as npt
 
 from psephos.ballots.profile import Profile
 from psephos.count import Count, Stage, decimals, from_units
-from psephos.rules.errors import RuleError
+from psephos.exact import int_dtype, weighted_sum
+from psephos.rules.errors import RuleError, standing
 from psephos.rules.ties import Lots
 
 Quota = Literal["droop", "exact", "integer"]
@@ -61,7 +62,9 @@ def wigm(
     - D.1 ties (largest surplus, lowest vote) go by lot: ``lot_order`` (names, earliest
       first: the "predetermined random tiebreaking order") or a seeded draw, recorded.
     - D.3 the count ends once the seats are filled, or once the hopefuls left are no more
-      than the seats left (they are all elected).
+      than the seats left (they are all elected). So a contest with as many candidates
+      standing as ``seats`` elects them all at the first stage; more seats than candidates
+      standing (withdrawn ones do not stand) is a `RuleError`.
     - D.4 each multiplication and division is ``rounding`` (``"truncate"``, the reference,
       or ``"nearest"``, half up) to ``places`` decimals.
 
@@ -69,7 +72,8 @@ def wigm(
     once the seats are filled) and right after a defeat in B.2 and B.4, so the ballots of
     a defeat that completes the count are not transferred (its stage shows them still
     with the defeated candidate). Values are integers in units of ``10**-places`` vote;
-    nothing is rounded but what D.4 prescribes.
+    nothing is rounded but what D.4 prescribes, and the arithmetic is exact at any size
+    (int64 where a bound proves it fits, Python integers beyond: `psephos.exact`).
     """
     if places < 0:
         raise RuleError("places must not be negative")
@@ -108,11 +112,6 @@ def sure_losers(votes: dict[int, int], surplus: int, most: int) -> list[int]:
     return order[:best]
 
 
-def int_dtype(bound: int) -> type:
-    """int64 when every intermediate stays below ``bound`` < 2**62, else Python ints."""
-    return np.int64 if bound < 2**62 else object
-
-
 class _Wigm:
     """Mutable state of one count; only `wigm` creates it."""
 
@@ -126,11 +125,11 @@ class _Wigm:
         profile, seats, rules = self.profile, self.seats, self.rules
         if not profile.is_simple:
             raise RuleError("WIGM needs plain rankings (no skipped or overvoted ranks)")
-        if seats < 1:
-            raise RuleError("seats must be at least 1")
         n = profile.n_candidates
+        standing(n, profile.withdrawn, seats)
         one = rules.one
-        # Products w x surplus reach ONE x ballots x ONE x (seats + 1).
+        # Products w x surplus reach ONE x ballots x ONE x (seats + 1), twice that plus the
+        # divisor when rounding to nearest: int64 while that provably fits, else Python ints.
         self.dtype = int_dtype(4 * one * one * max(profile.n_ballots, 1) * (seats + 1))
         self.hopeful = np.ones(n + 1, dtype=bool)
         self.hopeful[n] = False  # index -1 (END) lands here
@@ -196,8 +195,8 @@ class _Wigm:
 
     def _tallies(self) -> list[int]:
         held = self.owner >= 0
-        return _sums(self.owner[held], self.weights[held] * self.value[held],
-                     self.profile.n_candidates)
+        return _as_ints(weighted_sum(self.owner[held], self.weights[held] * self.value[held],
+                                     self.profile.n_candidates))
 
     def _advance(self, rows: npt.NDArray[np.int64]) -> None:
         """D.2: move the ballots of ``rows`` to their next hopeful, or mark them exhausted."""
@@ -313,14 +312,12 @@ class _Wigm:
         owner = self.owner[rows]
         amounts = self.weights[rows] * self.value[rows]
         held = owner >= 0
-        moved = _sums(owner[held], amounts[held], self.profile.n_candidates)
+        moved = _as_ints(weighted_sum(owner[held], amounts[held], self.profile.n_candidates))
         for i, m in enumerate(moved):
             self.tally[i] += m
         return moved, int(amounts[~held].sum())
 
 
-def _sums(index: npt.NDArray[np.int64], amounts: Ints, n: int) -> list[int]:
-    """Exact sum of ``amounts`` per ``index`` as Python ints (no float round trip)."""
-    out = np.zeros(n, dtype=amounts.dtype if amounts.dtype == object else np.int64)
-    np.add.at(out, index, amounts)
-    return [int(v) for v in out]
+def _as_ints(values: Ints) -> list[int]:
+    """Exact sums as Python integers, the tallies' type (no float round trip)."""
+    return [int(v) for v in values]

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from psephos.uk.ec2015 import Ec2015Seats
 from psephos.uk.errors import DataFileError
-from psephos.uk.parties import ec2010_party_code
+from psephos.uk.parties import EC2010_COLUMNS, party_code
 from psephos.uk.tables import Candidate, Constituency
-from psephos.uk.tabular import read_table
+from psephos.uk.tabular import check_total, read_table, split_totals
 
 PANO = "Press Association Reference"
 FIXED = (PANO, "Constituency Name", "Region", "Election Year", "Electorate", "Votes")
@@ -31,19 +31,8 @@ def read_ec2010(path: Path, seats_2015: Ec2015Seats) -> tuple[Constituency, ...]
     parties = [column for column in header if column not in FIXED]
     out: list[Constituency] = []
     seen: dict[int, int] = {}
-    totals_seen = False
-    for row in rows:
-        if row.is_blank():
-            continue
-        if totals_seen:
-            raise row.error("a row after the totals row")
-        if not row.text(PANO) and not row.text("Constituency Name"):
-            totals_seen = True
-            total = sum(seat.valid_votes for seat in out)
-            if row.count("Votes") != total:
-                raise row.error(f"the total {row.count('Votes'):,} is not the sum of the "
-                                f"seats, {total:,}", "Votes")
-            continue
+    data, totals = split_totals(rows, (PANO, "Constituency Name"))
+    for row in data:
         pano = row.count(PANO)
         if pano in seen:
             raise row.error(f"{pano} appears twice (first on line {seen[pano]})", PANO)
@@ -58,7 +47,7 @@ def read_ec2010(path: Path, seats_2015: Ec2015Seats) -> tuple[Constituency, ...]
             raise row.error(f"region {region!r} is not in {seat.nation}, where the GE2015 sheet "
                             f"puts PANO {pano} ({seat.name})"[:300], "Region")
         candidates = tuple(
-            Candidate(name="", party_code=ec2010_party_code(party), party_name=party,
+            Candidate(name="", party_code=party_code(EC2010_COLUMNS, party), party_name=party,
                       votes=row.count(party))
             for party in parties if row.text(party))
         if not candidates:
@@ -67,6 +56,7 @@ def read_ec2010(path: Path, seats_2015: Ec2015Seats) -> tuple[Constituency, ...]
                                 nation=seat.nation, region=seat.region,
                                 electorate=row.count("Electorate"),
                                 valid_votes=row.count("Votes"), candidates=candidates))
+    check_total(totals, "Votes", sum(seat.valid_votes for seat in out))
     if not out:
         raise DataFileError(path, "no constituencies")
     return tuple(out)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from psephos.uk.errors import DataFileError
 from psephos.uk.hocl import Seat, nation, seat_id
-from psephos.uk.tabular import read_table
+from psephos.uk.tabular import check_total, read_table, split_totals
 
 COLUMNS = ("PANO", "Constituency Name", "Constituency ID", "Electorate", "Valid Votes",
            "Region", "Country")
@@ -32,20 +32,8 @@ def read_ec2015(path: Path) -> Ec2015Seats:
                          what="Electoral Commission GE2015 CONSTITUENCY.csv")
     by_id: dict[str, Seat] = {}
     by_pano: dict[int, Seat] = {}
-    totals_seen = False
-    for row in rows:
-        if row.is_blank():
-            continue
-        if totals_seen:
-            raise row.error("a row after the totals row")
-        if not row.text("PANO") and not row.text("Constituency ID"):
-            totals_seen = True
-            for column, key in (("Electorate", "electorate"), ("Valid Votes", "valid_votes")):
-                total = sum(getattr(seat, key) for seat in by_id.values())
-                if row.count(column) != total:
-                    raise row.error(f"the total {row.count(column):,} is not the sum of the "
-                                    f"seats, {total:,}", column)
-            continue
+    data, totals = split_totals(rows, ("PANO", "Constituency ID"))
+    for row in data:
         pano = row.count("PANO")
         seat = Seat(id=seat_id(row, "Constituency ID"), name=row.text("Constituency Name"),
                     nation=nation(row, "Country"), region=row.text("Region"),
@@ -58,6 +46,8 @@ def read_ec2015(path: Path) -> Ec2015Seats:
             raise row.error(f"{pano} appears twice (first on line {by_pano[pano].line})", "PANO")
         by_id[seat.id] = seat
         by_pano[pano] = seat
+    check_total(totals, "Electorate", sum(seat.electorate for seat in by_id.values()))
+    check_total(totals, "Valid Votes", sum(seat.valid_votes for seat in by_id.values()))
     if not by_id:
         raise DataFileError(path, "no constituencies")
     return Ec2015Seats(by_id, by_pano)

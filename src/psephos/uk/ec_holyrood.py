@@ -20,7 +20,7 @@ from pathlib import Path
 from psephos.uk.catalogue import EC_SP_CONSTITUENCY_HEADER, EC_SP_REGIONAL_HEADER
 from psephos.uk.errors import DataFileError
 from psephos.uk.holyrood import REGIONS, HolyroodConstituency, ListVote
-from psephos.uk.parties import holyrood_party_code
+from psephos.uk.parties import HOLYROOD_LABELS, party_code
 from psephos.uk.tables import Candidate
 from psephos.uk.tabular import Row, read_table
 
@@ -38,7 +38,7 @@ def read_ec_constituencies(path: Path) -> tuple[HolyroodConstituency, ...]:
             raise row.error("no constituency name", "Constituency Name")
         region = _region(row)
         party = row.text("Party Name")
-        candidate = Candidate(name=_person(row), party_code=holyrood_party_code(party),
+        candidate = Candidate(name=_person(row), party_code=party_code(HOLYROOD_LABELS, party),
                               party_name=party, votes=row.count("Votes"))
         known, candidates = seats.setdefault(name, (region, []))
         if known != region:
@@ -63,7 +63,7 @@ def read_ec_regions(path: Path) -> dict[str, tuple[ListVote, ...]]:
         party = row.text("Party Name")
         if not party:
             raise row.error("no party name", "Party Name")
-        code = holyrood_party_code(party)
+        code = party_code(HOLYROOD_LABELS, party)
         label = f"{party} ({_person(row)})" if code == "ind" and named and _person(row) else party
         votes = out.setdefault(region, [])
         if any(v.party_name == label for v in votes):

@@ -16,7 +16,7 @@ from typing import Any
 
 from psephos.uk.errors import DataFileError
 from psephos.uk.holyrood import REGIONS, HolyroodConstituency, ListVote
-from psephos.uk.parties import holyrood_party_code
+from psephos.uk.parties import HOLYROOD_LABELS, party_code
 from psephos.uk.tables import Candidate
 from psephos.uk.tabular import MAX_COUNT, read_text
 
@@ -76,8 +76,9 @@ def read_guardian_feed(path: Path) -> Feed:
 def _constituency(path: Path, where: str, record: dict[str, Any]) -> HolyroodConstituency:
     name = _text(path, where, record, "name")
     candidates = tuple(
-        Candidate(name=_text(path, where, v, "name"), party_code=holyrood_party_code(party),
-                  party_name=party, votes=_votes(path, where, v))
+        Candidate(name=_text(path, where, v, "name"),
+                  party_code=party_code(HOLYROOD_LABELS, party), party_name=party,
+                  votes=_votes(path, where, v))
         for v in _list(path, where, record, "votes")
         for party in (_text(path, where, v, "party"),))
     if not candidates:
@@ -96,10 +97,11 @@ def _region(path: Path, where: str, record: dict[str, Any]) -> FeedRegion:
         party = _text(path, where, item, "party")
         seen[party] += 1
         label_n = party if seen[party] == 1 else f"{party} {seen[party]}"
-        votes.append(ListVote(label_n, holyrood_party_code(party), _votes(path, where, item)))
+        votes.append(ListVote(label_n, party_code(HOLYROOD_LABELS, party),
+                              _votes(path, where, item)))
     seats: dict[str, int] = {}
     for item in _list(path, where, record, "topupseats", required=False):
-        code = holyrood_party_code(_text(path, where, item, "party"))
+        code = party_code(HOLYROOD_LABELS, _text(path, where, item, "party"))
         seats[code] = seats.get(code, 0) + _votes(path, where, item, key="seats")
     return FeedRegion(name, tuple(votes), seats)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from psephos.uk.errors import DataFileError
-from psephos.uk.parties import hoc_party_code
+from psephos.uk.parties import HOC_PARTY_NAMES, party_code
 from psephos.uk.tables import NATIONS, Candidate, Constituency
 from psephos.uk.tabular import Row, read_table
 
@@ -85,8 +85,8 @@ def read_candidates(path: Path, columns: HocColumns) -> dict[str, Candidates]:
         key = seat_id(row, columns.id)
         party = row.text(columns.party)
         name = " ".join(p for p in (row.text(columns.first_name), row.text(columns.surname)) if p)
-        candidate = Candidate(name=name, party_code=hoc_party_code(party), party_name=party,
-                              votes=row.count(columns.votes),
+        candidate = Candidate(name=name, party_code=party_code(HOC_PARTY_NAMES, party),
+                              party_name=party, votes=row.count(columns.votes),
                               sitting_mp=_yes_no(row, columns.sitting))
         seats.setdefault(key, Candidates(row.line, columns.id)).items.append(candidate)
     if not seats:

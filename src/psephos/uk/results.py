@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from psephos.ballots.profile import profile_from_rankings
+from psephos.count import Lot
 from psephos.rules.plurality import plurality
 from psephos.uk.errors import UKDataError
 from psephos.uk.tables import Candidate, GeneralElection
@@ -21,11 +22,24 @@ def winner(candidates: Sequence[Candidate]) -> Candidate:
     """The candidate first past the post (RPA 1983 Sch. 1 r.49), counted by `plurality`."""
     if not candidates:
         raise UKDataError("a constituency with no candidates")
-    labels = [f"{i}: {c.name or c.party_name}" for i, c in enumerate(candidates)]
-    profile = profile_from_rankings(labels, [[i] for i in range(len(candidates))],
+    chosen, _ = first_past_the_post([c.name or c.party_name for c in candidates],
                                     [c.votes for c in candidates])
+    return candidates[chosen]
+
+
+def first_past_the_post(names: Sequence[str], votes: Sequence[int]) -> tuple[int, Lot | None]:
+    """Which of one seat's candidates (in the publisher's order) is returned, and the lot if
+    one decided it: `plurality` (RPA 1983 Sch. 1 r.49), a tie settled by the lot seeded
+    `TIE_SEED`. The one first-past-the-post rule of ``psephos results`` and the pact model.
+
+    The lot depends only on how many are tied and their order, so leaving out candidates
+    who are not tied (or who stood down) does not change whom it picks.
+    """
+    labels = [f"{i}: {name}" for i, name in enumerate(names)]
+    profile = profile_from_rankings(labels, [[i] for i in range(len(labels))],
+                                    [int(v) for v in votes])
     count = plurality(profile, 1, seed=TIE_SEED)
-    return candidates[count.elected[0]]
+    return count.elected[0], (count.lots[0] if count.lots else None)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-# Normalised party codes (see ../shared/data/uk/README.md for the exact-label mapping).
-PARTY_CODES: tuple[str, ...] = (
-    "con", "lab", "ld", "snp", "pc", "green", "ukip", "brexit", "reform",
-    "dup", "sf", "sdlp", "uup", "alliance", "speaker", "ind", "other",
-)
+from psephos.uk.parties import PARTIES
+
+#: Normalised party codes (see ../shared/data/uk/README.md for the exact-label mapping);
+#: their labels and colours are in `psephos.uk.parties.PARTIES`.
+PARTY_CODES: tuple[str, ...] = tuple(PARTIES)
 
 NATIONS: tuple[str, ...] = ("England", "Scotland", "Wales", "Northern Ireland")
 

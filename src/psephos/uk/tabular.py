@@ -99,6 +99,33 @@ def read_table(path: Path, required: Sequence[str], *, encoding: str = "utf-8",
     return header, _rows(path, reader, header)
 
 
+def split_totals(rows: Iterator[Row], keys: Sequence[str]) -> tuple[list[Row], Row | None]:
+    """The data rows of a sheet that may close with a totals row, and that row (if any).
+
+    Blank rows are skipped; the totals row is the first whose ``keys`` columns are all
+    empty; any row after it is an error naming its line.
+    """
+    data: list[Row] = []
+    totals: Row | None = None
+    for row in rows:
+        if row.is_blank():
+            continue
+        if totals is not None:
+            raise row.error("a row after the totals row")
+        if any(row.text(key) for key in keys):
+            data.append(row)
+        else:
+            totals = row
+    return data, totals
+
+
+def check_total(totals: Row | None, column: str, total: int) -> None:
+    """A totals row's ``column`` must equal ``total``, the sum of the seats above it."""
+    if totals is not None and totals.count(column) != total:
+        raise totals.error(f"the total {totals.count(column):,} is not the sum of the seats, "
+                           f"{total:,}", column)
+
+
 def _rows(path: Path, reader: Iterator[list[str]], header: list[str]) -> Iterator[Row]:
     line = 2
     while True:

@@ -1,7 +1,8 @@
 """The ASGI application `psephos serve` runs: Django, with these in front of it.
 
-- the security headers on every response (`psephos.contests.views.security`);
-- ballots cast through the API, answered on the server's fast path (`psephos.web.fastcast`);
+- the security headers on every response (`psephos.web.security`);
+- ballots cast through the API, handed to the batcher of casts on the server's fast path
+  (`psephos.web.fastcast`);
 - the static files `collectstatic` wrote to ``STATIC_ROOT``, served by WhiteNoise with
   far-future cache headers on the hashed names;
 - the lifespan protocol, to tune each worker's interpreter when it starts.
@@ -18,7 +19,7 @@ from typing import Any
 
 from django.core.asgi import get_asgi_application
 
-from psephos.contests.views.security import AsgiSecurityHeaders
+from psephos.web.security import AsgiSecurityHeaders
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "psephos.web.settings")
 

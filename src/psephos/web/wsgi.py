@@ -1,5 +1,5 @@
 """The WSGI application the production server loads, with static files served by WhiteNoise
-and the security headers (`psephos.contests.views.security`) on every response.
+and the security headers (`psephos.web.security`) on every response.
 
 WhiteNoise wraps the application here rather than in the settings' middleware, so the tests'
 client and `collectstatic` see plain Django, and the server gets far-future cache headers
@@ -13,7 +13,7 @@ import os
 from django.core.wsgi import get_wsgi_application
 from whitenoise import WhiteNoise
 
-from psephos.contests.views.security import SecurityHeaders
+from psephos.web.security import SecurityHeaders
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "psephos.web.settings")
 

@@ -2,8 +2,8 @@
 
 `public` has the pages anyone may read (contest, timetable, board, declaration, downloads)
 and `declaration` shapes the result for them; `voting` has the ballot a voter reaches by
-link or by typing their code, and `forms` checks what a voter sends. Every write goes
-through the contest services, as the API's (`psephos.contests.api`) do. `throttle` limits
-code guessing on the pages and the API alike; `security` adds the security headers to
-every response the server sends.
+link or by typing their code, and `forms` checks what a voter sends. Views only render:
+every read and write goes through the contest services (`psephos.contests.casting`,
+`psephos.contests.published`, `psephos.contests.throttle`), as the API's
+(`psephos.contests.api`) do.
 """

@@ -1,38 +1,22 @@
-"""The declared result shaped for its page, its transfer chart, and its published files.
+"""The declared result shaped for its page, and the responses for its transfer chart and
+its published files (made by `psephos.contests.published`).
 
-The page reads the declaration stored at the count (`Contest.declaration`). The chart and
-the published ballot files are made once per declaration (keyed by its digest) and reused,
-so every visitor downloads the same shuffled file, and the count is not rerun per request.
+The page reads the declaration stored at the count (`Contest.declaration`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
-import shutil
-import tempfile
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import matplotlib as mpl
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 
-from psephos.contests.counting import export_contest, percent, recount
+from psephos.contests.counting import percent
 from psephos.contests.models import Contest
+from psephos.contests.published import chart_svg, published_folder, published_names
 from psephos.contests.views.labels import method_name
-from psephos.reports.chart import count_figure
 
 ACTIONS = {"first": "First preferences", "exclude": "Exclusion", "surplus": "Surplus",
            "elect": "Election", "allocate": "Allocation"}
-
-
-def digest(contest: Contest) -> str:
-    """A fingerprint of the stored declaration: a recount that changes it gets new files."""
-    text = json.dumps(contest.declaration, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def number(value: object) -> str:
@@ -79,48 +63,11 @@ def declaration_context(contest: Contest) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=8)
-def _chart(contest_id: int, key: str) -> bytes:
-    contest = Contest.objects.get(pk=contest_id)
-    figure = count_figure(recount(contest), title=contest.name)  # the stored ballots again
-    out = io.BytesIO()
-    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "psephos"}):
-        figure.savefig(out, format="svg", metadata={"Date": None})
-    return out.getvalue()
-
-
 def chart_response(contest: Contest) -> HttpResponse:
-    """The transfer chart as SVG, drawn once per declaration and process."""
-    response = HttpResponse(_chart(contest.pk, digest(contest)), content_type="image/svg+xml")
+    """The transfer chart as SVG (`chart_svg`), cacheable for five minutes."""
+    response = HttpResponse(chart_svg(contest), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=300"
     return response
-
-
-def published_folder(contest: Contest) -> Path:
-    """The exported record of this declaration, written once (atomically) and then reused,
-    under ``PSEPHOS_PUBLISHED_DIR`` (default ``<data folder>/published``)."""
-    folder = Path(settings.PSEPHOS_PUBLISHED_DIR) / contest.slug / digest(contest)
-    if folder.is_dir():
-        return folder
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".partial-"))
-    try:
-        export_contest(contest, partial)
-        partial.rename(folder)
-    except OSError:  # another worker published it first
-        shutil.rmtree(partial, ignore_errors=True)
-        if not folder.is_dir():
-            raise
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
-    return folder
-
-
-def published_names(contest: Contest) -> list[str]:
-    """The files of the published record: all ballots, each section's, trackers, declaration."""
-    return ["ballots.csv", *(f"ballots-{s['slug']}.csv" for s in contest.declaration["sections"]),
-            "trackers.txt", "declaration.json"] if contest.declaration else []
 
 
 def published_response(contest: Contest, name: str) -> FileResponse:

@@ -15,9 +15,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from psephos.contests import timetable
-from psephos.contests.models import Ballot, Contest, TimetableEvent
+from psephos.contests.casting.trackers import board_trackers, format_tracker, tracker_on_board
+from psephos.contests.models import Contest, TimetableEvent
 from psephos.contests.nominations import ballot_candidates
-from psephos.contests.tokens import normalise_postal
 from psephos.contests.views.declaration import (
     chart_response,
     declaration_context,
@@ -68,22 +68,14 @@ def timetable_ics(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def normalise_tracker(text: str) -> str:
-    """A tracker as typed (any case, spaces, dashes) in its printed form ``ABCD-EFGH-...``."""
-    code = normalise_postal(text)
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
-
-
 @require_GET
 def board(request: HttpRequest, slug: str) -> HttpResponse:
     """The public board: look up one tracker, or page through every tracker held."""
     item = _contest(slug)
     typed = request.GET.get("tracker", "").strip()
-    tracker = normalise_tracker(typed) if typed else ""
-    found = bool(tracker) and Ballot.objects.filter(contest=item, tracker=tracker).exists()
-    trackers = Ballot.objects.filter(contest=item).order_by("tracker").values_list("tracker",
-                                                                                   flat=True)
-    page = Paginator(trackers, BOARD_PAGE).get_page(request.GET.get("page"))
+    tracker = format_tracker(typed) if typed else ""
+    found = bool(tracker) and tracker_on_board(item, tracker)
+    page = Paginator(board_trackers(item), BOARD_PAGE).get_page(request.GET.get("page"))
     return render(request, "contests/board.html", {
         "contest": item, "typed": typed, "tracker": tracker, "found": found, "page": page,
     }, status=404 if typed and not found else 200)
@@ -93,8 +85,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
 def trackers_txt(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """Every tracker on the board, one a line, sorted: to check the board offline."""
     item = _contest(slug)
-    trackers = (Ballot.objects.filter(contest=item).order_by("tracker")
-                .values_list("tracker", flat=True).iterator(chunk_size=5000))
+    trackers = board_trackers(item).iterator(chunk_size=5000)
     response = StreamingHttpResponse((f"{t}\n" for t in trackers),
                                      content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{item.slug}-trackers.txt"'

@@ -9,7 +9,6 @@ Codes that match nothing are counted per client address and contest (`throttle`)
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,24 +16,28 @@ from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from psephos.contests.casting.lookup import (
+    CredentialKey,
+    contest_of_credential,
+    credential_problem,
+)
+from psephos.contests.casting.service import cast_ballot
 from psephos.contests.errors import (
     AlreadyVoted,
     ContestError,
     ContestNotOpen,
     UnknownCredential,
+    status_for,
 )
-from psephos.contests.models import Ballot, Contest, Credential
+from psephos.contests.models import Ballot, Contest
 from psephos.contests.nominations import ballot_candidates
-from psephos.contests.tokens import credential_hashes
-from psephos.contests.views.errors import status_for
-from psephos.contests.views.forms import CodeForm, FieldError, RankingForm, ordinal
-from psephos.contests.views.throttle import (
+from psephos.contests.throttle import (
     ANY_CONTEST,
     TooManyFailures,
     check,
     record_failure,
 )
-from psephos.contests.voting import cast_ballot, find_credential
+from psephos.contests.views.forms import CodeForm, FieldError, RankingForm, ordinal
 
 UNKNOWN_CODE = ("We do not recognise this code. Check it against your ballot paper or "
                 "e-mail; if it was replaced by a newer one, use the newest")
@@ -53,25 +56,6 @@ def _message(error: ContestError, contest: Contest) -> str:
             return f"Voting in {contest.name} has not opened yet"
         return f"Voting in {contest.name} has closed"
     return capfirst(error.message)
-
-
-def _check(contest: Contest, code: str) -> ContestError | None:
-    """Why this code cannot vote in this contest now, or None; says nothing about anyone else."""
-    if contest.state != Contest.State.OPEN:
-        return ContestNotOpen(f"voting in {contest.name} is not open")
-    try:
-        find_credential(contest, code)
-    except ContestError as error:
-        return error
-    return None
-
-
-def _contest_of(code: str) -> Contest | None:
-    """The contest a typed code (or a pasted link token) was issued for."""
-    link, postal = credential_hashes(code)
-    credential = (Credential.objects.select_related("voter__contest")
-                  .filter(Q(link_hash=link) | Q(postal_hash=postal)).first())
-    return None if credential is None else credential.voter.contest
 
 
 def _too_many(request: HttpRequest, error: TooManyFailures) -> HttpResponse:
@@ -102,14 +86,15 @@ def start(request: HttpRequest) -> HttpResponse:
         return render(request, "contests/vote_start.html",
                       {"form": code_form, "errors": errors}, status=400)
     code = code_form.cleaned_data["code"]
-    contest = _contest_of(code)
+    key = CredentialKey.of(code)  # hashed once for every look-up and the cast
+    contest = contest_of_credential(key)
     if contest is None:
         record_failure(request, ANY_CONTEST)
         return _code_refused(request, code_form, UnknownCredential(UNKNOWN_CODE), UNKNOWN_CODE)
-    problem = _check(contest, code)
+    problem = credential_problem(contest, key)
     if problem is None:
-        return _ballot_steps(request, contest, code, reverse("contests:vote"), hidden=True,
-                             first=request.POST.get("step") == "code")
+        return _ballot_steps(request, contest, code, key, reverse("contests:vote"),
+                             hidden=True, first=request.POST.get("step") == "code")
     if isinstance(problem, UnknownCredential):
         record_failure(request, ANY_CONTEST)
     if isinstance(problem, UnknownCredential | AlreadyVoted):
@@ -134,18 +119,19 @@ def by_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         check(request, contest.slug)
     except TooManyFailures as error:
         return _too_many(request, error)
-    problem = _check(contest, token)
+    key = CredentialKey.of(token)  # hashed once for every look-up and the cast
+    problem = credential_problem(contest, key)
     if isinstance(problem, UnknownCredential):
         record_failure(request, contest.slug)
     if problem is not None:
         return _refuse(request, problem, contest)
     action = reverse("contests:vote-link", args=[slug, token])
-    return _ballot_steps(request, contest, token, action, hidden=False,
+    return _ballot_steps(request, contest, token, key, action, hidden=False,
                          first=request.method == "GET")
 
 
-def _ballot_steps(request: HttpRequest, contest: Contest, code: str, action: str, *,
-                  hidden: bool, first: bool) -> HttpResponse:
+def _ballot_steps(request: HttpRequest, contest: Contest, code: str, key: CredentialKey,
+                  action: str, *, hidden: bool, first: bool) -> HttpResponse:
     """Show the ballot, check it and ask to confirm, or cast it, by the button pressed."""
     candidates = [candidate.name for candidate in ballot_candidates(contest)]
     context = {"contest": contest, "action": action, "code": code if hidden else None}
@@ -166,7 +152,7 @@ def _ballot_steps(request: HttpRequest, contest: Contest, code: str, action: str
             **context, "ranking": [(ordinal(i), name) for i, name in enumerate(ranking, 1)],
             "hidden": [(row["id"], row["value"]) for row in form.rows()]})
     try:
-        receipt = cast_ballot(contest, code, ranking, channel="web")
+        receipt = cast_ballot(contest, key, ranking, channel="web")
     except ContestError as error:
         return _refuse(request, error, contest)
     return HttpResponseRedirect(reverse("contests:receipt", args=[contest.slug, receipt.tracker]))

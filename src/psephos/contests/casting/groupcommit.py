@@ -8,30 +8,41 @@ casts waiting at the same moment in one process are written by one thread, toget
 committed together; each caller gets its own answer only after that commit. Nothing changes
 for a caller but the wait.
 
-There is no background thread: the first caller to find no batch under way becomes the
-leader and writes the batch on its own database connection; when it is done it hands the
-lead to the oldest caller still waiting. On SQLite the leaders of different server
-processes also take turns through a lock file beside the database, which wakes the next
-one as soon as it is free instead of SQLite's sleep-and-retry.
+This is the one batcher of casts. A caller that waits (`GroupCommit.run`: a page, the API
+view, the CLI) leads when it finds no batch under way: it writes the batch on its own
+database connection, and when its own item is done it hands the lead to the oldest caller
+still waiting. A caller that must not wait (`GroupCommit.submit`: the server's event loop)
+hands its item in with a function to call with the outcome; when nobody leads, the
+batcher's own thread takes the lead and writes until nothing is waiting. On SQLite the
+leaders of different server processes also take turns through a lock file beside the
+database, which wakes the next one as soon as it is free instead of SQLite's
+sleep-and-retry.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from django.db import connection, transaction
+from django.db import close_old_connections, connection, transaction
 
 Item = TypeVar("Item")
 Outcome = TypeVar("Outcome")
 
 #: The most casts one transaction holds, so a commit never waits on a long batch.
-MAX_BATCH = 64
+MAX_BATCH = 256
+#: How often the batcher's own thread lets Django close a connection that is too old or
+#: broken (and so, on PostgreSQL, check it with a query): not before every batch.
+REFRESH_SECONDS = 1.0
+
+log = logging.getLogger("django.request")
 
 
 @dataclass(eq=False)
@@ -39,13 +50,20 @@ class _Ticket(Generic[Item]):
     """One caller's item, and where its outcome goes."""
 
     item: Item
+    done: Callable[[Any], None] | None = None  # for a caller that does not wait
     wake: threading.Event = field(default_factory=threading.Event)
     finished: bool = False
     outcome: Any = None
 
     def finish(self, outcome: Any) -> None:
         self.outcome, self.finished = outcome, True
-        self.wake.set()
+        if self.done is None:
+            self.wake.set()
+            return
+        try:
+            self.done(outcome)
+        except Exception:  # the others in the batch still get their answers
+            log.exception("answering a batched item failed")
 
 
 @dataclass(eq=False)
@@ -66,6 +84,8 @@ class GroupCommit(Generic[Item, Outcome]):
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _waiting: list[_Ticket[Item]] = field(default_factory=list)
     _leading: bool = False
+    _thread: threading.Thread | None = None
+    _thread_wake: threading.Event = field(default_factory=threading.Event)
 
     def run(self, item: Item) -> Outcome:
         """The outcome of writing ``item``, once the transaction holding it has committed.
@@ -90,13 +110,51 @@ class GroupCommit(Generic[Item, Outcome]):
             self._lead(ticket)
         return _raise_or_return(ticket.outcome)
 
-    def _lead(self, mine: _Ticket[Item]) -> None:
-        """Write batches until this caller's own item is done, then hand the lead on."""
+    def submit(self, item: Item, done: Callable[[Outcome | Exception], None]) -> None:
+        """Hand in ``item`` without waiting: ``done`` gets its outcome (a value, or an
+        exception for the caller to report), on the batcher's thread, once the transaction
+        holding it has committed. ``done`` must be quick and must not block."""
+        ticket: _Ticket[Item] = _Ticket(item, done)
+        with self._lock:
+            self._waiting.append(ticket)
+            lead = not self._leading
+            self._leading = True
+        if lead:
+            self._wake_thread()
+
+    def _wake_thread(self) -> None:
+        """Start the batcher's own thread if it is not running, and give it the lead."""
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._serve, name="psephos-casts",
+                                                daemon=True)
+                self._thread.start()
+        self._thread_wake.set()
+
+    def _serve(self) -> None:
+        """The batcher's thread: each time it is given the lead, write until nothing waits."""
+        checked = 0.0
+        while True:
+            self._thread_wake.wait()
+            self._thread_wake.clear()
+            if time.monotonic() - checked > REFRESH_SECONDS:
+                close_old_connections()  # what Django does around each request
+                checked = time.monotonic()
+            try:
+                self._lead(None)
+            except Exception:  # every ticket of the batch got the error
+                log.exception("writing a batch failed")
+
+    def _lead(self, mine: _Ticket[Item] | None) -> None:
+        """Write batches until this caller's own item is done (the batcher's thread: until
+        nothing is waiting), then hand the lead on."""
         try:
-            while not mine.finished:
+            while mine is None or not mine.finished:
                 with self._lock:
                     batch = self._waiting[:self.max_batch]
                     del self._waiting[:self.max_batch]
+                if not batch:
+                    break
                 try:
                     outcomes = self.commit([ticket.item for ticket in batch])
                 except BaseException as error:  # an interrupt: nobody may wait for ever
@@ -106,17 +164,23 @@ class GroupCommit(Generic[Item, Outcome]):
                 for ticket, outcome in zip(batch, outcomes, strict=True):
                     ticket.finish(outcome)
         finally:
-            with self._lock:
-                if self._waiting:
-                    self._waiting[0].wake.set()  # not finished, so it leads
-                else:
-                    self._leading = False
+            self._hand_on()
+
+    def _hand_on(self) -> None:
+        """Give the lead to the oldest item waiting: its caller, or the batcher's thread
+        when that caller does not wait; with nothing waiting, nobody leads."""
+        with self._lock:
+            if not self._waiting:
+                self._leading = False
+                return
+            first = self._waiting[0]
+        if first.done is None:
+            first.wake.set()  # not finished, so it leads
+        else:
+            self._wake_thread()
 
     def commit(self, items: Sequence[Item]) -> list[Outcome | Exception]:
-        """Write these items in one transaction now; their outcomes once it has committed.
-
-        For a caller that gathers its own batches (the server's casting thread).
-        """
+        """Write these items in one transaction now; their outcomes once it has committed."""
         try:
             return self._transaction(items)
         except Exception as error:  # nothing in the batch is stored

@@ -1,0 +1,110 @@
+"""The API's cast (``POST /api/contests/<slug>/ballots``), on either of its two paths.
+
+The API view (`psephos.contests.api`) casts a request at a time and waits for the
+commit (`cast_for`). The server's fast path (`psephos.web.fastcast`) reads the request on
+its event loop and hands it to the batcher without waiting (`submit_api_cast`): the same
+checks (`prepare_api_cast`) are then made on the batcher's thread, and each cast is
+answered (`answer_for`) with the status and message the view would give, once the
+transaction holding it has committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from ninja import Schema
+
+from psephos.contests.casting.lookup import contest_to_cast
+from psephos.contests.casting.service import CASTS, PreparedCast, Receipt, prepare_cast
+from psephos.contests.errors import ContestError, ContestNotFound, UnknownCredential, status_for
+from psephos.contests.models import Contest
+from psephos.contests.throttle import TooManyFailures, check, record_failure
+
+#: What a cast is answered: status, JSON body, extra headers.
+Answer = tuple[int, dict[str, str], list[tuple[str, str]]]
+FAILED: Answer = (500, {"message": "the server could not record the ballot; try again"}, [])
+
+log = logging.getLogger("django.request")
+
+
+class BallotIn(Schema):
+    credential: str
+    ranking: list[str]
+
+
+def prepare_api_cast(request: HttpRequest, slug: str, credential: str, ranking: list[str],
+                     contests: dict[str, Contest] | None = None) -> PreparedCast:
+    """The checks before an API cast is written: the contest, this client's count of
+    codes that matched nothing, the ranking. ``contests``: those already looked up, by
+    slug (a batch looks each contest up once)."""
+    contest = contests.get(slug) if contests is not None else None
+    if contest is None:
+        try:
+            contest = contest_to_cast(slug)
+        except ContestNotFound:
+            raise ContestNotFound(f"no contest {slug!r}") from None
+        if contests is not None:
+            contests[slug] = contest
+    check(request, contest.slug)
+    return prepare_cast(contest, credential, ranking, channel="web")
+
+
+def receipt_for(request: HttpRequest, slug: str, outcome: Receipt | Exception
+                ) -> dict[str, str]:
+    """The receipt of a written cast, or its refusal raised (a credential that matched
+    nothing counts against this client)."""
+    if isinstance(outcome, UnknownCredential):
+        record_failure(request, slug)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return {"contest": outcome.contest, "tracker": outcome.tracker}
+
+
+def cast_for(request: HttpRequest, slug: str, credential: str, ranking: list[str]
+             ) -> dict[str, str]:
+    """The receipt for a ballot cast through the API view, or the `ContestError` /
+    `TooManyFailures` that refuses it."""
+    cast = prepare_api_cast(request, slug, credential, ranking)
+    try:
+        outcome: Receipt | Exception = CASTS.run(cast)
+    except Exception as error:
+        outcome = error
+    return receipt_for(request, cast.contest.slug, outcome)
+
+
+def answer_for(request: HttpRequest, slug: str, outcome: Receipt | Exception) -> Answer:
+    """What the API view would answer for this outcome: 201 and the receipt, or the
+    refusal's status and message (429 with ``Retry-After`` for too many failures)."""
+    try:
+        return 201, receipt_for(request, slug, outcome), []
+    except TooManyFailures as error:
+        return 429, {"message": str(error)}, [("Retry-After", str(error.seconds))]
+    except ContestError as error:
+        return status_for(error), {"message": error.message}, []
+    except Exception:
+        log.exception("casting a ballot failed: %s", request.path)
+        return FAILED
+
+
+@dataclass(frozen=True)
+class ApiCast:
+    """An API cast handed to the batcher before its checks (`PendingCast`)."""
+
+    request: HttpRequest
+    slug: str
+    ballot: BallotIn
+
+    def prepare(self, contests: dict[str, Contest]) -> PreparedCast:
+        return prepare_api_cast(self.request, self.slug, self.ballot.credential,
+                                self.ballot.ranking, contests)
+
+
+def submit_api_cast(request: HttpRequest, slug: str, ballot: BallotIn,
+                    answer: Callable[[Answer], None]) -> None:
+    """Hand an API cast to the batcher without waiting; ``answer`` gets what the view
+    would answer, on the batcher's thread, once the cast is committed or refused."""
+    CASTS.submit(ApiCast(request, slug, ballot),
+                 lambda outcome: answer(answer_for(request, slug, outcome)))

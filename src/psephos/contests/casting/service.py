@@ -1,0 +1,217 @@
+"""Casting a ballot: the one path every channel (web, post, phone) goes through.
+
+In one transaction: spend the voter's active credential (one conditional UPDATE that also
+checks the contest is open and the voter eligible), write their "voted" mark (the
+database's unique key refuses a second), store the ballot with no link to the voter, and
+seal the voter -> ballot pointer that a revocation may need until the close. The receipt
+exists only once that transaction has committed; casts arriving together share it (a
+group commit: `psephos.contests.casting.groupcommit`), written set-wise. The batch of
+returned postal ballots (`psephos.contests.postal`) applies the same rules and stores its
+ballots with the same `store_ballots`.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.db import IntegrityError, connection
+
+from psephos.contests import tokens
+from psephos.contests.casting.groupcommit import GroupCommit
+from psephos.contests.casting.lookup import CredentialKey, find_credential, not_open
+from psephos.contests.casting.paper import ballot_paper
+from psephos.contests.casting.rows import insert_groups
+from psephos.contests.casting.trackers import new_tracker
+from psephos.contests.errors import (
+    AlreadyVoted,
+    ContestError,
+    InvalidRanking,
+    UnknownCredential,
+)
+from psephos.contests.models import Ballot, BallotSeal, Contest, Credential, VotedMark, Voter
+from psephos.contests.throttle import TooManyFailures
+
+CHANNELS = ("web", "post", "phone", "cli")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the voter keeps: the tracker to find their ballot on the published list."""
+
+    contest: str
+    tracker: str
+
+
+def _spend_sql(count: int) -> str:
+    """One statement that spends the active credentials, matching any of ``count`` pairs of
+    hashes, of eligible voters of an open contest; it returns each one's voter, section and
+    hashes (no row for a credential when any of that fails).
+
+    The voter check is a correlated EXISTS on the credentials the hashes find by index; an
+    ``IN (SELECT ...)`` would make SQLite build the whole roll for every cast.
+    """
+    q = connection.ops.quote_name
+    cred, voter, contest = (q(m._meta.db_table) for m in (Credential, Voter, Contest))
+    # PostgreSQL: share-lock the contest row, so a close (which locks it for update) waits
+    # for casts in flight, and a cast waiting on a close re-reads the state and is refused.
+    # SQLite runs one writing transaction at a time, which gives the same order.
+    lock = " FOR KEY SHARE OF c" if connection.vendor == "postgresql" else ""
+    marks = ", ".join(["%s"] * count)
+    return (
+        f"UPDATE {cred} SET {q('status')} = %s "
+        f"WHERE ({q('link_hash')} IN ({marks}) OR {q('postal_hash')} IN ({marks})) "
+        f"AND {q('status')} = %s "
+        f"AND EXISTS (SELECT 1 FROM {voter} v JOIN {contest} c "
+        f"ON c.{q('id')} = v.{q('contest_id')} WHERE v.{q('id')} = {cred}.{q('voter_id')} "
+        f"AND v.{q('contest_id')} = %s AND v.{q('status')} = %s AND c.{q('state')} = %s"
+        f"{lock}) "
+        f"RETURNING {q('voter_id')}, (SELECT s.{q('section_id')} FROM {voter} s "
+        f"WHERE s.{q('id')} = {cred}.{q('voter_id')}), {q('link_hash')}, {q('postal_hash')}")
+
+
+def _refusal(contest: Contest, key: CredentialKey) -> ContestError:
+    """Why a credential the spending statement did not spend was refused, in the order a
+    voter needs to hear it: the contest not open, then the credential's own state."""
+    closed = not_open(contest)
+    if closed is not None:
+        return closed
+    try:
+        find_credential(contest, key)
+    except ContestError as error:
+        return error
+    return UnknownCredential("that credential was replaced; use the new one")
+
+
+@dataclass(frozen=True)
+class PreparedCast:
+    """A ballot ready to be written: its ranking as candidate keys, its tracker drawn."""
+
+    contest: Contest
+    key: CredentialKey
+    ranking: list[int]
+    channel: str
+    tracker: str
+
+
+class PendingCast(Protocol):
+    """A cast handed to the batcher before its checks (the server's fast path): they are
+    made on the batcher's thread, so the event loop never waits for the database."""
+
+    def prepare(self, contests: dict[str, Contest]) -> PreparedCast:
+        """The cast ready to write, or its refusal raised (``ContestError``,
+        ``TooManyFailures``); ``contests``: those looked up in this batch, by slug."""
+        ...
+
+
+def _failed(error: Exception) -> Receipt | Exception:
+    """The answer to a cast that could not be written alone."""
+    if isinstance(error, IntegrityError):
+        return AlreadyVoted("a ballot has already been cast with this voter's credential; "
+                            "only the first one counts")
+    return error
+
+
+def _write_batch(items: Sequence[PreparedCast | PendingCast]) -> list[Receipt | Exception]:
+    """Prepare the pending casts of a batch (a refusal is that cast's outcome), then write
+    the ready ones together (`_write_casts`)."""
+    outcomes: list[Receipt | Exception | None] = [None] * len(items)
+    ready: list[tuple[int, PreparedCast]] = []
+    contests: dict[str, Contest] = {}
+    for index, item in enumerate(items):
+        if isinstance(item, PreparedCast):
+            ready.append((index, item))
+            continue
+        try:
+            ready.append((index, item.prepare(contests)))
+        except (ContestError, TooManyFailures) as error:
+            outcomes[index] = error
+    written = _write_casts([cast for _, cast in ready]) if ready else []
+    for (index, _), outcome in zip(ready, written, strict=True):
+        outcomes[index] = outcome
+    return [RuntimeError("a cast was neither refused nor written") if outcome is None
+            else outcome for outcome in outcomes]
+
+
+def _write_casts(casts: Sequence[PreparedCast]) -> list[Receipt | Exception]:
+    """Write a batch of casts set-wise: per contest one statement spends the credentials
+    (a credential named twice counts for the first only), then `store_ballots`. A clash
+    with a row already there (a voter marked as voted another way) raises, and the group
+    commit then writes each cast alone, so each gets its own answer (`_failed`)."""
+    spent: set[int] = set()
+    by_contest: dict[int, list[int]] = {}
+    for index, cast in enumerate(casts):
+        by_contest.setdefault(cast.contest.pk, []).append(index)
+    for contest_id, indices in by_contest.items():
+        links = [casts[i].key.link for i in indices]
+        postals = [casts[i].key.postal for i in indices]
+        with connection.cursor() as cursor:
+            cursor.execute(_spend_sql(len(indices)), [
+                Credential.Status.USED, *links, *postals, Credential.Status.ACTIVE,
+                contest_id, Voter.Status.ELIGIBLE, Contest.State.OPEN])
+            rows = cursor.fetchall()
+        ballots = []
+        for voter_id, section_id, link, postal in rows:
+            first = next(i for i in indices if i not in spent
+                         and (casts[i].key.link == link or casts[i].key.postal == postal))
+            spent.add(first)
+            ballots.append((int(voter_id), int(section_id), casts[first].ranking,
+                            casts[first].tracker, casts[first].channel))
+        store_ballots(contest_id, ballots)
+    return [Receipt(contest=cast.contest.slug, tracker=cast.tracker) if index in spent
+            else _refusal(cast.contest, cast.key)
+            for index, cast in enumerate(casts)]
+
+
+def store_ballots(contest_id: int,
+                  ballots: Sequence[tuple[int, int, list[int], str, str]]) -> None:
+    """For voters whose credentials were just spent, as (voter, section, ranking, tracker,
+    channel): their "voted" marks, their ballots (random ids, nothing about the voter) and
+    the seals a revocation needs until the close; one statement a table, or one in all on
+    PostgreSQL when it fits. Online casts and postal batches both store through here."""
+    noise = os.urandom(16 * len(ballots))
+    ids = [uuid.UUID(bytes=noise[16 * n:16 * n + 16], version=4) for n in range(len(ballots))]
+    key = tokens.seal_key(contest_id)
+    insert_groups([
+        (VotedMark, ("voter_id", "contest_id", "channel"),
+         [(voter, contest_id, channel) for voter, _, _, _, channel in ballots]),
+        (Ballot, ("id", "contest_id", "section_id", "ranking", "tracker"),
+         [(i, contest_id, section, ranking, tracker)
+          for i, (_, section, ranking, tracker, _) in zip(ids, ballots, strict=True)]),
+        (BallotSeal, ("contest_id", "voter_key", "ballot_id"),
+         [(contest_id, tokens.seal_with(key, voter), i)
+          for i, (voter, *_) in zip(ids, ballots, strict=True)]),
+    ])
+
+
+#: Every cast in this process goes through this one batcher
+#: (`psephos.contests.casting.groupcommit`), whether its caller waits or not.
+CASTS: GroupCommit[PreparedCast | PendingCast, Receipt] = GroupCommit(_write_batch, _failed)
+
+
+def prepare_cast(contest: Contest, credential: str | CredentialKey,
+                 ranking: Sequence[str | int], *, channel: str = "web") -> PreparedCast:
+    """A ballot ready to be written (`CASTS`): its ranking checked against the paper and
+    its tracker drawn; `ContestNotOpen` or `InvalidRanking` if it cannot be."""
+    if channel not in CHANNELS:
+        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
+    try:
+        chosen = ballot_paper(contest).resolve(ranking)
+    except InvalidRanking:
+        problem = not_open(contest)  # a closed contest says so before judging the ranking
+        if problem is not None:
+            raise problem from None
+        chosen = ballot_paper(contest).resolve(ranking)  # the paper as it is now, or raise
+    return PreparedCast(contest, CredentialKey.of(credential), chosen, channel, new_tracker())
+
+
+def cast_ballot(contest: Contest, credential: str | CredentialKey,
+                ranking: Sequence[str | int], *, channel: str = "web") -> Receipt:
+    """Record one ballot and return its receipt; the first valid ballot of a voter wins.
+
+    ``credential``: the secret as typed or followed, or its `CredentialKey` when the caller
+    has hashed it already."""
+    return CASTS.run(prepare_cast(contest, credential, ranking, channel=channel))
