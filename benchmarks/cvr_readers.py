@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import synthetic  # noqa: E402  (the benchmarks' shared ballot generator)
+import synthetic  # the benchmarks' shared ballot generator, beside this file
 
 Rankings = synthetic.Rankings
 FORMATS = ("plain", "generic", "clearballot", "cdf", "ess", "dominion", "hart")
