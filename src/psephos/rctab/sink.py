@@ -3,7 +3,7 @@ collapses identical ballots into one `Profile`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -87,6 +87,29 @@ class BallotSink:
             self._cells += len(key)
             self._check_cells()
         self.merged[key] = (count or 0) + ballots
+
+    def add_ranks(self, ranks: Int64s, candidates: Sequence[int], ballots: Int64s) -> None:
+        """Many ballots at once, as marks: ``ranks[i, k]`` is the rank (1-based; 0 for none)
+        at which ballot row ``i`` marks ``candidates[k]``, and ``ballots[i]`` how many ballots
+        the row stands for. Ranks past `max_rank` are not read, as in `add_marks`."""
+        ranks = np.where(ranks <= self.max_rank, ranks, 0)
+        ordered = np.sort(ranks, axis=1)
+        # By hand: two marks at one rank (an overvote, or one candidate named by two
+        # columns), and marks at ranks past the number of columns (gaps a matrix would pad).
+        tied = ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] > 0)).any(axis=1) | (
+            ordered[:, -1] > ranks.shape[1] if ranks.shape[1] else False)
+        for row, count in zip(ranks[tied].tolist(), ballots[tied].tolist(), strict=True):
+            marks: dict[int, set[int]] = {}
+            for rank, cand in zip(row, candidates, strict=True):
+                if rank:
+                    marks.setdefault(rank, set()).add(cand)
+            self.add_marks(marks, count)
+        ranks, ballots = ranks[~tied], ballots[~tied]
+        width = int(ranks.max(initial=0))
+        codes = np.full((ranks.shape[0], width), SKIPPED, dtype=np.int64)
+        rows, cols = np.nonzero(ranks)
+        codes[rows, ranks[rows, cols] - 1] = np.asarray(candidates, dtype=np.int64)[cols]
+        self.add_rows(codes, ballots)
 
     def add_rows(self, codes: Int64s, ballots: Int64s) -> None:
         """Many ballots at once: ``ballots[i]`` ballots whose ranks are ``codes[i]`` (one

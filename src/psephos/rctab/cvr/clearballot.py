@@ -8,6 +8,8 @@ Identical rows (once their leading ballot columns are set aside) are read once.
 
 from __future__ import annotations
 
+import numpy as np
+
 from psephos.ballots.errors import BallotFileError, shown, whole_number
 from psephos.rctab.config import CvrSource
 from psephos.rctab.cvr.csv_rows import read_rows
@@ -26,23 +28,26 @@ def read(source: CvrSource, sink: BallotSink) -> None:
         raise BallotFileError(source.path, f"no column for contest {source.contest_id!r}",
                               line=1, field="contestId")
     needed = max(col for col, _, _ in columns) + 1
-    for group in table.groups:
-        if group.empty:
-            continue
+    groups = [group for group in table.groups if not group.empty]
+    for group in groups:
         if len(group.cells) < needed:
             raise BallotFileError(source.path, f"the row is cut short: fewer cells than the "
                                   f"{needed} columns up to the contest's last vote column",
                                   line=table.line(group))
-        marks: dict[int, set[int]] = {}
-        for col, rank, cand in columns:
-            cell = group.cells[col].strip()
-            if cell in ("", "0"):
-                continue
-            if cell != "1":
-                raise BallotFileError(source.path, f"expected 0 or 1, got {cell!r}",
-                                      line=table.line(group), field=header[col])
-            marks.setdefault(rank, set()).add(cand)
-        sink.add_marks(marks, group.ballots)
+    cells = [group.cells[col] for group in groups for col, _, _ in columns]
+    marked: dict[str, int] = {}  # each distinct cell text -> 1 if it marks, else 0
+    for cell in set(cells):
+        value = cell.strip()
+        if value not in ("", "0", "1"):
+            group, col = next((g, c) for g in groups for c, _, _ in columns if g.cells[c] == cell)
+            raise BallotFileError(source.path, f"expected 0 or 1, got {value!r}",
+                                  line=table.line(group), field=header[col])
+        marked[cell] = int(value == "1")
+    flags = np.fromiter(map(marked.__getitem__, cells), dtype=np.int64,
+                        count=len(cells)).reshape(len(groups), len(columns))
+    ranks = flags * np.array([rank for _, rank, _ in columns], dtype=np.int64)
+    sink.add_ranks(ranks, [cand for _, _, cand in columns],
+                   np.array([group.ballots for group in groups], dtype=np.int64))
 
 
 def _vote_columns(header: list[str], source: CvrSource,

@@ -12,10 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from psephos.ballots.errors import BallotFileError
-from psephos.ballots.profile import SKIPPED
 from psephos.rctab.config import CvrSource
 from psephos.rctab.cvr.csv_rows import CsvRows, RowGroup, read_rows
-from psephos.rctab.sink import BallotSink, Int64s
+from psephos.rctab.sink import BallotSink
 
 
 def read(source: CvrSource, sink: BallotSink) -> None:
@@ -48,28 +47,8 @@ def read(source: CvrSource, sink: BallotSink) -> None:
                                       field=header[first_col + offset]) from None
     table_ranks = np.fromiter(map(ranks.__getitem__, cells), dtype=np.int64,
                               count=len(cells)).reshape(len(groups), len(offsets))
-    _add(sink, table_ranks, [cand for _, cand in columns],
-         np.array([group.ballots for group in groups], dtype=np.int64))
-
-
-def _add(sink: BallotSink, ranks: Int64s, candidates: list[int], ballots: Int64s) -> None:
-    """Add ballots given as the rank (0: none) each of ``candidates`` has on them."""
-    ranks = np.where(ranks <= sink.max_rank, ranks, 0)  # RCTab reads no rank past the last
-    ordered = np.sort(ranks, axis=1)
-    # Two marks at one rank (an overvote, or one candidate named by two columns): by hand.
-    tied = ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] > 0)).any(axis=1)
-    for row, count in zip(ranks[tied].tolist(), ballots[tied].tolist(), strict=True):
-        marks: dict[int, set[int]] = {}
-        for rank, cand in zip(row, candidates, strict=True):
-            if rank:
-                marks.setdefault(rank, set()).add(cand)
-        sink.add_marks(marks, count)
-    ranks, ballots = ranks[~tied], ballots[~tied]
-    width = int(ranks.max(initial=0))
-    codes = np.full((ranks.shape[0], width), SKIPPED, dtype=np.int64)
-    rows, cols = np.nonzero(ranks)
-    codes[rows, ranks[rows, cols] - 1] = np.asarray(candidates, dtype=np.int64)[cols]
-    sink.add_rows(codes, ballots)
+    sink.add_ranks(table_ranks, [cand for _, cand in columns],
+                   np.array([group.ballots for group in groups], dtype=np.int64))
 
 
 def _short(source: CvrSource, table: CsvRows, group: RowGroup, needed: int) -> None:
