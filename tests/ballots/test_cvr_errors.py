@@ -390,3 +390,54 @@ def test_unlimited_skipped_ranks(tmp_path: Path) -> None:
     config = load_config(_config(tmp_path, {"provider": "genericCsv", "filePath": "g.csv"},
                                  rules={**RULES, "maxSkippedRanksAllowed": "unlimited"}))
     assert config.rule_int("maxSkippedRanksAllowed") is None
+
+
+def test_generic_csv_row_cut_short_is_refused(tmp_path: Path) -> None:
+    """Issue #9: a row ending before the last candidate column was counted as a blank ballot."""
+    (tmp_path / "g.csv").write_text("id,A,B\n1,1,2\n2,2,1\n3\n4,1,2\n", encoding="utf-8")
+    source = {"provider": "genericCsv", "filePath": "g.csv", "firstVoteColumnIndex": "2"}
+    with pytest.raises(BallotFileError) as err:
+        _read(tmp_path, source)
+    assert err.value.line == 4 and "cut short" in str(err.value) and "g.csv" in str(err.value)
+    (tmp_path / "g.csv").write_text("id,A,B\n1,1,2\n2,1\n", encoding="utf-8")
+    with pytest.raises(BallotFileError) as err:
+        _read(tmp_path, source)
+    assert err.value.line == 3
+
+
+def test_generic_csv_blank_rows_and_rows_without_marks(tmp_path: Path) -> None:
+    """A wholly blank row is no ballot; a ballot id with no rank is a blank ballot."""
+    (tmp_path / "g.csv").write_text("id,A,B\n1,1,2\n\n,,\n2,,\n3,,\n", encoding="utf-8")
+    config = load_config(_config(tmp_path, {"provider": "genericCsv", "filePath": "g.csv",
+                                            "firstVoteColumnIndex": "2"}))
+    profile = read_profile(config)
+    assert (profile.n_ballots, profile.blank) == (1, 2)
+
+
+def test_clear_ballot_row_cut_short_is_refused(tmp_path: Path) -> None:
+    """Issue #9: a Clear Ballot row cut short was read as a ballot with no marks."""
+    header = "RowNumber,Choice_1_1:t:1:Vote For 1:A:NON,Choice_2_1:t:1:Vote For 1:B:NON\n"
+    (tmp_path / "cb.csv").write_text(header + "1,1,0\n2,0\n3,0,1\n", encoding="utf-8")
+    with pytest.raises(BallotFileError) as err:
+        _read(tmp_path, {"provider": "clearBallot", "filePath": "cb.csv", "contestId": "t"})
+    assert err.value.line == 3 and "cut short" in str(err.value) and "cb.csv" in str(err.value)
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_generic_csv_fast_and_csv_module_paths_agree(tmp_path: Path, quoted: bool) -> None:
+    """The same ballots read alike whether the file can be split by lines or needs the csv
+    module (a quoted field spanning lines); errors name the same line."""
+    first = '"a\nb"' if quoted else "x"
+    rows = [f"{first},1,2", "2,2,1", "3,1,", "4,,1", "5,1,1", "6,1,2", "7,,"]
+    (tmp_path / "g.csv").write_text("id,A,B\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    config = load_config(_config(tmp_path, {"provider": "genericCsv", "filePath": "g.csv",
+                                            "firstVoteColumnIndex": "2"}))
+    profile = read_profile(config)
+    assert (profile.n_ballots, profile.blank) == (6, 1)
+    assert sorted(profile.weights.tolist()) == [1, 1, 1, 1, 2]
+    # A bad cell: the quoted first row spans two physical lines but is one record.
+    (tmp_path / "g.csv").write_text("id,A,B\n" + "\n".join([*rows, "8,1,x"]) + "\n",
+                                    encoding="utf-8")
+    with pytest.raises(BallotFileError) as err:
+        read_profile(config)
+    assert err.value.line == 9 and err.value.field == "B"

@@ -18,16 +18,8 @@ import numpy as np
 from psephos.ballots.profile import Profile
 from psephos.count import NON_TRANSFERABLE, Count, Stage, from_units
 from psephos.exact import Ints, int_dtype, weighted_sum
-from psephos.rctab.engine import (
-    Ballots,
-    RcvRules,
-    TieBreak,
-    count_options,
-    exclusions,
-    inactive_by_category,
-    move_papers,
-    transfers_total,
-)
+from psephos.rctab import engine
+from psephos.rctab.engine import RcvRules, TieBreak
 from psephos.rules.errors import RuleError
 from psephos.rules.papers import Int64s
 
@@ -41,7 +33,7 @@ def bottoms_up(profile: Profile, seats: int, *, rules: RcvRules, tiebreak: TieBr
     continuing = np.ones(n, dtype=bool)
     for c in profile.withdrawn:
         continuing[c] = False
-    ballots = Ballots(profile, rules)
+    ballots = engine.Ballots(profile, rules)
     weights = profile.weights
     dtype = int_dtype(int(weights.sum(dtype=object)))  # no tally or sum exceeds the total
     ballots.advance(np.arange(weights.size, dtype=np.int64), continuing)
@@ -76,9 +68,9 @@ def bottoms_up(profile: Profile, seats: int, *, rules: RcvRules, tiebreak: TieBr
             changes=tuple(from_units(int(v), 0) for v in tally - before) if number > 1 else (),
             subjects=subjects, excluded=subjects, elected=elected,
             exhausted=from_units(int(weights[ballots.owner < 0].sum(dtype=object)), 0),
-            exhausted_change=transfers_total(transfers, NON_TRANSFERABLE),
+            exhausted_change=engine.transfers_total(transfers, NON_TRANSFERABLE),
             threshold=threshold,
-            inactive=inactive_by_category(ballots.owner, weights, 0),
+            inactive=engine.inactive_by_category(ballots.owner, weights, 0),
             transfers=transfers,
         ))
         if done or not live:
@@ -86,7 +78,7 @@ def bottoms_up(profile: Profile, seats: int, *, rules: RcvRules, tiebreak: TieBr
         out = [c for c in live if Decimal(int(tally[c])) < threshold] if (
             percentage is not None and rules.cutoff_elimination) else []
         if not out:
-            out = exclusions(tally, live, rules, 1, tiebreak, stage=number, history=history)
+            out = engine.exclusions(tally, live, rules, 1, tiebreak, stage=number, history=history)
         for c in out:
             continuing[c] = False
         before = tally.copy()
@@ -94,12 +86,12 @@ def bottoms_up(profile: Profile, seats: int, *, rules: RcvRules, tiebreak: TieBr
         transfers = {}
         for c in subjects:
             rows = np.flatnonzero(ballots.owner == c)
-            moved, transfers[c] = move_papers(ballots, rows, weights[rows], continuing, 0)
+            moved, transfers[c] = engine.move_papers(ballots, rows, weights[rows], continuing, 0)
             tally += moved.astype(dtype)
             tally[c] = 0
     return Count(
         method="rctab-bottoms-up", candidates=profile.candidates, seats=seats,
         elected=elected, stages=tuple(stages), valid=from_units(int(weights.sum(dtype=object)), 0),
         quota=stages[-1].threshold, precision=0, lots=tiebreak.drawn(),
-        options=count_options(rules, tiebreak),
+        options=engine.count_options(rules, tiebreak),
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from psephos.ballots.errors import BallotFileError, check_candidates, shown, whole_number
-from psephos.rctab.json_file import read_json_object
+from psephos.rctab.documents import read_json_object
 
 #: The pseudo-candidate RCTab counts undeclared write-ins as.
 UNDECLARED = "Undeclared Write-ins"

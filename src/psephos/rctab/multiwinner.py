@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -47,6 +47,14 @@ def count(profile: Profile, seats: int, *, mode: str, rules: RcvRules,
         raise RuleError("numberOfWinners must be at least 1")
     one = mode == "multiWinnerAllowOnlyOneWinnerPerRound"
     return _Stv(profile, seats, rules, tiebreak, one_per_round=one).run()
+
+
+class _Move(NamedTuple):
+    """What produced a round's tallies: the action, its subjects and where their votes went."""
+
+    action: Literal["first", "exclude", "surplus"]
+    subjects: tuple[int, ...]
+    transfers: dict[int, dict[int, Decimal]]
 
 
 class _Stv:
@@ -90,45 +98,16 @@ class _Stv:
         threshold = self._threshold(active)
         elected: list[int] = []
         stages: list[Stage] = []
-        history: list[Int64s] = []
-        action: Literal["first", "exclude", "surplus"] = "first"
-        subjects: tuple[int, ...] = ()
-        transfers: dict[int, dict[int, Decimal]] = {}
+        history: list[Int64s] = []  # every round's tallies, for tie-breaks
+        move = _Move("first", (), {})
         before = tally.copy()
         while True:
-            number = len(stages) + 1
             history.append(tally.copy())
-            live = [c for c in range(n) if self.continuing[c]]
-            room = self.seats - len(elected)
-            new: list[int] = []
-            uwi = self.rules.undeclared
-            uwi_first = uwi is not None and uwi in live and tally[uwi] > 0
-            if room > 0 and not uwi_first:
-                reached = [c for c in live if tally[c] >= threshold and c != uwi]
-                reached.sort(key=lambda c: -int(tally[c]))
-                if self.one_per_round:
-                    reached = reached[:1]
-                new = reached[:room]
-                rest = [c for c in live if c not in new]
-                if rest and uwi not in rest and len(rest) <= room - len(new):
-                    # The continuing candidates fit the seats left: all are elected.
-                    new += sorted(rest, key=lambda c: -int(tally[c]))
+            new = self._winners(tally, threshold, self.seats - len(elected))
             elected.extend(new)
             for c in new:
                 self.continuing[c] = False
-            stages.append(Stage(
-                number=number, action=action,
-                tallies=tuple(from_units(int(v), self.places) for v in tally),
-                changes=tuple(from_units(int(v), self.places) for v in tally - before)
-                if number > 1 else (),
-                subjects=subjects, elected=tuple(new),
-                excluded=subjects if action == "exclude" else (),
-                exhausted=from_units(int(self._amounts()[ballots.owner < 0].sum()), self.places),
-                exhausted_change=transfers_total(transfers, NON_TRANSFERABLE),
-                threshold=from_units(threshold, self.places),
-                inactive=inactive_by_category(ballots.owner, self._amounts(), self.places),
-                transfers=transfers,
-            ))
+            stages.append(self._stage(len(stages) + 1, move, tally, before, new, threshold))
             live = [c for c in range(n) if self.continuing[c]]
             if len(elected) >= self.seats:
                 stages.append(self._final_surplus(new, tally, threshold, stages[-1]))
@@ -142,23 +121,56 @@ class _Stv:
                 surplus = [c for c in new if tally[c] > threshold]
                 if not surplus and len(elected) < self.seats:
                     # Nothing to transfer: the next round counts the same papers again.
-                    action, subjects, transfers = "surplus", tuple(new), {}
+                    move = _Move("surplus", tuple(new), {})
                     continue
-                action, subjects = "surplus", tuple(new)
-                transfers = {c: self._transfer_surplus(c, tally, threshold) for c in new}
+                move = _Move("surplus", tuple(new), {
+                    c: self._transfer_surplus(c, tally, threshold) for c in new})
                 continue
             out = exclusions(tally, live, self.rules, self.unit, self.tiebreak,
-                             stage=number, history=history)
+                             stage=len(stages), history=history)
             for c in out:
                 self.continuing[c] = False
-            action, subjects = "exclude", tuple(out)
-            transfers = {c: self._move(c, tally, self.value) for c in out}
+            move = _Move("exclude", tuple(out), {c: self._move(c, tally, self.value) for c in out})
         return Count(
             method="rctab-stv", candidates=self.profile.candidates, seats=self.seats,
             elected=tuple(elected), stages=tuple(stages),
             valid=from_units(int(self.weights.sum(dtype=object)), 0),
             quota=from_units(threshold, self.places), precision=self.places,
             lots=self.tiebreak.drawn(), options=count_options(self.rules, self.tiebreak),
+        )
+
+    def _winners(self, tally: Ints, threshold: int, room: int) -> list[int]:
+        """Who is elected this round: those reaching ``threshold`` (the highest first; only
+        one with ``one_per_round``), or every continuing candidate when they fit the
+        ``room`` left; nobody while undeclared write-ins still hold votes."""
+        live = [c for c in range(self.n) if self.continuing[c]]
+        uwi = self.rules.undeclared
+        if room <= 0 or (uwi is not None and uwi in live and tally[uwi] > 0):
+            return []
+        reached = sorted((c for c in live if tally[c] >= threshold and c != uwi),
+                         key=lambda c: -int(tally[c]))
+        new = reached[:1] if self.one_per_round else reached[:room]
+        rest = [c for c in live if c not in new]
+        if rest and uwi not in rest and len(rest) <= room - len(new):
+            new += sorted(rest, key=lambda c: -int(tally[c]))
+        return new
+
+    def _stage(self, number: int, move: _Move, tally: Ints, before: Ints, new: list[int],
+               threshold: int) -> Stage:
+        """Round ``number`` as a `Stage`: its tallies after ``move``, who it elected."""
+        places, amounts = self.places, self._amounts()
+        return Stage(
+            number=number, action=move.action,
+            tallies=tuple(from_units(int(v), places) for v in tally),
+            changes=tuple(from_units(int(v), places) for v in tally - before)
+            if number > 1 else (),
+            subjects=move.subjects, elected=tuple(new),
+            excluded=move.subjects if move.action == "exclude" else (),
+            exhausted=from_units(int(amounts[self.ballots.owner < 0].sum(dtype=object)), places),
+            exhausted_change=transfers_total(move.transfers, NON_TRANSFERABLE),
+            threshold=from_units(threshold, places),
+            inactive=inactive_by_category(self.ballots.owner, amounts, places),
+            transfers=move.transfers,
         )
 
     def _final_surplus(self, new: list[int], tally: Int64s, threshold: int,

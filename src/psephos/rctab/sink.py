@@ -3,8 +3,11 @@ collapses identical ballots into one `Profile`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
 
 from psephos.ballots.errors import (
     CELLS_PER_PREFERENCE,
@@ -14,6 +17,8 @@ from psephos.ballots.errors import (
 )
 from psephos.ballots.profile import OVERVOTE, SKIPPED, Profile, pack
 from psephos.rctab.config import UNDECLARED, CvrSource, RctabConfig
+
+Int64s = npt.NDArray[np.int64]
 
 
 @dataclass
@@ -67,21 +72,66 @@ class BallotSink:
             self._sets[key] = len(self._sets)
         return OVERVOTE - self._sets[key]
 
-    def add(self, codes: Iterable[int]) -> None:
-        """One ballot, as one code per rank in order."""
+    def add(self, codes: Iterable[int], ballots: int = 1) -> None:
+        """One ballot (or ``ballots`` identical ones), as one code per rank in order."""
         row = list(codes)
         while row and row[-1] == SKIPPED:
             row.pop()
         if not row:
-            self.blank += 1
+            self.blank += ballots
             return
-        self._preferences += len(row) - row.count(SKIPPED)
+        self._preferences += (len(row) - row.count(SKIPPED)) * ballots
         key = tuple(row)
         count = self.merged.get(key)
         if count is None:
             self._cells += len(key)
             self._check_cells()
-        self.merged[key] = (count or 0) + 1
+        self.merged[key] = (count or 0) + ballots
+
+    def add_ranks(self, ranks: Int64s, candidates: Sequence[int], ballots: Int64s) -> None:
+        """Many ballots at once, as marks: ``ranks[i, k]`` is the rank (1-based; 0 for none)
+        at which ballot row ``i`` marks ``candidates[k]``, and ``ballots[i]`` how many ballots
+        the row stands for. Ranks past `max_rank` are not read, as in `add_marks`."""
+        ranks = np.where(ranks <= self.max_rank, ranks, 0)
+        ordered = np.sort(ranks, axis=1)
+        # By hand: two marks at one rank (an overvote, or one candidate named by two
+        # columns), and marks at ranks past the number of columns (gaps a matrix would pad).
+        tied = ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] > 0)).any(axis=1) | (
+            ordered[:, -1] > ranks.shape[1] if ranks.shape[1] else False)
+        for row, count in zip(ranks[tied].tolist(), ballots[tied].tolist(), strict=True):
+            marks: dict[int, set[int]] = {}
+            for rank, cand in zip(row, candidates, strict=True):
+                if rank:
+                    marks.setdefault(rank, set()).add(cand)
+            self.add_marks(marks, count)
+        ranks, ballots = ranks[~tied], ballots[~tied]
+        width = int(ranks.max(initial=0))
+        codes = np.full((ranks.shape[0], width), SKIPPED, dtype=np.int64)
+        rows, cols = np.nonzero(ranks)
+        codes[rows, ranks[rows, cols] - 1] = np.asarray(candidates, dtype=np.int64)[cols]
+        self.add_rows(codes, ballots)
+
+    def add_rows(self, codes: Int64s, ballots: Int64s) -> None:
+        """Many ballots at once: ``ballots[i]`` ballots whose ranks are ``codes[i]`` (one
+        code per rank, `SKIPPED` for a rank left empty), as `add` takes them one by one."""
+        marked = codes != SKIPPED
+        width = codes.shape[1]
+        lengths = (np.where(marked.any(axis=1), width - np.argmax(marked[:, ::-1], axis=1), 0)
+                   if width else np.zeros(codes.shape[0], dtype=np.int64))
+        self.blank += int(ballots[lengths == 0].sum(dtype=object))
+        self._preferences += int((marked.sum(axis=1) * ballots).sum(dtype=object))
+        merged = self.merged
+        for row, length, count in zip(codes.tolist(), lengths.tolist(), ballots.tolist(),
+                                      strict=True):
+            if length:
+                key = tuple(row[:length])
+                held = merged.get(key)
+                if held is None:
+                    self._cells += length
+                    merged[key] = count
+                else:
+                    merged[key] = held + count
+        self._check_cells()
 
     def _check_cells(self) -> None:
         """Refuse distinct rankings whose stored ranks dwarf the preferences read (a few
@@ -93,20 +143,21 @@ class BallotSink:
                 f"ranks; the CVRs spell out only {self._preferences:,} preferences",
                 field="ballots")
 
-    def add_marks(self, marks: Mapping[int, set[int]]) -> None:
-        """One ballot as rank (1-based) -> the candidates marked at that rank.
+    def add_marks(self, marks: Mapping[int, set[int]], ballots: int = 1) -> None:
+        """One ballot (or ``ballots`` identical ones) as rank (1-based) -> the candidates
+        marked at that rank.
 
         Ranks beyond ``maxRankingsAllowed`` (for "max", one per candidate) are not
         read, as RCTab does not read them. Readers check that ranks are 1 or more.
         """
         marks = {rank: cands for rank, cands in marks.items() if rank <= self.max_rank}
         if not marks:
-            self.blank += 1
+            self.blank += ballots
             return
         row = [SKIPPED] * max(marks)
         for rank, cands in marks.items():
             row[rank - 1] = next(iter(cands)) if len(cands) == 1 else self.overvote(cands)
-        self.add(row)
+        self.add(row, ballots)
 
     def profile(self) -> Profile:
         withdrawn = [i for i, c in enumerate(self.config.candidates) if c.excluded]

@@ -68,9 +68,11 @@ def detailed_report(count: Count, *, contest: Mapping[str, Any], total_ballots: 
         following = stages[i + 1] if i + 1 < len(stages) else None
         tally = {count.candidates[c]: number(v) for c, v in enumerate(stage.tallies)
                  if c not in gone}
+        # A count outside RCTab (the statutory AV) does not split its inactive papers.
+        inactive = stage.inactive or {"exhaustedChoices": stage.exhausted}
         entry: dict[str, Any] = {
             "inactiveBallots": {k: number(v) for k, v in sorted(
-                {**dict.fromkeys(CATEGORIES, Decimal(0)), **stage.inactive}.items())},
+                {**dict.fromkeys(CATEGORIES, Decimal(0)), **inactive}.items())},
             "round": stage.number,
             "tally": dict(sorted(tally.items())),
             "tallyResults": _tally_results(count, stage, following),

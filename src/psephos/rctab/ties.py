@@ -119,12 +119,11 @@ class RctabTieBreak:
     def _look_back(tied: list[int], eliminate: bool,
                    history: Sequence[npt.NDArray[np.int64]]) -> list[int]:
         """Keep the tied lowest (or highest) in the latest earlier round that splits them."""
+        pick = min if eliminate else max
         for past in reversed(history[:-1]):
-            values = {c: int(past[c]) for c in tied}
-            best = (min if eliminate else max)(values.values())
-            keep = [c for c in tied if values[c] == best]
-            if len(keep) < len(tied):
-                tied = keep
+            votes = [int(past[c]) for c in tied]
+            best = pick(votes)
+            tied = [c for c, v in zip(tied, votes, strict=True) if v == best]
             if len(tied) == 1:
                 break
         return tied

@@ -15,7 +15,7 @@ from typing import Any
 
 from psephos.ballots.errors import BallotFileError, shown, whole_number
 from psephos.rctab.config import CvrSource
-from psephos.rctab.json_file import read_json_object
+from psephos.rctab.documents import read_json_object, read_xml_root
 from psephos.rctab.sink import BallotSink
 
 
@@ -41,12 +41,7 @@ _REPEATED = {"CVR", "CVRSnapshot", "CVRContest", "CVRContestSelection", "Selecti
 
 def _load_xml(path: Path) -> dict[str, Any]:
     """A CDF XML report as the CDF JSON shape (``ObjectId`` becomes ``@id``)."""
-    try:
-        root = ET.parse(path).getroot()
-    except ET.ParseError as exc:
-        raise BallotFileError(path, f"not well-formed XML: {exc}", line=exc.position[0]) from None
-    except OSError as exc:
-        raise BallotFileError(path, f"cannot read: {exc.strerror}") from None
+    root = read_xml_root(path)
     converted = _element(root)
     return converted if isinstance(converted, dict) else {}
 

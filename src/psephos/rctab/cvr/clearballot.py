@@ -3,46 +3,51 @@
 
 A vote column's header reads ``Choice_<id>_<n>:<contest>:<rank>:<vote for>:<candidate>:<party>``;
 a cell of 1 marks that candidate at that rank. Only the config's contest is read.
+Identical rows (once their leading ballot columns are set aside) are read once.
 """
 
 from __future__ import annotations
 
-import csv
+import numpy as np
 
 from psephos.ballots.errors import BallotFileError, shown, whole_number
 from psephos.rctab.config import CvrSource
+from psephos.rctab.cvr.csv_rows import read_rows
 from psephos.rctab.sink import BallotSink
 
 
 def read(source: CvrSource, sink: BallotSink) -> None:
-    """Add every ballot of a Clear Ballot CSV to ``sink``, streaming row by row."""
-    try:
-        with source.path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise BallotFileError(source.path, "empty file: expected a header row", line=1)
-            columns = _vote_columns(header, source, sink)
-            if not columns:
-                raise BallotFileError(source.path, f"no column for contest {source.contest_id!r}",
-                                      line=1, field="contestId")
-            for line, row in enumerate(reader, start=2):
-                if not row:
-                    continue
-                marks: dict[int, set[int]] = {}
-                for col, rank, cand in columns:
-                    cell = row[col].strip() if col < len(row) else ""
-                    if cell in ("", "0"):
-                        continue
-                    if cell != "1":
-                        raise BallotFileError(source.path, f"expected 0 or 1, got {cell!r}",
-                                              line=line, field=header[col])
-                    marks.setdefault(rank, set()).add(cand)
-                sink.add_marks(marks)
-    except UnicodeDecodeError as exc:
-        raise BallotFileError(source.path, f"not UTF-8 text ({exc.reason})") from None
-    except csv.Error as exc:
-        raise BallotFileError(source.path, f"malformed CSV: {exc}") from None
+    """Add every ballot of a Clear Ballot CSV to ``sink``; a row that ends before the
+    contest's last vote column is refused (RCTab stops on it too)."""
+    table = read_rows(source.path, skip=0)
+    header = table.header
+    if header is None:
+        raise BallotFileError(source.path, "empty file: expected a header row", line=1)
+    columns = _vote_columns(header, source, sink)
+    if not columns:
+        raise BallotFileError(source.path, f"no column for contest {source.contest_id!r}",
+                              line=1, field="contestId")
+    needed = max(col for col, _, _ in columns) + 1
+    groups = [group for group in table.groups if not group.empty]
+    for group in groups:
+        if len(group.cells) < needed:
+            raise BallotFileError(source.path, f"the row is cut short: fewer cells than the "
+                                  f"{needed} columns up to the contest's last vote column",
+                                  line=table.line(group))
+    cells = [group.cells[col] for group in groups for col, _, _ in columns]
+    marked: dict[str, int] = {}  # each distinct cell text -> 1 if it marks, else 0
+    for cell in set(cells):
+        value = cell.strip()
+        if value not in ("", "0", "1"):
+            group, col = next((g, c) for g in groups for c, _, _ in columns if g.cells[c] == cell)
+            raise BallotFileError(source.path, f"expected 0 or 1, got {value!r}",
+                                  line=table.line(group), field=header[col])
+        marked[cell] = int(value == "1")
+    flags = np.fromiter(map(marked.__getitem__, cells), dtype=np.int64,
+                        count=len(cells)).reshape(len(groups), len(columns))
+    ranks = flags * np.array([rank for _, rank, _ in columns], dtype=np.int64)
+    sink.add_ranks(ranks, [cand for _, _, cand in columns],
+                   np.array([group.ballots for group in groups], dtype=np.int64))
 
 
 def _vote_columns(header: list[str], source: CvrSource,

@@ -14,7 +14,7 @@ from typing import Any
 
 from psephos.ballots.errors import BallotFileError, shown
 from psephos.rctab.config import CvrSource
-from psephos.rctab.json_file import read_json_object
+from psephos.rctab.documents import read_json_object
 from psephos.rctab.sink import BallotSink
 
 

@@ -9,10 +9,6 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils.cell import get_column_letter
-from openpyxl.worksheet._reader import WorkSheetParser
-
 from psephos.ballots.errors import BallotFileError
 from psephos.ballots.profile import SKIPPED
 from psephos.rctab.config import CvrSource
@@ -29,6 +25,8 @@ def read(source: CvrSource, sink: BallotSink) -> None:
     ranks = sink.config.max_rankings(len(sink.config.candidates)) or 1
     first_row = source.first_vote_row or 2
     blank = _code(None, source, sink, 0, 0)
+    from openpyxl import load_workbook  # here, not at the top: a large import few counts need
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
@@ -76,6 +74,8 @@ def _physical_rows(sheet: Any, first_row: int) -> Iterator[tuple[int, dict[int, 
     none that it does not; openpyxl's public iterators fill gaps up to the sheet's
     declared size (often 1,048,576 rows), so we read its streaming parser directly.
     """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
     with sheet._get_source() as src, warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # unknown sheet extensions
         parser = WorkSheetParser(src, sheet._shared_strings, data_only=True)
@@ -86,6 +86,8 @@ def _physical_rows(sheet: Any, first_row: int) -> Iterator[tuple[int, dict[int, 
 
 def _code(value: object, source: CvrSource, sink: BallotSink, line: int, col: int) -> int:
     """The rank code of one cell: a candidate, a skipped rank or an overvote."""
+    from openpyxl.utils.cell import get_column_letter
+
     label = "" if value is None else str(value).strip()
     if isinstance(value, float) and value.is_integer():
         label = str(int(value))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from psephos.ballots.errors import BallotFileError
 from psephos.rctab.config import CvrSource
+from psephos.rctab.documents import read_xml_root
 from psephos.rctab.sink import BallotSink
 
 
@@ -40,12 +41,7 @@ def _child_text(element: ET.Element, name: str) -> str:
 
 
 def _marks(path: Path, source: CvrSource, sink: BallotSink) -> dict[int, set[int]] | None:
-    try:
-        root = ET.parse(path).getroot()
-    except ET.ParseError as exc:
-        raise BallotFileError(path, f"not well-formed XML: {exc}", line=exc.position[0]) from None
-    except OSError as exc:
-        raise BallotFileError(path, f"cannot read: {exc.strerror}") from None
+    root = read_xml_root(path)
     for contest in root.iter():
         if _local(contest.tag) != "Contest" or _child_text(contest, "Id") != source.contest_id:
             continue

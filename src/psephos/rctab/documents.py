@@ -1,8 +1,9 @@
-"""Reading a JSON file whose top level must be an object, with reader-style errors."""
+"""Reading the JSON and XML documents of RCTab configs and CVRs, with reader-style errors."""
 
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -28,3 +29,13 @@ def read_json_object(path: Path, expected: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise BallotFileError(path, f"expected {expected}")
     return data
+
+
+def read_xml_root(path: Path) -> ET.Element:
+    """The root element of the XML document in ``path``; `BallotFileError` if it is not one."""
+    try:
+        return ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        raise BallotFileError(path, f"not well-formed XML: {exc}", line=exc.position[0]) from None
+    except OSError as exc:
+        raise BallotFileError(path, f"cannot read: {exc.strerror}") from None

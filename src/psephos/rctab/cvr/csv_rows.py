@@ -1,0 +1,194 @@
+"""The rows of a CVR CSV (RCTab's generic CSV, Clear Ballot), identical ones read once.
+
+A CVR CSV has one row per ballot, usually led by columns that differ on every row (a
+ballot id, a precinct). `read_rows` drops those leading columns and collapses the rows
+whose remaining cells are identical, so a reader parses each distinct ballot once and
+the cost of a million rows is that of their distinct ballots. The common file (no field
+spanning lines) is split at C speed: one regular-expression pass removes the leading
+fields of every line and `collections.Counter` counts the rest. Any other file is read
+record by record with the csv module, with the same result. Either way each distinct
+row knows the first line holding it, so errors still name the file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from psephos.ballots.errors import BallotFileError
+
+#: One CSV field that does not span lines: quoted (with "" for a quote) or bare.
+_FIELD = r'(?:"[^"\n]*(?:""[^"\n]*)*"|[^,"\n]*)'
+#: Marks a line whose leading fields were removed (the fast path requires no NUL).
+_MARK = "\0"
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    """Rows with the same cells from the first kept column on.
+
+    ``cells`` are those cells (fewer than the header's when the rows are cut short, none
+    when they end before the first kept column); ``ballots`` how many rows; ``blank``
+    whether every cell of these rows, kept or not, is blank; ``empty`` whether they are
+    empty lines (no cells at all). `CsvRows.line` gives the first line (record) holding
+    one, for an error message.
+    """
+
+    cells: tuple[str, ...]
+    ballots: int
+    blank: bool
+    empty: bool
+    #: The first line holding one, when known without a search; else the key to search for.
+    first: int | str
+
+
+@dataclass(frozen=True)
+class CsvRows:
+    """A CVR CSV read: its header row (None for an empty file) and its distinct rows."""
+
+    header: list[str] | None
+    groups: list[RowGroup]
+    #: Each line's key (the line without its leading fields), from `first_line` on.
+    keys: list[str]
+    first_line: int
+
+    def line(self, group: RowGroup) -> int:
+        """The first line (record number; the header is 1) holding ``group``'s rows."""
+        if isinstance(group.first, int):
+            return group.first
+        return self.keys.index(group.first) + self.first_line
+
+
+def read_rows(path: Path, *, skip: int, first_line: int = 2) -> CsvRows:
+    """The header and the distinct rows of ``path``, from line ``first_line`` on (the header
+    is line 1), each without its first ``skip`` cells."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BallotFileError(path, f"not UTF-8 text ({exc.reason})") from None
+    fast = _fast(text, skip, max(first_line, 2))
+    if fast is not None:
+        return fast
+    try:
+        return _by_record(text, skip, first_line)
+    except csv.Error as exc:
+        raise BallotFileError(path, f"malformed CSV: {exc}") from None
+
+
+def _cells(line: str) -> list[str]:
+    """One line's cells as the csv module reads them (no field spans lines here)."""
+    if '"' not in line:
+        return line.split(",") if line else []
+    return next(csv.reader([line]), [])
+
+
+def _blank(cells: Iterable[str]) -> bool:
+    return not any(cell.strip() for cell in cells)
+
+
+def _fast(text: str, skip: int, first_line: int) -> CsvRows | None:
+    """The rows, when every record is one line without NUL or a lone carriage return;
+    otherwise None (the csv module then reads the file)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    if _MARK in text:
+        return None
+    end = text.find("\n")
+    header_line, body = (text, "") if end < 0 else (text[:end], text[end + 1:])
+    if not text:
+        return CsvRows(None, [], [], first_line)
+    if header_line.count('"') % 2:
+        return None
+    start = 0
+    for _ in range(first_line - 2):  # lines before the first ballot line are not read
+        start = body.find("\n", start) + 1
+        if not start:
+            body = ""
+            break
+    body = body[start:]
+    if not body:
+        return CsvRows(_cells(header_line), [], [], first_line)
+    body = body[:-1] if body.endswith("\n") else body  # the newline ending the last line
+    quoted = '"' in body
+    if quoted and any(line.count('"') % 2 for line in body.split("\n")):
+        return None  # a quoted field spans lines
+    field = _FIELD if quoted else "[^,\n]*"
+    prefix = f"^(?:{field},){{{skip}}}"
+    keys = re.compile(prefix + "(.*)", re.MULTILINE).findall(body)
+    marked = len(keys) != body.count("\n") + 1
+    if marked:  # some line does not reach the kept columns: mark the lines that do
+        keys = re.compile(prefix, re.MULTILINE).sub(_MARK, body).split("\n")
+    lines = _Lines(body)
+    groups: list[RowGroup] = []
+    for key, ballots in Counter(keys).items():
+        kept = key[1:] if marked else key
+        if (not marked or key[:1] == _MARK) and '"' not in kept and kept.replace(",", "").strip():
+            # The usual row: marked somewhere, no quotes.
+            groups.append(RowGroup(tuple(kept.split(",")), ballots, False, False, key))
+        else:
+            reached = not (marked and key[:1] != _MARK) and (skip or key)
+            groups.extend(_fast_groups(key, kept if reached else None, ballots, keys, lines,
+                                       skip, first_line))
+    return CsvRows(_cells(header_line), groups, keys, first_line)
+
+
+class _Lines:
+    """The body's lines, split only if asked for (rarely: for rows blank but for a prefix)."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self._lines: list[str] | None = None
+
+    def __getitem__(self, index: int) -> str:
+        if self._lines is None:
+            self._lines = self.body.split("\n")
+        return self._lines[index]
+
+
+def _fast_groups(key: str, kept: str | None, ballots: int, keys: list[str], lines: _Lines,
+                 skip: int, first_line: int) -> Iterator[RowGroup]:
+    """The group(s) of the lines read as ``key``: ``kept`` is the text of their kept cells,
+    or None when the pattern did not reach them (an empty or short line, or a leading field
+    the pattern does not read; the csv module then splits the line). Two groups when
+    some of the lines are wholly blank and others only in their kept cells."""
+    if kept is None:
+        cells = _cells(key)
+        yield RowGroup(tuple(cells[skip:]), ballots, _blank(cells), not cells, key)
+        return
+    cells_kept = tuple(_cells(kept) or [""])
+    if not _blank(cells_kept):
+        yield RowGroup(cells_kept, ballots, False, False, key)
+        return
+    # Blank kept cells: whether the row is blank depends on the leading cells too.
+    at = [i for i, line in enumerate(keys) if line == key]
+    blank = [i for i in at if _blank(_cells(lines[i])[:skip])]
+    other = sorted(set(at) - set(blank))
+    for rows, is_blank in ((blank, True), (other, False)):
+        if rows:
+            yield RowGroup(cells_kept, len(rows), is_blank, False, rows[0] + first_line)
+
+
+def _by_record(text: str, skip: int, first_line: int) -> CsvRows:
+    """The rows read record by record with the csv module (fields spanning lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    found: dict[tuple[tuple[str, ...], bool, bool], list[int]] = {}
+    for line, row in enumerate(reader, start=2):
+        if line < first_line:
+            continue
+        key = (tuple(row[skip:]), _blank(row), not row)
+        seen = found.get(key)
+        if seen is None:
+            found[key] = [line, 1]
+        else:
+            seen[1] += 1
+    groups = [RowGroup(cells, ballots, blank, empty, line)
+              for (cells, blank, empty), (line, ballots) in found.items()]
+    return CsvRows(header, groups, [], first_line)
