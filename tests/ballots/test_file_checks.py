@@ -97,3 +97,12 @@ def test_a_folder_exits_2_through_the_cli(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["count", str(tmp_path)])
     assert result.exit_code == 2
     assert "this is a folder; expected a ballot file" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("text", ["1,2\nAlice,Bob\n", "[1],[2]\nAlice,Bob\n",
+                                  "2,1\n3,4\n"])
+def test_a_good_csv_file_like_no_other_format_is_read(tmp_path: Path, text: str) -> None:
+    """Rank columns headed by numbers, candidates named by numbers: still plain CSV."""
+    path = tmp_path / "ranks.csv"
+    path.write_text(text, encoding="utf-8")
+    assert read_profile(path, "csv").n_candidates == 2

@@ -81,7 +81,7 @@ def looks_like(lines: list[tuple[int, str]]) -> tuple[str, int] | None:
     if not lines:
         return None
     (number, first), second = lines[0], lines[1][1] if len(lines) > 1 else ""
-    if first.startswith(("{", "[")) and not _BLT_HEADER.fullmatch(first):
+    if first.startswith("{"):  # the JSON ballot format is an object
         return "json", number
     if first.casefold().startswith(CANDIDATES_PREFIX):
         return "csv", number
