@@ -83,3 +83,15 @@ def test_a_multi_line_record_error_names_its_first_line(tmp_path: Path) -> None:
     with pytest.raises(BallotFileError) as caught:
         read_csv_ballots(path)
     assert str(caught.value) == f"{path}:4: row: expected 2 cells, found 3"
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_line_ends_of_every_kind_with_a_name_over_two_lines(tmp_path: Path, ending: str) -> None:
+    """Lone CR line ends were once read as one long header; a quoted name may span lines."""
+    path = tmp_path / "b.csv"
+    lines = ["# candidates: Ann, \"Bob" + ending + "Lee\"", "r1,r2", "Ann,\"Bob" + ending + "Lee\"",
+             "Ann,", "Ann,"]
+    path.write_bytes((ending.join(lines) + ending).encode("utf-8"))
+    profile = read_csv_ballots(path)
+    assert profile.candidates == ("Ann", f"Bob{ending}Lee")
+    assert dict(profile.iter_rankings()) == {(0, 1): 1, (0,): 2}
