@@ -92,9 +92,14 @@ def entry(name: str) -> RuleEntry:
 def count(profile: Profile, method: str, seats: int | None = None, **options: Any) -> Count:
     """Count ``profile`` by the rule named ``method``.
 
-    ``seats`` defaults to the seats the profile declares, else 1.
+    ``seats`` defaults to the seats the profile declares, else 1. A lot order the file
+    itself declares (Droop's BLT ``[tie]`` line, `Profile.lot_order`: the first named is
+    chosen first) decides lots unless the caller gives a ``lot_order`` or a ``seed``.
     """
     chosen = entry(method)
+    if (profile.lot_order and options.get("lot_order") is None
+            and options.get("seed") is None):
+        options["lot_order"] = profile.lot_order
     seats = seats if seats is not None else (profile.seats or 1)
     if chosen.seats == "one" and seats != 1:
         raise RuleError(f"{chosen.label} fills one seat, not {seats}")
