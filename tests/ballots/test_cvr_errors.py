@@ -441,3 +441,16 @@ def test_generic_csv_fast_and_csv_module_paths_agree(tmp_path: Path, quoted: boo
     with pytest.raises(BallotFileError) as err:
         read_profile(config)
     assert err.value.line == 9 and err.value.field == "B"
+
+
+def test_generic_csv_rows_of_unequal_width(tmp_path: Path) -> None:
+    """Rows with cells past the header still count, and errors still name the first line."""
+    source = {"provider": "genericCsv", "filePath": "g.csv", "firstVoteColumnIndex": "2"}
+    (tmp_path / "g.csv").write_text("id,A,B\n1,1,2\n2,2,1,note\n3,1,2\n", encoding="utf-8")
+    config = load_config(_config(tmp_path, source))
+    assert sorted(read_profile(config).weights.tolist()) == [1, 2]
+    (tmp_path / "g.csv").write_text("id,A,B\n1,1,2\n2,2,1,note\n3,x,2\n4,x,1\n",
+                                    encoding="utf-8")
+    with pytest.raises(BallotFileError) as err:
+        _read(tmp_path, source)
+    assert (err.value.line, err.value.field) == (4, "A")

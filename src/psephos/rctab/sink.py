@@ -13,9 +13,18 @@ from psephos.ballots.errors import (
     CELLS_PER_PREFERENCE,
     MIN_CELL_BUDGET,
     BallotFileError,
+    cell_budget,
     check_matrix,
 )
-from psephos.ballots.profile import OVERVOTE, SKIPPED, Profile, pack
+from psephos.ballots.profile import (
+    END,
+    OVERVOTE,
+    SKIPPED,
+    Profile,
+    ProfileDetails,
+    pack,
+    pack_matrix,
+)
 from psephos.rctab.config import UNDECLARED, CvrSource, RctabConfig
 
 Int64s = npt.NDArray[np.int64]
@@ -38,6 +47,8 @@ class BallotSink:
     _lookup: dict[str, int] = field(default_factory=dict)
     _preferences: int = 0
     _cells: int = 0
+    #: Ballots added in bulk (`add_rows`): END-padded rank-code matrices and their weights.
+    _blocks: list[tuple[npt.NDArray[np.int32], Int64s]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.max_rank: int = (self.config.max_rankings(len(self.config.candidate_names))
@@ -113,24 +124,19 @@ class BallotSink:
 
     def add_rows(self, codes: Int64s, ballots: Int64s) -> None:
         """Many ballots at once: ``ballots[i]`` ballots whose ranks are ``codes[i]`` (one
-        code per rank, `SKIPPED` for a rank left empty), as `add` takes them one by one."""
+        code per rank, `SKIPPED` for a rank left empty), as `add` takes them one by one;
+        kept as a matrix, merged with the rest when the profile is made."""
         marked = codes != SKIPPED
         width = codes.shape[1]
         lengths = (np.where(marked.any(axis=1), width - np.argmax(marked[:, ::-1], axis=1), 0)
                    if width else np.zeros(codes.shape[0], dtype=np.int64))
         self.blank += int(ballots[lengths == 0].sum(dtype=object))
         self._preferences += int((marked.sum(axis=1) * ballots).sum(dtype=object))
-        merged = self.merged
-        for row, length, count in zip(codes.tolist(), lengths.tolist(), ballots.tolist(),
-                                      strict=True):
-            if length:
-                key = tuple(row[:length])
-                held = merged.get(key)
-                if held is None:
-                    self._cells += length
-                    merged[key] = count
-                else:
-                    merged[key] = held + count
+        keep = lengths > 0
+        block = codes[keep].astype(np.int32)
+        block[np.arange(width) >= lengths[keep][:, None]] = END  # trailing empty ranks
+        self._blocks.append((block, ballots[keep]))
+        self._cells += block.size
         self._check_cells()
 
     def _check_cells(self) -> None:
@@ -162,7 +168,28 @@ class BallotSink:
     def profile(self) -> Profile:
         withdrawn = [i for i, c in enumerate(self.config.candidates) if c.excluded]
         overvotes = [k for k, _ in sorted(self._sets.items(), key=lambda kv: kv[1])]
+        details: ProfileDetails = {
+            "blank": self.blank, "withdrawn": withdrawn, "overvotes": overvotes,
+            "title": str(self.config.output.get("contestName", ""))}
         check_matrix(self.config.path, self.merged, self._preferences)
-        return pack(self.config.candidate_names, self.merged, blank=self.blank,
-                    withdrawn=withdrawn, overvotes=overvotes,
-                    title=str(self.config.output.get("contestName", "")))
+        names = self.config.candidate_names
+        if not self._blocks:
+            return pack(names, self.merged, **details)
+        blocks = [*self._blocks]
+        if self.merged:
+            one_by_one = pack(names, self.merged)
+            blocks.insert(0, (one_by_one.rankings, one_by_one.weights))
+        width = max(block.shape[1] for block, _ in blocks)
+        rows = sum(block.shape[0] for block, _ in blocks)
+        if rows * width > cell_budget(self._preferences):
+            raise BallotFileError(self.config.path, f"{rows:,} rankings padded to the longest "
+                                  f"({width:,} preferences) would need {rows * width:,} cells; "
+                                  f"the CVRs spell out only {self._preferences:,} preferences",
+                                  field="ballots")
+        matrix = np.full((rows, width), END, dtype=np.int32)
+        start = 0
+        for block, _ in blocks:
+            matrix[start:start + block.shape[0], : block.shape[1]] = block
+            start += block.shape[0]
+        weights = np.concatenate([weights for _, weights in blocks]).astype(np.int64)
+        return pack_matrix(names, matrix, weights, **details)

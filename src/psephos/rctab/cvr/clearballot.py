@@ -28,26 +28,23 @@ def read(source: CvrSource, sink: BallotSink) -> None:
         raise BallotFileError(source.path, f"no column for contest {source.contest_id!r}",
                               line=1, field="contestId")
     needed = max(col for col, _, _ in columns) + 1
-    groups = [group for group in table.groups if not group.empty]
-    for group in groups:
-        if len(group.cells) < needed:
-            raise BallotFileError(source.path, f"the row is cut short: fewer cells than the "
-                                  f"{needed} columns up to the contest's last vote column",
-                                  line=table.line(group))
-    cells = [group.cells[col] for group in groups for col, _, _ in columns]
+    vote = table.cells([col for col, _, _ in columns], needed, skip=lambda group: group.empty,
+                       short=lambda _, line: BallotFileError(
+                           source.path, f"the row is cut short: fewer cells than the {needed} "
+                           "columns up to the contest's last vote column", line=line))
     marked: dict[str, int] = {}  # each distinct cell text -> 1 if it marks, else 0
-    for cell in set(cells):
+    for cell in set(vote.flat):
         value = cell.strip()
         if value not in ("", "0", "1"):
-            group, col = next((g, c) for g in groups for c, _, _ in columns if g.cells[c] == cell)
-            raise BallotFileError(source.path, f"expected 0 or 1, got {value!r}",
-                                  line=table.line(group), field=header[col])
+            line, col = vote.first(cell)
+            raise BallotFileError(source.path, f"expected 0 or 1, got {value!r}", line=line,
+                                  field=header[col])
         marked[cell] = int(value == "1")
-    flags = np.fromiter(map(marked.__getitem__, cells), dtype=np.int64,
-                        count=len(cells)).reshape(len(groups), len(columns))
+    flags = np.fromiter(map(marked.__getitem__, vote.flat), dtype=np.int64,
+                        count=len(vote.flat)).reshape(len(vote.ballots), len(columns))
     ranks = flags * np.array([rank for _, rank, _ in columns], dtype=np.int64)
     sink.add_ranks(ranks, [cand for _, _, cand in columns],
-                   np.array([group.ballots for group in groups], dtype=np.int64))
+                   np.array(vote.ballots, dtype=np.int64))
 
 
 def _vote_columns(header: list[str], source: CvrSource,

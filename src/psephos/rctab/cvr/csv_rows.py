@@ -16,9 +16,11 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from psephos.ballots.errors import BallotFileError
 
@@ -49,19 +51,81 @@ class RowGroup:
 
 @dataclass(frozen=True)
 class CsvRows:
-    """A CVR CSV read: its header row (None for an empty file) and its distinct rows."""
+    """A CVR CSV read: its header row (None for an empty file) and its distinct rows.
+
+    Distinct rows with a mark, without quotes and reached by the fast path are kept as their
+    text (``plain``: the kept cells joined by commas, ``plain_ballots`` rows each); every
+    other distinct row is a `RowGroup` in ``groups``.
+    """
 
     header: list[str] | None
     groups: list[RowGroup]
     #: Each line's key (the line without its leading fields), from `first_line` on.
     keys: list[str]
     first_line: int
+    plain: list[str] = field(default_factory=list)
+    plain_ballots: list[int] = field(default_factory=list)
+    #: Whether a key is its kept text after `_MARK` (some lines did not reach the kept cells).
+    marked: bool = False
 
     def line(self, group: RowGroup) -> int:
         """The first line (record number; the header is 1) holding ``group``'s rows."""
         if isinstance(group.first, int):
             return group.first
         return self.keys.index(group.first) + self.first_line
+
+    def cells(self, columns: Sequence[int], needed: int, *, skip: Callable[[RowGroup], bool],
+              short: Callable[[RowGroup, int], BallotFileError]) -> VoteCells:
+        """The cells at ``columns`` (of the kept ones) of every distinct row but those
+        ``skip`` passes over; a row with fewer than ``needed`` kept cells raises ``short``
+        (for the first such line)."""
+        groups = [group for group in self.groups if not skip(group)]
+        widths = {text.count(",") for text in self.plain}
+        flat: list[str] = []
+        ballots: list[int] = []
+        if len(widths) == 1 and widths.pop() + 1 >= needed:
+            every = np.array(",".join(self.plain).split(","), dtype=object)
+            flat = every.reshape(len(self.plain), -1)[:, list(columns)].ravel().tolist()
+            ballots = list(self.plain_ballots)
+        else:
+            groups = [RowGroup(tuple(text.split(",")), count, False, False, self._key(text))
+                      for text, count in zip(self.plain, self.plain_ballots, strict=True)] + groups
+        cut = [group for group in groups if len(group.cells) < needed]
+        if cut:
+            raise short(min(cut, key=self.line), self.line(min(cut, key=self.line)))
+        flat.extend(group.cells[column] for group in groups for column in columns)
+        ballots.extend(group.ballots for group in groups)
+        return VoteCells(self, list(columns), flat, ballots, groups)
+
+    def _key(self, text: str) -> str:
+        return _MARK + text if self.marked else text
+
+
+@dataclass(frozen=True)
+class VoteCells:
+    """The vote cells of a CVR CSV's distinct rows, row after row, ``len(columns)`` a row."""
+
+    rows: CsvRows
+    columns: list[int]
+    flat: list[str]
+    ballots: list[int]
+    groups: list[RowGroup]
+
+    def first(self, cell: str) -> tuple[int, int]:
+        """The first line holding ``cell`` in one of the columns, and that column."""
+        found = []
+        for text in self.rows.plain:
+            cells = text.split(",")
+            hit = next((c for c in self.columns if c < len(cells) and cells[c] == cell), None)
+            if hit is not None:
+                found.append((self.rows.keys.index(self.rows._key(text)) + self.rows.first_line,
+                              hit))
+                break
+        for group in self.groups:
+            hit = next((c for c in self.columns if group.cells[c] == cell), None)
+            if hit is not None:
+                found.append((self.rows.line(group), hit))
+        return min(found)
 
 
 def read_rows(path: Path, *, skip: int, first_line: int = 2) -> CsvRows:
@@ -127,16 +191,18 @@ def _fast(text: str, skip: int, first_line: int) -> CsvRows | None:
         keys = re.compile(prefix, re.MULTILINE).sub(_MARK, body).split("\n")
     lines = _Lines(body)
     groups: list[RowGroup] = []
+    plain: list[str] = []
+    plain_ballots: list[int] = []
     for key, ballots in Counter(keys).items():
         kept = key[1:] if marked else key
         if (not marked or key[:1] == _MARK) and '"' not in kept and kept.replace(",", "").strip():
-            # The usual row: marked somewhere, no quotes.
-            groups.append(RowGroup(tuple(kept.split(",")), ballots, False, False, key))
+            plain.append(kept)  # the usual row: marked somewhere, no quotes
+            plain_ballots.append(ballots)
         else:
             reached = not (marked and key[:1] != _MARK) and (skip or key)
             groups.extend(_fast_groups(key, kept if reached else None, ballots, keys, lines,
                                        skip, first_line))
-    return CsvRows(_cells(header_line), groups, keys, first_line)
+    return CsvRows(_cells(header_line), groups, keys, first_line, plain, plain_ballots, marked)
 
 
 class _Lines:

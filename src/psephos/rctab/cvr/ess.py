@@ -1,17 +1,18 @@
 """ES&S cast-vote-record spreadsheets (.xlsx): one row per ballot, one column per rank.
 
-Read with openpyxl in read-only (streaming) mode so a million rows stay small.
+The first worksheet is streamed (`xlsx.first_sheet_rows`) so a million rows stay small.
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Iterator
-from typing import Any
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
 
 from psephos.ballots.errors import BallotFileError
 from psephos.ballots.profile import SKIPPED
 from psephos.rctab.config import CvrSource
+from psephos.rctab.cvr.xlsx import first_sheet_rows
 from psephos.rctab.sink import BallotSink
 
 
@@ -25,19 +26,11 @@ def read(source: CvrSource, sink: BallotSink) -> None:
     ranks = sink.config.max_rankings(len(sink.config.candidates)) or 1
     first_row = source.first_vote_row or 2
     blank = _code(None, source, sink, 0, 0)
-    from openpyxl import load_workbook  # here, not at the top: a large import few counts need
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            book = load_workbook(source.path, read_only=True, data_only=True)
-    except MemoryError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-        raise BallotFileError(source.path, f"not a readable .xlsx workbook ({exc!r})") from None
     try:
         cache: dict[object, int] = {}
-        for line, values in _physical_rows(book.worksheets[0], first_row):
+        for line, values in first_sheet_rows(source.path):
+            if line < first_row:
+                continue
             # Only the cells the row holds are read, not every configured rank: the ranks
             # after the last one are all blank.
             cells = {col - first_col: value for col, value in values.items()
@@ -61,37 +54,18 @@ def read(source: CvrSource, sink: BallotSink) -> None:
         raise
     except MemoryError:
         raise
-    except Exception as exc:  # a damaged sheet inside a readable workbook
+    except (zipfile.BadZipFile, KeyError, StopIteration) as exc:
+        raise BallotFileError(source.path, f"not a readable .xlsx workbook ({exc!r})") from None
+    except (ET.ParseError, ValueError, IndexError, EOFError, zlib.error) as exc:
         raise BallotFileError(source.path, f"not a readable .xlsx sheet ({exc!r})") from None
-    finally:
-        book.close()
-
-
-def _physical_rows(sheet: Any, first_row: int) -> Iterator[tuple[int, dict[int, object]]]:
-    """Rows as stored in the sheet (column number -> value), from ``first_row`` on.
-
-    RCTab counts every row the file holds, even an empty one (an undervote), and
-    none that it does not; openpyxl's public iterators fill gaps up to the sheet's
-    declared size (often 1,048,576 rows), so we read its streaming parser directly.
-    """
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    with sheet._get_source() as src, warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # unknown sheet extensions
-        parser = WorkSheetParser(src, sheet._shared_strings, data_only=True)
-        for index, cells in parser.parse():
-            if index >= first_row:
-                yield index, {cell["column"]: cell["value"] for cell in cells}
 
 
 def _code(value: object, source: CvrSource, sink: BallotSink, line: int, col: int) -> int:
     """The rank code of one cell: a candidate, a skipped rank or an overvote."""
-    from openpyxl.utils.cell import get_column_letter
-
     label = "" if value is None else str(value).strip()
     if isinstance(value, float) and value.is_integer():
         label = str(int(value))
-    column = f"column {get_column_letter(col + 1)}"
+    column = f"column {_letters(col + 1)}"
     if not label:
         if source.blank_is_undeclared and sink.undeclared is not None:
             return sink.undeclared
@@ -105,3 +79,12 @@ def _code(value: object, source: CvrSource, sink: BallotSink, line: int, col: in
         marks = {sink.candidate(p, source, line=line, column=column) for p in parts}
         return next(iter(marks)) if len(marks) == 1 else sink.overvote(marks)
     return sink.candidate(label, source, line=line, column=column)
+
+
+def _letters(column: int) -> str:
+    """A 1-based column number as spreadsheet letters (1 is A, 27 is AA)."""
+    letters = ""
+    while column:
+        column, digit = divmod(column - 1, 26)
+        letters = chr(65 + digit) + letters
+    return letters

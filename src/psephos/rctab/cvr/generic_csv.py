@@ -13,7 +13,7 @@ import numpy as np
 
 from psephos.ballots.errors import BallotFileError
 from psephos.rctab.config import CvrSource
-from psephos.rctab.cvr.csv_rows import CsvRows, RowGroup, read_rows
+from psephos.rctab.cvr.csv_rows import RowGroup, read_rows
 from psephos.rctab.sink import BallotSink
 
 
@@ -30,31 +30,27 @@ def read(source: CvrSource, sink: BallotSink) -> None:
                                               column=f"column {i + 1}"))
                for i, name in enumerate(header[first_col:], start=first_col) if name.strip()]
     needed = columns[-1][0] + 1 if columns else 0
-    groups = [group for group in table.groups if not group.blank]
-    for group in groups:
-        if len(group.cells) < needed:
-            _short(source, table, group, first_col + needed)
     offsets = [offset for offset, _ in columns]
-    cells = [group.cells[offset] for group in groups for offset in offsets]
+    vote = table.cells(offsets, needed, skip=lambda group: group.blank,
+                       short=lambda group, line: _short(source, group, line, first_col + needed))
     ranks: dict[str, int] = {}  # each distinct cell text -> its rank (0: none)
-    for cell in set(cells):
-        if cell not in ranks:
-            try:
-                ranks[cell] = _rank(cell, max_rank) if cell.strip() else 0
-            except ValueError as error:
-                group, offset = next((g, o) for g in groups for o in offsets if g.cells[o] == cell)
-                raise BallotFileError(source.path, str(error), line=table.line(group),
-                                      field=header[first_col + offset]) from None
-    table_ranks = np.fromiter(map(ranks.__getitem__, cells), dtype=np.int64,
-                              count=len(cells)).reshape(len(groups), len(offsets))
+    for cell in set(vote.flat):
+        try:
+            ranks[cell] = _rank(cell, max_rank) if cell.strip() else 0
+        except ValueError as error:
+            line, offset = vote.first(cell)
+            raise BallotFileError(source.path, str(error), line=line,
+                                  field=header[first_col + offset]) from None
+    table_ranks = np.fromiter(map(ranks.__getitem__, vote.flat), dtype=np.int64,
+                              count=len(vote.flat)).reshape(len(vote.ballots), len(offsets))
     sink.add_ranks(table_ranks, [cand for _, cand in columns],
-                   np.array([group.ballots for group in groups], dtype=np.int64))
+                   np.array(vote.ballots, dtype=np.int64))
 
 
-def _short(source: CvrSource, table: CsvRows, group: RowGroup, needed: int) -> None:
+def _short(source: CvrSource, group: RowGroup, line: int, needed: int) -> BallotFileError:
     cells = "no cells" if group.empty else "fewer cells"
-    raise BallotFileError(source.path, f"the row is cut short: {cells} than the {needed} "
-                          "columns up to the last candidate's", line=table.line(group))
+    return BallotFileError(source.path, f"the row is cut short: {cells} than the {needed} "
+                           "columns up to the last candidate's", line=line)
 
 
 def _rank(cell: str, max_rank: int | None) -> int:
