@@ -1,5 +1,5 @@
 """`python -m psephos` runs the command line."""
 
-from psephos.cli.main import app
+from psephos.cli.main import run
 
-app()
+run()

@@ -1,4 +1,5 @@
-"""Writing a file whole or not at all, and never over anything that is not a regular file.
+"""Writing a file whole or not at all, and never over anything that is not a regular file;
+reading only regular files.
 
 The one atomic writer every door uses: the content goes to a temporary file beside the
 target, is flushed to disk, and is renamed over the target only when complete. A target
@@ -25,6 +26,31 @@ class OutputError(ValueError):
         self.path = str(path)
         self.message = message
         super().__init__(f"{path}: {message}")
+
+
+def input_problem(path: str | Path, expected: str = "a file") -> str | None:
+    """Why ``path`` cannot be read as ``expected`` (e.g. "a ballot file"), or None if it is
+    a regular file.
+
+    Checked before opening: a named pipe or a terminal would block the read, and a device
+    such as ``/dev/null`` would read as an empty file.
+    """
+    try:
+        mode = Path(path).stat().st_mode
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as error:  # e.g. a name too long for the file system
+        return error.strerror or str(error)
+    if stat.S_ISDIR(mode):
+        return f"this is a folder; expected {expected}"
+    if not stat.S_ISREG(mode):
+        kind = _KINDS.get(stat.S_IFMT(mode), "a special file")
+        return f"this is {kind}, not a regular file; expected {expected}"
+    return None
+
+
+_KINDS = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+          stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket"}
 
 
 def check_target(path: str | Path, *, overwrite: bool = True) -> Path:

@@ -151,3 +151,28 @@ def test_export_quotes_names_with_commas_and_quotes(db_url: str, tmp_path: Path)
     assert odd in profile.candidates and "Bob" in profile.candidates
     assert profile.n_ballots == 2
     assert count(profile, "av").elected_names == ["Bob"]
+
+
+def test_inputs_that_are_not_regular_files_are_refused(db_url: str, tmp_path: Path) -> None:
+    """A named pipe given as a definition, roll or postal batch is refused before it is
+    opened (before: `contest init` blocked forever reading it; the roll and batch said
+    'no such file'); a folder is said to be one."""
+    small_by_cli(db_url, tmp_path)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for args, expected in [
+        (("init", str(fifo)), "a contest definition (TOML)"),
+        (("electorate", "import", "small", str(fifo), "--section", "members"),
+         "a roll (CSV or XLSX)"),
+        (("electorate", "import", "small", str(tmp_path), "--section", "members"),
+         "a roll (CSV or XLSX)"),
+    ]:
+        done = subprocess.run([sys.executable, "-m", "psephos", "contest", "--database", db_url,
+                               *args], capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 2, done.stderr
+        assert f"expected {expected}" in done.stderr and "Traceback" not in done.stderr
+    assert _run(db_url, "open", "small").exit_code == 0
+    done = subprocess.run([sys.executable, "-m", "psephos", "contest", "--database", db_url,
+                           "postal", "import", "small", str(fifo)], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 2 and "named pipe, not a regular file" in done.stderr

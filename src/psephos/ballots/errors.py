@@ -7,11 +7,11 @@ Python or numpy, or an absurd allocation.
 
 from __future__ import annotations
 
-import stat
 from collections.abc import Generator
 from pathlib import Path
 
 from psephos.errors import FileProblem
+from psephos.files import input_problem
 
 #: Most ballots (valid, blank and invalid together) one file may hold. Rules count in int64
 #: units of 0.00001 vote, so 10**13 ballots (over a thousand times the world's population)
@@ -116,21 +116,9 @@ def check_matrix(path: Path, rankings: dict[tuple[int, ...], int], preferences: 
 def check_ballot_file(path: Path) -> None:
     """Refuse a ``path`` that is missing or is not a regular file (a folder, a device, a pipe),
     before any reader opens it: a pipe or a terminal would otherwise block the read."""
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        raise BallotFileError(path, "no such file") from None
-    except OSError as error:  # e.g. a name too long for the file system
-        raise BallotFileError(path, error.strerror or str(error)) from None
-    if stat.S_ISDIR(mode):
-        raise BallotFileError(path, "this is a folder; expected a ballot file")
-    if not stat.S_ISREG(mode):
-        raise BallotFileError(path, f"this is {_KINDS.get(stat.S_IFMT(mode), 'a special file')}, "
-                              "not a regular file; expected a ballot file")
-
-
-_KINDS = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
-          stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket"}
+    problem = input_problem(path, "a ballot file")
+    if problem is not None:
+        raise BallotFileError(path, problem)
 
 
 def read_error(path: Path, error: OSError) -> BallotFileError:

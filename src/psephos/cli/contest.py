@@ -20,7 +20,7 @@ import typer
 from psephos.cli.output import JsonOption, emit_json, fail, write_atomically
 
 contest_app = typer.Typer(help="Run a members' ballot: define, import, open, vote, count.",
-                          no_args_is_help=True)
+                          no_args_is_help=True, add_completion=False)
 electorate_app = typer.Typer(help="The roll of voters.", no_args_is_help=True)
 credentials_app = typer.Typer(help="Voters' credentials (links and postal codes).",
                               no_args_is_help=True)
@@ -502,8 +502,10 @@ def _rows_progress(file: Path) -> Iterator[Callable[[int], None]]:
 
 def _line_count(file: Path) -> int | None:
     """Data rows in a CSV (lines less the header), cheaply; None for XLSX or unreadable files."""
-    if file.suffix.lower() == ".xlsx":
-        return None
+    from psephos.files import input_problem
+
+    if file.suffix.lower() == ".xlsx" or input_problem(file) is not None:
+        return None  # the import says what is wrong with the file
     try:
         with file.open("rb") as handle:
             lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))

@@ -3,7 +3,10 @@ subcommand runs (or when help lists them), so start-up pays for one subcommand, 
 
 from __future__ import annotations
 
+import errno
 import importlib
+import os
+import sys
 from typing import Any
 
 import typer
@@ -65,3 +68,31 @@ def main(
                                  help="Print the version and exit."),
 ) -> None:
     """Count, model and run elections the way British politics does them."""
+
+
+def run() -> None:
+    """The ``psephos`` command: `app`, with a standard output that cannot be written reported
+    in one line (exit status 2) instead of a traceback. A reader that stopped reading
+    (``psephos ... | head``) ends the command quietly with status 1, as click does for a
+    broken pipe inside a command; here also when the last flush finds it."""
+    try:
+        try:
+            app()
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+        sys.exit(1)
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG):
+            raise
+        _discard_stdout()
+        sys.stderr.write(f"psephos: cannot write the output: {error.strerror or error}\n")
+        sys.exit(2)
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's own flush at exit is silent."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

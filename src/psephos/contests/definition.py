@@ -27,6 +27,7 @@ from psephos.contests.models import (
     Section,
     TimetableEvent,
 )
+from psephos.files import input_problem
 from psephos.rules.registry import RULES
 
 LONDON = ZoneInfo("Europe/London")
@@ -198,10 +199,11 @@ class _Reader:
 def load_definition(path: str | Path) -> ContestDefinition:
     """Read and check a contest definition; `DefinitionError` names the key at fault."""
     path = Path(path)
+    problem = input_problem(path, "a contest definition (TOML)")
+    if problem is not None:
+        raise DefinitionError(path, problem)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DefinitionError(path, "no such file") from None
     except UnicodeDecodeError:
         raise DefinitionError(path, "not UTF-8 text") from None
     except OSError as error:

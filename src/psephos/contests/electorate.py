@@ -23,6 +23,7 @@ from psephos.contests import audit
 from psephos.contests.errors import ElectorateError, WrongState
 from psephos.contests.models import Contest, Section, Voter
 from psephos.contests.textfile import file_sha256, utf8_lines
+from psephos.files import input_problem
 
 BATCH = 5000
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -93,8 +94,9 @@ def import_electorate(contest: Contest, path: str | Path, section: str, *,
         raise WrongState(f"contest {contest.slug!r} is {contest.state}: the electorate can "
                          "only be imported while it is a draft")
     target = _section(contest, section)
-    if not path.is_file():
-        raise ElectorateError(f"{path}: no such file")
+    problem = input_problem(path, "a roll (CSV or XLSX)")
+    if problem is not None:
+        raise ElectorateError(f"{path}: {problem}")
     report = ImportReport(file=str(path), section=target.slug, dry_run=dry_run,
                           sha256=file_sha256(path))
     rows = _rows(path)

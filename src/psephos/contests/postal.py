@@ -28,6 +28,7 @@ from psephos.contests.casting.trackers import new_tracker
 from psephos.contests.errors import AlreadyVoted, ContestError, PostalBatchError
 from psephos.contests.models import Contest, Credential, VotedMark
 from psephos.contests.textfile import file_sha256, utf8_lines
+from psephos.files import input_problem
 
 BATCH = 5000
 CODE_COLUMNS = ("postal_code", "postal code", "code", "credential", "security code")
@@ -67,8 +68,9 @@ def import_postal(contest: Contest, path: str | Path, *, dry_run: bool = False,
                   actor: Any = "system") -> PostalReport:
     """Record a batch file of returned paper ballots; every refused row is reported."""
     path = Path(path)
-    if not path.is_file():
-        raise PostalBatchError(f"{path}: no such file")
+    unreadable = input_problem(path, "a postal batch (CSV)")
+    if unreadable is not None:
+        raise PostalBatchError(f"{path}: {unreadable}")
     problem = not_open(contest)
     if problem is not None:
         raise problem
