@@ -1,7 +1,7 @@
 """Published pact claims recomputed from the official results (House of Commons Library
 and Electoral Commission files, read by `psephos.uk.load_general_election`).
 
-Each test cites its source (as listed in ../shared/research/pact_modelling.md, section 2).
+Each test cites its source; docs/pact.md lists them, numbered as the tests are.
 Where the published figure reproduces, it is asserted as published. Where it does not,
 the test asserts OUR number, says so, and records which variants were tried; the same
 account is in docs/pact.md ("Published claims, recomputed").
@@ -94,8 +94,8 @@ def test_claim_2_full_progressive_alliance_2015(elections: dict[str, GeneralElec
     assert con_lost(pact(elections, "ge2015", ("lab", "ld", "green", "pc"))) == 47
 
 
-def test_claims_3_4_progressive_alliance_2017(elections: dict[str, GeneralElection]) -> None:
-    """Claims 3 and 4, NOT reproduced: published Con -50; we get Con -61 (317 -> 256).
+def test_claim_3_progressive_alliance_2017(elections: dict[str, GeneralElection]) -> None:
+    """Claim 3 (two sources), NOT reproduced: published Con -50; we get Con -61 (317 -> 256).
 
     Sources: jackdean.co.uk/how-parliament-would-have-looked-if-the-progressive-alliance-
     had-happened-and-how-it-would-look-if-it-happened-again/ (Lab + LD + SNP + PC +
@@ -117,8 +117,8 @@ def test_claims_3_4_progressive_alliance_2017(elections: dict[str, GeneralElecti
     assert con_lost(pact(elections, "ge2017", ("lab", "snp", "pc", "green"))) == 20
 
 
-def test_claim_5_calderdale_greens_2017(elections: dict[str, GeneralElection]) -> None:
-    """Claim 5, NOT reproduced exactly: published Con 259, Lab 299, LD 21, SNP 47 (and
+def test_claim_4_calderdale_greens_2017(elections: dict[str, GeneralElection]) -> None:
+    """Claim 4, NOT reproduced exactly: published Con 259, Lab 299, LD 21, SNP 47 (and
     "59 fewer Conservative MPs", though 317 - 259 is 58). We get LD 21 and SNP 47 as
     published, but Con 256 and Lab 302 with Plaid in the alliance.
 
@@ -144,8 +144,8 @@ def test_claim_5_calderdale_greens_2017(elections: dict[str, GeneralElection]) -
                        "Middlesbrough South and East Cleveland"]
 
 
-def test_claim_9_united_left_2019(elections: dict[str, GeneralElection]) -> None:
-    """Claim 9, reproduced exactly: Lab + LD + SNP + Green + Plaid with full transfer at
+def test_claim_5_united_left_2019(elections: dict[str, GeneralElection]) -> None:
+    """Claim 5, reproduced exactly: Lab + LD + SNP + Green + Plaid with full transfer at
     GE2019: 65 Conservative seats flip, Con 300; gains LD 17, SNP 5, Labour 43.
 
     Source: elections-daily.com 2021-07-22 (quoting TLDR News). Variant pinned: Plaid in

@@ -124,12 +124,22 @@ def test_poll_by_nation(mirror: list[str]) -> None:
      "--seat-sd: only matters with draws"),
     (["ge2019", "--alliance", "lab,ld,lab"], "--alliance: lab is named twice"),
     (["ge2019", "--alliance", "lab,ld", "--swing", "uniform", "--poll", "con=0.4,con=0.3"],
-     "--poll: con is given twice"),
+     "--poll: con is named twice"),
     (["ge2019", "--alliance", "lab,ld", "--stand-aside", "listed"],
      "--stand-aside: the listed rule needs the seats to list: write them in a scenario "
      "file's [stand_aside.seats] table"),
     (["ge2019", "--alliance", "lab,ld", "--explain", "Brighton Pavillion"],
      "no constituency 'Brighton Pavillion' in ge2019 (did you mean 'Brighton, Pavilion'"),
+    # Party codes ignore case, so a repeat in another spelling is named twice.
+    (["ge2019", "--alliance", "lab,Lab"], "--alliance: lab is named twice ('lab' and 'Lab')"),
+    (["ge2019", "--alliance", "lab,ld", "--swing", "uniform", "--poll", "lab=0.3,Lab=0.2"],
+     "--poll: lab is named twice ('lab' and 'Lab')"),
+    (["ge2019", "--alliance", "lab,ld", "--swing", "uniform", "--poll", "lab=0.3", "--poll",
+      "LAB=0.2"], "--poll: lab is named twice ('lab' and 'LAB')"),
+    # Before: "-: the chart file must end in .png or .svg", as if "-" were a file name.
+    (["ge2019", "--alliance", "lab,ld", "--chart", "-"],
+     "--chart needs a file name ending in .png or .svg; a picture is not written to standard "
+     "output"),
 ])
 def test_mistakes_exit_2_with_a_clear_message(args: list[str], message: str,
                                               mirror: list[str]) -> None:
@@ -229,3 +239,56 @@ def test_draws_turned_off_on_the_command_line_keep_the_files_seed_quiet(
                      "--json", *mirror)
     assert code == 0, out
     assert "draws" not in json.loads(out)
+
+
+def test_explain_takes_ids_in_any_case(mirror: list[str]) -> None:
+    # Before: "e14000621" was "no constituency" while "E14000621" was found.
+    for typed in ("e14000621", " E14000621 "):
+        code, out = pact("ge2019", "--alliance", "lab,ld", "--explain", typed, "--json",
+                         *mirror)
+        assert code == 0, out
+        assert json.loads(out)["explain"]["id"] == "E14000621"
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ('"Hove" = "lab"', '"hove" = "ld"'),
+    ('"Hove" = "lab"', '"e14000755" = "ld"'),
+])
+def test_a_seat_listed_twice_is_refused(tmp_path: Path, mirror: list[str], first: str,
+                                        second: str) -> None:
+    # Before: both keys were accepted and the last one won, silently.
+    path = tmp_path / "twice.toml"
+    path.write_text(f'election = "ge2019"\nalliance = ["lab", "ld"]\n[stand_aside]\n'
+                    f'rule = "listed"\n[stand_aside.seats]\n{first}\n{second}\n',
+                    encoding="utf-8")
+    keys = [line.split(" = ")[0].strip('"') for line in (first, second)]
+    code, out = pact("--scenario", str(path), *mirror)
+    assert code == 2, out
+    assert (f"{path}: stand_aside.seats: {keys[0]!r} and {keys[1]!r} both name Hove "
+            "(E14000755)") in out
+
+
+def test_party_codes_are_typed_in_any_case(tmp_path: Path, mirror: list[str]) -> None:
+    # Before: "--alliance Lab,LD" and "--poll Lab=0.3" were "not a choice".
+    lower = ["ge2019", "--alliance", "lab,ld", "--stand-aside", "lab", "--swing", "uniform",
+             "--poll", "con=0.4,lab=0.3", "--json", *mirror]
+    mixed = ["ge2019", "--alliance", "Lab,LD", "--stand-aside", "LAB", "--swing", "uniform",
+             "--poll", "Con=0.4,LAB=0.3", "--json", *mirror]
+    (code_lower, by_lower), (code_mixed, by_mixed) = pact(*lower), pact(*mixed)
+    assert code_lower == code_mixed == 0, by_mixed
+    assert json.loads(by_mixed) == json.loads(by_lower)
+    assert json.loads(by_mixed)["scenario"]["alliance"] == ["lab", "ld"]
+    scenario = tmp_path / "mixed.toml"
+    scenario.write_text(
+        'election = "ge2019"\nalliance = ["Lab", "LD", "Green"]\n[stand_aside]\n'
+        'rule = "listed"\nseats = {Hove = "LD", Bath = "Green"}\n[transfer.from.LAB]\n'
+        'Ally = 0.5\nCon = 0.1\n[swing]\nmodel = "uniform"\npoll = {Con = 0.4}\n',
+        encoding="utf-8")
+    code, out = pact("--scenario", str(scenario), "--json", *mirror)
+    assert code == 0, out
+    chosen = json.loads(out)["scenario"]
+    assert chosen["alliance"] == ["lab", "ld", "green"]
+    assert chosen["seats"] == {"Hove": "ld", "Bath": "green"}
+    assert chosen["transfers"] == {"lab": {"ally": 0.5, "con": 0.1}}
+    assert chosen["poll"] == {"con": 0.4}
+

@@ -101,6 +101,17 @@ def test_defaults_are_documented_values() -> None:
      "swing: expected a table, e.g. [swing]"),
     ('election = "ge2019"\nalliance = ["lab", "ld"]\n[stand_aside]\nseats = {Bath = "con"}\n',
      "stand_aside.seats.Bath: 'con' is not a choice; choose one of lab, ld"),
+    # Party codes ignore case, so a repeat in another spelling is named twice.
+    ('election = "ge2019"\nalliance = ["lab", "LD", "ld"]\n',
+     "alliance: ld is named twice ('LD' and 'ld')"),
+    ('election = "ge2019"\nalliance = ["lab", "ld"]\n[swing]\nmodel = "uniform"\n'
+     'poll = {Con = 0.3, con = 0.2}\n', "swing.poll: con is named twice ('Con' and 'con')"),
+    ('election = "ge2019"\nalliance = ["lab", "ld"]\n[transfer.from.ld]\nCon = 0.1\ncon = 0.2\n',
+     "transfer.from.ld: con is named twice ('Con' and 'con')"),
+    ('election = "ge2019"\nalliance = ["lab", "ld"]\n[transfer.from.LD]\ncon = 0.1\n'
+     '[transfer.from.ld]\ncon = 0.2\n', "transfer.from: ld is named twice ('LD' and 'ld')"),
+    ('election = "ge2019"\nalliance = ["lab", "ld"]\n[transfer.from.ld]\nAlliance = 0.5\n',
+     "transfer.from.ld.Alliance: 'Alliance' is the Alliance Party's code"),
 ])
 def test_mistakes_name_the_key_and_the_choices(text: str, message: str) -> None:
     with pytest.raises(ScenarioError) as caught:

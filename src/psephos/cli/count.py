@@ -15,6 +15,7 @@ import typer
 
 from psephos.cli.output import (
     JsonOption,
+    check_chart,
     check_output,
     emit_json,
     fail,
@@ -112,12 +113,7 @@ def _check_outputs(*, as_json: bool, as_csv: bool, chart: Path | None,
     if is_stdout(rctab_summary) and (as_json or as_csv):
         fail("--rctab-summary - prints the summary on standard output; it cannot share it "
              "with --json or --csv")
-    if chart is not None:
-        if is_stdout(chart):
-            fail("--chart needs a file name ending in .png or .svg; a picture is not written "
-                 "to standard output")
-        if chart.suffix.casefold() not in (".png", ".svg"):
-            fail(f"{chart}: the chart file must end in .png or .svg")
+    check_chart(chart)
     if chart is not None and rctab_summary is not None and chart == rctab_summary:
         fail(f"{chart}: given for both --chart and --rctab-summary")
     check_output(chart)

@@ -41,6 +41,18 @@ def is_stdout(path: Path | None) -> bool:
     return path is not None and str(path) == "-"
 
 
+def check_chart(path: Path | None) -> None:
+    """Refuse, before any work, a ``--chart`` that is not a .png or .svg file name: a picture
+    does not go to standard output."""
+    if path is None:
+        return
+    if is_stdout(path):
+        fail("--chart needs a file name ending in .png or .svg; a picture is not written "
+             "to standard output")
+    if path.suffix.casefold() not in (".png", ".svg"):
+        fail(f"{path}: the chart file must end in .png or .svg")
+
+
 def check_output(path: Path | None) -> None:
     """Refuse, before any work, an output path that is not a regular file or absent."""
     from psephos.files import check_target

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from psephos.cli.output import JsonOption, check_output, emit_json, fail, is_stdout
+from psephos.cli.output import JsonOption, check_chart, check_output, emit_json, fail, is_stdout
 from psephos.cli.results import CacheDirOption, MirrorOption
 
 if TYPE_CHECKING:
@@ -37,7 +37,8 @@ def pact_command(
     election: Annotated[str | None, typer.Argument(
         help="Base election: ge2010, ge2015, ge2017, ge2019 or ge2024.")] = None,
     alliance: Annotated[str | None, typer.Option(
-        "--alliance", help="Allied parties, comma-separated party codes (e.g. lab,ld,green).")
+        "--alliance", help="Allied parties, comma-separated party codes in any case (e.g. "
+                           "lab,ld,green).")
     ] = None,
     stand_aside: Annotated[str | None, typer.Option(
         "--stand-aside", help="Who stands: best-placed, incumbent, a party code, or listed "
@@ -82,7 +83,8 @@ def pact_command(
         "--csv", help="Write one row per constituency to this CSV file (- for standard "
                       "output).")] = None,
     chart: Annotated[Path | None, typer.Option(
-        "--chart", help="Draw seats before/after and flips to a .png or .svg.")] = None,
+        "--chart", help="Draw seats before/after and flips to a .png or .svg file (a file, "
+                        "not '-').")] = None,
     mirror: MirrorOption = None,
     cache_dir: CacheDirOption = None,
 ) -> None:
@@ -195,7 +197,7 @@ def _polls(values: list[str]) -> tuple[dict[str, float], dict[str, dict[str, flo
         for item in shares.split(","):
             party, equals, number = item.partition("=")
             if party.strip() in into:
-                fail(f"--poll: {party.strip()} is given twice"
+                fail(f"--poll: {party.strip()} is named twice"
                      + (f" for {area.strip()}" if area.strip() else ""))
             try:
                 into[party.strip()] = float(number)
@@ -234,8 +236,7 @@ def _field(key: str) -> str:
 def _check_outputs(csv_file: Path | None, chart: Path | None, as_json: bool) -> None:
     """Refuse bad output paths before any work, so nothing is half-written: a folder, a
     device, a symlink, an unwritable or missing folder (`check_output`)."""
-    if chart is not None and chart.suffix.casefold() not in (".png", ".svg"):
-        fail(f"{chart}: the chart file must end in .png or .svg")
+    check_chart(chart)
     if is_stdout(csv_file) and as_json:
         fail("--csv - and --json both write to standard output; choose one")
     check_output(csv_file)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 
 class ScenarioError(ValueError):
     """A scenario the model cannot run: which setting (``key``) and what was expected.
@@ -31,6 +33,29 @@ def one_of(key: str, value: object, choices: tuple[str, ...] | list[str]) -> str
     if not isinstance(value, str) or value not in choices:
         raise ScenarioError(key, f"{value!r} is not a choice; choose one of {', '.join(choices)}")
     return value
+
+
+def code_of(key: str, value: object, choices: tuple[str, ...] | list[str]) -> str:
+    """``value`` as one of the lower-case codes ``choices``, ignoring case ("Lab" is ``lab``),
+    else a `ScenarioError` listing them."""
+    if isinstance(value, str) and value.casefold() in choices:
+        return value.casefold()
+    return one_of(key, value, choices)
+
+
+def codes_of(key: str, values: Iterable[object], choices: tuple[str, ...] | list[str],
+             where: Callable[[object], str] | None = None) -> list[str]:
+    """Each of ``values`` as a code of ``choices`` (`code_of`; a bad one is said of
+    ``where(value)``, else of ``key``); a code given twice, in any spelling ("lab" and
+    "Lab"), is a `ScenarioError` naming both."""
+    seen: dict[str, object] = {}
+    for value in values:
+        code = code_of(where(value) if where is not None else key, value, choices)
+        if code in seen:
+            spellings = "" if seen[code] == value else f" ({seen[code]!r} and {value!r})"
+            raise ScenarioError(key, f"{code} is named twice{spellings}")
+        seen[code] = value
+    return list(seen)
 
 
 def share(key: str, value: object) -> float:

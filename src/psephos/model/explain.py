@@ -64,7 +64,8 @@ class SeatTrace:
 
 
 def explain(result: PactResult, seat: str) -> SeatTrace:
-    """Trace ``seat`` (constituency id or exact name) through ``result``."""
+    """Trace ``seat`` (constituency id or name, as `CandidateTable.find_seats` matches them)
+    through ``result``."""
     stages = result.stages
     table = stages.table
     s = table.find_seat(seat, "explain")

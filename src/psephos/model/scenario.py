@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from psephos.model.errors import ScenarioError, one_of, share
+from psephos.model.errors import ScenarioError, code_of, codes_of, one_of, share
 from psephos.model.presets import ALLIANCE, RENAMED, TRANSFER_PRESETS
 from psephos.uk.tables import PARTY_CODES
 
@@ -34,9 +34,12 @@ class Scenario:
     ``ranked_at``, default the base election, stands), ``incumbent`` (the alliance party
     that won the seat at the base election stands, else best-placed), ``listed`` (a pact
     only in the ``seats`` listed) or a party code of the alliance (that party stands
-    everywhere). ``seats`` (constituency id or exact name -> party) overrides the rule.
+    everywhere). ``seats`` (constituency id or name -> party) overrides the rule.
     ``transfers`` rows (stood-down party -> destination -> share) override the ``preset``
     rows; parties without a row send ``transfer`` to the alliance candidate.
+
+    Party codes may be typed in any case ("Lab"); they are kept lower-case, so a party
+    typed twice in two spellings ("lab", "Lab") is named twice.
     """
 
     election: str
@@ -64,8 +67,8 @@ class Scenario:
             raise ScenarioError("election", "give the base election, e.g. ge2019")
         set_ = object.__setattr__
         set_(self, "alliance", _alliance(self.alliance))
-        if self.stand_aside not in self.alliance:
-            one_of("stand_aside.rule", self.stand_aside, [*STAND_ASIDE_RULES, *self.alliance])
+        set_(self, "stand_aside", code_of("stand_aside.rule", self.stand_aside,
+                                          [*STAND_ASIDE_RULES, *self.alliance]))
         if self.ranked_at is not None and (not isinstance(self.ranked_at, str)
                                            or not self.ranked_at):
             raise ScenarioError("stand_aside.ranked_at", f"{self.ranked_at!r} is not an "
@@ -82,7 +85,7 @@ class Scenario:
                                 "(\"Seat name\" = \"party\") and pass it with --scenario FILE")
         set_(self, "transfer", share("transfer.ally", self.transfer))
         one_of("transfer.preset", self.preset, list(TRANSFER_PRESETS))
-        set_(self, "transfers", {p: self._row(p, row) for p, row in dict(self.transfers).items()})
+        set_(self, "transfers", self._rows(dict(self.transfers)))
         for party in self.alliance:
             self.transfer_row(party)
         one_of("swing.model", self.swing, SWING_MODELS)
@@ -103,23 +106,31 @@ class Scenario:
             set_(self, name, share(f"draws.{name}", getattr(self, name)))
 
     def _member(self, key: str, party: object) -> str:
-        return one_of(key, party, list(self.alliance))
+        return code_of(key, party, list(self.alliance))
+
+    def _rows(self, rows: dict[str, object]) -> dict[str, dict[str, float]]:
+        """The ``transfers`` rows by party code (typed in any case, each party once)."""
+        for typed in rows:
+            if not isinstance(typed, str) or typed.casefold() not in self.alliance:
+                raise ScenarioError(f"transfer.from.{typed}", f"{typed!r} is not in the alliance "
+                                    f"({', '.join(self.alliance)}), so never stands down")
+        parties = codes_of("transfer.from", rows, self.alliance)
+        return {party: self._row(party, row)
+                for party, row in zip(parties, rows.values(), strict=True)}
 
     def _row(self, party: str, row: object) -> dict[str, float]:
         key = f"transfer.from.{party}"
-        if party not in self.alliance:
-            raise ScenarioError(key, f"{party!r} is not in the alliance "
-                                     f"({', '.join(self.alliance)}), so never stands down")
         if not isinstance(row, Mapping):
             raise ScenarioError(key, "expected a table of destination = share")
-        out: dict[str, float] = {}
-        for destination, value in row.items():
-            where = f"{key}.{destination}"
-            if destination == RENAMED:
-                raise ScenarioError(where, f"{RENAMED!r} is the Alliance Party's code; the "
-                                    f"candidate standing for the alliance is now {ALLIANCE!r}")
-            one_of(where, destination, [ALLIANCE, *(p for p in PARTY_CODES if p != party)])
-            out[destination] = share(where, value)
+        for typed in row:
+            if isinstance(typed, str) and typed.casefold() == RENAMED:
+                raise ScenarioError(f"{key}.{typed}", f"{typed!r} is the Alliance Party's code; "
+                                    "the candidate standing for the alliance is now "
+                                    f"{ALLIANCE!r}")
+        destinations = codes_of(key, row, [ALLIANCE, *(p for p in PARTY_CODES if p != party)],
+                                where=lambda typed: f"{key}.{typed}")
+        out = {destination: share(f"{key}.{typed}", value)
+               for destination, (typed, value) in zip(destinations, row.items(), strict=True)}
         if sum(out.values()) > 1.0 + SHARE_SLACK:
             raise ScenarioError(key, f"the shares add up to {sum(out.values()):g}, over 1")
         return out
@@ -139,12 +150,7 @@ class Scenario:
 def _alliance(parties: object) -> tuple[str, ...]:
     if isinstance(parties, str) or not isinstance(parties, tuple | list):
         raise ScenarioError("alliance", "expected a list of party codes, e.g. [\"lab\", \"ld\"]")
-    chosen: list[str] = []
-    for party in parties:
-        one_of("alliance", party, PARTY_CODES)
-        if party in chosen:
-            raise ScenarioError("alliance", f"{party} is named twice")
-        chosen.append(party)
+    chosen = codes_of("alliance", parties, PARTY_CODES)
     if len(chosen) < 2:
         raise ScenarioError("alliance", "an alliance needs at least two parties")
     return tuple(chosen)
@@ -153,8 +159,9 @@ def _alliance(parties: object) -> tuple[str, ...]:
 def _poll(key: str, poll: object) -> dict[str, float]:
     if not isinstance(poll, Mapping):
         raise ScenarioError(key, "expected a table of party = share")
-    out = {one_of(key, party, PARTY_CODES): share(f"{key}.{party}", value)
-           for party, value in poll.items()}
+    parties = codes_of(key, poll, PARTY_CODES)
+    out = {party: share(f"{key}.{typed}", value)
+           for party, (typed, value) in zip(parties, poll.items(), strict=True)}
     if sum(out.values()) > 1.0 + SHARE_SLACK:
         raise ScenarioError(key, f"the shares add up to {sum(out.values()):g}, over 1")
     return out

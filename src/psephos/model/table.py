@@ -66,21 +66,29 @@ class CandidateTable:
         return self.find_seats([key], setting)[0]
 
     def find_seats(self, keys: Sequence[str], setting: str) -> list[int]:
-        """The seats named by ``keys``: an id, or a name matched ignoring case, accents,
-        "&" for "and" and punctuation ("ynys mon" is Ynys Môn). Every key that names no
-        seat, or several, is reported in one `ScenarioError`, with the nearest names."""
+        """The seats named by ``keys``: an id, matched ignoring case ("e14000530"), or a name,
+        matched ignoring case, accents, "&" for "and" and punctuation ("ynys mon" is Ynys
+        Môn). Every key that names no seat, or several, or a seat an earlier key named, is
+        reported in one `ScenarioError`, with the nearest names."""
         if not keys:
             return []
+        by_id = {seat_id.casefold(): s for s, seat_id in enumerate(self.seat_ids)}
         by_name: dict[str, list[int]] = {}
         for s, name in enumerate(self.seat_names):
             by_name.setdefault(seat_key(name), []).append(s)
         found: list[int] = []
+        named: dict[int, str] = {}  # seat -> the first key that named it
         problems: list[str] = []
         for key in keys:
-            matches = ([self.seat_ids.index(key)] if key in self.seat_ids
-                       else by_name.get(seat_key(key), []))
-            if len(matches) == 1:
+            seat = by_id.get(key.strip().casefold())
+            matches = [seat] if seat is not None else by_name.get(seat_key(key), [])
+            if len(matches) == 1 and matches[0] in named:
+                s = matches[0]
+                problems.append(f"{named[s]!r} and {key!r} both name {self.seat_names[s]} "
+                                f"({self.seat_ids[s]}); give each seat once")
+            elif len(matches) == 1:
                 found.append(matches[0])
+                named[matches[0]] = key
             elif matches:
                 ids = ", ".join(self.seat_ids[s] for s in matches)
                 problems.append(f"{len(matches)} seats are named {key!r}; give the id ({ids})")
@@ -90,6 +98,7 @@ class CandidateTable:
         if problems:
             raise ScenarioError(setting, "; ".join(problems))
         return found
+
 
 def seat_key(name: str) -> str:
     """A seat name reduced to what a user can be expected to type: no accents, no case,
