@@ -292,3 +292,17 @@ def test_party_codes_are_typed_in_any_case(tmp_path: Path, mirror: list[str]) ->
     assert chosen["transfers"] == {"lab": {"ally": 0.5, "con": 0.1}}
     assert chosen["poll"] == {"con": 0.4}
 
+
+
+def test_a_scenario_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:
+    """A named pipe or a folder as --scenario is refused before it is opened (before: a pipe
+    blocked the command forever, a folder said 'Is a directory')."""
+    fifo = tmp_path / "scenario.toml"
+    os.mkfifo(fifo)
+    for path, kind in [(fifo, "a named pipe, not a regular file"), (tmp_path, "a folder")]:
+        done = subprocess.run([sys.executable, "-m", "psephos", "pact", "--scenario",
+                               str(path)], capture_output=True, text=True, timeout=60,
+                              check=False)
+        assert done.returncode == 2
+        assert f"cannot read the scenario file: this is {kind}" in done.stderr
+        assert "expected a scenario file (TOML)" in done.stderr

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from psephos.files import input_problem
 from psephos.model.errors import ScenarioError
 from psephos.model.presets import ALLIANCE, RENAMED
 from psephos.model.scenario import Scenario
@@ -49,6 +50,9 @@ def read_scenario(path: Path) -> Scenario:
 
 def scenario_settings(path: Path) -> dict[str, Any]:
     """The file's settings as `Scenario` keyword arguments (for flags to override)."""
+    unreadable = input_problem(path, "a scenario file (TOML)")
+    if unreadable is not None:
+        raise ScenarioError("", f"cannot read the scenario file: {unreadable}", path=str(path))
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
