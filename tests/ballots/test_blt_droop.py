@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from psephos.ballots import blt
+from psephos.ballots import blt, blt_arrays
 from psephos.ballots.blt import read_blt
 from psephos.ballots.errors import BallotFileError
 from psephos.ballots.profile import Profile
@@ -135,16 +135,46 @@ LINE = st.lists(TOKEN, max_size=7).map(" ".join)
 @settings(max_examples=300, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=st.lists(st.one_of(LINE, LINE.map(lambda t: t + " 0")), max_size=12),
-       separator=st.sampled_from([" ", ",", ", "]), closing=st.sampled_from(["0", "0,", " 0"]))
+       separator=st.sampled_from([" ", ",", ", "]), closing=st.sampled_from(["0", "0,", " 0"]),
+       block=st.sampled_from([blt_arrays._BLOCK, 1, 9, 30]))
 def test_whole_array_reading_is_line_by_line_reading(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: list[str], separator: str,
-        closing: str) -> None:
+        closing: str, block: int) -> None:
+    """Whatever the lines, and however they are cut into blocks."""
     body = "\n".join(line.replace(" ", separator) for line in lines)
     path = write(tmp_path, f"4 2\n{body}\n{closing}\n" + NAMES)
-    assert_same(outcome(path), line_by_line(path, monkeypatch))
+    with monkeypatch.context() as patched:
+        patched.setattr(blt_arrays, "_BLOCK", block)
+        fast = outcome(path)
+    assert_same(fast, line_by_line(path, monkeypatch))
 
 
 def test_scottish_files_read_the_same_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
     files = sorted((require_data("scotland-stv") / "blt_files").glob("*/*.blt"))
     for path in files[::25]:
         assert_same(outcome(path), line_by_line(path, monkeypatch))
+    monkeypatch.setattr(blt_arrays, "_BLOCK", 1000)  # a large ward read in many blocks
+    largest = max(files, key=lambda path: path.stat().st_size)
+    assert_same(outcome(largest), line_by_line(largest, monkeypatch))
+
+
+OPTION_WORDS = ["[nick", "[tie", "[withdrawn", "[droop", "[undeclared", "[", "]", "a", "b", "c",
+                "d", "1", "2", "4", "5", "x]", "d]", "4]", "=", "a=b", "-1", "#", "(", "0"]
+BALLOTS = ["1 a b 0", "2 1 2 0", "1 c=d 0", "3 0", "(x y) 1 d 0", "0 1 0", "1 d c b a 0"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(options=st.lists(st.lists(st.sampled_from(OPTION_WORDS), max_size=7).map(" ".join),
+                        max_size=3),
+       ballots=st.lists(st.sampled_from(BALLOTS), max_size=4))
+def test_option_lines_give_a_profile_or_a_clean_error(tmp_path: Path, options: list[str],
+                                                      ballots: list[str]) -> None:
+    path = write(tmp_path, "4 2\n" + "\n".join([*options, *ballots, "0"]) + "\n" + NAMES)
+    found = outcome(path)
+    if isinstance(found, str):
+        assert found.startswith(f"{path}")
+        return
+    assert found.lot_order == () or sorted(found.lot_order) == sorted(found.candidates)
+    assert found.withdrawn <= frozenset(range(4))
+    assert ((found.rankings >= -1) & (found.rankings < 4)).all()

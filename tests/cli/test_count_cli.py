@@ -188,14 +188,18 @@ def test_rule_options_and_seats_that_do_not_fit_exit_2(args: list[str], message:
     assert message in result.output
 
 
-def test_every_rule_option_is_in_the_readme() -> None:
-    from psephos.rules.registry import RULES, UNSETTABLE, describe_option, rule_options
+def test_every_rule_option_is_in_the_registry_the_help_and_the_readme() -> None:
+    from psephos.rules.registry import RULES, settable_options
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for method in RULES:
-        for key, hint in rule_options(method).items():
-            if describe_option(hint) != UNSETTABLE:
-                assert f"| `{method}` | `{key}` |" in readme, (method, key)
+    result = runner.invoke(app, ["count", "--help"], env={"COLUMNS": "400"})
+    help_text = " ".join(result.stdout.split())
+    for method, entry in RULES.items():
+        assert entry.options == tuple(settable_options(method)), method
+        if entry.options:
+            assert f"{method}: {', '.join(entry.options)}" in help_text, method
+        for key in entry.options:
+            assert f"| `{method}` | `{key}` |" in readme, (method, key)
 
 
 def test_the_overflow_reproducer_elects_a_and_b(tmp_path: Path) -> None:
@@ -267,6 +271,17 @@ def test_output_in_an_unwritable_folder_is_refused(tmp_path: Path) -> None:
     done = _count_to(tmp_path, "--rctab-summary", str(folder / "summary.json"))
     assert done.returncode == 2
     assert "cannot be written to" in done.stderr
+
+
+@pytest.mark.parametrize("target", ["/proc/summary.json", "/proc/chart.svg"])
+def test_output_where_no_file_can_be_made_exits_2(tmp_path: Path, target: str) -> None:
+    """A folder that takes no new file (here /proc, whatever the user's rights) gives a
+    clear error, not a traceback."""
+    option = "--chart" if target.endswith(".svg") else "--rctab-summary"
+    done = _count_to(tmp_path, option, target)
+    assert done.returncode == 2
+    assert f"{target}: cannot be written" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_rctab_summary_to_standard_output(tmp_path: Path) -> None:

@@ -57,8 +57,6 @@ def test_one_batcher_serves_waiting_and_not_waiting_callers_together(db: str) ->
     assert sorted(n for batch in batches for n in batch if n != 13) == \
         [n for n in range(40) if n != 13]
     assert len(batches) < 40  # shared transactions, not one each
-    names = [t.name for t in threading.enumerate() if t.name == "psephos-casts"]
-    assert len(names) <= 1 and (group._thread is None or group._thread.name == "psephos-casts")
 
 
 def test_a_secret_is_hashed_once_per_cast(db: str, tmp_path: Path,

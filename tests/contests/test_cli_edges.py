@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.contests.helpers import SMALL, run_cli, small_by_cli
+from tests.contests.helpers import SMALL, member, run_cli, small_by_cli, write_roll
 
 _run = run_cli
 
@@ -120,3 +120,34 @@ def test_the_contest_and_serve_commands_do_not_import_django_at_start_up() -> No
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert done.stdout.strip() == "[]"
+
+
+
+def test_export_quotes_names_with_commas_and_quotes(db_url: str, tmp_path: Path) -> None:
+    """A candidate named with a comma and quotes is published, and the exported ballot file
+    reads back to the same candidates and count (before: export refused such names, exit 2)."""
+    from psephos.ballots.readers import read_profile
+    from psephos.rules.registry import count
+
+    odd = 'Smith, "Al"'
+    toml = tmp_path / "small.toml"
+    toml.write_text(SMALL.replace('name = "Alice"', f"name = '{odd}'"))
+    roll = write_roll(tmp_path / "roll.csv", [member(1), member(2)])
+    assert _run(db_url, "init", str(toml)).exit_code == 0
+    assert _run(db_url, "electorate", "import", "small", str(roll), "--section",
+                "members").exit_code == 0
+    out = tmp_path / "credentials.csv"
+    assert _run(db_url, "credentials", "issue", "small", "--out", str(out)).exit_code == 0
+    codes = [row["postal_code"] for row in csv.DictReader(out.open())]
+    assert _run(db_url, "open", "small").exit_code == 0
+    for code in codes:
+        assert _run(db_url, "vote", "small", "--credential", code, "--ranking",
+                    "Bob").exit_code == 0
+    assert _run(db_url, "close", "small").exit_code == 0
+    assert _run(db_url, "count", "small").exit_code == 0
+    done = _run(db_url, "export", "small", str(tmp_path / "record"))
+    assert done.exit_code == 0, done.output
+    profile = read_profile(tmp_path / "record" / "ballots.csv")
+    assert odd in profile.candidates and "Bob" in profile.candidates
+    assert profile.n_ballots == 2
+    assert count(profile, "av").elected_names == ["Bob"]

@@ -1,4 +1,4 @@
-"""The server's fast path for API casts (`psephos.web.fastcast`) and the group commit under it.
+"""The server's fast path for API casts (`psephos.web.fastcast`) and the one batcher under it.
 
 The fast path must answer exactly as the API view does (checked against Django's own answer
 for the same kind of request), hand anything else to Django, store each ballot once however
@@ -169,6 +169,7 @@ def test_requests_not_of_the_documented_shape_get_djangos_answer(app: Any,
 def test_racing_casts_are_each_counted_once_in_shared_transactions(
         app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from psephos.contests.casting import groupcommit
+    from psephos.contests.casting.service import CASTS
     from psephos.contests.models import Ballot, VotedMark
 
     transactions = []
@@ -190,6 +191,8 @@ def test_racing_casts_are_each_counted_once_in_shared_transactions(
     assert Ballot.objects.filter(contest=contest).count() == 60
     assert VotedMark.objects.filter(contest=contest).count() == 60
     assert sum(transactions) == 120 and len(transactions) < 120, transactions
+    # one batcher: the fast path hands its casts to the group commit's own thread
+    assert CASTS._thread is not None and CASTS._thread.is_alive()
 
 
 def test_lifespan_tunes_each_worker(app: Any) -> None:

@@ -221,3 +221,11 @@ def test_bad_output_targets_are_refused_before_any_work(
     assert done.stderr.startswith(f"psephos: {path}") and "Traceback" not in done.stderr
     assert path.is_char_device() or path.is_dir() or not path.exists() or (
         path.is_symlink() and (tmp_path / "real").read_text(encoding="utf-8") == "kept")
+
+
+def test_draws_turned_off_on_the_command_line_keep_the_files_seed_quiet(
+        mirror: list[str]) -> None:
+    code, out = pact("--scenario", str(EXAMPLES / "united-left-2019-poll.toml"), "--draws", "0",
+                     "--json", *mirror)
+    assert code == 0, out
+    assert "draws" not in json.loads(out)

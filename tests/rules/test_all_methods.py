@@ -83,3 +83,18 @@ def test_count_by_name_uses_declared_seats() -> None:
     assert count(profile, "plurality", 1).elected_names == ["A"]
     with pytest.raises(RuleError, match="unknown method"):
         count(profile, "borda")
+
+
+def test_a_files_declared_tie_order_decides_lots_unless_the_caller_gives_one() -> None:
+    """Droop's BLT ``[tie]`` line (`Profile.lot_order`) breaks ties; an explicit lot order
+    or seed from the caller takes its place. A 4-4 tie for one seat under plurality."""
+    import dataclasses
+
+    tied = profile_from_rankings(("A", "B"), {(0,): 4, (1,): 4})
+    declared = dataclasses.replace(tied, lot_order=("B", "A"))
+    by_file = count(declared, "plurality", 1)
+    assert by_file.elected_names == ["B"]
+    assert [(lot.chosen, lot.how) for lot in by_file.lots] == [(1, "declared order")]
+    assert count(declared, "plurality", 1, lot_order=["A", "B"]).elected_names == ["A"]
+    assert count(declared, "plurality", 1, seed=5).lots[0].how.startswith("seeded draw")
+    assert count(tied, "plurality", 1).lots[0].how.startswith("seeded draw")

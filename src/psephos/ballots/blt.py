@@ -139,7 +139,7 @@ class _Ballots:
 
 def _read(path: Path, lines: _Lines) -> Profile:
     header = _header(path, lines)
-    fast = _plain_ballots(path, lines, header.n)
+    fast = _plain_ballots(lines, header.n)
     ballots = _ballots(path, lines, header) if fast is None else None
     names, alternatives = _names(lines)
     n = header.n
@@ -287,7 +287,7 @@ def _candidate(path: Path, header: _Header, token: str, number: int, what: str) 
     return value
 
 
-def _plain_ballots(path: Path, lines: _Lines, n: int) -> blt_arrays.Ballots | None:
+def _plain_ballots(lines: _Lines, n: int) -> blt_arrays.Ballots | None:
     """The ballots in one pass of whole-array operations if they are plain numbers and
     good, with ``lines`` moved past the closing 0; else None, and ``lines`` is untouched."""
     text, start = lines.text, lines.start

@@ -14,14 +14,17 @@ order is fixed; otherwise candidates are taken in order of first appearance.
 
 Identical lines are counted first (at C speed) and each distinct line is parsed once, so
 a file of a million ballots costs what its distinct ballots cost; memory grows with
-distinct lines, not with lines.
+distinct lines, not with lines. A quoted cell may hold line ends (a name with a line
+break, as `psephos.ballots.csv_writer` writes it): such a file, and one whose lines end
+in a lone CR, is counted record by record instead.
 """
 
 from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import BinaryIO
 
@@ -31,10 +34,11 @@ from psephos.ballots.errors import (
     MAX_BALLOTS,
     MAX_CANDIDATES,
     BallotFileError,
+    ballot_count,
     check_candidates,
     not_utf8,
+    read_error,
     shown,
-    text_lines,
     whole_number,
 )
 from psephos.ballots.profile import END, SKIPPED, Profile, pack, pack_matrix
@@ -44,9 +48,38 @@ CANDIDATES_PREFIX = "# candidates:"
 _CSV_FIELD_LIMIT = csv.field_size_limit()  # a longer line goes through csv, which refuses it
 
 
+#: Where a file stands after its preamble: the header line's number and text, the
+#: candidates declared above it, and every later line (or record) with its copies.
+_Lines = tuple[int, str, list[str], Counter[str]]
+
+
+class _SpansLines(Exception):
+    """A quoted cell runs over a line end, or a line ends at a lone CR: read by records."""
+
+
 def read_csv_ballots(path: str | Path, *, seats: int | None = None) -> Profile:
-    """Read a plain CSV ballot file into a `Profile`."""
+    """Read a plain CSV ballot file into a `Profile`.
+
+    Lines are counted as bytes, the fast way; a file in which a quoted cell runs over
+    several lines (a name holding a line break) is read again record by record.
+    """
     path = Path(path)
+    try:
+        return _profile(path, _distinct_lines(path), seats)
+    except _SpansLines:
+        return _profile(path, _distinct_records(path), seats)
+
+
+def _profile(path: Path, found: _Lines, seats: int | None) -> Profile:
+    header_number, header_line, declared, distinct = found
+    fast = _read_plain(path, header_line, declared, distinct, seats)
+    if fast is not None:
+        return fast
+    return _read(path, header_number, header_line, declared, distinct, seats)
+
+
+def _distinct_lines(path: Path) -> _Lines:
+    """The preamble, then the other lines counted as bytes (identical lines at C speed)."""
     try:
         with path.open("rb") as handle:
             numbered = ((n, _decoded(line, n == 1)) for n, line in enumerate(handle, start=1))
@@ -64,14 +97,82 @@ def read_csv_ballots(path: str | Path, *, seats: int | None = None) -> Profile:
     except UnicodeDecodeError as error:
         raise not_utf8(path, error) from None
     except OSError as error:
-        raise BallotFileError(path, error.strerror or str(error)) from None
-    if any("\r" in line for line in distinct):  # lone CR line ends: read as text after all
-        distinct = Counter(text for _, text in text_lines(path))
-        del distinct[header_line]
-    fast = _read_plain(path, header_line, declared, distinct, seats)
-    if fast is not None:
-        return fast
-    return _read(path, header_number, header_line, declared, distinct, seats)
+        raise read_error(path, error) from None
+    if any("\r" in line for line in distinct):  # lone CR line ends
+        raise _SpansLines
+    return header_number, header_line, declared, distinct
+
+
+def _distinct_records(path: Path) -> _Lines:
+    """The preamble, then the other records counted: the slower way, for quoted cells that
+    hold line ends and for lone CR line ends."""
+    records = _records(path)
+    try:
+        header_number, header_line, declared = _preamble(path, records)
+        return header_number, header_line, declared, Counter(text for _, text in records)
+    finally:
+        records.close()
+
+
+def _records(path: Path) -> Generator[tuple[int, str], None, None]:
+    """Each CSV record of the file (most are one line; a quoted cell may hold line ends),
+    without its final line end, with the number of the line it starts on (lines end at LF,
+    CRLF or a lone CR, as `text_lines` counts them)."""
+    pending: list[str] = []
+    start, declared = 0, False
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for number, raw in enumerate(handle, start=1):
+                line = raw.removesuffix("\n").removesuffix("\r")
+                if pending:
+                    still_open = _ends_open(line, open_quote=True, skip_spaces=declared)
+                else:
+                    start = number
+                    declared = line.casefold().startswith(CANDIDATES_PREFIX)
+                    rest = line[len(CANDIDATES_PREFIX):] if declared else line
+                    still_open = '"' in line and _ends_open(rest, skip_spaces=declared)
+                if still_open:
+                    pending.append(raw)
+                else:
+                    yield start, "".join(pending) + line
+                    pending.clear()
+    except UnicodeDecodeError as error:
+        raise not_utf8(path, error) from None
+    except OSError as error:
+        raise read_error(path, error) from None
+    if pending:
+        raise BallotFileError(path, "unbalanced quotes: a quoted cell that begins on this "
+                              "line is not closed by the end of the file", line=start,
+                              field="row")
+
+
+def _ends_open(text: str, *, open_quote: bool = False, skip_spaces: bool = False) -> bool:
+    """Whether a CSV line ends inside a quoted cell, so that the next line belongs to the same
+    record; ``open_quote`` if it begins inside one. csv's rules: a quote opens a cell only
+    at the cell's start (after blanks if ``skip_spaces``), and ``""`` in it is a quote."""
+    at = 0
+    while True:
+        if open_quote:
+            close = text.find('"', at)
+            if close < 0:
+                return True
+            if text.startswith('"', close + 1):  # a doubled quote: still inside
+                at = close + 2
+                continue
+            open_quote = False
+            at = close + 1
+        else:
+            if skip_spaces:
+                while text.startswith(" ", at):
+                    at += 1
+            if text.startswith('"', at):
+                open_quote = True
+                at += 1
+                continue
+        comma = text.find(",", at)  # the cell runs on to here, quotes and all
+        if comma < 0:
+            return False
+        at = comma + 1
 
 
 def _read_plain(path: Path, header_line: str, declared: list[str], distinct: Counter[str],
@@ -150,8 +251,10 @@ def _count_lines(handle: BinaryIO, block: int = 1 << 24) -> Counter[bytes]:
 
 def _decoded(line: bytes, first: bool) -> str:
     """One line's text without its LF or CRLF (and, on the first line, a BOM)."""
-    text = line.decode("utf-8-sig" if first else "utf-8")
-    return text.removesuffix("\n").removesuffix("\r")
+    text = line.decode("utf-8-sig" if first else "utf-8").removesuffix("\n").removesuffix("\r")
+    if "\r" in text:  # a lone CR ends lines here
+        raise _SpansLines
+    return text
 
 
 def _read(path: Path, header_number: int, header_line: str, declared: list[str],
@@ -197,9 +300,8 @@ def _read(path: Path, header_number: int, header_line: str, declared: list[str],
         else:
             cell = row[weight_col].strip()
             value = whole_number(cell)
-            if value is None:
-                raise BallotFileError(path, f"expected a whole number, found {shown(cell)}",
-                                      line=where(line).number, field=header[weight_col])
+            if value is None or value > MAX_BALLOTS:  # the line is looked for only if needed
+                value = ballot_count(path, cell, line=where(line).number, field=header[weight_col])
             weight *= value
             cells = [row[i] for i in rank_cols]
         try:
@@ -266,6 +368,8 @@ def _cells(text: str, path: Path, number: int | None, field: str, *,
 
     ``skip_spaces`` lets a quoted cell follow ``", "`` (as in ``# candidates: A, "B, C"``).
     """
+    if '"' in text and _ends_open(text, skip_spaces=skip_spaces):
+        raise _SpansLines  # only ever when read line by line: records end closed
     try:
         return next(csv.reader([text], skipinitialspace=skip_spaces), [])
     except csv.Error as error:
@@ -280,10 +384,6 @@ def _repeats(codes: list[int]) -> bool:
     return len(set(codes)) - (SKIPPED in codes) != marks
 
 
-def _first_line(path: Path, after: int, line: str) -> int | None:
-    return _Where(path, after, line).number
-
-
 class _Where:
     """Where a distinct line first stands in the file, found only when an error needs it."""
 
@@ -292,16 +392,14 @@ class _Where:
 
     @property
     def number(self) -> int | None:
-        for number, text in text_lines(self.path):
-            if number > self.after and text == self.line:
-                return number
+        with closing(_records(self.path)) as records:
+            for number, text in records:
+                if number > self.after and text == self.line:
+                    return number
         return None
 
 
 def _parse_line(line: str, where: _Where) -> list[str]:
-    if line.count('"') % 2:
-        raise BallotFileError(where.path, "unbalanced quotes (a cell may not span lines)",
-                              line=where.number, field="row")
     return _cells(line, where.path, None, "row", where=where)
 
 

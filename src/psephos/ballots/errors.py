@@ -42,21 +42,20 @@ def whole_number(token: str) -> int | None:
     return int(token) if token.isdigit() and token.isascii() and len(token) <= 18 else None
 
 
-def ballot_count(path: Path, token: str, *, line: int | None, field: str) -> int:
-    """``token`` as a number of ballots (a weight or a count), or the precise reason it is not
-    one: not a number, negative, or above `MAX_BALLOTS` (however many digits it has)."""
-    value = whole_number(token)
-    if value is not None and value <= MAX_BALLOTS:
+def ballot_count(path: Path, token: str | int, *, line: int | None, field: str) -> int:
+    """``token`` (a file's text, or a number already parsed) as a number of ballots (a weight
+    or a count), or the precise reason it is not one: not a whole number, negative, or above
+    `MAX_BALLOTS` (however many digits it has)."""
+    value = whole_number(token) if isinstance(token, str) else token
+    if value is not None and 0 <= value <= MAX_BALLOTS:
         return value
-    digits = token.removeprefix("-")
-    if digits.isdigit() and digits.isascii():
-        if token[0] == "-" and digits.strip("0"):
+    digits = str(token).removeprefix("-")  # an int here converts: it came from int()
+    if isinstance(token, int) or (digits.isdigit() and digits.isascii() and digits.strip("0")):
+        if str(token).startswith("-"):
             raise BallotFileError(path, f"{shown(token)} is negative; expected a number of "
                                   "ballots, 0 or more", line=line, field=field)
-        if token[0] != "-":
-            raise BallotFileError(path, f"{shown(token)} is too large; at most "
-                                  f"{MAX_BALLOTS:,} ballots are supported", line=line,
-                                  field=field)
+        raise BallotFileError(path, f"{shown(token)} is too large; at most {MAX_BALLOTS:,} "
+                              "ballots are supported", line=line, field=field)
     raise BallotFileError(path, f"expected a whole number of ballots, found {shown(token)}",
                           line=line, field=field)
 

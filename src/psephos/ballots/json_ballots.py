@@ -12,14 +12,18 @@ optional.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from psephos.ballots.errors import (
+    MAX_BALLOTS,
     BallotFileError,
+    ballot_count,
     check_ballots,
     check_candidates,
     check_matrix,
+    read_error,
     shown,
 )
 from psephos.ballots.profile import Profile, pack
@@ -59,9 +63,7 @@ def read_json_ballots(path: str | Path) -> Profile:
         where = f"ballots[{k}]"
         if not isinstance(ballot, dict) or not isinstance(ballot.get("ranking"), list):
             raise BallotFileError(path, "expected {\"ranking\": [...], \"count\": n}", field=where)
-        count = ballot.get("count", 1)
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise BallotFileError(path, "expected a whole number", field=f"{where}.count")
+        count = _count(path, ballot.get("count", 1), f"{where}.count")
         total += count
         check_ballots(path, total, field=f"{where}.count")
         ranking: list[int] = []
@@ -84,21 +86,52 @@ def read_json_ballots(path: str | Path) -> Profile:
     return pack(candidates, merged, blank=blank, title=title, seats=seats)
 
 
+class _Digits:
+    """A JSON integer too long for Python to convert (over 4,300 digits), kept as its number
+    of digits and its line, so that the field holding it can say so."""
+
+    def __init__(self, digits: int, line: int) -> None:
+        self.digits, self.line = digits, line
+
+    def __repr__(self) -> str:
+        return f"a number of {self.digits:,} digits"
+
+
+def _parse_int(text: str) -> Callable[[str], int | _Digits]:
+    """``int`` for JSON's integers, but one too long to convert becomes a `_Digits`."""
+    def whole(token: str) -> int | _Digits:
+        try:
+            return int(token)
+        except ValueError:  # Python's limit on converting long digit strings
+            return _Digits(len(token.lstrip("-")), text.count("\n", 0, text.find(token)) + 1)
+    return whole
+
+
+def _count(path: Path, value: object, field: str) -> int:
+    """A ballot's ``count``: a whole number from 0 to `MAX_BALLOTS`."""
+    if isinstance(value, _Digits):
+        raise BallotFileError(path, f"{value!r} is too large; at most {MAX_BALLOTS:,} "
+                              "ballots are supported", line=value.line, field=field)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BallotFileError(path, f"expected a whole number of ballots, found {shown(value)}",
+                              field=field)
+    return ballot_count(path, value, line=None, field=field)
+
+
 def _load(path: Path) -> Any:
-    """The parsed JSON, or a clean error for bad syntax, bad UTF-8, nesting too deep for
-    Python's parser, or a number too long for Python to convert."""
+    """The parsed JSON, or a clean error for bad syntax, bad UTF-8 or nesting too deep for
+    Python's parser (integers too long to convert are kept as `_Digits`)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        return json.loads(text, parse_int=_parse_int(text))
     except json.JSONDecodeError as error:
         raise BallotFileError(path, f"invalid JSON: {error.msg}", line=error.lineno) from None
     except UnicodeDecodeError as error:
         raise BallotFileError(path, f"not UTF-8 text ({error.reason})") from None
     except RecursionError:
         raise BallotFileError(path, "invalid JSON: nested too deeply") from None
-    except ValueError as error:  # e.g. an integer of more than 4,300 digits
-        raise BallotFileError(path, f"invalid JSON: {error}") from None
     except OSError as error:
-        raise BallotFileError(path, error.strerror or str(error)) from None
+        raise read_error(path, error) from None
 
 
 def _check_text(path: Path, text: str, field: str) -> None:

@@ -15,6 +15,8 @@ from typing import TypedDict, Unpack
 import numpy as np
 import numpy.typing as npt
 
+from psephos.exact import weighted_sum
+
 #: Padding after the last preference of a ranking.
 END = -1
 #: A rank the voter left empty (only produced by readers of cast-vote records).
@@ -84,9 +86,7 @@ class Profile:
         """Votes per candidate counting only first preferences of simple rankings."""
         first = self.rankings[:, 0] if self.rankings.shape[1] else np.full(len(self.weights), END)
         mask = first >= 0
-        votes = np.zeros(self.n_candidates, dtype=np.int64)
-        np.add.at(votes, first[mask], self.weights[mask])  # exact: bincount sums in floats
-        return votes
+        return weighted_sum(first[mask], self.weights[mask], self.n_candidates)
 
     def iter_rankings(self) -> Iterable[tuple[tuple[int, ...], int]]:
         """Each distinct ranking as a tuple of codes (without the padding) and its weight."""
@@ -165,9 +165,10 @@ def pack_matrix(candidates: Sequence[str], rankings: npt.NDArray[np.int32],
         raise ValueError("a ranking names a candidate index beyond the candidate list")
     weights = weights.astype(np.int64)
     if rows > 1 and used:
-        _, first, inverse = np.unique(_row_keys(matrix, len(candidates)), return_index=True,
-                                      return_inverse=True)
-        if first.size < rows:
+        keys = _row_keys(matrix, len(candidates))
+        ordered = np.sort(keys)
+        if (ordered[1:] == ordered[:-1]).any():  # some rows repeat: merge them
+            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
             order = np.argsort(first, kind="stable")
             rank = np.empty_like(order)
             rank[order] = np.arange(order.size)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from psephos.ballots.errors import (
     BallotFileError,
+    ballot_count,
     check_ballots,
     check_header,
     check_matrix,
@@ -63,13 +64,14 @@ def _read(path: Path, rows: Iterator[tuple[int, list[str]]]) -> Profile:
     while row is not None:
         number, cells = row
         cells = _filled(cells)
-        if cells[0][:1] not in _DIGITS:
+        if cells[0].lstrip("+-")[:1] not in _DIGITS:
             break  # the candidate rows begin
-        if not all(c.isdigit() and c.isascii() and len(c) <= 18 for c in cells):
-            bad = next(c for c in cells if whole_number(c) is None)
-            raise BallotFileError(path, f"expected whole numbers, found {shown(bad)}",
-                                  line=number, field="ballot")
-        weight, *prefs = map(int, cells)
+        weight = ballot_count(path, cells[0], line=number, field="weight")
+        if not all(c.isdigit() and c.isascii() and len(c) <= 18 for c in cells[1:]):
+            bad = next(c for c in cells[1:] if whole_number(c) is None)
+            raise BallotFileError(path, f"expected a candidate number, found {shown(bad)}",
+                                  line=number, field="preference")
+        prefs = list(map(int, cells[1:]))
         if prefs and not 1 <= min(prefs) <= max(prefs) <= n:
             bad_pref = next(c for c in prefs if not 1 <= c <= n)
             raise BallotFileError(path, f"candidate {bad_pref} is not between 1 and {n}",

@@ -51,7 +51,7 @@ def count_command(
     seed: Annotated[int | None, typer.Option(
         "--seed", help="Seed for any decision by lot.")] = None,
     lot_order: Annotated[list[str] | None, typer.Option(
-        "--lot-order",
+        "--lot-order", metavar="NAME",
         help="A candidate's name, in the order lots were drawn, earliest first; repeat the "
              "option for each name (--lot-order A --lot-order 'Smith, John'). A single value "
              "that is not a candidate's name is read as names separated by commas.")] = None,
@@ -60,10 +60,12 @@ def count_command(
         help="A UTF-8 file of candidate names, one a line, in the order lots were drawn "
              "(blank lines are skipped).")] = None,
     option: Annotated[list[str] | None, typer.Option(
-        "--option", "-o",
-        help="A rule's own option KEY=VALUE, repeatable: e.g. -o split=openstv for meek "
-             "(Hill's or OpenSTV's surplus split), -o threshold=0.05 for dhondt. A wrong "
-             "key lists the rule's options.")] = None,
+        "--option", "-o", metavar="KEY=VALUE",
+        help="A rule's own option KEY=VALUE, repeatable, e.g. -o split=openstv for meek "
+             "(OpenSTV's surplus split; hill is the default). Keys: "
+             + "; ".join(f"{entry.name}: {', '.join(entry.options)}"
+                         for entry in RULES.values() if entry.options)
+             + ". A wrong key or value lists what the rule takes.")] = None,
     rctab_config: Annotated[Path | None, typer.Option(
         "--rctab-config", help="Run an RCTab contest config as RCTab would.")] = None,
     rctab_summary: Annotated[Path | None, typer.Option(

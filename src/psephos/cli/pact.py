@@ -111,15 +111,17 @@ def _run(file: Path | None, flags: dict[str, Any], seat: str | None,
     from psephos.model.scenario import Scenario
     from psephos.model.scenario_file import scenario_settings
 
-    settings = scenario_settings(file) if file is not None else {}
-    settings.update(flags)
+    from_file = scenario_settings(file) if file is not None else {}
+    settings = {**from_file, **flags}
     if "election" not in settings:
         fail("give an ELECTION (e.g. ge2019) or a --scenario file that names one")
     if "alliance" not in settings:
         fail("give the --alliance (e.g. lab,ld,green) or a --scenario file that names one")
-    if not settings.get("draws"):
+    # A draw setting given without draws is a mistake; a file's, when its own draws are
+    # turned off by --draws 0, is not.
+    for given, draws in ((from_file, from_file.get("draws")), (flags, settings.get("draws"))):
         for name, key in DRAW_SETTINGS.items():
-            if name in settings:
+            if name in given and not draws:
                 raise ScenarioError(key, "only matters with draws: give --draws N (draws.n in "
                                     "a scenario file) too")
     chosen = Scenario(**settings)

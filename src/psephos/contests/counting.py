@@ -12,7 +12,7 @@ import hashlib
 import json
 import random
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count as Rows
 
+from psephos.ballots.csv_writer import write_ballot_file
 from psephos.ballots.profile import profile_from_rankings
 from psephos.contests import audit
 from psephos.contests.errors import ContestError, WrongState
@@ -255,17 +256,6 @@ def ballot_rows(names: Sequence[str], rankings: Mapping[Ranking, int]) -> list[l
     return rows
 
 
-def write_ballot_file(path: Path, names: Sequence[str], rows: Iterable[list[str]]) -> None:
-    """Ballots in the plain CSV format `psephos count` reads, candidates declared first."""
-    rows = list(rows)
-    width = max([len(names), *(len(r) for r in rows)]) or 1
-    with path.open("w", encoding="utf-8", newline="") as out:
-        out.write("# candidates: " + ", ".join(names) + "\n")
-        out.write(",".join(f"rank{i}" for i in range(1, width + 1)) + "\n")
-        for row in rows:
-            out.write(",".join(row + [""] * (width - len(row))) + "\n")
-
-
 def export_contest(contest: Contest, folder: str | Path, *, force: bool = False) -> list[Path]:
     """Publish the record of a counted contest into ``folder``: shuffled ballots (all, and
     per section), the sorted list of trackers and the declaration. Returns the files.
@@ -276,9 +266,6 @@ def export_contest(contest: Contest, folder: str | Path, *, force: bool = False)
     if contest.state != Contest.State.COUNTED or contest.declaration is None:
         raise WrongState(f"contest {contest.slug!r} is {contest.state}: count it before "
                          "exporting")
-    for name in contest.candidates.values_list("name", flat=True):
-        if "," in name or '"' in name:
-            raise ContestError(f"candidate name {name!r} cannot go in a plain CSV ballot file")
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ContestError(f"{folder}: is not a folder")

@@ -19,6 +19,8 @@ from psephos.uk.parties import party_colour, party_label
 
 FORMATS = ("png", "svg")
 LINE_GREY = "#555555"
+#: A light box behind a number or a label, so the majority line does not run through it.
+LABEL_BOX = {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1}
 
 
 def pact_figure(result: PactResult, *, title: str | None = None) -> Figure:
@@ -62,12 +64,11 @@ def _seats_panel(axes: Axes, result: PactResult) -> None:
     ceiling = max(int(top.max(initial=0)), int(before.max(initial=0)), majority)
     for xi, value, above in zip(x, after, top, strict=True):
         axes.text(xi + 0.2, above + ceiling * 0.012, str(value), ha="center", va="bottom",
-                  fontsize=8)
+                  fontsize=8, zorder=4, bbox=LABEL_BOX)
     axes.set_ylim(0, ceiling * 1.12)
     axes.axhline(majority, color=LINE_GREY, linestyle="--", linewidth=0.8)
     axes.text(len(parties) - 0.5, majority, f"majority {majority}", ha="right",
-              va="bottom", fontsize=8, color=LINE_GREY,
-              bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
+              va="bottom", fontsize=8, color=LINE_GREY, bbox=LABEL_BOX)
     axes.set_xticks(x, [party_label(p) for p in parties], rotation=35, ha="right",
                     rotation_mode="anchor")
     axes.set_xlim(-0.6, len(parties) - 0.4)

@@ -158,7 +158,7 @@ def _check_names(election: GeneralElection, scenario: Scenario,
 
 def _check_alliance(table: CandidateTable, scenario: Scenario) -> None:
     scoped = table.in_scope[table.seat]
-    present = {table.parties[p] for p in np.unique(table.party[scoped])}
+    present = {table.parties[p] for p in set(table.party[scoped].tolist())}
     for party in scenario.alliance:
         if party not in present:
             raise ScenarioError("alliance", f"{party} had no candidates in scope at "

@@ -92,6 +92,7 @@ def _best_rows(table: CandidateTable, running: Bools) -> Int64s:
     rows = np.flatnonzero(running)
     key = table.seat[rows] * n_parties + table.party[rows]
     order = np.lexsort((rows, -table.votes[rows], key))
-    keys, first = np.unique(key[order], return_index=True)
-    out[keys] = rows[order][first]
+    ordered = key[order]
+    first = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])  # best row of each key
+    out[ordered[first]] = rows[order][first]
     return out.reshape(table.n_seats, n_parties)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from fractions import Fraction
+from typing import TypedDict, Unpack
 
 from psephos.count import Count
 from psephos.rules.errors import RuleError
@@ -92,34 +93,24 @@ def additional_member(
     })
 
 
-def scottish_parliament_region(
-    constituency_seats: Mapping[str, int],
-    list_votes: Mapping[str, int],
-    *,
-    list_seats: int = 7,
-    individuals: Collection[str] = (),
-    list_lengths: Mapping[str, int] | None = None,
-    seed: int | None = None,
-    lot_order: Sequence[str] | None = None,
-) -> Count:
+class RegionOptions(TypedDict, total=False):
+    """The options of `additional_member` that the named systems below pass on as given."""
+
+    individuals: Collection[str]
+    list_lengths: Mapping[str, int] | None
+    seed: int | None
+    lot_order: Sequence[str] | None
+
+
+def scottish_parliament_region(constituency_seats: Mapping[str, int],
+                               list_votes: Mapping[str, int], *, list_seats: int = 7,
+                               **options: Unpack[RegionOptions]) -> Count:
     """One Holyrood region's regional seats (Scotland Act 1998 ss.7-8; Sch. 1: seven a region)."""
-    return additional_member(constituency_seats, list_votes, list_seats,
-                             individuals=individuals, list_lengths=list_lengths,
-                             seed=seed, lot_order=lot_order)
+    return additional_member(constituency_seats, list_votes, list_seats, **options)
 
 
-def london_assembly(
-    constituency_seats: Mapping[str, int],
-    list_votes: Mapping[str, int],
-    *,
-    list_seats: int = 11,
-    individuals: Collection[str] = (),
-    list_lengths: Mapping[str, int] | None = None,
-    seed: int | None = None,
-    lot_order: Sequence[str] | None = None,
-) -> Count:
+def london_assembly(constituency_seats: Mapping[str, int], list_votes: Mapping[str, int], *,
+                    list_seats: int = 11, **options: Unpack[RegionOptions]) -> Count:
     """The eleven London members (GLA Act 1999 s.2(2)(b), Sch. 2 paras 7-8: 5% threshold)."""
     return additional_member(constituency_seats, list_votes, list_seats,
-                             threshold=LONDON_THRESHOLD, individuals=individuals,
-                             list_lengths=list_lengths, seed=seed, lot_order=lot_order)
-
+                             threshold=LONDON_THRESHOLD, **options)

@@ -4,6 +4,10 @@ candidate-electing rule shares."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from psephos.ballots.profile import Profile
 
 
 class RuleError(ValueError):
@@ -25,3 +29,11 @@ def standing(n_candidates: int, withdrawn: Collection[int], seats: int) -> list[
         gone = f" ({len(withdrawn)} withdrawn)" if withdrawn else ""
         raise RuleError(f"{seats} seats but only {len(eligible)} candidates standing{gone}")
     return eligible
+
+
+def ranked_standing(profile: Profile, seats: int, rule: str) -> list[int]:
+    """`standing` for a transfer rule (``rule`` names it), which also needs plain rankings:
+    one candidate a rank, no skipped or overvoted ranks."""
+    if not profile.is_simple:
+        raise RuleError(f"{rule} needs plain rankings (no skipped or overvoted ranks)")
+    return standing(profile.n_candidates, profile.withdrawn, seats)

@@ -19,6 +19,7 @@ from typing import Literal
 from psephos.ballots.profile import Profile
 from psephos.count import Count, Stage, from_units
 from psephos.rules.errors import RuleError
+from psephos.rules.record import finished
 from psephos.rules.ties import Lots
 
 Divisor = Literal["dhondt", "sainte-lague", "modified-sainte-lague"]
@@ -127,25 +128,15 @@ def highest_averages(
             excluded=below if number == 1 else (),
             note=f"seat {number}: {names[winner]}",
         ))
-    return Count(
-        method=divisor,
-        candidates=names,
-        seats=seats,
-        elected=tuple(elected),
-        stages=tuple(stages),
-        valid=Decimal(total),
-        precision=PLACES,
-        lots=tuple(lots.drawn),
-        options={
-            "divisor": divisor,
-            "threshold": str(share),
-            "initial_seats": dict(zip(names, held, strict=True)),
-            "limits": {name: r for name, r in zip(names, room, strict=True) if r is not None},
-            "below_threshold": [names[i] for i in below],
-            "seed": seed,
-            "lot_order": lots.order,
-        },
-    )
+    return finished(divisor, seats, lots, elected=elected, stages=stages, valid=total,
+                    places=PLACES, options={
+                        "divisor": divisor,
+                        "threshold": str(share),
+                        "initial_seats": dict(zip(names, held, strict=True)),
+                        "limits": {name: r for name, r in zip(names, room, strict=True)
+                                   if r is not None},
+                        "below_threshold": [names[i] for i in below],
+                    })
 
 
 def seats_won(count: Count) -> dict[str, int]:

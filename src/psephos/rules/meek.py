@@ -20,10 +20,11 @@ import numpy as np
 import numpy.typing as npt
 
 from psephos.ballots.profile import Profile
-from psephos.count import Count, Stage, decimals, from_units
+from psephos.count import Action, Count, Stage, from_units
 from psephos.exact import int_dtype, weighted_sum
-from psephos.rules.errors import RuleError, standing
-from psephos.rules.ties import Lots
+from psephos.rules.errors import RuleError, ranked_standing
+from psephos.rules.record import TransferCount, elect_at_last_stage, finished, transfer_stage
+from psephos.rules.units import FixedPoint
 from psephos.rules.wigm import sure_losers
 
 Split = Literal["hill", "schedule-1a", "openstv", "warren"]
@@ -32,6 +33,15 @@ Quota = Literal["droop", "exact"]
 Defeat = Literal["single", "sure-loser", "sure-losers"]
 
 Ints = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class _Rules(FixedPoint):
+    limit: int
+    split: Split
+    keep_rounding: KeepRounding
+    quota: Quota
+    defeat: Defeat
 
 
 def meek(
@@ -89,23 +99,12 @@ def meek(
     arithmetic is exact at any size (int64 where a bound proves it fits, Python
     integers beyond: `psephos.exact`).
     """
-    if places < 0:
-        raise RuleError("places must not be negative")
+    FixedPoint(places)  # negative places are refused before the limit is read in units
     limit = surplus_limit.scaleb(places)
     if limit != limit.to_integral_value() or limit <= 0:
         raise RuleError(f"surplus_limit must be a positive multiple of 10**-{places}")
     rules = _Rules(places, int(limit), split, keep_rounding, quota, defeat)
-    return _Meek(profile, seats, rules, Lots(profile.candidates, seed=seed, order=lot_order)).run()
-
-
-@dataclass(frozen=True)
-class _Rules:
-    places: int
-    limit: int
-    split: Split
-    keep_rounding: KeepRounding
-    quota: Quota
-    defeat: Defeat
+    return _Meek.counted(profile, seats, rules, seed=seed, lot_order=lot_order)
 
 
 def _ceil_div(a: Ints, b: int) -> Ints:
@@ -122,22 +121,14 @@ class _Iteration:
     surplus: int
 
 
-class _Meek:
+class _Meek(TransferCount[_Rules]):
     """Mutable state of one count; only `meek` creates it."""
 
-    def __init__(self, profile: Profile, seats: int, rules: _Rules, lots: Lots) -> None:
-        self.profile = profile
-        self.seats = seats
-        self.rules = rules
-        self.lots = lots
-        self.one = int(10**rules.places)
-
     def run(self) -> Count:
-        profile, seats, rules, one = self.profile, self.seats, self.rules, self.one
-        if not profile.is_simple:
-            raise RuleError("Meek STV needs plain rankings (no skipped or overvoted ranks)")
+        profile, seats, rules = self.profile, self.seats, self.rules
+        one = self.one = rules.one
+        ranked_standing(profile, seats, "Meek STV")
         n = profile.n_candidates
-        standing(n, profile.withdrawn, seats)
         # w x kf reaches ONE**2; candidates' votes reach ballots x ONE (a little more when
         # rounding up creates votes): int64 while that provably fits, else Python ints.
         self.dtype = int_dtype(4 * one * one + 4 * one * max(profile.n_ballots, 1))
@@ -171,23 +162,14 @@ class _Meek:
         rest = sorted((c for c in range(n) if self.hopeful[c]), key=lambda c: -self._last(c))
         rest = rest[: seats - len(self.elected)]
         self.elected.extend(rest)
-        self.stages[-1] = replace(self.stages[-1], elected=self.stages[-1].elected + tuple(rest))
-        return Count(
-            method="warren" if rules.split == "warren" else "meek",
-            candidates=profile.candidates,
-            seats=seats,
-            elected=tuple(self.elected),
-            stages=tuple(self.stages),
-            valid=from_units(self.valid, 0),
-            quota=from_units(quota, rules.places),
-            precision=rules.places,
-            lots=tuple(self.lots.drawn),
-            options={"places": rules.places,
-                     "surplus_limit": from_units(rules.limit, rules.places),
-                     "split": rules.split, "keep_rounding": rules.keep_rounding,
-                     "quota": rules.quota, "defeat": rules.defeat,
-                     "seed": self.lots.seed, "lot_order": self.lots.order},
-        )
+        elect_at_last_stage(self.stages, rest)
+        return finished("warren" if rules.split == "warren" else "meek", seats, self.lots,
+                        elected=self.elected, stages=self.stages, valid=self.valid,
+                        places=rules.places, quota=quota,
+                        options={"places": rules.places,
+                                 "surplus_limit": from_units(rules.limit, rules.places),
+                                 "split": rules.split, "keep_rounding": rules.keep_rounding,
+                                 "quota": rules.quota, "defeat": rules.defeat})
 
     def _last(self, c: int) -> Decimal:
         return self.stages[-1].tallies[c]
@@ -230,7 +212,7 @@ class _Meek:
         for c in reached:
             self.hopeful[c] = False
             self.elected.append(c)
-        action = "first" if not self.stages else "elect" if reached else "exclude"
+        action: Action = "first" if not self.stages else "elect" if reached else "exclude"
         note = (f"{iterations} iteration{'s' if iterations > 1 else ''}, ended by {status}; "
                 f"total surplus {from_units(it.surplus, rules.places)}")
         self._record(it, action, tuple(reached), note)
@@ -284,21 +266,12 @@ class _Meek:
             return tied[0]
         return self.lots.draw(tied, stage=len(self.stages), purpose="defeat (B.3)")
 
-    def _record(self, it: _Iteration, action: str, elected: tuple[int, ...],
+    def _record(self, it: _Iteration, action: Action, elected: tuple[int, ...],
                 note: str = "") -> None:
-        places = self.rules.places
-        before = self.previous
+        before = self.previous or it.votes
         self.previous = it.votes
-        self.stages.append(Stage(
-            number=len(self.stages) + 1,
-            action=action,  # type: ignore[arg-type]
-            tallies=decimals(it.votes, places),
-            changes=decimals([a - b for a, b in zip(it.votes, before, strict=True)], places)
-            if before else (),
-            elected=elected,
-            exhausted=from_units(it.remaining, places),
-            lost=from_units(self.valid * self.one - sum(it.votes) - it.remaining, places),
-            note=note,
-            threshold=from_units(it.quota, places),
-            keep_factors=decimals(self.kf, places),
-        ))
+        self.stages.append(transfer_stage(
+            len(self.stages) + 1, action, self.rules.places, tallies=it.votes, before=before,
+            subjects=(), elected=elected, exhausted=it.remaining,
+            lost=self.valid * self.one - sum(it.votes) - it.remaining, note=note,
+            threshold=it.quota, keep_factors=self.kf))

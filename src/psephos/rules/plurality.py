@@ -12,15 +12,15 @@ votes fill them (block plurality).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
 
 from psephos.ballots.profile import OVERVOTE, Profile
-from psephos.count import Count, Stage, decimals
+from psephos.count import Count
 from psephos.exact import weighted_sum
 from psephos.rules.errors import standing
+from psephos.rules.record import finished, votes_stage
 from psephos.rules.ties import Lots
 
 Int64s = npt.NDArray[np.int64]
@@ -45,6 +45,10 @@ def plurality(
     the tied in ``lot_order`` (names, first drawn first) if given, else a draw seeded
     by ``seed``; each lot is recorded in ``Count.lots``.
 
+    At least one seat, and no more seats than candidates standing (withdrawn candidates
+    do not stand): a `RuleError` otherwise; as many seats as candidates elects them all
+    (an uncontested return).
+
     The count has one stage ("first"): the votes, and ``exhausted`` = ballots that
     gave no vote to any candidate. ``Count.valid`` is the number of ballots that did.
     Counting is vectorised over the distinct rankings, so cost grows with them.
@@ -56,25 +60,9 @@ def plurality(
                          purpose="equality of votes (RPA 1983 Sch. 1 r.49)")
     valid = int(profile.weights[voted].sum())
     blank = int(profile.weights[~voted].sum())
-    stage = Stage(
-        number=1,
-        action="first",
-        tallies=decimals(votes.tolist(), 0),
-        elected=elected,
-        exhausted=Decimal(blank),
-        exhausted_change=Decimal(blank),
-    )
-    return Count(
-        method="plurality" if seats == 1 else "block-plurality",
-        candidates=profile.candidates,
-        seats=seats,
-        elected=elected,
-        stages=(stage,),
-        valid=Decimal(valid),
-        precision=0,
-        lots=tuple(lots.drawn),
-        options={"seed": seed, "lot_order": lots.order},
-    )
+    return finished("plurality" if seats == 1 else "block-plurality", seats, lots,
+                    elected=elected, stages=(votes_stage(votes.tolist(), blank, elected),),
+                    valid=valid)
 
 
 def most_votes(

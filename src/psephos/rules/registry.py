@@ -32,7 +32,10 @@ UNSETTABLE = "(not settable as text)"
 
 @dataclass(frozen=True)
 class RuleEntry:
-    """One registered rule. ``seats`` is ``"one"`` for rules that fill a single seat."""
+    """One registered rule. ``seats`` is ``"one"`` for rules that fill a single seat;
+    ``options`` names the options a user may set as text (``--option KEY=VALUE``), so
+    help can list them without importing the rule (a test keeps them equal to
+    `rule_options`)."""
 
     name: str
     module: str
@@ -40,6 +43,7 @@ class RuleEntry:
     label: str
     seats: Literal["one", "many"]
     statute: str
+    options: tuple[str, ...] = ()
 
     def load(self) -> Rule:
         """The rule's function, imported on first use."""
@@ -61,13 +65,16 @@ _ENTRIES = (
               "Scottish Local Government Elections Order 2007 (SSI 2007/42), Sch. 1 rr.45-52"),
     RuleEntry("wigm", "psephos.rules.wigm", "wigm",
               "the single transferable vote (weighted inclusive Gregory)", "many",
-              "ERS97 / weighted inclusive Gregory method"),
+              "ERS97 / weighted inclusive Gregory method",
+              ("places", "rounding", "quota", "defeat")),
     RuleEntry("meek", "psephos.rules.meek", "meek", "the single transferable vote (Meek)",
-              "many", "Meek's method (Hill, Wichmann and Woodall, Computer Journal 1987)"),
+              "many", "Meek's method (Hill, Wichmann and Woodall, Computer Journal 1987)",
+              ("places", "surplus_limit", "split", "keep_rounding", "quota", "defeat")),
     RuleEntry("dhondt", "psephos.rules.highest_averages", "dhondt", "the D'Hondt method",
-              "many", "d'Hondt highest averages (Scotland Act 1998 s.7)"),
+              "many", "d'Hondt highest averages (Scotland Act 1998 s.7)", ("threshold",)),
     RuleEntry("sainte-lague", "psephos.rules.highest_averages", "sainte_lague",
-              "the Sainte-Laguë method", "many", "Sainte-Laguë highest averages"),
+              "the Sainte-Laguë method", "many", "Sainte-Laguë highest averages",
+              ("modified", "threshold")),
 )
 
 #: Rule name -> its entry, in the order the command line lists them.
@@ -85,9 +92,14 @@ def entry(name: str) -> RuleEntry:
 def count(profile: Profile, method: str, seats: int | None = None, **options: Any) -> Count:
     """Count ``profile`` by the rule named ``method``.
 
-    ``seats`` defaults to the seats the profile declares, else 1.
+    ``seats`` defaults to the seats the profile declares, else 1. A lot order the file
+    itself declares (Droop's BLT ``[tie]`` line, `Profile.lot_order`: the first named is
+    chosen first) decides lots unless the caller gives a ``lot_order`` or a ``seed``.
     """
     chosen = entry(method)
+    if (profile.lot_order and options.get("lot_order") is None
+            and options.get("seed") is None):
+        options["lot_order"] = profile.lot_order
     seats = seats if seats is not None else (profile.seats or 1)
     if chosen.seats == "one" and seats != 1:
         raise RuleError(f"{chosen.label} fills one seat, not {seats}")
@@ -101,6 +113,12 @@ def rule_options(method: str) -> dict[str, Any]:
     hints = typing.get_type_hints(function)
     return {name: hints[name] for name, parameter in inspect.signature(function).parameters.items()
             if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name not in LOT_OPTIONS}
+
+
+def settable_options(method: str) -> dict[str, Any]:
+    """`rule_options` that a user may give as text (``--option KEY=VALUE``)."""
+    return {name: hint for name, hint in rule_options(method).items()
+            if describe_option(hint) != UNSETTABLE}
 
 
 def describe_option(hint: Any) -> str:
@@ -122,8 +140,7 @@ def parse_options(method: str, pairs: Sequence[str]) -> dict[str, Any]:
     """``KEY=VALUE`` texts as keyword arguments of the rule named ``method``, each checked and
     converted to the type its signature declares; a `RuleError` naming the rule's options
     (and their values) for anything else. ``-`` in a key reads as ``_``."""
-    known = {name: hint for name, hint in rule_options(method).items()
-             if describe_option(hint) != UNSETTABLE}
+    known = settable_options(method)
     options: dict[str, Any] = {}
     for pair in pairs:
         key, equals, text = pair.partition("=")

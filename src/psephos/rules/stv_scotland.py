@@ -7,16 +7,17 @@ rules 45-52, carried unchanged into the 2011 Order (SSI 2011/399, rules 46-53).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from psephos.ballots.profile import Profile
-from psephos.count import Count, Stage, decimals, from_units
+from psephos.count import Action, Count, Stage
 from psephos.exact import Ints, int_dtype, scale_floor, weighted_sum
-from psephos.rules.errors import RuleError, standing
+from psephos.rules.errors import ranked_standing
 from psephos.rules.preferences import next_preference
-from psephos.rules.ties import Lots
+from psephos.rules.record import elect_at_last_stage, finished, transfer_stage
+from psephos.rules.ties import Lots, look_back
 
 #: Rule 48(3): transfer values are calculated to five decimal places, remainder ignored.
 PLACES = 5
@@ -64,20 +65,18 @@ def stv_scotland(
     return _Scottish(profile, seats, Lots(profile.candidates, seed=seed, order=lot_order)).run()
 
 
+@dataclass(eq=False)
 class _Scottish:
     """Mutable state of one count; only `stv_scotland` creates it."""
 
-    def __init__(self, profile: Profile, seats: int, lots: Lots) -> None:
-        self.profile = profile
-        self.seats = seats
-        self.lots = lots
+    profile: Profile
+    seats: int
+    lots: Lots
 
     def run(self) -> Count:
         profile, seats = self.profile, self.seats
-        if not profile.is_simple:
-            raise RuleError("Scottish STV needs plain rankings (no skipped or overvoted ranks)")
+        ranked_standing(profile, seats, "Scottish STV")
         n = profile.n_candidates
-        standing(n, profile.withdrawn, seats)
         rankings = profile.rankings
         # A paper is never worth more than ONE, so every tally, weight x value and sum of
         # them is at most the ballots x ONE: the bound every exact sum below is given.
@@ -114,24 +113,14 @@ class _Scottish:
                 # r.52: the remaining continuing candidates fill the last vacancies.
                 order = sorted(continuing, key=self._election_order)
                 self.elected.extend(order)
-                self.stages[-1] = _with_elected(self.stages[-1], tuple(order))
+                elect_at_last_stage(self.stages, order)
                 break
             if self.pending:
                 self._transfer_surplus(self._next_surplus())
             else:
                 self._exclude(self._lowest(continuing))
-        return Count(
-            method="stv-scotland",
-            candidates=profile.candidates,
-            seats=seats,
-            elected=tuple(self.elected),
-            stages=tuple(self.stages),
-            valid=from_units(valid, 0),
-            quota=from_units(self.quota, PLACES),
-            precision=PLACES,
-            lots=tuple(self.lots.drawn),
-            options={"seed": self.lots.seed, "lot_order": self.lots.order},
-        )
+        return finished("stv-scotland", seats, self.lots, elected=self.elected,
+                        stages=self.stages, valid=valid, places=PLACES, quota=self.quota)
 
     def _tallies(self) -> np.ndarray:
         held = self.owner >= 0
@@ -173,35 +162,21 @@ class _Scottish:
         """Candidates elected at one stage are listed by votes, then by name (not list position)."""
         return (-int(self.tally[c]), self.profile.candidates[c])
 
-    def _record(self, action: str, before: np.ndarray, subjects: tuple[int, ...],
+    def _record(self, action: Action, before: np.ndarray, subjects: tuple[int, ...],
                 transfer_value: int | None, exhausted_change: int) -> None:
         number = len(self.stages) + 1
         elected = self._elect_new()
         self.history.append(self.tally.copy())
-        self.stages.append(Stage(
-            number=number,
-            action=action,  # type: ignore[arg-type]
-            tallies=decimals(self.tally.tolist(), PLACES),
-            changes=decimals((self.tally - before).tolist(), PLACES) if number > 1 else (),
-            subjects=subjects,
-            elected=elected,
-            excluded=subjects if action == "exclude" else (),
-            exhausted=from_units(self.exhausted, PLACES),
-            lost=from_units(self.lost, PLACES),
-            transfer_value=None if transfer_value is None else from_units(transfer_value, PLACES),
-            exhausted_change=from_units(exhausted_change, PLACES),
-        ))
+        self.stages.append(transfer_stage(
+            number, action, PLACES, tallies=self.tally.tolist(), before=before.tolist(),
+            subjects=subjects, elected=elected, exhausted=self.exhausted, lost=self.lost,
+            transfer_value=transfer_value, exhausted_change=exhausted_change))
 
     def _break_tie(self, tied: list[int], *, highest: bool, purpose: str) -> int:
         """r.49(2)/51(2): look back to the most recent stage where the tied differ, then lot."""
-        for past in reversed(self.history[:-1]):
-            values = {c: int(past[c]) for c in tied}
-            best = (max if highest else min)(values.values())
-            keep = [c for c in tied if values[c] == best]
-            if len(keep) < len(tied):
-                tied = keep
-                if len(tied) == 1:
-                    return tied[0]
+        tied = look_back(self.history, tied, highest=highest)
+        if len(tied) == 1:
+            return tied[0]
         return self.lots.draw(tied, stage=len(self.stages), purpose=purpose)
 
     def _next_surplus(self) -> int:
@@ -255,7 +230,3 @@ class _Scottish:
         self.tally += moved
         self.exhausted += exhausted_change
         return moved, exhausted_change
-
-
-def _with_elected(stage: Stage, more: tuple[int, ...]) -> Stage:
-    return replace(stage, elected=stage.elected + more)

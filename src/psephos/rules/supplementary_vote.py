@@ -19,6 +19,7 @@ from psephos.count import NON_TRANSFERABLE, Count, Stage, decimals
 from psephos.exact import Ints, weighted_sum
 from psephos.rules.errors import RuleError, standing
 from psephos.rules.plurality import most_votes
+from psephos.rules.record import finished, votes_stage
 from psephos.rules.ties import Lots
 
 
@@ -72,12 +73,12 @@ def supplementary_vote(
     if majority or n == 1:
         winner = majority[0] if majority else 0
         stages.append(_first_stage(tally, rejected, (winner,)))
-        return _count(profile, (winner,), stages, valid, lots)
+        return finished("sv", 1, lots, elected=(winner,), stages=stages, valid=valid)
     if n == 2:
         # Two candidates and no majority: an equality of votes, decided by lot.
         winners = most_votes(tally, everyone, 1, lots, stage=1, purpose="equality of votes")
         stages.append(_first_stage(tally, rejected, winners))
-        return _count(profile, winners, stages, valid, lots)
+        return finished("sv", 1, lots, elected=winners, stages=stages, valid=valid)
     finalists = most_votes(tally, everyone, 2, lots, stage=1,
                            purpose="the two candidates who remain in the contest")
     stages.append(_first_stage(tally, rejected, ()))
@@ -117,32 +118,9 @@ def supplementary_vote(
         transfers=transfers,
         note="second preferences for the two remaining candidates added",
     ))
-    return _count(profile, (winner,), stages, valid, lots)
+    return finished("sv", 1, lots, elected=(winner,), stages=stages, valid=valid)
 
 
 def _first_stage(tally: Ints, rejected: int, elected: tuple[int, ...]) -> Stage:
-    return Stage(
-        number=1,
-        action="first",
-        tallies=decimals(tally.tolist(), 0),
-        elected=elected,
-        exhausted=Decimal(rejected),
-        exhausted_change=Decimal(rejected),
-        note="first-preference votes" + (f"; {rejected} ballots with no first preference"
-                                         if rejected else ""),
-    )
-
-
-def _count(profile: Profile, elected: tuple[int, ...], stages: list[Stage], valid: int,
-           lots: Lots) -> Count:
-    return Count(
-        method="sv",
-        candidates=profile.candidates,
-        seats=1,
-        elected=elected,
-        stages=tuple(stages),
-        valid=Decimal(valid),
-        precision=0,
-        lots=tuple(lots.drawn),
-        options={"seed": lots.seed, "lot_order": lots.order},
-    )
+    return votes_stage(tally.tolist(), rejected, elected, note="first-preference votes" + (
+        f"; {rejected} ballots with no first preference" if rejected else ""))

@@ -1,4 +1,5 @@
-"""Decisions by lot, made from an explicit input and recorded.
+"""Breaking ties: by looking back to earlier stages where a rule says so, then by lot,
+made from an explicit input and recorded.
 
 A lot is never a hidden random draw: the caller supplies either a declared
 order (the order the returning officer drew, earliest drawn first) or a seed,
@@ -9,7 +10,11 @@ from __future__ import annotations
 
 import difflib
 import random
+from collections import Counter
 from collections.abc import Sequence
+from typing import Any
+
+import numpy.typing as npt
 
 from psephos.count import Lot
 from psephos.rules.errors import RuleError
@@ -65,7 +70,23 @@ def check_lot_order(candidates: Sequence[str], order: Sequence[str]) -> tuple[st
             near = difflib.get_close_matches(name, candidates, n=3)
             hint = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
             raise RuleError(f"lot order: {name!r} is not a candidate{hint}")
-    repeated = sorted({name for name in order if order.count(name) > 1})
+    repeated = sorted(name for name, times in Counter(order).items() if times > 1)
     if repeated:
         raise RuleError(f"lot order names {'; '.join(repeated)} more than once")
     return order
+
+
+def look_back(history: Sequence[Sequence[int] | npt.NDArray[Any]], tied: Sequence[int], *,
+              highest: bool) -> list[int]:
+    """Those of ``tied`` with the most (``highest``) or fewest votes at the most recent
+    earlier stage at which their votes differed, stage after stage back through
+    ``history`` (each stage's votes; the last is the current stage, not consulted) until
+    one is left or the stages run out; the rest need a lot. The rule of SSI 2007/42
+    Sch. 1 r.49(2) and r.51(2), and of RCTab's "previous round counts"."""
+    left = list(tied)
+    for past in reversed(history[:-1]):
+        best = (max if highest else min)(int(past[c]) for c in left)
+        left = [c for c in left if int(past[c]) == best]
+        if len(left) == 1:
+            break
+    return left

@@ -10,17 +10,18 @@ Scottish council rule is a WIGM variant with its own ordering and rounding; it l
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from psephos.ballots.profile import Profile
-from psephos.count import Count, Stage, decimals, from_units
+from psephos.count import Action, Count, Stage
 from psephos.exact import int_dtype, weighted_sum
-from psephos.rules.errors import RuleError, standing
-from psephos.rules.ties import Lots
+from psephos.rules.errors import ranked_standing
+from psephos.rules.record import TransferCount, elect_at_last_stage, finished, transfer_stage
+from psephos.rules.units import FixedPoint
 
 Quota = Literal["droop", "exact", "integer"]
 Rounding = Literal["truncate", "nearest"]
@@ -31,6 +32,19 @@ EXHAUSTED = -1
 
 Ints = npt.NDArray[np.int64]
 N = TypeVar("N", int, Ints)
+
+
+@dataclass(frozen=True)
+class _Rules(FixedPoint):
+    rounding: Rounding
+    quota: Quota
+    defeat: Defeat
+
+    def div(self, a: N, b: int) -> N:
+        """``a / b`` rounded as D.4 says (operands are non-negative)."""
+        if self.rounding == "truncate":
+            return a // b
+        return (2 * a + b) // (2 * b)
 
 
 def wigm(
@@ -75,28 +89,8 @@ def wigm(
     nothing is rounded but what D.4 prescribes, and the arithmetic is exact at any size
     (int64 where a bound proves it fits, Python integers beyond: `psephos.exact`).
     """
-    if places < 0:
-        raise RuleError("places must not be negative")
     rules = _Rules(places=places, rounding=rounding, quota=quota, defeat=defeat)
-    return _Wigm(profile, seats, rules, Lots(profile.candidates, seed=seed, order=lot_order)).run()
-
-
-@dataclass(frozen=True)
-class _Rules:
-    places: int
-    rounding: Rounding
-    quota: Quota
-    defeat: Defeat
-
-    @property
-    def one(self) -> int:
-        return int(10**self.places)
-
-    def div(self, a: N, b: int) -> N:
-        """``a / b`` rounded as D.4 says (operands are non-negative)."""
-        if self.rounding == "truncate":
-            return a // b
-        return (2 * a + b) // (2 * b)
+    return _Wigm.counted(profile, seats, rules, seed=seed, lot_order=lot_order)
 
 
 def sure_losers(votes: dict[int, int], surplus: int, most: int) -> list[int]:
@@ -112,21 +106,13 @@ def sure_losers(votes: dict[int, int], surplus: int, most: int) -> list[int]:
     return order[:best]
 
 
-class _Wigm:
+class _Wigm(TransferCount[_Rules]):
     """Mutable state of one count; only `wigm` creates it."""
-
-    def __init__(self, profile: Profile, seats: int, rules: _Rules, lots: Lots) -> None:
-        self.profile = profile
-        self.seats = seats
-        self.rules = rules
-        self.lots = lots
 
     def run(self) -> Count:
         profile, seats, rules = self.profile, self.seats, self.rules
-        if not profile.is_simple:
-            raise RuleError("WIGM needs plain rankings (no skipped or overvoted ranks)")
+        ranked_standing(profile, seats, "WIGM")
         n = profile.n_candidates
-        standing(n, profile.withdrawn, seats)
         one = rules.one
         # Products w x surplus reach ONE x ballots x ONE x (seats + 1), twice that plus the
         # divisor when rounding to nearest: int64 while that provably fits, else Python ints.
@@ -163,8 +149,7 @@ class _Wigm:
             if len(hopeful) <= seats - len(self.elected):
                 order = sorted(hopeful, key=lambda c: -self.tally[c])
                 self.elected.extend(order)
-                self.stages[-1] = replace(self.stages[-1],
-                                          elected=self.stages[-1].elected + tuple(order))
+                elect_at_last_stage(self.stages, order)
                 break
             losers = self._sure_losers(hopeful) if rules.defeat == "sure-losers" else []
             if losers:
@@ -173,20 +158,10 @@ class _Wigm:
                 self._transfer_surplus(self._highest_pending())
             else:
                 self._defeat([self._lowest(hopeful)])
-        return Count(
-            method="wigm",
-            candidates=profile.candidates,
-            seats=seats,
-            elected=tuple(self.elected),
-            stages=tuple(self.stages),
-            valid=from_units(valid, 0),
-            quota=from_units(self.qnum // self.qden, rules.places),
-            precision=rules.places,
-            lots=tuple(self.lots.drawn),
-            options={"places": rules.places, "rounding": rules.rounding, "quota": rules.quota,
-                     "defeat": rules.defeat, "seed": self.lots.seed,
-                     "lot_order": self.lots.order},
-        )
+        return finished("wigm", seats, self.lots, elected=self.elected, stages=self.stages,
+                        valid=valid, places=rules.places, quota=self.qnum // self.qden,
+                        options={"places": rules.places, "rounding": rules.rounding,
+                                 "quota": rules.quota, "defeat": rules.defeat})
 
     def _reached(self, votes: int) -> bool:
         if self.rules.quota == "exact":
@@ -222,26 +197,14 @@ class _Wigm:
             self.pending.append(c)
         return tuple(reached)
 
-    def _record(self, action: str, before: list[int], subjects: tuple[int, ...],
+    def _record(self, action: Action, before: list[int], subjects: tuple[int, ...],
                 transfer_value: int | None, exhausted_change: int, note: str = "") -> None:
         number = len(self.stages) + 1
         elected = self._elect_new()
-        places = self.rules.places
-        self.stages.append(Stage(
-            number=number,
-            action=action,  # type: ignore[arg-type]
-            tallies=decimals(self.tally, places),
-            changes=decimals([a - b for a, b in zip(self.tally, before, strict=True)], places)
-            if number > 1 else (),
-            subjects=subjects,
-            elected=elected,
-            excluded=subjects if action == "exclude" else (),
-            exhausted=from_units(self.exhausted, places),
-            lost=from_units(self.lost, places),
-            transfer_value=None if transfer_value is None else from_units(transfer_value, places),
-            exhausted_change=from_units(exhausted_change, places),
-            note=note,
-        ))
+        self.stages.append(transfer_stage(
+            number, action, self.rules.places, tallies=self.tally, before=before,
+            subjects=subjects, elected=elected, exhausted=self.exhausted, lost=self.lost,
+            transfer_value=transfer_value, exhausted_change=exhausted_change, note=note))
 
     def _highest_pending(self) -> int:
         """B.3: the pending candidate with the largest surplus; ties by lot (D.1)."""
