@@ -90,7 +90,7 @@ class CsvRows:
             flat = every.reshape(len(self.plain), -1)[:, list(columns)].ravel().tolist()
             ballots = list(self.plain_ballots)
         else:
-            groups = [RowGroup(tuple(text.split(",")), count, False, False, self._key(text))
+            groups = [RowGroup(tuple(text.split(",")), count, False, False, self.key_of(text))
                       for text, count in zip(self.plain, self.plain_ballots, strict=True)] + groups
         cut = [group for group in groups if len(group.cells) < needed]
         if cut:
@@ -99,7 +99,8 @@ class CsvRows:
         ballots.extend(group.ballots for group in groups)
         return VoteCells(self, list(columns), flat, ballots, groups)
 
-    def _key(self, text: str) -> str:
+    def key_of(self, text: str) -> str:
+        """The key of the lines whose kept cells read ``text`` (for `line` searches)."""
         return _MARK + text if self.marked else text
 
 
@@ -120,7 +121,7 @@ class VoteCells:
             cells = text.split(",")
             hit = next((c for c in self.columns if c < len(cells) and cells[c] == cell), None)
             if hit is not None:
-                found.append((self.rows.keys.index(self.rows._key(text)) + self.rows.first_line,
+                found.append((self.rows.keys.index(self.rows.key_of(text)) + self.rows.first_line,
                               hit))
                 break
         for group in self.groups:
