@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from psephos.count import Lot
 from psephos.rules.errors import RuleError
+from psephos.rules.ties import look_back
 
 MODES = ("random", "useCandidateOrder", "generatePermutation",
          "previousRoundCountsThenRandom", "stopCountingAndAsk", "previousRoundCountsThenAsk")
@@ -99,7 +100,7 @@ class RctabTieBreak:
                 # earlier rounds settle (as its test suite shows), so draw first.
                 draw = self._rng().next_double()
             if self.mode.startswith("previousRoundCounts"):
-                tied = self._look_back(tied, eliminate, history)
+                tied = look_back(history, tied, highest=not eliminate)
                 if len(tied) == 1:
                     chosen = tied[0]
                     self._lots.append(Lot(stage, tuple(tied), chosen, purpose,
@@ -114,16 +115,3 @@ class RctabTieBreak:
             how = f"random (Java seed {self.seed})"
         self._lots.append(Lot(stage, tuple(tied), chosen, purpose, how))
         return chosen
-
-    @staticmethod
-    def _look_back(tied: list[int], eliminate: bool,
-                   history: Sequence[npt.NDArray[np.int64]]) -> list[int]:
-        """Keep the tied lowest (or highest) in the latest earlier round that splits them."""
-        pick = min if eliminate else max
-        for past in reversed(history[:-1]):
-            votes = [int(past[c]) for c in tied]
-            best = pick(votes)
-            tied = [c for c, v in zip(tied, votes, strict=True) if v == best]
-            if len(tied) == 1:
-                break
-        return tied

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +106,7 @@ def _list(obj: Mapping[str, Any], key: str, source: CvrSource, where: str,
     value = obj.get(key)
     if value is None and not required:
         return []
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+    if not isinstance(value, list) or not all(map(isinstance, value, repeat(dict))):
         raise BallotFileError(source.path, "expected a list of objects", field=f"{where}.{key}")
     return value
 

@@ -19,16 +19,24 @@ from psephos.rctab.sink import BallotSink
 def read(source: CvrSource, sink: BallotSink) -> None:
     """Add every ballot of a Clear Ballot CSV to ``sink``; a row that ends before the
     contest's last vote column is refused (RCTab stops on it too)."""
-    table = read_rows(source.path, skip=0)
+    columns: list[tuple[int, int, int]] = []
+
+    def first_vote_column(header: list[str]) -> int:
+        """The ballot columns before the contest's are set aside (they differ on every row)."""
+        columns[:] = _vote_columns(header, source, sink)
+        return min((col for col, _, _ in columns), default=0)
+
+    table = read_rows(source.path, skip=first_vote_column)
     header = table.header
     if header is None:
         raise BallotFileError(source.path, "empty file: expected a header row", line=1)
-    columns = _vote_columns(header, source, sink)
     if not columns:
         raise BallotFileError(source.path, f"no column for contest {source.contest_id!r}",
                               line=1, field="contestId")
+    first = table.skipped
     needed = max(col for col, _, _ in columns) + 1
-    vote = table.cells([col for col, _, _ in columns], needed, skip=lambda group: group.empty,
+    vote = table.cells([col - first for col, _, _ in columns], needed - first,
+                       skip=lambda group: group.empty,
                        short=lambda _, line: BallotFileError(
                            source.path, f"the row is cut short: fewer cells than the {needed} "
                            "columns up to the contest's last vote column", line=line))
@@ -38,7 +46,7 @@ def read(source: CvrSource, sink: BallotSink) -> None:
         if value not in ("", "0", "1"):
             line, col = vote.first(cell)
             raise BallotFileError(source.path, f"expected 0 or 1, got {value!r}", line=line,
-                                  field=header[col])
+                                  field=header[first + col])
         marked[cell] = int(value == "1")
     flags = np.fromiter(map(marked.__getitem__, vote.flat), dtype=np.int64,
                         count=len(vote.flat)).reshape(len(vote.ballots), len(columns))

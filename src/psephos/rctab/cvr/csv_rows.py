@@ -67,6 +67,8 @@ class CsvRows:
     plain_ballots: list[int] = field(default_factory=list)
     #: Whether a key is its kept text after `_MARK` (some lines did not reach the kept cells).
     marked: bool = False
+    #: How many leading cells of each row were set aside.
+    skipped: int = 0
 
     def line(self, group: RowGroup) -> int:
         """The first line (record number; the header is 1) holding ``group``'s rows."""
@@ -88,7 +90,7 @@ class CsvRows:
             flat = every.reshape(len(self.plain), -1)[:, list(columns)].ravel().tolist()
             ballots = list(self.plain_ballots)
         else:
-            groups = [RowGroup(tuple(text.split(",")), count, False, False, self._key(text))
+            groups = [RowGroup(tuple(text.split(",")), count, False, False, self.key_of(text))
                       for text, count in zip(self.plain, self.plain_ballots, strict=True)] + groups
         cut = [group for group in groups if len(group.cells) < needed]
         if cut:
@@ -97,7 +99,8 @@ class CsvRows:
         ballots.extend(group.ballots for group in groups)
         return VoteCells(self, list(columns), flat, ballots, groups)
 
-    def _key(self, text: str) -> str:
+    def key_of(self, text: str) -> str:
+        """The key of the lines whose kept cells read ``text`` (for `line` searches)."""
         return _MARK + text if self.marked else text
 
 
@@ -118,7 +121,7 @@ class VoteCells:
             cells = text.split(",")
             hit = next((c for c in self.columns if c < len(cells) and cells[c] == cell), None)
             if hit is not None:
-                found.append((self.rows.keys.index(self.rows._key(text)) + self.rows.first_line,
+                found.append((self.rows.keys.index(self.rows.key_of(text)) + self.rows.first_line,
                               hit))
                 break
         for group in self.groups:
@@ -128,9 +131,11 @@ class VoteCells:
         return min(found)
 
 
-def read_rows(path: Path, *, skip: int, first_line: int = 2) -> CsvRows:
+def read_rows(path: Path, *, skip: int | Callable[[list[str]], int],
+              first_line: int = 2) -> CsvRows:
     """The header and the distinct rows of ``path``, from line ``first_line`` on (the header
-    is line 1), each without its first ``skip`` cells."""
+    is line 1), each without its first ``skip`` cells (``skip`` may be worked out from the
+    header: a function of it; `CsvRows.skipped` says how many were)."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -155,7 +160,7 @@ def _blank(cells: Iterable[str]) -> bool:
     return not any(cell.strip() for cell in cells)
 
 
-def _fast(text: str, skip: int, first_line: int) -> CsvRows | None:
+def _fast(text: str, skip: int | Callable[[list[str]], int], first_line: int) -> CsvRows | None:
     """The rows, when every record is one line without NUL or a lone carriage return;
     otherwise None (the csv module then reads the file)."""
     if "\r" in text:
@@ -170,6 +175,8 @@ def _fast(text: str, skip: int, first_line: int) -> CsvRows | None:
         return CsvRows(None, [], [], first_line)
     if header_line.count('"') % 2:
         return None
+    header = _cells(header_line)
+    skip = skip(header) if callable(skip) else skip
     start = 0
     for _ in range(first_line - 2):  # lines before the first ballot line are not read
         start = body.find("\n", start) + 1
@@ -178,7 +185,7 @@ def _fast(text: str, skip: int, first_line: int) -> CsvRows | None:
             break
     body = body[start:]
     if not body:
-        return CsvRows(_cells(header_line), [], [], first_line)
+        return CsvRows(header, [], [], first_line, skipped=skip)
     body = body[:-1] if body.endswith("\n") else body  # the newline ending the last line
     quoted = '"' in body
     if quoted and any(line.count('"') % 2 for line in body.split("\n")):
@@ -202,7 +209,7 @@ def _fast(text: str, skip: int, first_line: int) -> CsvRows | None:
             reached = not (marked and key[:1] != _MARK) and (skip or key)
             groups.extend(_fast_groups(key, kept if reached else None, ballots, keys, lines,
                                        skip, first_line))
-    return CsvRows(_cells(header_line), groups, keys, first_line, plain, plain_ballots, marked)
+    return CsvRows(header, groups, keys, first_line, plain, plain_ballots, marked, skip)
 
 
 class _Lines:
@@ -241,10 +248,11 @@ def _fast_groups(key: str, kept: str | None, ballots: int, keys: list[str], line
             yield RowGroup(cells_kept, len(rows), is_blank, False, rows[0] + first_line)
 
 
-def _by_record(text: str, skip: int, first_line: int) -> CsvRows:
+def _by_record(text: str, skip: int | Callable[[list[str]], int], first_line: int) -> CsvRows:
     """The rows read record by record with the csv module (fields spanning lines)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
+    skip = 0 if header is None else skip(header) if callable(skip) else skip
     found: dict[tuple[tuple[str, ...], bool, bool], list[int]] = {}
     for line, row in enumerate(reader, start=2):
         if line < first_line:
@@ -257,4 +265,4 @@ def _by_record(text: str, skip: int, first_line: int) -> CsvRows:
             seen[1] += 1
     groups = [RowGroup(cells, ballots, blank, empty, line)
               for (cells, blank, empty), (line, ballots) in found.items()]
-    return CsvRows(header, groups, [], first_line)
+    return CsvRows(header, groups, [], first_line, skipped=skip)

@@ -9,6 +9,7 @@ ballot that does not carry the contest, or where the scanner flagged the contest
 
 from __future__ import annotations
 
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,7 @@ def _invalid_contest_flags(folder: Path) -> set[int]:
 
 
 def _objects(value: Any, path: Path, where: str) -> list[dict[str, Any]]:
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+    if not isinstance(value, list) or not all(map(isinstance, value, repeat(dict))):
         raise BallotFileError(path, "expected a list of objects", field=where)
     return value
 
