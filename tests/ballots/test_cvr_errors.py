@@ -454,3 +454,33 @@ def test_generic_csv_rows_of_unequal_width(tmp_path: Path) -> None:
     with pytest.raises(BallotFileError) as err:
         _read(tmp_path, source)
     assert (err.value.line, err.value.field) == (4, "A")
+
+
+def test_a_config_that_is_a_pipe_is_refused_before_opening(tmp_path: Path) -> None:
+    """Before: `psephos count --rctab-config PIPE` blocked forever."""
+    import os
+
+    pipe = tmp_path / "case_config.json"
+    os.mkfifo(pipe)
+    with pytest.raises(BallotFileError, match="this is a named pipe, not a regular file"):
+        load_config(pipe)
+
+
+@pytest.mark.parametrize("kind", ["pipe", "device"])
+def test_a_cvr_that_is_a_pipe_or_device_is_refused(tmp_path: Path, kind: str) -> None:
+    """A CVR filePath naming a pipe (before: blocked forever) or /dev/null (before: read as an
+    empty file, every ballot missing) is refused, naming the config field."""
+    import os
+
+    if kind == "pipe":
+        cvr = tmp_path / "cvr.csv"
+        os.mkfifo(cvr)
+        path = cvr.name
+    else:
+        path = os.devnull
+    source = {"provider": "genericCsv", "filePath": path, "firstVoteColumnIndex": "2",
+              "firstVoteRowIndex": "2"}
+    config = load_config(_config(tmp_path, source))
+    with pytest.raises(BallotFileError, match="not a regular file; expected a CVR file") as err:
+        read_profile(config)
+    assert err.value.field == "cvrFileSources[0].filePath"

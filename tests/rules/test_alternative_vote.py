@@ -152,3 +152,13 @@ def test_the_earlier_stage_decision_shows_in_json_and_table(tmp_path: Path) -> N
     table = CliRunner().invoke(app, ["count", str(ballots), "--method", "av"], terminal_width=200)
     assert "Stage 3: B chosen by earlier stage 1 (exclusion (rule 49))." in " ".join(
         table.stdout.split())
+
+
+def test_every_candidate_withdrawn_is_refused(tmp_path: Path) -> None:
+    """A BLT withdrawing every candidate: AV refuses it as plurality and STV do (before: exit
+    0 with nobody elected)."""
+    ballots = tmp_path / "all-withdrawn.blt"
+    ballots.write_text('4 1\n-1 -2 -3 -4\n5 1 2 0\n0\n"A"\n"B"\n"C"\n"D"\n"w"\n')
+    done = CliRunner().invoke(app, ["count", str(ballots), "--method", "av"])
+    assert done.exit_code == 2
+    assert "but only 0 candidates standing (4 withdrawn)" in done.stderr

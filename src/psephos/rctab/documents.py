@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from psephos.ballots.errors import BallotFileError
+from psephos.files import input_problem
 
 
 def read_json_object(path: Path, expected: str) -> dict[str, Any]:
@@ -15,6 +16,7 @@ def read_json_object(path: Path, expected: str) -> dict[str, Any]:
 
     ``expected`` names what the object should be, for the error message.
     """
+    _check_regular(path)
     try:
         with path.open(encoding="utf-8-sig") as handle:
             data = json.load(handle)
@@ -33,9 +35,17 @@ def read_json_object(path: Path, expected: str) -> dict[str, Any]:
 
 def read_xml_root(path: Path) -> ET.Element:
     """The root element of the XML document in ``path``; `BallotFileError` if it is not one."""
+    _check_regular(path)
     try:
         return ET.parse(path).getroot()
     except ET.ParseError as exc:
         raise BallotFileError(path, f"not well-formed XML: {exc}", line=exc.position[0]) from None
     except OSError as exc:
         raise BallotFileError(path, f"cannot read: {exc.strerror}") from None
+
+
+def _check_regular(path: Path) -> None:
+    """Refuse a folder, device or pipe before opening it (a pipe would block the read)."""
+    problem = input_problem(path, "a JSON or XML document")
+    if problem is not None:
+        raise BallotFileError(path, problem)

@@ -22,7 +22,7 @@ import numpy as np
 from psephos.ballots.profile import OVERVOTE, Profile
 from psephos.count import NON_TRANSFERABLE, Count, Lot, Stage
 from psephos.exact import weighted_sum
-from psephos.rules.errors import RuleError
+from psephos.rules.errors import RuleError, standing
 from psephos.rules.papers import EXHAUSTED, Int64s, Papers
 from psephos.rules.ties import Lots
 
@@ -83,6 +83,7 @@ def alternative_vote(profile: Profile, seats: int = 1, *, seed: int | None = Non
     """
     if seats != 1:
         raise RuleError("the alternative vote fills one seat; use a multi-seat rule for more")
+    standing(profile.n_candidates, profile.withdrawn, seats)
     tiebreak = StatutoryTieBreak(Lots(profile.candidates, seed=seed, order=lot_order))
     return _Av(profile, tiebreak).run()
 

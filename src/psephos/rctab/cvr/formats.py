@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from psephos.ballots.errors import BallotFileError
 from psephos.ballots.profile import Profile
+from psephos.files import input_problem
 from psephos.rctab.config import CvrSource, RctabConfig
 from psephos.rctab.cvr import cdf, clearballot, dominion, ess, generic_csv, hart
 from psephos.rctab.sink import BallotSink
@@ -39,6 +40,9 @@ def read_profile(config: RctabConfig) -> Profile:
         if not found:
             raise BallotFileError(config.path, f"CVR file or folder not found: {source.path}",
                                   field=where)
+        problem = None if source.path.is_dir() else input_problem(source.path, "a CVR file")
+        if problem is not None:
+            raise BallotFileError(config.path, f"{source.path}: {problem}", field=where)
         sink.source = source
         try:
             read(source, sink)

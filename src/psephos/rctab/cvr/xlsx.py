@@ -7,7 +7,9 @@ ES&S reader needs from the Office Open XML parts (ECMA-376 Part 1, §18.3 worksh
 §18.4 shared strings), with the standard library's streaming XML parser: each cell's
 value as openpyxl gives it with ``data_only`` (shared and inline strings, numbers, booleans,
 cached formula results), and only the rows the file holds (RCTab counts an empty stored
-row as an undervote, and no row the file does not hold).
+row as an undervote, and no row the file does not hold). A faster library reader such as
+python-calamine gives the sheet as a dense grid, in which a stored empty row and a row the
+file does not hold look the same, so it cannot count as RCTab does.
 """
 
 from __future__ import annotations
