@@ -421,6 +421,15 @@ def test_as_many_seats_as_candidates_standing_says_uncontested(tmp_path: Path, m
     assert f"Stage 1: {note}." in " ".join(table.stdout.split())
 
 
+def test_a_single_candidate_for_mayor_is_elected_uncontested(tmp_path: Path) -> None:
+    ward = _file(tmp_path, "mayor.blt", '1 1\n4 1 0\n0\n"A"\n"t"\n')
+    result = runner.invoke(app, ["count", str(ward), "-m", "sv", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["stages"][0]["note"] == (
+        "first-preference votes; uncontested: 1 candidate for 1 seat, elected "
+        "(SI 2007/3541 Sch. 3 r.57(3))")
+
+
 def test_a_contested_count_has_no_uncontested_note() -> None:
     result = runner.invoke(app, ["count", str(EXAMPLE), "--json"])
     assert "uncontested" not in result.stdout
