@@ -397,6 +397,22 @@ def test_a_long_surplus_limit_is_read_to_its_last_digit() -> None:
     assert json.loads(result.stdout)["options"]["surplus_limit"] == limit + "0" * 9
 
 
+@pytest.mark.parametrize(("limit", "expected"), [
+    ("1E4400", "expected a positive number of votes, at most 10,000,000,000,000"),
+    ("1E+999999999", "expected a positive number of votes, at most 10,000,000,000,000"),
+    ("0", "expected a positive number of votes"),
+    ("1E-10", "expected a multiple of 10**-9 (places=9)"),
+])
+def test_a_surplus_limit_out_of_range_exits_2(limit: str, expected: str) -> None:
+    """1E4400 leaked Python's int-digits limit; 1E+999999999 ran for ever building 10**10**9."""
+    done = subprocess.run([sys.executable, "-m", "psephos", "count", str(EXAMPLE), "-m", "meek",
+                           "-o", f"surplus_limit={limit}"], capture_output=True, text=True,
+                          check=False, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith("psephos: option surplus_limit=")
+    assert expected in done.stderr
+
+
 UNCONTESTED_BLT = '4 3\n-4\n4 1 2 0\n3 2 0\n2 3 1 0\n1 4 0\n0\n"A"\n"B"\n"C"\n"D"\n"t"\n'
 
 

@@ -19,6 +19,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from psephos.ballots.errors import MAX_BALLOTS
 from psephos.ballots.profile import Profile
 from psephos.count import Action, Count, Stage, from_units
 from psephos.exact import int_dtype, weighted_sum
@@ -107,11 +108,17 @@ def meek(
     integers beyond: `psephos.exact`).
     """
     FixedPoint(places)  # places out of range are refused before the limit is read in units
+    if not 0 < surplus_limit <= MAX_BALLOTS:
+        # Past the most votes a file holds the limit means nothing, and 1E+999999999
+        # would take a gigabyte in units.
+        raise OptionError(f"option surplus_limit={surplus_limit}: expected a positive number "
+                          f"of votes, at most {MAX_BALLOTS:,}")
     # In a context holding every digit: the default 28 would round a long limit.
     digits = len(surplus_limit.as_tuple().digits)
     limit = surplus_limit.scaleb(places, Context(prec=max(digits, 28), Emax=MAX_EMAX))
-    if limit != limit.to_integral_value() or limit <= 0:
-        raise OptionError(f"option surplus_limit must be a positive multiple of 10**-{places}")
+    if limit != limit.to_integral_value():
+        raise OptionError(f"option surplus_limit={surplus_limit}: expected a multiple of "
+                          f"10**-{places} (places={places})")
     rules = _Rules(places, int(limit), split, keep_rounding, quota, defeat)
     return _Meek.counted(profile, seats, rules, seed=seed, lot_order=lot_order)
 
