@@ -319,3 +319,173 @@ def test_count_module_imports_nothing_heavy() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+# --- regressions of issue 9, from an outside tester's second round -------------------------
+
+#: B and C tie for last at stage 2 (8 each); at stage 1 C had fewer, so r.51(2) excludes C.
+LOOK_BACK_BLT = '4 1\n15 1 0\n8 2 0\n6 3 0\n2 4 3 0\n3 4 0\n0\n"A"\n"B"\n"C"\n"D"\n"t"\n'
+
+
+def _file(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_scottish_tie_settled_by_an_earlier_stage_is_recorded(tmp_path: Path) -> None:
+    """Reported: stv-scotland recorded nothing when r.51(2)'s look back decided a tie."""
+    ward = _file(tmp_path, "e.blt", LOOK_BACK_BLT)
+    result = runner.invoke(app, ["count", str(ward), "-m", "stv-scotland", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["excluded"][:2] == ["D", "C"]
+    assert data["lots"] == [{"stage": 2, "tied": ["B", "C"], "chosen": "C",
+                             "purpose": "exclusion (rule 51)", "how": "earlier stage 1"}]
+    table = runner.invoke(app, ["count", str(ward), "-m", "stv-scotland"],
+                          env={"COLUMNS": "200"})
+    assert "Stage 2: C chosen by earlier stage 1 (exclusion (rule 51))." in " ".join(
+        table.stdout.split())
+
+
+@pytest.mark.parametrize(("method", "places"), [("wigm", 25), ("meek", 18), ("meek", 40),
+                                                 ("wigm", 4000)])
+def test_long_precisions_count_exactly(method: str, places: int) -> None:
+    """Reported: -o places=25 gave a decimal.InvalidOperation traceback (the views rounded
+    through a 28-digit context). Droop's reference counts use Meek at 18 places."""
+    result = runner.invoke(app, ["count", str(EXAMPLE), "-m", method, "-o", f"places={places}",
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["precision"] == places
+    quota = data["quota"]
+    assert len(quota.partition(".")[2]) == places
+    if method == "wigm":  # Droop quota: 4321 valid / 4 to `places` decimals, plus one unit
+        assert quota == "1080.25" + "0" * (places - 3) + "1"
+    table = runner.invoke(app, ["count", str(EXAMPLE), "-m", method, "-o", f"places={places}",
+                                "--csv"])
+    assert table.exit_code == 0, table.output
+    assert runner.invoke(app, ["count", str(EXAMPLE), "-m", method, "-o",
+                               f"places={places}"]).exit_code == 0
+
+
+@pytest.mark.parametrize(("option", "expected"), [
+    ("places=4001", "from 0 to 4000"),
+    ("places=4400", "from 0 to 4000"),
+    ("places=-1", "from 0 to 4000"),
+    ("places=" + "9" * 5000, "expected a whole number"),  # past what int() reads
+    ("places=\u00b2", "expected a whole number"),  # a digit to isdigit(), not to int()
+])
+@pytest.mark.parametrize("method", ["wigm", "meek"])
+def test_places_out_of_range_exit_2_naming_the_range(method: str, option: str,
+                                                     expected: str) -> None:
+    """Reported: places=4400 leaked Python's int-digits limit; negatives had no range."""
+    done = subprocess.run([sys.executable, "-m", "psephos", "count", str(EXAMPLE), "-m", method,
+                           "-o", option], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("psephos: option places=")
+    assert expected in done.stderr
+
+
+def test_a_long_surplus_limit_is_read_to_its_last_digit() -> None:
+    """A limit of 31 digits was rounded to 28 on its way into units."""
+    limit = "0.1234567890123456789012345678901"
+    result = runner.invoke(app, ["count", str(EXAMPLE), "-m", "meek", "-o", "places=40",
+                                 "-o", f"surplus_limit={limit}", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["options"]["surplus_limit"] == limit + "0" * 9
+
+
+@pytest.mark.parametrize(("limit", "expected"), [
+    ("1E4400", "expected a positive number of votes, at most 10,000,000,000,000"),
+    ("1E+999999999", "expected a positive number of votes, at most 10,000,000,000,000"),
+    ("0", "expected a positive number of votes"),
+    ("1E-10", "expected a multiple of 10**-9 (places=9)"),
+])
+def test_a_surplus_limit_out_of_range_exits_2(limit: str, expected: str) -> None:
+    """1E4400 leaked Python's int-digits limit; 1E+999999999 ran for ever building 10**10**9."""
+    done = subprocess.run([sys.executable, "-m", "psephos", "count", str(EXAMPLE), "-m", "meek",
+                           "-o", f"surplus_limit={limit}"], capture_output=True, text=True,
+                          check=False, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith("psephos: option surplus_limit=")
+    assert expected in done.stderr
+
+
+UNCONTESTED_BLT = '4 3\n-4\n4 1 2 0\n3 2 0\n2 3 1 0\n1 4 0\n0\n"A"\n"B"\n"C"\n"D"\n"t"\n'
+
+
+@pytest.mark.parametrize(("method", "rule"), [
+    ("stv-scotland", "SSI 2007/42 Sch. 1 r.12"),
+    ("wigm", "Reference WIGM Rule D.3"),
+    ("meek", "Reference Meek Rule B.1/C"),
+    ("plurality", "RPA 1983 Sch. 1 r.50(2)"),
+])
+def test_as_many_seats_as_candidates_standing_says_uncontested(tmp_path: Path, method: str,
+                                                               rule: str) -> None:
+    """Reported: 3 seats for 3 candidates standing (D withdrawn) elected them with no word."""
+    ward = _file(tmp_path, "u.blt", UNCONTESTED_BLT)
+    result = runner.invoke(app, ["count", str(ward), "-m", method, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert sorted(data["elected"]) == ["A", "B", "C"]
+    note = f"uncontested: 3 candidates for 3 seats, all elected ({rule})"
+    assert data["stages"][-1]["note"] == note
+    assert len(data["stages"]) == 1
+    table = runner.invoke(app, ["count", str(ward), "-m", method], env={"COLUMNS": "300"})
+    assert f"Stage 1: {note}." in " ".join(table.stdout.split())
+
+
+def test_a_single_candidate_for_mayor_is_elected_uncontested(tmp_path: Path) -> None:
+    ward = _file(tmp_path, "mayor.blt", '1 1\n4 1 0\n0\n"A"\n"t"\n')
+    result = runner.invoke(app, ["count", str(ward), "-m", "sv", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["stages"][0]["note"] == (
+        "first-preference votes; uncontested: 1 candidate for 1 seat, elected "
+        "(SI 2007/3541 Sch. 3 r.57(3))")
+
+
+def test_a_contested_count_has_no_uncontested_note() -> None:
+    result = runner.invoke(app, ["count", str(EXAMPLE), "--json"])
+    assert "uncontested" not in result.stdout
+
+
+def test_lot_order_in_decomposed_unicode_finds_the_composed_name(tmp_path: Path) -> None:
+    """Reported: --lot-order $'De\\u0301' was "not a candidate" for a candidate "Dé"."""
+    ward = _file(tmp_path, "de.blt", '3 1\n3 1 0\n3 2 0\n3 3 0\n0\n"Dé"\n"B"\n"C"\n"t"\n')
+    result = runner.invoke(app, ["count", str(ward), "-m", "plurality", "--lot-order",
+                                 "De\u0301", "--lot-order", "C", "--lot-order", "B", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["elected"] == ["Dé"]
+    assert data["options"]["lot_order"] == ["Dé", "C", "B"]  # the candidate's own spelling
+    assert data["lots"][0]["chosen"] == "Dé"
+    split = runner.invoke(app, ["count", str(ward), "-m", "plurality", "--lot-order",
+                                "C,De\u0301,B", "--json"])
+    assert split.exit_code == 0, split.output
+    assert json.loads(split.stdout)["options"]["lot_order"] == ["C", "Dé", "B"]
+
+
+def test_seat_errors_name_the_ballot_file_and_count_in_good_english(tmp_path: Path) -> None:
+    """Reported: "only 1 candidates standing", and no file name on the message."""
+    ward = _file(tmp_path, "ward.blt", '3 1\n-2 -3\n4 1 0\n0\n"A"\n"B"\n"C"\n"t"\n')
+    done = subprocess.run([sys.executable, "-m", "psephos", "count", str(ward), "-m", "wigm",
+                           "--seats", "2"], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr == (f"psephos: {ward}: 2 seats but only 1 candidate standing "
+                           "(2 withdrawn)\n")
+    option = runner.invoke(app, ["count", str(ward), "-m", "wigm", "-o", "places=-1"])
+    assert option.exit_code == 2
+    assert "psephos: option places=-1" in option.output  # an option's error is not the file's
+
+
+@pytest.mark.parametrize("threshold", ["abc", "1/0", "2"])
+def test_a_bad_threshold_exits_2(threshold: str) -> None:
+    """``-o threshold=abc`` raised a ValueError traceback, ``1/0`` a ZeroDivisionError."""
+    done = subprocess.run([sys.executable, "-m", "psephos", "count", str(EXAMPLE), "-m", "dhondt",
+                           "-o", f"threshold={threshold}"], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 2
+    assert done.stderr == (f"psephos: option threshold={threshold}: expected a share of the "
+                           "votes in [0, 1), e.g. 0.05 or 1/20\n")

@@ -111,3 +111,37 @@ def test_lots_are_told_and_clashing_surnames_kept_apart() -> None:
     assert table.caption == "Stage 2: Al SMITH (A) chosen by lot (election; by hand)."
     assert short_names(count.candidates) == ["Al SMITH", "Bo SMITH", "JONES"]
     assert "Cy JONES (C)" in "\n".join(_text(table))  # padded names shown tidily
+
+
+@pytest.mark.parametrize(("value", "precision", "written"), [
+    (Decimal(930), 5, "930.00000"),
+    (Decimal("1.5"), 0, "1.5"),  # more places than the precision: written in full
+    (Decimal("1E+3"), 2, "1000.00"),
+    (Decimal("0E-5"), 5, "0.00000"),
+    (Decimal("1080.25" + "0" * 20 + "1"), 23, "1080.25" + "0" * 20 + "1"),
+    (Decimal("1080.25" + "0" * 20 + "1"), 25, "1080.25" + "0" * 20 + "100"),
+    (Decimal(10**40 + 7), 30, str(10**40 + 7) + "." + "0" * 30),
+])
+def test_votes_are_written_exactly_at_any_length(value: Decimal, precision: int,
+                                                 written: str) -> None:
+    """A value of over 28 digits went through Decimal's 28-digit context: InvalidOperation."""
+    from psephos.reports.labels import shown, votes
+
+    assert votes(value, precision) == written
+    long = Decimal("12345678901234567890123456789.98765432109876543210")
+    assert shown(long, 2) == "12345678901234567890123456789.98"
+    assert shown(long, 40) == "12345678901234567890123456789.98765432109876543210" + "0" * 20
+
+
+def test_stage_notes_are_told_in_the_caption_but_not_a_list_counts() -> None:
+    tallies = (Decimal(3), Decimal(2))
+    note = "uncontested: 2 candidates for 2 seats, all elected (SSI 2007/42 Sch. 1 r.12)"
+    count = Count(method="stv-scotland", candidates=("A", "B"), seats=2, elected=(0, 1),
+                  stages=(Stage(number=1, action="first", tallies=tallies, elected=(0, 1),
+                                note=note),), valid=Decimal(5))
+    assert count_table(count).caption == f"Stage 1: {note}."
+    listed = Count(method="dhondt", candidates=("A", "B"), seats=1, elected=(0,),
+                   stages=(Stage(number=1, action="first", tallies=tallies),
+                           Stage(number=2, action="allocate", tallies=tallies, elected=(0,),
+                                 note="seat 1: A")), valid=Decimal(5))
+    assert count_table(listed).caption == ""

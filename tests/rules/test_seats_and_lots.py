@@ -94,3 +94,43 @@ def test_a_lot_order_ranking_the_tied_decides() -> None:
 def test_a_lot_order_must_name_candidates_once(order: list[str], message: str) -> None:
     with pytest.raises(RuleError, match=message):
         stv_scotland(TIED, 2, lot_order=order)
+
+
+def test_names_match_in_either_unicode_form_and_keep_the_candidates_spelling() -> None:
+    from psephos.rules.ties import check_lot_order, name_finder
+
+    composed, decomposed = "D\u00e9", "De\u0301"
+    assert check_lot_order([composed, "B"], [decomposed, "B"]) == (composed, "B")
+    assert check_lot_order([decomposed, "B"], [composed]) == (decomposed,)
+    with pytest.raises(RuleError, match="more than once"):
+        check_lot_order([composed, "B"], [composed, decomposed])
+    # Two candidates differing only in Unicode form: each is found by its own spelling only.
+    find = name_finder([composed, decomposed])
+    assert (find(composed), find(decomposed)) == (composed, decomposed)
+    assert find("De\u0301".upper().lower() + "\u0300") is None
+
+
+def test_highest_averages_limits_match_names_in_either_unicode_form() -> None:
+    from psephos.rules.highest_averages import highest_averages
+
+    count = highest_averages({"D\u00e9": 100, "B": 60}, 3, limits={"De\u0301": 1},
+                             initial_seats={"De\u0301": 0})
+    assert count.elected_names == ["D\u00e9", "B", "B"]
+    with pytest.raises(RuleError, match="more than once"):
+        highest_averages({"D\u00e9": 100}, 1, limits={"De\u0301": 1, "D\u00e9": 1})
+
+
+def test_a_look_back_that_leaves_a_tie_records_only_the_lot() -> None:
+    """r.51(2): all three tie at stage 3; stages 2 and 1 keep B and C level, so a lot between
+    them is recorded, not a decision by an earlier stage. r.49(2): A and B tie at stage 3,
+    and stage 2 puts A higher."""
+    from psephos.rules.ties import Lots
+
+    lots = Lots(["A", "B", "C"], order=["C", "B", "A"])
+    history = [[5, 2, 2], [4, 3, 3], [3, 3, 3]]
+    assert lots.look_back_or_draw(history, [0, 1, 2], highest=False, stage=3,
+                                  purpose="exclusion") == 2
+    assert [(lot.tied, lot.how) for lot in lots.drawn] == [((1, 2), "declared order")]
+    assert lots.look_back_or_draw(history, [0, 1], highest=True, stage=3,
+                                  purpose="surplus") == 0
+    assert lots.drawn[-1].how == "earlier stage 2"

@@ -82,7 +82,7 @@ def count_command(
     if lot_order and lot_order_file is not None:
         fail("give --lot-order or --lot-order-file, not both")
     from psephos.ballots.errors import BallotFileError
-    from psephos.rules.errors import RuleError
+    from psephos.rules.errors import OptionError, RuleError
 
     report: dict[str, Any] | None
     try:
@@ -98,7 +98,13 @@ def count_command(
 
             profile = read_profile(file, format)
             order = _lot_order(profile.candidates, lot_order, lot_order_file)
-            result = _count(profile, method, seats, seed, order, option or [])
+            name, options = _rule_options(profile, method, seats, seed, order, option or [])
+            try:
+                result = _count(profile, name, seats, options)
+            except OptionError:
+                raise
+            except RuleError as error:  # about this file's count: say which file
+                fail(f"{file}: {error}")
             report = _rctab_report(result, profile) if rctab_summary is not None else None
     except (BallotFileError, RuleError) as error:
         fail(str(error))
@@ -124,13 +130,13 @@ def _lot_order(candidates: Sequence[str], given: list[str] | None,
                path: Path | None) -> tuple[str, ...] | None:
     """The declared lot order, from repeated ``--lot-order`` values or a file, checked
     against the candidates (`check_lot_order`) before anything is counted."""
-    from psephos.rules.ties import check_lot_order
+    from psephos.rules.ties import check_lot_order, name_finder
 
     if path is not None:
         names = _read_names(path)
     elif given:
         names = [name.strip() for name in given]
-        if len(given) == 1 and names[0] not in candidates and "," in names[0]:
+        if len(given) == 1 and name_finder(candidates)(names[0]) is None and "," in names[0]:
             names = [name.strip() for name in names[0].split(",")]
     else:
         return None
@@ -149,9 +155,12 @@ def _read_names(path: Path) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _count(profile: Profile, method: str | None, seats: int | None, seed: int | None,
-           lot_order: tuple[str, ...] | None, pairs: list[str]) -> Count:
-    from psephos.rules.registry import count, parse_options
+def _rule_options(profile: Profile, method: str | None, seats: int | None, seed: int | None,
+                  lot_order: tuple[str, ...] | None,
+                  pairs: list[str]) -> tuple[str, dict[str, object]]:
+    """The rule to count by (the default for the seats if none is named) and its options,
+    checked before counting."""
+    from psephos.rules.registry import parse_options
 
     seats = seats if seats is not None else (profile.seats or 1)
     name = method or ("av" if seats == 1 else "stv-scotland")
@@ -160,6 +169,12 @@ def _count(profile: Profile, method: str | None, seats: int | None, seed: int | 
     options: dict[str, object] = {"seed": seed, **parse_options(name, pairs)}
     if lot_order is not None:
         options["lot_order"] = lot_order
+    return name, options
+
+
+def _count(profile: Profile, name: str, seats: int | None, options: dict[str, object]) -> Count:
+    from psephos.rules.registry import count
+
     return _with_progress(f"Counting {profile.n_ballots:,} ballots by {name}",
                           lambda: count(profile, name, seats, **options))
 

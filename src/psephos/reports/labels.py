@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Context, Decimal, getcontext
 
 from psephos.count import Count, Stage
 
@@ -19,10 +19,16 @@ def votes(value: Decimal, precision: int) -> str:
 
     The values in a `Count` are already exact at the rule's precision, so this only
     fixes the written form: ``930`` becomes ``"930.00000"`` at five places. A value with
-    more places than that is written in full rather than rounded.
+    more places than that is written in full rather than rounded. Exact at any length
+    (a rule may count to hundreds of places): digits are padded as text, never rounded
+    through a 28-digit context.
     """
-    fixed = value.quantize(Decimal(1).scaleb(-precision))
-    return format(fixed if fixed == value else value, "f")
+    text = format(value, "f")
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if places >= precision:
+        return text
+    return text + ("" if places else ".") + "0" * (precision - places)
 
 
 def display(name: str) -> str:
@@ -33,9 +39,12 @@ def display(name: str) -> str:
 def shown(value: Decimal, places: int) -> str:
     """``value`` cut (not rounded) to ``places`` for display.
 
-    Truncation never shows a candidate on 929.999 as having reached a quota of 930.
+    Truncation never shows a candidate on 929.999 as having reached a quota of 930. The
+    context holds every digit, so a value of any length is cut, never rounded.
     """
-    return format(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN), "f")
+    digits = max(value.adjusted(), 0) + places + 2
+    context = Context(prec=max(digits, getcontext().prec), rounding=ROUND_DOWN)
+    return format(value.quantize(Decimal(1).scaleb(-places, context), context=context), "f")
 
 
 def short_name(name: str) -> str:

@@ -17,7 +17,14 @@ from rich.table import Table
 from rich.text import Text
 
 from psephos.count import Count, Stage
-from psephos.reports.labels import display, seats_at, short_names, shown, status, votes
+from psephos.reports.labels import (
+    display,
+    seats_at,
+    short_names,
+    shown,
+    status,
+    votes,
+)
 
 #: Widest the candidate column gets before names wrap onto a second line.
 NAME_WIDTH = 24
@@ -55,7 +62,7 @@ def count_table(count: Count, *, places: int | None = 2, max_stages: int = 12,
         limit = max(3, min(limit, fits))
     stages, left_out = _visible(count.stages, limit)
 
-    table = Table(title=title or _title(count), caption=_caption(count, left_out),
+    table = Table(title=title or _title(count), caption=_caption(count, stages, left_out),
                   box=box.SIMPLE_HEAD, header_style="bold", caption_justify="left",
                   pad_edge=False, padding=(0, 0))
     table.add_column("Candidate", overflow="ellipsis", min_width=16, max_width=NAME_WIDTH)
@@ -135,13 +142,18 @@ def _title(count: Count) -> str:
     return f"{count.method}: {seats}, {count.valid} valid votes"
 
 
-def _caption(count: Count, left_out: range) -> str:
+def _caption(count: Count, shown_stages: list[Stage | None], left_out: range) -> str:
+    """The quota, the stages left out, the notes of the stages shown (e.g. an uncontested
+    election; a list count's notes only repeat its Result column) and every tie decided."""
     parts = []
     if count.quota is not None:
         parts.append(f"Quota {votes(count.quota, count.precision)}.")
     if left_out:
         parts.append(f"Stages {left_out.start}–{left_out.stop - 1} of {len(count.stages)} "
                      "not shown.")
+    if not any(s.action == "allocate" for s in count.stages):
+        parts.extend(f"Stage {s.number}: {s.note}." for s in shown_stages
+                     if s is not None and s.note)
     for lot in count.lots:
         chosen = display(count.candidates[lot.chosen])
         if lot.how.startswith("earlier stage"):  # a tie the rule settles by an earlier stage

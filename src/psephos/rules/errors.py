@@ -14,6 +14,10 @@ class RuleError(ValueError):
     """The profile or options do not fit the rule (e.g. fewer candidates than seats)."""
 
 
+class OptionError(RuleError):
+    """A rule's option is out of its range or of the wrong kind, whatever the ballots."""
+
+
 def standing(n_candidates: int, withdrawn: Collection[int], seats: int) -> list[int]:
     """The candidates still standing (not withdrawn), once ``seats`` is checked against them.
 
@@ -27,7 +31,8 @@ def standing(n_candidates: int, withdrawn: Collection[int], seats: int) -> list[
     eligible = [c for c in range(n_candidates) if c not in withdrawn]
     if len(eligible) < seats:
         gone = f" ({len(withdrawn)} withdrawn)" if withdrawn else ""
-        raise RuleError(f"{seats} seats but only {len(eligible)} candidates standing{gone}")
+        raise RuleError(f"{_counted(seats, 'seat')} but only "
+                        f"{_counted(len(eligible), 'candidate')} standing{gone}")
     return eligible
 
 
@@ -37,3 +42,8 @@ def ranked_standing(profile: Profile, seats: int, rule: str) -> list[int]:
     if not profile.is_simple:
         raise RuleError(f"{rule} needs plain rankings (no skipped or overvoted ranks)")
     return standing(profile.n_candidates, profile.withdrawn, seats)
+
+
+def _counted(number: int, noun: str) -> str:
+    """``"1 seat"``, ``"3 seats"``, ``"0 candidates"``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

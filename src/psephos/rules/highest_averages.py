@@ -18,9 +18,9 @@ from typing import Literal
 
 from psephos.ballots.profile import Profile
 from psephos.count import Count, Stage, from_units
-from psephos.rules.errors import RuleError
+from psephos.rules.errors import OptionError, RuleError
 from psephos.rules.record import finished
-from psephos.rules.ties import Lots
+from psephos.rules.ties import Lots, name_finder
 
 Divisor = Literal["dhondt", "sainte-lague", "modified-sainte-lague"]
 DIVISORS: tuple[Divisor, ...] = ("dhondt", "sainte-lague", "modified-sainte-lague")
@@ -45,9 +45,13 @@ def divisor_for(held: int, divisor: Divisor) -> Fraction:
 
 def as_share(value: Share) -> Fraction:
     """A vote share as an exact fraction; a float is read by its shortest repr (0.05 -> 1/20)."""
-    share = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
-    if not 0 <= share < 1:
-        raise RuleError(f"a threshold must be a share of the votes in [0, 1), not {value}")
+    try:
+        share = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        share = None
+    if share is None or not 0 <= share < 1:
+        raise OptionError(f"option threshold={value}: expected a share of the votes in "
+                          "[0, 1), e.g. 0.05 or 1/20")
     return share
 
 
@@ -201,24 +205,38 @@ def _withdrawn(profile: Profile) -> dict[str, int] | None:
     return {profile.candidates[i]: 0 for i in profile.withdrawn}
 
 
+def _by_name(names: tuple[str, ...], given: Mapping[str, int], what: str) -> dict[str, int]:
+    """``given`` keyed by the contestants' own spellings (names match after Unicode NFC
+    normalisation, `name_finder`); a `RuleError` for a name that is no contestant's or a
+    negative value."""
+    find = name_finder(names)
+    found = {name: find(name) for name in given}
+    unknown = [name for name, own in found.items() if own is None]
+    if unknown:
+        raise RuleError(f"{what} names {', '.join(map(repr, unknown))}, who has no votes entry")
+    repeated = sorted(own for own, times in Counter(found.values()).items()
+                      if own is not None and times > 1)
+    if repeated:
+        raise RuleError(f"{what} names {', '.join(map(repr, repeated))} more than once")
+    values = {own: int(given[name]) for name, own in found.items() if own is not None}
+    if any(v < 0 for v in values.values()):
+        raise RuleError(f"{what} must not be negative")
+    return values
+
+
 def _per_name(names: tuple[str, ...], given: Mapping[str, int] | None, what: str) -> list[int]:
     if given is None:
         return [0] * len(names)
-    unknown = [name for name in given if name not in names]
-    if unknown:
-        raise RuleError(f"{what} names {', '.join(map(repr, unknown))}, who has no votes entry")
-    values = [int(given.get(name, 0)) for name in names]
-    if any(v < 0 for v in values):
-        raise RuleError(f"{what} must not be negative")
-    return values
+    values = _by_name(names, given, what)
+    return [values.get(name, 0) for name in names]
 
 
 def _limits(names: tuple[str, ...], given: Mapping[str, int] | None) -> list[int | None]:
     """Per contestant, the most seats it may receive here (None: no limit)."""
     if given is None:
         return [None] * len(names)
-    _per_name(names, given, "limits")  # validates names and signs
-    return [int(given[name]) if name in given else None for name in names]
+    values = _by_name(names, given, "limits")
+    return [values.get(name) for name in names]
 
 
 def _full(won: int, limit: int | None) -> bool:

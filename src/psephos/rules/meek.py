@@ -13,17 +13,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import MAX_EMAX, Context, Decimal
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from psephos.ballots.errors import MAX_BALLOTS
 from psephos.ballots.profile import Profile
 from psephos.count import Action, Count, Stage, from_units
 from psephos.exact import int_dtype, weighted_sum
-from psephos.rules.errors import RuleError, ranked_standing
-from psephos.rules.record import TransferCount, elect_at_last_stage, finished, transfer_stage
+from psephos.rules.errors import OptionError, ranked_standing
+from psephos.rules.record import (
+    TransferCount,
+    elect_at_last_stage,
+    finished,
+    transfer_stage,
+    uncontested,
+)
 from psephos.rules.units import FixedPoint
 from psephos.rules.wigm import sure_losers
 
@@ -87,8 +94,9 @@ def meek(
       decided by lot: ``lot_order`` (names, earliest first) or a seeded draw, recorded.
     - B.1/C the count ends when the seats are filled (remaining hopefuls defeated) or the
       hopefuls left are no more than the seats left (all elected). So a contest with as
-      many candidates standing as ``seats`` elects them all at the first stage; more
-      seats than candidates standing (withdrawn ones do not stand) is a `RuleError`.
+      many candidates standing as ``seats`` elects them all at the first stage, whose
+      note says the election was uncontested; more seats than candidates standing
+      (withdrawn ones do not stand) is a `RuleError`.
 
     One `Stage` per round: the tallies, keep factors (``Stage.keep_factors``) and quota
     (``Stage.threshold``) of the round's last iteration, with whoever it elected or
@@ -99,10 +107,18 @@ def meek(
     arithmetic is exact at any size (int64 where a bound proves it fits, Python
     integers beyond: `psephos.exact`).
     """
-    FixedPoint(places)  # negative places are refused before the limit is read in units
-    limit = surplus_limit.scaleb(places)
-    if limit != limit.to_integral_value() or limit <= 0:
-        raise RuleError(f"surplus_limit must be a positive multiple of 10**-{places}")
+    FixedPoint(places)  # places out of range are refused before the limit is read in units
+    if not 0 < surplus_limit <= MAX_BALLOTS:
+        # Past the most votes a file holds the limit means nothing, and 1E+999999999
+        # would take a gigabyte in units.
+        raise OptionError(f"option surplus_limit={surplus_limit}: expected a positive number "
+                          f"of votes, at most {MAX_BALLOTS:,}")
+    # In a context holding every digit: the default 28 would round a long limit.
+    digits = len(surplus_limit.as_tuple().digits)
+    limit = surplus_limit.scaleb(places, Context(prec=max(digits, 28), Emax=MAX_EMAX))
+    if limit != limit.to_integral_value():
+        raise OptionError(f"option surplus_limit={surplus_limit}: expected a multiple of "
+                          f"10**-{places} (places={places})")
     rules = _Rules(places, int(limit), split, keep_rounding, quota, defeat)
     return _Meek.counted(profile, seats, rules, seed=seed, lot_order=lot_order)
 
@@ -127,7 +143,8 @@ class _Meek(TransferCount[_Rules]):
     def run(self) -> Count:
         profile, seats, rules = self.profile, self.seats, self.rules
         one = self.one = rules.one
-        ranked_standing(profile, seats, "Meek STV")
+        note = uncontested(len(ranked_standing(profile, seats, "Meek STV")), seats,
+                           "Reference Meek Rule B.1/C")
         n = profile.n_candidates
         # w x kf reaches ONE**2; candidates' votes reach ballots x ONE (a little more when
         # rounding up creates votes): int64 while that provably fits, else Python ints.
@@ -162,7 +179,7 @@ class _Meek(TransferCount[_Rules]):
         rest = sorted((c for c in range(n) if self.hopeful[c]), key=lambda c: -self._last(c))
         rest = rest[: seats - len(self.elected)]
         self.elected.extend(rest)
-        elect_at_last_stage(self.stages, rest)
+        elect_at_last_stage(self.stages, rest, note)
         return finished("warren" if rules.split == "warren" else "meek", seats, self.lots,
                         elected=self.elected, stages=self.stages, valid=self.valid,
                         places=rules.places, quota=quota,
@@ -214,7 +231,7 @@ class _Meek(TransferCount[_Rules]):
             self.elected.append(c)
         action: Action = "first" if not self.stages else "elect" if reached else "exclude"
         note = (f"{iterations} iteration{'s' if iterations > 1 else ''}, ended by {status}; "
-                f"total surplus {from_units(it.surplus, rules.places)}")
+                f"total surplus {from_units(it.surplus, rules.places):f}")
         self._record(it, action, tuple(reached), note)
         return it, status, losers
 

@@ -20,7 +20,7 @@ from psephos.ballots.profile import OVERVOTE, Profile
 from psephos.count import Count
 from psephos.exact import weighted_sum
 from psephos.rules.errors import standing
-from psephos.rules.record import finished, votes_stage
+from psephos.rules.record import finished, uncontested, votes_stage
 from psephos.rules.ties import Lots
 
 Int64s = npt.NDArray[np.int64]
@@ -47,7 +47,7 @@ def plurality(
 
     At least one seat, and no more seats than candidates standing (withdrawn candidates
     do not stand): a `RuleError` otherwise; as many seats as candidates elects them all
-    (an uncontested return).
+    (an uncontested return, r.50(2)), and the stage's note says so.
 
     The count has one stage ("first"): the votes, and ``exhausted`` = ballots that
     gave no vote to any candidate. ``Count.valid`` is the number of ballots that did.
@@ -60,8 +60,10 @@ def plurality(
                          purpose="equality of votes (RPA 1983 Sch. 1 r.49)")
     valid = int(profile.weights[voted].sum())
     blank = int(profile.weights[~voted].sum())
+    note = uncontested(len(eligible), seats, "RPA 1983 Sch. 1 r.50(2)")
     return finished("plurality" if seats == 1 else "block-plurality", seats, lots,
-                    elected=elected, stages=(votes_stage(votes.tolist(), blank, elected),),
+                    elected=elected,
+                    stages=(votes_stage(votes.tolist(), blank, elected, note),),
                     valid=valid)
 
 

@@ -106,7 +106,21 @@ def transfer_stage(number: int, action: Action, places: int, *, tallies: Sequenc
     )
 
 
-def elect_at_last_stage(stages: list[Stage], order: Sequence[int]) -> None:
+def elect_at_last_stage(stages: list[Stage], order: Sequence[int], note: str = "") -> None:
     """Add ``order`` to the last stage's elected: the candidates left when as many remain
-    as there are seats, elected without a further stage."""
-    stages[-1] = replace(stages[-1], elected=stages[-1].elected + tuple(order))
+    as there are seats, elected without a further stage; ``note`` (e.g. `uncontested`)
+    joins the stage's note."""
+    last = stages[-1]
+    stages[-1] = replace(last, elected=last.elected + tuple(order),
+                         note="; ".join(filter(None, (last.note, note))))
+
+
+def uncontested(standing: int, seats: int, rule: str) -> str:
+    """The note of a count with no more candidates ``standing`` than ``seats`` (and so, after
+    the seat check, exactly as many), which elects them all without a contest as ``rule``
+    provides; empty for a contested count."""
+    if standing > seats:
+        return ""
+    if seats == 1:
+        return f"uncontested: 1 candidate for 1 seat, elected ({rule})"
+    return f"uncontested: {standing} candidates for {seats} seats, all elected ({rule})"

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Literal
 
 from psephos.count import Count
-from psephos.rules.errors import RuleError
+from psephos.rules.errors import OptionError, RuleError
 
 if TYPE_CHECKING:
     from psephos.ballots.profile import Profile
@@ -147,10 +147,10 @@ def parse_options(method: str, pairs: Sequence[str]) -> dict[str, Any]:
         key = key.strip().replace("-", "_")
         if not equals or key not in known:
             listed = "; ".join(f"{name}={describe_option(hint)}" for name, hint in known.items())
-            raise RuleError(f"option {pair!r}: {method} takes "
+            raise OptionError(f"option {pair!r}: {method} takes "
                             + (f"KEY=VALUE with KEY one of: {listed}" if known else "no options"))
         if key in options:
-            raise RuleError(f"option {key} is given twice")
+            raise OptionError(f"option {key} is given twice")
         options[key] = _convert(key, text.strip(), known[key])
     return options
 
@@ -164,7 +164,9 @@ def _convert(key: str, text: str, hint: Any) -> Any:
         if text.casefold() in ("true", "false"):
             return text.casefold() == "true"
     elif hint is int:
-        if text.lstrip("-").isdigit():
+        digits = text.removeprefix("-")
+        # ASCII digits only, and few enough for `int` (it refuses over 4,300 digits).
+        if digits.isascii() and digits.isdigit() and len(digits) <= 100:
             return int(text)
     elif hint is Decimal:
         try:
@@ -175,4 +177,4 @@ def _convert(key: str, text: str, hint: Any) -> Any:
             return number
     elif str in typing.get_args(hint):
         return text
-    raise RuleError(f"option {key}={text!r}: expected {expected}")
+    raise OptionError(f"option {key}={text!r}: expected {expected}")

@@ -16,12 +16,14 @@ from psephos.count import Action, Count, Stage
 from psephos.exact import Ints, int_dtype, scale_floor, weighted_sum
 from psephos.rules.errors import ranked_standing
 from psephos.rules.preferences import next_preference
-from psephos.rules.record import elect_at_last_stage, finished, transfer_stage
-from psephos.rules.ties import Lots, look_back
+from psephos.rules.record import elect_at_last_stage, finished, transfer_stage, uncontested
+from psephos.rules.ties import Lots
 
 #: Rule 48(3): transfer values are calculated to five decimal places, remainder ignored.
 PLACES = 5
 ONE = 10**PLACES
+#: Where the Order elects candidates who do not exceed the vacancies without a poll.
+UNCONTESTED = "SSI 2007/42 Sch. 1 r.12"
 
 #: Owner codes for a ranking's papers that no continuing candidate holds.
 EXHAUSTED = -1
@@ -51,8 +53,9 @@ def stv_scotland(
       goes), then lot.
     - r.52: once continuing candidates equal vacancies left, they are all elected. So
       a contest with exactly as many candidates standing as ``seats`` elects them all
-      at stage 1 (uncontested, as r.12 declares them elected without a poll); more
-      seats than candidates standing (withdrawn ones do not stand) is a `RuleError`.
+      at stage 1 (uncontested, as r.12 declares them elected without a poll), and stage
+      1's note says so; more seats than candidates standing (withdrawn ones do not
+      stand) is a `RuleError`.
 
     All values are integers in units of 0.00001 vote; nothing is rounded but the
     truncation the rule prescribes. The arithmetic is exact at any size: tallies and
@@ -75,7 +78,8 @@ class _Scottish:
 
     def run(self) -> Count:
         profile, seats = self.profile, self.seats
-        ranked_standing(profile, seats, "Scottish STV")
+        note = uncontested(len(ranked_standing(profile, seats, "Scottish STV")), seats,
+                           UNCONTESTED)
         n = profile.n_candidates
         rankings = profile.rankings
         # A paper is never worth more than ONE, so every tally, weight x value and sum of
@@ -113,7 +117,7 @@ class _Scottish:
                 # r.52: the remaining continuing candidates fill the last vacancies.
                 order = sorted(continuing, key=self._election_order)
                 self.elected.extend(order)
-                elect_at_last_stage(self.stages, order)
+                elect_at_last_stage(self.stages, order, note)
                 break
             if self.pending:
                 self._transfer_surplus(self._next_surplus())
@@ -173,11 +177,10 @@ class _Scottish:
             transfer_value=transfer_value, exhausted_change=exhausted_change))
 
     def _break_tie(self, tied: list[int], *, highest: bool, purpose: str) -> int:
-        """r.49(2)/51(2): look back to the most recent stage where the tied differ, then lot."""
-        tied = look_back(self.history, tied, highest=highest)
-        if len(tied) == 1:
-            return tied[0]
-        return self.lots.draw(tied, stage=len(self.stages), purpose=purpose)
+        """r.49(2)/51(2): look back to the most recent stage where the tied differ, then lot;
+        either way the decision is recorded in ``Count.lots``."""
+        return self.lots.look_back_or_draw(self.history, tied, highest=highest,
+                                           stage=len(self.stages), purpose=purpose)
 
     def _next_surplus(self) -> int:
         surplus = {c: int(self.tally[c]) - self.quota for c in self.pending}

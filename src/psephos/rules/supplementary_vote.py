@@ -19,7 +19,7 @@ from psephos.count import NON_TRANSFERABLE, Count, Stage, decimals
 from psephos.exact import Ints, weighted_sum
 from psephos.rules.errors import RuleError, standing
 from psephos.rules.plurality import most_votes
-from psephos.rules.record import finished, votes_stage
+from psephos.rules.record import finished, uncontested, votes_stage
 from psephos.rules.ties import Lots
 
 
@@ -49,7 +49,9 @@ def supplementary_vote(
       of the tied in ``lot_order`` (names, first drawn first), else a draw seeded by
       ``seed``; each lot is recorded in ``Count.lots``.
 
-    Withdrawn candidates are refused (an SV paper has no later choice to move to).
+    Withdrawn candidates are refused (an SV paper has no later choice to move to). A
+    single candidate is elected at stage 1, whose note says the election was uncontested
+    (the Greater London Authority Elections Rules 2007, SI 2007/3541, Sch. 3 r.57(3)).
     """
     if seats != 1:
         raise RuleError(f"the supplementary vote fills one seat, not {seats}")
@@ -72,7 +74,8 @@ def supplementary_vote(
     majority = [c for c in everyone if 2 * int(tally[c]) > valid]
     if majority or n == 1:
         winner = majority[0] if majority else 0
-        stages.append(_first_stage(tally, rejected, (winner,)))
+        stages.append(_first_stage(tally, rejected, (winner,),
+                                   uncontested(n, 1, "SI 2007/3541 Sch. 3 r.57(3)")))
         return finished("sv", 1, lots, elected=(winner,), stages=stages, valid=valid)
     if n == 2:
         # Two candidates and no majority: an equality of votes, decided by lot.
@@ -121,6 +124,8 @@ def supplementary_vote(
     return finished("sv", 1, lots, elected=(winner,), stages=stages, valid=valid)
 
 
-def _first_stage(tally: Ints, rejected: int, elected: tuple[int, ...]) -> Stage:
-    return votes_stage(tally.tolist(), rejected, elected, note="first-preference votes" + (
-        f"; {rejected} ballots with no first preference" if rejected else ""))
+def _first_stage(tally: Ints, rejected: int, elected: tuple[int, ...], also: str = "") -> Stage:
+    """Stage 1; its note counts the ballots with no first preference, then ``also``."""
+    blank = f"{rejected} ballots with no first preference" if rejected else ""
+    return votes_stage(tally.tolist(), rejected, elected,
+                       note="; ".join(filter(None, ("first-preference votes", blank, also))))

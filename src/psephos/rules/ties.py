@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import difflib
 import random
+import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy.typing as npt
@@ -57,36 +58,78 @@ class Lots:
         self.drawn.append(Lot(stage=stage, tied=tied, chosen=chosen, purpose=purpose, how=how))
         return chosen
 
+    def look_back_or_draw(self, history: Sequence[Sequence[int] | npt.NDArray[Any]],
+                          tied: Sequence[int], *, highest: bool, stage: int,
+                          purpose: str) -> int:
+        """One of ``tied`` by `look_back` through ``history`` (SSI 2007/42 Sch. 1 r.49(2),
+        r.51(2)), else by lot among those still tied. A tie an earlier stage settles is
+        recorded too, as a `Lot` whose ``how`` reads "earlier stage N", so the count shows
+        how every tie was decided."""
+        left, deciding = look_back(history, tied, highest=highest)
+        if len(left) > 1:
+            return self.draw(left, stage=stage, purpose=purpose)
+        self.drawn.append(Lot(stage=stage, tied=tuple(sorted(tied)), chosen=left[0],
+                              purpose=purpose, how=f"earlier stage {deciding}"))
+        return left[0]
+
 
 def check_lot_order(candidates: Sequence[str], order: Sequence[str]) -> tuple[str, ...]:
-    """``order`` as a tuple, or a `RuleError` for an empty name, a name that is not a
-    candidate (with the nearest candidate names) or a name given twice."""
-    order = tuple(order)
-    known = set(candidates)
+    """``order`` as the candidates' own spellings, or a `RuleError` for an empty name, a name
+    that is not a candidate (with the nearest candidate names) or a name given twice.
+
+    Names match after Unicode NFC normalisation (`name_finder`), so a name typed in
+    decomposed form ("De" + U+0301) finds the candidate written "Dé"."""
+    find = name_finder(candidates)
+    found: list[str] = []
     for position, name in enumerate(order, start=1):
         if not name.strip():
             raise RuleError(f"lot order: item {position} is empty; give candidate names")
-        if name not in known:
+        own = find(name)
+        if own is None:
             near = difflib.get_close_matches(name, candidates, n=3)
             hint = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
             raise RuleError(f"lot order: {name!r} is not a candidate{hint}")
-    repeated = sorted(name for name, times in Counter(order).items() if times > 1)
+        found.append(own)
+    repeated = sorted(name for name, times in Counter(found).items() if times > 1)
     if repeated:
         raise RuleError(f"lot order names {'; '.join(repeated)} more than once")
-    return order
+    return tuple(found)
+
+
+def name_finder(candidates: Sequence[str]) -> Callable[[str], str | None]:
+    """A lookup of a name a user typed: the candidate's own spelling, or None. The typed name
+    matches a candidate spelled exactly so, else the one candidate whose name is the same
+    after Unicode NFC normalisation; two candidates differing only in Unicode form are
+    found by their exact spellings only (the normalised name would not say which)."""
+    exact = set(candidates)
+    forms: dict[str, list[str]] = {}
+    for name in candidates:
+        forms.setdefault(unicodedata.normalize("NFC", name), []).append(name)
+
+    def find(name: str) -> str | None:
+        if name in exact:
+            return name
+        same = forms.get(unicodedata.normalize("NFC", name), [])
+        return same[0] if len(same) == 1 else None
+
+    return find
 
 
 def look_back(history: Sequence[Sequence[int] | npt.NDArray[Any]], tied: Sequence[int], *,
-              highest: bool) -> list[int]:
+              highest: bool) -> tuple[list[int], int]:
     """Those of ``tied`` with the most (``highest``) or fewest votes at the most recent
     earlier stage at which their votes differed, stage after stage back through
     ``history`` (each stage's votes; the last is the current stage, not consulted) until
     one is left or the stages run out; the rest need a lot. The rule of SSI 2007/42
-    Sch. 1 r.49(2) and r.51(2), and of RCTab's "previous round counts"."""
+    Sch. 1 r.49(2) and r.51(2), and of RCTab's "previous round counts".
+    Also returns the number (1-based) of the last stage consulted: the one that decided
+    the tie when one candidate is left (0 when there is no earlier stage)."""
     left = list(tied)
-    for past in reversed(history[:-1]):
+    number = 0
+    for number in range(len(history) - 1, 0, -1):
+        past = history[number - 1]
         best = (max if highest else min)(int(past[c]) for c in left)
         left = [c for c in left if int(past[c]) == best]
         if len(left) == 1:
             break
-    return left
+    return left, number

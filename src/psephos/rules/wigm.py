@@ -20,7 +20,13 @@ from psephos.ballots.profile import Profile
 from psephos.count import Action, Count, Stage
 from psephos.exact import int_dtype, weighted_sum
 from psephos.rules.errors import ranked_standing
-from psephos.rules.record import TransferCount, elect_at_last_stage, finished, transfer_stage
+from psephos.rules.record import (
+    TransferCount,
+    elect_at_last_stage,
+    finished,
+    transfer_stage,
+    uncontested,
+)
 from psephos.rules.units import FixedPoint
 
 Quota = Literal["droop", "exact", "integer"]
@@ -77,8 +83,9 @@ def wigm(
       first: the "predetermined random tiebreaking order") or a seeded draw, recorded.
     - D.3 the count ends once the seats are filled, or once the hopefuls left are no more
       than the seats left (they are all elected). So a contest with as many candidates
-      standing as ``seats`` elects them all at the first stage; more seats than candidates
-      standing (withdrawn ones do not stand) is a `RuleError`.
+      standing as ``seats`` elects them all at the first stage, whose note says the
+      election was uncontested; more seats than candidates standing (withdrawn ones do
+      not stand) is a `RuleError`.
     - D.4 each multiplication and division is ``rounding`` (``"truncate"``, the reference,
       or ``"nearest"``, half up) to ``places`` decimals.
 
@@ -111,7 +118,8 @@ class _Wigm(TransferCount[_Rules]):
 
     def run(self) -> Count:
         profile, seats, rules = self.profile, self.seats, self.rules
-        ranked_standing(profile, seats, "WIGM")
+        note = uncontested(len(ranked_standing(profile, seats, "WIGM")), seats,
+                           "Reference WIGM Rule D.3")
         n = profile.n_candidates
         one = rules.one
         # Products w x surplus reach ONE x ballots x ONE x (seats + 1), twice that plus the
@@ -149,7 +157,7 @@ class _Wigm(TransferCount[_Rules]):
             if len(hopeful) <= seats - len(self.elected):
                 order = sorted(hopeful, key=lambda c: -self.tally[c])
                 self.elected.extend(order)
-                elect_at_last_stage(self.stages, order)
+                elect_at_last_stage(self.stages, order, note)
                 break
             losers = self._sure_losers(hopeful) if rules.defeat == "sure-losers" else []
             if losers:
