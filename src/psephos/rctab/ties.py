@@ -100,12 +100,13 @@ class RctabTieBreak:
                 # earlier rounds settle (as its test suite shows), so draw first.
                 draw = self._rng().next_double()
             if self.mode.startswith("previousRoundCounts"):
-                tied = look_back(history, tied, highest=not eliminate)
-                if len(tied) == 1:
-                    chosen = tied[0]
+                left, _ = look_back(history, tied, highest=not eliminate)
+                if len(left) == 1:
+                    chosen = left[0]
                     self._lots.append(Lot(stage, tuple(tied), chosen, purpose,
                                           "previous round counts"))
                     return chosen
+                tied = left
             if self.mode.endswith("Ask"):
                 raise RuleError(f"a tie at round {stage} needs an interactive decision "
                                 f"({self.mode}); declare an order instead")
