@@ -145,10 +145,18 @@ def test_lot_order_missing_a_tied_candidate_names_them_all(tmp_path: Path) -> No
     (["--lot-order", "Jones,,Brown"], "item 2 is empty"),
     (["--lot-order", "Jones", "--lot-order", " "], "item 2 is empty"),
     (["--lot-order", "Jones", "--lot-order-file", "order.txt"], "not both"),
-    (["--lot-order-file", "absent.txt"], "absent.txt: No such file or directory"),
+    (["--lot-order-file", "absent.txt"], "absent.txt: no such file"),
+    (["--lot-order-file", "pipe"], "pipe: this is a named pipe, not a regular file"),
+    (["--lot-order-file", "."], ".: this is a folder"),
 ])
 def test_bad_lot_orders_exit_2_without_traceback(tmp_path: Path, args: list[str],
                                                  message: str) -> None:
+    """A lot-order file that is a pipe is refused before it is opened (before: blocked)."""
+    import os
+
+    os.mkfifo(tmp_path / "pipe")
+    args = [str(tmp_path / a) if a in ("pipe", ".") else a for a in args]
+    message = message.replace("pipe:", f"{tmp_path / 'pipe'}:").replace(".:", f"{tmp_path}:", 1)
     done = _plurality(tmp_path, *args)
     assert done.returncode == 2
     assert message in done.stderr

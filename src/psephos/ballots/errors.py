@@ -89,7 +89,8 @@ def check_header(path: Path, n: int, seats: int, *, line: int | None = None) -> 
                               field="header")
     check_candidates(path, n, line=line, field="header")
     if not 1 <= seats <= n:
-        raise BallotFileError(path, f"{seats} seats for {n} candidates; expected 1 to {n}",
+        raise BallotFileError(path, f"{seats} seat{'s' if seats != 1 else ''} for {n} "
+                                     f"candidate{'s' if n != 1 else ''}; expected 1 to {n}",
                               line=line, field="header")
 
 

@@ -145,7 +145,11 @@ def _lot_order(candidates: Sequence[str], given: list[str] | None,
 
 def _read_names(path: Path) -> list[str]:
     from psephos.ballots.errors import BallotFileError
+    from psephos.files import input_problem
 
+    problem = input_problem(path, "a text file of candidate names, one a line")
+    if problem is not None:
+        raise BallotFileError(path, problem)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
