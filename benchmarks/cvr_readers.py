@@ -13,12 +13,28 @@ count`` as a separate process, with hyperfine when it is installed, else a media
 
 Writing the 1M-ballot files takes minutes (xlsx, and a million Hart files, most);
 ``--hart-ballots`` caps the Hart folder, whose ratio is then per ballot.
+
+``--rctab-jar JAR`` also runs RCTab (the Ranked Choice Voting Tabulator) on every CVR format,
+with the very same config, as a whole process ``JAVA -jar JAR --cli CONFIG --name NAME``
+(RCTab's own command line), timed the same way and the same number of times. The table then
+gains RCTab's median, the ratio RCTab / psephos and RCTab's winner; the script exits 1 when
+RCTab and psephos elect different candidates. ``JAR`` must be runnable with ``java -jar``
+(its ``Main-Class`` starting RCTab's ``network.brightspots.rcv.Main``, its dependencies on
+its ``Class-Path``); RCTab 2.0 needs Java 21 or newer, which ``--java`` names when the
+``java`` on the path is older. RCTab runs in the benchmark's folder (it writes its log where
+it starts) and writes its reports under each config's output folder there, emptied before
+every run:
+
+    python benchmarks/cvr_readers.py --formats generic --rctab-jar rctab.jar
+    python benchmarks/cvr_readers.py --ballots 100000 --runs 3 --formats generic \
+        --rctab-jar rctab.jar --java "$JAVA_HOME/bin/java"
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -27,7 +43,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -37,6 +53,18 @@ import synthetic  # the benchmarks' shared ballot generator, beside this file
 Rankings = synthetic.Rankings
 FORMATS = ("plain", "generic", "clearballot", "cdf", "ess", "dominion", "hart")
 CONTEST = "Benchmark Mayor"
+RCTAB_OPERATOR = "psephos benchmark"  # RCTab's audit log asks who ran the count
+
+
+class Rctab(NamedTuple):
+    """How to start RCTab: a Java runtime and a jar runnable with ``java -jar``."""
+
+    java: str
+    jar: Path
+
+    def command(self, config: Path) -> list[str]:
+        return [self.java, "-jar", str(self.jar), "--cli", str(config),
+                "--name", RCTAB_OPERATOR]
 
 
 def _config(folder: Path, name: str, source: dict[str, Any], names: Sequence[str],
@@ -44,7 +72,7 @@ def _config(folder: Path, name: str, source: dict[str, Any], names: Sequence[str
     """An RCTab config for one source: single winner, RCTab's defaults otherwise."""
     config = {
         "tabulatorVersion": "2.0.1",
-        "outputSettings": {"contestName": CONTEST, "outputDirectory": "output"},
+        "outputSettings": {"contestName": CONTEST, "outputDirectory": f"{name}_output"},
         "cvrFileSources": [{"contestId": "", "overvoteLabel": "", "skippedRankLabel": "",
                             "undeclaredWriteInLabel": "", "overvoteDelimiter": "",
                             "treatBlankAsUndeclaredWriteIn": False, **source}],
@@ -133,7 +161,8 @@ def write_cdf(folder: Path, ballots: Rankings, names: list[str]) -> list[str]:
                        {"ContestId": "contest1", "CVRContestSelection": chosen}]}]}
             handle.write(("," if i else "") + json.dumps(cvr))
         handle.write("]}\n")
-    source = {"provider": "cdf", "filePath": "cdf_cvr.json", "contestId": "contest1"}
+    # RCTab finds the contest by its Name (psephos also takes the @id)
+    source = {"provider": "cdf", "filePath": "cdf_cvr.json", "contestId": CONTEST}
     return ["--rctab-config", str(_config(folder, "cdf", source, names))]
 
 
@@ -173,6 +202,17 @@ def write_dominion(folder: Path, ballots: Rankings, names: list[str],
         (export / f"CvrExport_{number}.json").write_text(
             json.dumps({"Version": "5.10", "ElectionId": CONTEST, "Sessions": sessions}),
             encoding="utf-8")
+    # RCTab refuses an export without these manifests (psephos reads the aliases instead)
+    manifests = {
+        "PrecinctManifest": [{"Description": "P1", "Id": 1}],
+        "PrecinctPortionManifest": [{"Description": "P1", "Id": 1}],
+        "ContestManifest": [{"Description": CONTEST, "Id": 1, "VoteFor": 1,
+                             "NumOfRanks": ballots.shape[1]}],
+        "CandidateManifest": [{"Description": n, "Id": 100 + c, "ContestId": 1}
+                              for c, n in enumerate(names)],
+    }
+    for manifest, entries in manifests.items():
+        (export / f"{manifest}.json").write_text(json.dumps({"List": entries}), encoding="utf-8")
     source = {"provider": "dominion", "filePath": "dominion", "contestId": "1"}
     aliases = {n: [str(100 + c)] for c, n in enumerate(names)}
     return ["--rctab-config", str(_config(folder, "dominion", source, names, aliases))]
@@ -192,7 +232,10 @@ def write_hart(folder: Path, ballots: Rankings, names: list[str]) -> list[str]:
         (export / f"{i:07d}.xml").write_text(
             '<?xml version="1.0" encoding="utf-8"?><Cvr xmlns="http://tempuri.org/CVRDesign.xsd">'
             f"<Contests><Contest><Name>{CONTEST}</Name><Id>contest-1</Id><Options>{options}"
-            f"</Options></Contest></Contests><CvrGuid>{i}</CvrGuid></Cvr>", encoding="utf-8")
+            f"</Options></Contest></Contests><BatchSequence>1</BatchSequence>"  # RCTab needs
+            "<SheetNumber>1</SheetNumber><PrecinctSplit><Name>P1</Name><Id>p-1</Id>"  # these
+            f"</PrecinctSplit><BatchNumber>1</BatchNumber><CvrGuid>{i}</CvrGuid></Cvr>",
+            encoding="utf-8")
     source = {"provider": "hart", "filePath": "hart", "contestId": "contest-1"}
     aliases = {n: [f"opt-{c}"] for c, n in enumerate(names)}
     return ["--rctab-config", str(_config(folder, "hart", source, names, aliases))]
@@ -217,42 +260,105 @@ def winner(arguments: Sequence[str]) -> str:
     return ", ".join(json.loads(done.stdout)["elected"])
 
 
-def median_seconds(arguments: Sequence[str], runs: int, folder: Path) -> float:
-    """The median wall time of ``runs`` runs: hyperfine's when it is installed."""
-    cmd = command(arguments)
+def median_seconds(cmd: Sequence[str], runs: int, folder: Path,
+                   clean: Path | None = None, cwd: Path | None = None) -> float:
+    """The median wall time of ``runs`` runs of ``cmd`` (in ``cwd``): hyperfine's when it is
+    installed.
+
+    ``clean`` is a folder removed before every run (RCTab's output folder), outside the time.
+    """
     if shutil.which("hyperfine"):
         export = folder / "hyperfine.json"
+        prepare = ["--prepare", f"rm -rf '{clean}'"] if clean is not None else []
         subprocess.run(["hyperfine", "--warmup", "1", "--runs", str(runs), "--style", "none",
-                        "--export-json", str(export), "--",
+                        *prepare, "--export-json", str(export), "--",
                         " ".join(f"'{part}'" for part in cmd)],
-                       check=True, stdout=subprocess.DEVNULL)
+                       check=True, stdout=subprocess.DEVNULL, cwd=cwd)
         return float(json.loads(export.read_text())["results"][0]["median"])
     times = []
     for _ in range(runs):
+        if clean is not None:
+            shutil.rmtree(clean, ignore_errors=True)
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       cwd=cwd)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
+class RctabFailed(Exception):
+    """RCTab did not count a file: it exited non-zero, or wrote no report."""
+
+
+def rctab_winner(output: Path) -> str:
+    """The candidates RCTab elected, from the detailed JSON report it wrote under ``output``.
+
+    RCTab exits 0 even when it refuses a config, so a missing report is the failure sign.
+    """
+    reports = sorted(output.glob("*/*_detailed_report.json"))
+    if not reports:
+        raise RctabFailed("it wrote no detailed report")
+    rounds = json.loads(reports[-1].read_text(encoding="utf-8"))["results"]
+    elected = [result["elected"] for stage in rounds
+               for result in stage.get("tallyResults", []) if "elected" in result]
+    return ", ".join(elected)
+
+
+def rctab_figures(rctab: Rctab, config: Path, runs: int, folder: Path) -> tuple[float, str]:
+    """RCTab's median wall time on ``config`` and the winner of its last run.
+
+    RCTab runs in ``folder``, as it writes its log (``rcv_0.log``) where it is started.
+    """
+    folder, config = folder.resolve(), config.resolve()
+    output = folder / json.loads(config.read_text(encoding="utf-8"))[
+        "outputSettings"]["outputDirectory"]
+    try:
+        seconds = median_seconds(rctab.command(config), runs, folder, clean=output, cwd=folder)
+    except subprocess.CalledProcessError as error:
+        raise RctabFailed(f"it exited with status {error.returncode}") from error
+    return seconds, rctab_winner(output)
+
+
 def run(folder: Path, ballots: int, formats: Sequence[str], runs: int,
-        hart_ballots: int | None) -> list[str]:
-    """Write each format's files, time each count; the markdown table's lines."""
+        hart_ballots: int | None, rctab: Rctab | None = None) -> tuple[list[str], bool]:
+    """Write each format's files, time each count; the markdown table's lines, and whether
+    RCTab (when given) elected what psephos elected on every format."""
     names = synthetic.candidate_names()
     drawn = synthetic.generate_ballots(ballots)
-    rows = ["| format | ballots | median (s) | × plain CSV | winner |",
-            "| --- | ---: | ---: | ---: | --- |"]
+    header = "| format | ballots | median (s) | × plain CSV | winner |"
+    rule = "| --- | ---: | ---: | ---: | --- |"
+    if rctab is not None:
+        header += " RCTab median (s) | RCTab / psephos | RCTab winner |"
+        rule += " ---: | ---: | --- |"
+    rows = [header, rule]
+    agree = True
     plain: float | None = None
     for name in ("plain", *(f for f in formats if f != "plain")):
         sample = drawn[:hart_ballots] if name == "hart" and hart_ballots else drawn
         arguments = WRITERS[name](folder, sample, names)
-        seconds = median_seconds(arguments, runs, folder)
+        seconds = median_seconds(command(arguments), runs, folder)
         if name == "plain":
             plain = seconds
         ratio = "1.00" if plain is None or name == "plain" else f"{seconds / plain:.2f}"
-        rows.append(f"| {name} | {len(sample):,} | {seconds:.3f} | {ratio} | "
-                    f"{winner(arguments)} |")
-    return rows
+        elected = winner(arguments)
+        row = f"| {name} | {len(sample):,} | {seconds:.3f} | {ratio} | {elected} |"
+        if rctab is not None and name == "plain":
+            row += " – | – | – |"  # the plain CSV is psephos's own format, not RCTab's
+        elif rctab is not None:
+            config = Path(arguments[-1])
+            try:
+                rctab_seconds, rctab_elected = rctab_figures(rctab, config, runs, folder)
+            except RctabFailed as failure:
+                print(f"RCTab did not count {config.name}: {failure}; to see why, run "
+                      f"{shlex.join(rctab.command(config))} (with --keep)", file=sys.stderr)
+                rows.append(row + " – | – | RCTab failed |")
+                continue
+            same = rctab_elected == elected
+            agree = agree and same
+            row += (f" {rctab_seconds:.3f} | {rctab_seconds / seconds:.2f} | {rctab_elected}"
+                    f"{'' if same else ' (DIFFERENT)'} |")
+        rows.append(row)
+    return rows, agree
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -266,22 +372,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None,
                         help="write the inputs here (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--rctab-jar", type=Path, default=None,
+                        help="also time RCTab on each CVR format: its jar, run as "
+                             "'java -jar JAR --cli CONFIG'")
+    parser.add_argument("--java", default="java",
+                        help="the Java runtime for --rctab-jar (RCTab 2.0 needs Java 21+)")
     args = parser.parse_args(argv)
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         parser.error(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    rctab = None
+    if args.rctab_jar is not None:
+        if not args.rctab_jar.is_file():
+            parser.error(f"--rctab-jar {args.rctab_jar}: no such file")
+        if shutil.which(args.java) is None:
+            parser.error(f"--java {args.java}: no such program")
+        rctab = Rctab(args.java, args.rctab_jar.resolve())
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
-        rows = run(args.out, args.ballots, formats, args.runs, args.hart_ballots)
+        rows, agree = run(args.out, args.ballots, formats, args.runs, args.hart_ballots, rctab)
     else:
         folder = Path(tempfile.mkdtemp(prefix="psephos-cvr-bench-"))
         try:
-            rows = run(folder, args.ballots, formats, args.runs, args.hart_ballots)
+            rows, agree = run(folder, args.ballots, formats, args.runs, args.hart_ballots, rctab)
         finally:
             if not args.keep:
                 shutil.rmtree(folder, ignore_errors=True)
     print("\n".join(rows))
+    if not agree:
+        print("RCTab and psephos elected different candidates (rows marked DIFFERENT)",
+              file=sys.stderr)
+        return 1
     return 0
 
 
