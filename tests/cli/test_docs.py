@@ -61,3 +61,16 @@ def test_command_has_help(path: tuple[str, ...]) -> None:
     result = CliRunner().invoke(app, [*path, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.stdout
+
+
+def test_user_docs_name_no_machine_paths() -> None:
+    """README, BENCHMARKS.md and docs/ give commands as a user runs them from the repository
+    root: no absolute paths of the machine they were written on (issue #9 found
+    `cd /work/main && ...` and `/tmp/bench/...` in BENCHMARKS.md)."""
+    root = Path(__file__).resolve().parents[2]
+    pages = [root / "README.md", root / "BENCHMARKS.md", *sorted((root / "docs").glob("*.md"))]
+    found = [f"{page.name}:{number}: {line.strip()}"
+             for page in pages
+             for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"(?<![\w.])/(?:work|tmp|root|home)/", line)]
+    assert found == []
