@@ -20,6 +20,7 @@ from psephos.cli.output import (
     emit_json,
     fail,
     is_stdout,
+    output_errors,
     write_atomically,
 )
 from psephos.rules.registry import RULES
@@ -236,7 +237,8 @@ def _emit(result: Count, report: dict[str, Any] | None, *, as_json: bool, as_csv
     if chart is not None:
         from psephos.reports.chart import write_chart
 
-        write_atomically(chart, lambda tmp: write_chart(result, tmp))
+        with output_errors(chart):  # write_chart writes whole or not at all itself
+            write_chart(result, chart)
     if rctab_summary is not None and report is not None:
         if is_stdout(rctab_summary):
             emit_json(report)

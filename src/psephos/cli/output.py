@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -65,11 +66,19 @@ def check_output(path: Path | None) -> None:
         fail(str(error))
 
 
-def write_atomically(path: Path, write: Callable[[Path], T], **options: bool) -> T:
-    """The floor's atomic writer, with its refusals reported as user errors (exit 2)."""
+@contextmanager
+def output_errors(path: Path) -> Iterator[None]:
+    """Report a file that cannot be written (refused, or failing as it is written) as a
+    user error, exit 2."""
     try:
-        return write_file(path, write, **options)
+        yield
     except OutputError as error:
         fail(str(error))
     except OSError as error:
         fail(f"{path}: cannot be written ({error.strerror or error})")
+
+
+def write_atomically(path: Path, write: Callable[[Path], T], **options: bool) -> T:
+    """The floor's atomic writer, with its refusals reported as user errors (exit 2)."""
+    with output_errors(path):
+        return write_file(path, write, **options)
