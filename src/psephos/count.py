@@ -7,11 +7,11 @@ printed is exactly the value counted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 Action = Literal["first", "surplus", "exclude", "elect", "allocate"]
 
@@ -21,15 +21,25 @@ NON_TRANSFERABLE = -1
 ROUNDING_LOSS = -2
 
 
+#: How a `Lot` reads when a rule settled the tie by an earlier stage, not by lot.
+EARLIER_STAGE = "earlier stage"
+
+
 @dataclass(frozen=True)
 class Lot:
-    """A decision by lot: which of the tied candidates was chosen, and how."""
+    """A decision of a tie: which of the tied candidates was chosen, and how (a lot, or
+    `EARLIER_STAGE` and the stage's number where the rule looked back)."""
 
     stage: int
     tied: tuple[int, ...]
     chosen: int
     purpose: str
     how: str
+
+    @property
+    def by_earlier_stage(self) -> bool:
+        """Whether an earlier stage, not a lot, settled the tie."""
+        return self.how.startswith(EARLIER_STAGE)
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,7 @@ def from_units(units: int, precision: int) -> Decimal:
     return Decimal(f"{units}E-{precision}") if precision else Decimal(units)
 
 
-def decimals(values: Sequence[int], precision: int) -> tuple[Decimal, ...]:
+def decimals(values: Iterable[Any], precision: int) -> tuple[Decimal, ...]:
     """``from_units`` over ``values``; a count repeats most values from stage to stage
     (zeros, quotas, the tallies a stage did not touch), so conversions are memoised."""
     return tuple(_cached_units(int(v), precision) for v in values)

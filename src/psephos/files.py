@@ -116,12 +116,6 @@ def write_bytes_atomically(path: str | Path, data: bytes, **options: bool) -> No
     write_atomically(path, lambda temporary: temporary.write_bytes(data), **options)
 
 
-def write_text_atomically(path: str | Path, text: str, **options: bool) -> None:
-    """``text`` (UTF-8) as the whole content of ``path``, by `write_atomically`."""
-    write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"),
-                     **options)
-
-
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)

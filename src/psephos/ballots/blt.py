@@ -280,7 +280,7 @@ def _candidate(path: Path, header: _Header, token: str, number: int, what: str) 
         known = "a candidate number" + (" or nickname" if header.nicknames else "")
         raise BallotFileError(path, f"expected {known}, found {shown(token)}", line=number,
                               field=what)
-    value = int(token) if len(token) <= 18 else 0
+    value = whole_number(token) or 0
     if not 1 <= value <= header.n:
         raise BallotFileError(path, f"candidate {shown(token)[1:-1]} is not between 1 and "
                               f"{header.n}", line=number, field=what)

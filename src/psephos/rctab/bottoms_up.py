@@ -16,7 +16,7 @@ from decimal import Decimal
 import numpy as np
 
 from psephos.ballots.profile import Profile
-from psephos.count import NON_TRANSFERABLE, Count, Stage, from_units
+from psephos.count import NON_TRANSFERABLE, Count, Stage, decimals, from_units
 from psephos.exact import Ints, int_dtype, weighted_sum
 from psephos.rctab import engine
 from psephos.rctab.engine import RcvRules, TieBreak
@@ -64,8 +64,8 @@ def bottoms_up(profile: Profile, seats: int, *, rules: RcvRules, tiebreak: TieBr
             elected = tuple(sorted(live, key=lambda c: -int(tally[c])))
         stages.append(Stage(
             number=number, action="exclude" if subjects else "first",
-            tallies=tuple(from_units(int(v), 0) for v in tally),
-            changes=tuple(from_units(int(v), 0) for v in tally - before) if number > 1 else (),
+            tallies=decimals(tally, 0),
+            changes=decimals(tally - before, 0) if number > 1 else (),
             subjects=subjects, excluded=subjects, elected=elected,
             exhausted=from_units(int(weights[ballots.owner < 0].sum(dtype=object)), 0),
             exhausted_change=engine.transfers_total(transfers, NON_TRANSFERABLE),

@@ -35,7 +35,8 @@ INACTIVE_CATEGORIES = {
 
 @dataclass(frozen=True)
 class RcvRules:
-    """RCTab's rule options (config ``rules``); the defaults give the plain UK AV count.
+    """RCTab's rule options (config ``rules``). The statutory AV count is
+    `psephos.rules.alternative_vote`, not this engine.
 
     ``max_skipped``/``max_rankings`` of None mean unlimited. ``decimal_places`` is
     RCTab's ``decimalPlacesForVoteArithmetic``. ``undeclared`` is the index of the

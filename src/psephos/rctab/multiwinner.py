@@ -20,7 +20,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 
 from psephos.ballots.profile import Profile
-from psephos.count import NON_TRANSFERABLE, ROUNDING_LOSS, Count, Stage, from_units
+from psephos.count import NON_TRANSFERABLE, ROUNDING_LOSS, Count, Stage, decimals, from_units
 from psephos.exact import Ints, int_dtype, multiply, scale_floor, weighted_sum
 from psephos.rctab.engine import (
     Ballots,
@@ -161,8 +161,8 @@ class _Stv:
         places, amounts = self.places, self._amounts()
         return Stage(
             number=number, action=move.action,
-            tallies=tuple(from_units(int(v), places) for v in tally),
-            changes=tuple(from_units(int(v), places) for v in tally - before)
+            tallies=decimals(tally, places),
+            changes=decimals(tally - before, places)
             if number > 1 else (),
             subjects=move.subjects, elected=tuple(new),
             excluded=move.subjects if move.action == "exclude" else (),
@@ -199,8 +199,8 @@ class _Stv:
         inactive["finalRoundSurplus"] = total_out
         return Stage(
             number=last.number + 1, action="surplus",
-            tallies=tuple(from_units(int(v), self.places) for v in tally),
-            changes=tuple(from_units(int(v), self.places) for v in tally - before),
+            tallies=decimals(tally, self.places),
+            changes=decimals(tally - before, self.places),
             subjects=tuple(transfers), exhausted=last.exhausted + total_out,
             exhausted_change=total_out, threshold=last.threshold, inactive=inactive,
             transfers=transfers, note="final-round surpluses set aside",

@@ -156,7 +156,7 @@ def _caption(count: Count, shown_stages: list[Stage | None], left_out: range) ->
                      if s is not None and s.note)
     for lot in count.lots:
         chosen = display(count.candidates[lot.chosen])
-        if lot.how.startswith("earlier stage"):  # a tie the rule settles by an earlier stage
+        if lot.by_earlier_stage:
             parts.append(f"Stage {lot.stage}: {chosen} chosen by {lot.how} ({lot.purpose}).")
         else:
             parts.append(f"Stage {lot.stage}: {chosen} chosen by lot ({lot.purpose}; {lot.how}).")

@@ -20,7 +20,7 @@ from decimal import Decimal
 import numpy as np
 
 from psephos.ballots.profile import OVERVOTE, Profile
-from psephos.count import NON_TRANSFERABLE, Count, Lot, Stage
+from psephos.count import EARLIER_STAGE, NON_TRANSFERABLE, Count, Lot, Stage
 from psephos.exact import weighted_sum
 from psephos.rules.errors import RuleError, standing
 from psephos.rules.papers import EXHAUSTED, Int64s, Papers
@@ -43,7 +43,6 @@ class StatutoryTieBreak:
 
     def __init__(self, lots: Lots) -> None:
         self.lots = lots
-        self.decided: list[Lot] = []
 
     def choose(self, tied: Sequence[int], *, stage: int, eliminate: bool,
                history: Sequence[Sequence[int]]) -> int:
@@ -56,13 +55,11 @@ class StatutoryTieBreak:
             target = min(votes.values()) if eliminate else max(votes.values())
             remaining = [c for c in remaining if votes[c] == target]
             if len(remaining) == 1:
-                self.decided.append(Lot(stage=stage, tied=tuple(sorted(tied)),
-                                        chosen=remaining[0], purpose=purpose,
-                                        how=f"earlier stage {number}"))
+                self.lots.drawn.append(Lot(stage=stage, tied=tuple(sorted(tied)),
+                                           chosen=remaining[0], purpose=purpose,
+                                           how=f"{EARLIER_STAGE} {number}"))
                 return remaining[0]
-        chosen = self.lots.draw(remaining, stage=stage, purpose=purpose)
-        self.decided.append(self.lots.drawn[-1])
-        return chosen
+        return self.lots.draw(remaining, stage=stage, purpose=purpose)
 
 
 def alternative_vote(profile: Profile, seats: int = 1, *, seed: int | None = None,
@@ -158,7 +155,7 @@ class _Av:
             method="alternative-vote", candidates=self.profile.candidates, seats=1,
             elected=(winner,) if winner is not None else (), stages=tuple(stages),
             valid=Decimal(int(self.weights.sum(dtype=object))), quota=stages[-1].threshold,
-            precision=0, lots=tuple(tiebreak.decided),
+            precision=0, lots=tuple(tiebreak.lots.drawn),
             options={"seed": tiebreak.lots.seed, "lot_order": tiebreak.lots.order},
         )
 

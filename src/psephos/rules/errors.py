@@ -18,6 +18,12 @@ class OptionError(RuleError):
     """A rule's option is out of its range or of the wrong kind, whatever the ballots."""
 
 
+def check_seats(seats: int) -> None:
+    """A count fills at least one seat."""
+    if seats < 1:
+        raise RuleError(f"seats must be at least 1, not {seats}")
+
+
 def standing(n_candidates: int, withdrawn: Collection[int], seats: int) -> list[int]:
     """The candidates still standing (not withdrawn), once ``seats`` is checked against them.
 
@@ -26,8 +32,7 @@ def standing(n_candidates: int, withdrawn: Collection[int], seats: int) -> list[
     every rule then elects them all, as the statutes do (e.g. SSI 2007/42 Sch. 1 r.12,
     candidates not exceeding vacancies are declared elected without a poll).
     """
-    if seats < 1:
-        raise RuleError(f"seats must be at least 1, not {seats}")
+    check_seats(seats)
     eligible = [c for c in range(n_candidates) if c not in withdrawn]
     if len(eligible) < seats:
         gone = f" ({len(withdrawn)} withdrawn)" if withdrawn else ""

@@ -18,7 +18,7 @@ from typing import Literal
 
 from psephos.ballots.profile import Profile
 from psephos.count import Count, Stage, from_units
-from psephos.rules.errors import OptionError, RuleError
+from psephos.rules.errors import OptionError, RuleError, check_seats
 from psephos.rules.record import finished
 from psephos.rules.ties import Lots, name_finder
 
@@ -163,7 +163,7 @@ def dhondt(
     here; `highest_averages` itself allows none, as an additional member region may have
     no list seat left.
     """
-    _at_least_one(seats)
+    check_seats(seats)
     return highest_averages(_first_preferences(profile), seats, divisor="dhondt",
                             threshold=threshold, limits=_withdrawn(profile),
                             seed=seed, lot_order=lot_order)
@@ -180,16 +180,11 @@ def sainte_lague(
 ) -> Count:
     """Sainte-Laguë (``modified``: first divisor 1.4) over the first preferences of
     ``profile``; at least one seat, as `dhondt`."""
-    _at_least_one(seats)
+    check_seats(seats)
     return highest_averages(_first_preferences(profile), seats,
                             divisor="modified-sainte-lague" if modified else "sainte-lague",
                             threshold=threshold, limits=_withdrawn(profile),
                             seed=seed, lot_order=lot_order)
-
-
-def _at_least_one(seats: int) -> None:
-    if seats < 1:
-        raise RuleError(f"seats must be at least 1, not {seats}")
 
 
 def _first_preferences(profile: Profile) -> dict[str, int]:

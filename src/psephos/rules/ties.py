@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy.typing as npt
 
-from psephos.count import Lot
+from psephos.count import EARLIER_STAGE, Lot
 from psephos.rules.errors import RuleError
 
 
@@ -69,7 +69,7 @@ class Lots:
         if len(left) > 1:
             return self.draw(left, stage=stage, purpose=purpose)
         self.drawn.append(Lot(stage=stage, tied=tuple(sorted(tied)), chosen=left[0],
-                              purpose=purpose, how=f"earlier stage {deciding}"))
+                              purpose=purpose, how=f"{EARLIER_STAGE} {deciding}"))
         return left[0]
 
 

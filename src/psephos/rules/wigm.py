@@ -178,8 +178,9 @@ class _Wigm(TransferCount[_Rules]):
 
     def _tallies(self) -> list[int]:
         held = self.owner >= 0
-        return _as_ints(weighted_sum(self.owner[held], self.weights[held] * self.value[held],
-                                     self.profile.n_candidates))
+        tallies: list[int] = weighted_sum(self.owner[held], self.weights[held] * self.value[held],
+                                          self.profile.n_candidates).tolist()
+        return tallies
 
     def _advance(self, rows: npt.NDArray[np.int64]) -> None:
         """D.2: move the ballots of ``rows`` to their next hopeful, or mark them exhausted."""
@@ -283,12 +284,7 @@ class _Wigm(TransferCount[_Rules]):
         owner = self.owner[rows]
         amounts = self.weights[rows] * self.value[rows]
         held = owner >= 0
-        moved = _as_ints(weighted_sum(owner[held], amounts[held], self.profile.n_candidates))
+        moved = weighted_sum(owner[held], amounts[held], self.profile.n_candidates).tolist()
         for i, m in enumerate(moved):
             self.tally[i] += m
         return moved, int(amounts[~held].sum())
-
-
-def _as_ints(values: Ints) -> list[int]:
-    """Exact sums as Python integers, the tallies' type (no float round trip)."""
-    return [int(v) for v in values]

@@ -58,10 +58,8 @@ def ballot_paper(contest: Contest) -> BallotPaper:
     paper = _PAPERS.get(key)
     if paper is not None:
         return paper
-    if contest.state == Contest.State.DRAFT:
-        return BallotPaper.of(ballot_candidates(contest))
-    fixed = list(Candidate.objects.filter(contest=contest, on_ballot=True).order_by("order", "pk"))
-    paper = BallotPaper.of(fixed)
-    if fixed:  # only an opened contest has candidates on the ballot, and then for good
+    candidates = ballot_candidates(contest)
+    paper = BallotPaper.of(candidates)
+    if contest.state != Contest.State.DRAFT and candidates:  # fixed at the opening, for good
         _PAPERS.put(key, paper)
     return paper

@@ -22,7 +22,7 @@ from django.db import IntegrityError, connection
 
 from psephos.contests import tokens
 from psephos.contests.casting.groupcommit import GroupCommit
-from psephos.contests.casting.lookup import CredentialKey, find_credential, not_open
+from psephos.contests.casting.lookup import CredentialKey, credential_problem, not_open
 from psephos.contests.casting.paper import ballot_paper
 from psephos.contests.casting.rows import insert_groups
 from psephos.contests.casting.trackers import new_tracker
@@ -76,14 +76,8 @@ def _spend_sql(count: int) -> str:
 def _refusal(contest: Contest, key: CredentialKey) -> ContestError:
     """Why a credential the spending statement did not spend was refused, in the order a
     voter needs to hear it: the contest not open, then the credential's own state."""
-    closed = not_open(contest)
-    if closed is not None:
-        return closed
-    try:
-        find_credential(contest, key)
-    except ContestError as error:
-        return error
-    return UnknownCredential("that credential was replaced; use the new one")
+    return (not_open(contest) or credential_problem(contest, key)
+            or UnknownCredential("that credential was replaced; use the new one"))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from psephos.contests.casting.lookup import (
     contest_of_credential,
     credential_problem,
 )
+from psephos.contests.casting.paper import ballot_paper
 from psephos.contests.casting.service import cast_ballot
 from psephos.contests.errors import (
     AlreadyVoted,
@@ -30,7 +31,6 @@ from psephos.contests.errors import (
     status_for,
 )
 from psephos.contests.models import Ballot, Contest
-from psephos.contests.nominations import ballot_candidates
 from psephos.contests.throttle import (
     ANY_CONTEST,
     TooManyFailures,
@@ -133,7 +133,7 @@ def by_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 def _ballot_steps(request: HttpRequest, contest: Contest, code: str, key: CredentialKey,
                   action: str, *, hidden: bool, first: bool) -> HttpResponse:
     """Show the ballot, check it and ask to confirm, or cast it, by the button pressed."""
-    candidates = [candidate.name for candidate in ballot_candidates(contest)]
+    candidates = list(ballot_paper(contest).names)
     context = {"contest": contest, "action": action, "code": code if hidden else None}
     if first:
         form = RankingForm(candidates)
