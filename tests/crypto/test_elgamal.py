@@ -73,7 +73,8 @@ def test_a_shuffle_keeps_the_multiset_of_rankings_and_hides_the_order() -> None:
 
 @pytest.mark.parametrize(("ranking", "width", "problem"), [
     ([0, 0], 3, "twice"), ([3], 3, "not a candidate"), ([-1], 3, "not a candidate"),
-    ([0, 1, 2, 0], 3, "longer"), ([True], 3, "not a candidate"), ([0], 0, "width")])
+    ([0, 1, 2, 0], 3, "longer"), ([True], 3, "not a candidate"), ([0], 0, "width"),
+    ([0], elgamal.MAX_WIDTH + 1, "width must be a whole number from 1 to 1000")])
 def test_a_bad_ranking_is_refused(ranking: list[int], width: int, problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
         elgamal.encrypt_ranking(KEY, ranking, width)

@@ -217,3 +217,21 @@ def test_a_private_file_of_the_wrong_kind_is_refused(tmp_path: Path, step: str) 
     public = tmp_path / "t1.public.json"
     _fails(run(step, public, setup, "--out", tmp_path / "m.json"),
            "t1.public.json: format is 'psephos-trustee-public/1', expected 'psephos-trustee/1'")
+
+
+def test_a_damaged_ceremony_record_in_the_private_file_is_refused(tmp_path: Path) -> None:
+    privates, setup, folder = _ceremony(tmp_path, 2, 1)
+    cer, first = load(setup), _round1(folder)
+    key = ceremony.election_key(cer, first)
+    request = save(tmp_path / "request.json", decryption.decryption_request(
+        cer, first, [elgamal.encrypt_ranking(key, [0], 2)], 2, "s"))
+    document = load(privates[0])
+    (state,) = document["ceremonies"].values()
+    state["secret_share"] = "01" + state["secret_share"][2:]
+    save(privates[0], document)
+    _fails(run("decrypt", privates[0], request, "--out", tmp_path / "s.json"),
+           "t1.private.json: ceremony ", "secret_share does not match verification_key")
+    del state["secret_share"]
+    save(privates[0], document)
+    _fails(run("decrypt", privates[0], request, "--out", tmp_path / "s.json"),
+           "t1.private.json: ceremony ", "the field 'polynomial' is missing")

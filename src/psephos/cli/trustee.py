@@ -154,7 +154,7 @@ def round1_command(private: PrivateArg, ceremony: CeremonyArg, out: OutOption,
     try:
         updated, message = dkg.round1(private_file, ceremony_file)
     except CeremonyError as error:
-        _refuse(ceremony, str(error))
+        _refuse(_blamed(str(error), private, ceremony), str(error))
     if updated != private_file:
         _write_json(private, updated, private=True, overwrite=True)
     _write_json(out, message)
@@ -231,17 +231,19 @@ def round2_command(
         raise typer.Exit(1)
 
 
-def _blamed(message: str, private: Path, ceremony: Path, round1: Path,
-            by_trustee: dict[int, Path]) -> Path:
-    """The file a round-2 refusal is about."""
-    if message.startswith("round 1 message of trustee "):
+def _blamed(message: str, private: Path, other: Path, round1: Path | None = None,
+            by_trustee: dict[int, Path] | None = None) -> Path:
+    """The file a refusal is about: the private file, a round 1 message, or else ``other``
+    (the ceremony or request the step was given)."""
+    if message.startswith("trustee private file:") or "round 1 has not been run" in message \
+            or "holds no share" in message:
+        return private
+    if round1 is not None and message.startswith("round 1 message of trustee "):
         number = message.removeprefix("round 1 message of trustee ").split(":")[0]
-        return by_trustee.get(int(number), round1) if number.isdigit() else round1
-    if message.startswith("round 1 messages:"):
+        return (by_trustee or {}).get(int(number), round1) if number.isdigit() else round1
+    if round1 is not None and message.startswith("round 1 messages:"):
         return round1
-    if message.startswith("ceremony:"):
-        return ceremony
-    return private
+    return other
 
 
 @trustee_app.command("decrypt")
@@ -266,7 +268,7 @@ def decrypt_command(
     try:
         response = decryption.decrypt_shares(private_file, request_file, workers=workers)
     except CeremonyError as error:
-        _refuse(request, str(error))
+        _refuse(_blamed(str(error), private, request), str(error))
     _write_json(out, response)
     if as_json:
         emit_json({"trustee": response["trustee"], "ballots": request_file["count"],

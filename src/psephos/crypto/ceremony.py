@@ -42,6 +42,7 @@ from psephos.crypto.messages import (
 )
 from psephos.crypto.trustees import (
     PublicTrustee,
+    ceremony_state,
     new_trustee,
     read_private,
     read_public,
@@ -169,8 +170,8 @@ def round1(private: dict[str, Any], ceremony: dict[str, Any]) -> tuple[dict[str,
     trustee = read_private(private)
     checked = read_ceremony(ceremony)
     me = _my_index(checked, trustee.public)
-    state = trustee.ceremonies.get(checked.hash)
-    if isinstance(state, dict) and "round1" in state:
+    state = ceremony_state(trustee, checked.hash)
+    if state is not None:
         return private, state["round1"]
     coefficients = [group.random_scalar() for _ in range(checked.threshold)]
     commitments = [group.base_mult(a) for a in coefficients]
@@ -267,13 +268,13 @@ def round2(private: dict[str, Any], ceremony: dict[str, Any],
     trustee = read_private(private)
     checked = read_ceremony(ceremony)
     me = _my_index(checked, trustee.public)
-    state = trustee.ceremonies.get(checked.hash)
-    if not isinstance(state, dict) or "round1" not in state:
+    state = ceremony_state(trustee, checked.hash)
+    if state is None:
         raise CeremonyError(f"trustee {me}: round 1 has not been run for this ceremony")
     if "secret_share" in state:
         return private, state["round2"]
     messages, set_digest = read_round1_set(checked, round1_messages)
-    coefficients = [hex_scalar(a, "private file: polynomial") for a in state["polynomial"]]
+    coefficients = [bytes.fromhex(a) for a in state["polynomial"]]
     if [group.base_mult(a) for a in coefficients] != messages[me].commitments:
         raise CeremonyError(f"round 1 message of trustee {me}: it is not the one this trustee "
                             "sent")

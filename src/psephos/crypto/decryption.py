@@ -28,7 +28,7 @@ from psephos.crypto.ceremony import (
     read_round1_set,
     verification_keys,
 )
-from psephos.crypto.elgamal import CIPHERTEXT_BYTES, check_sealed, decode_ranking
+from psephos.crypto.elgamal import CIPHERTEXT_BYTES, MAX_WIDTH, check_sealed, decode_ranking
 from psephos.crypto.errors import CeremonyError
 from psephos.crypto.messages import (
     check_format,
@@ -39,7 +39,7 @@ from psephos.crypto.messages import (
     hex_scalar,
     sign,
 )
-from psephos.crypto.trustees import read_private
+from psephos.crypto.trustees import ceremony_state, read_private
 
 REQUEST_FORMAT = "psephos-decryption-request/1"
 SHARES_FORMAT = "psephos-decryption-shares/1"
@@ -103,8 +103,8 @@ def read_request(document: Any) -> Request:
     key = hex_point(field(document, "election_key", str, who), f"{who}: election_key")
     width = field(document, "width", int, who)
     count = field(document, "count", int, who)
-    if width < 1 or count < 0:
-        raise CeremonyError(f"{who}: width must be at least 1 and count at least 0")
+    if not 1 <= width <= MAX_WIDTH or count < 0:
+        raise CeremonyError(f"{who}: width must be 1 to {MAX_WIDTH} and count at least 0")
     data = _base64(field(document, "ballots", str, who), f"{who}: ballots")
     if len(data) != count * width * CIPHERTEXT_BYTES:
         raise CeremonyError(f"{who}: ballots holds {len(data)} bytes, not {count} ballots of "
@@ -162,14 +162,14 @@ def decrypt_shares(private: dict[str, Any], request: dict[str, Any], *,
     with the batched proof (``workers`` threads)."""
     trustee = read_private(private)
     checked = read_request(request)
-    state = trustee.ceremonies.get(checked.ceremony)
-    if not isinstance(state, dict) or "secret_share" not in state:
+    state = ceremony_state(trustee, checked.ceremony)
+    if state is None or "secret_share" not in state:
         raise CeremonyError("decryption request: this trustee holds no share of its ceremony's "
                             "key (round 2 has not been run for it)")
     if state["election_key"] != checked.election_key.hex():
         raise CeremonyError("decryption request: its election key is not the one this trustee "
                             "accepted in round 2")
-    share = hex_scalar(state["secret_share"], "private file: secret_share")
+    share = bytes.fromhex(state["secret_share"])
     verification_key = group.base_mult(share)
     index = state["index"]
     alphas = [alpha for alpha, _ in checked.ciphertexts]
