@@ -202,3 +202,12 @@ def test_a_private_file_whose_keys_do_not_match_is_refused() -> None:
     other, _ = ceremony.new_trustee("Eve")
     with pytest.raises(CeremonyError, match="signing_seed does not match"):
         ceremony.round1({**privates[0], "signing_seed": other["signing_seed"]}, setup)
+
+
+def test_a_round2_message_answering_other_round1_messages_is_refused() -> None:
+    setup, first, second, privates = ceremony_of(3, 2)
+    fresh = {**privates[0], "ceremonies": {}}
+    _, again = ceremony.round1(fresh, setup)  # trustee 1 deals a second polynomial
+    ceremony.check_round1(setup, again)
+    with pytest.raises(CeremonyError, match="trustee 2: it answers other round 1 messages"):
+        ceremony.check_round2(setup, [again, *first[1:]], second[1])
