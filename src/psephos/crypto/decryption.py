@@ -39,6 +39,7 @@ from psephos.crypto.messages import (
     hex_scalar,
     sign,
 )
+from psephos.crypto.sharing import lagrange_at_zero
 from psephos.crypto.trustees import ceremony_state, read_private
 
 REQUEST_FORMAT = "psephos-decryption-request/1"
@@ -236,19 +237,6 @@ def _read_shares(ceremony: dict[str, Any], round1_messages: list[dict[str, Any]]
                                   (challenge, answer)):
         raise CeremonyError(f"{who}: the proof of the shares does not verify")
     return trustee, points
-
-
-def lagrange_at_zero(indices: Sequence[int]) -> dict[int, bytes]:
-    """λ_j = Π_{m ≠ j} m / (m − j) mod ℓ for each trustee index j: Σ λ_j·f(j) = f(0)."""
-    coefficients = {}
-    for j in indices:
-        numerator, denominator = 1, 1
-        for m in indices:
-            if m != j:
-                numerator = numerator * m % group.ORDER
-                denominator = denominator * (m - j) % group.ORDER
-        coefficients[j] = group.scalar(numerator * pow(denominator, -1, group.ORDER))
-    return coefficients
 
 
 def combine(ceremony: dict[str, Any], round1_messages: list[dict[str, Any]],
