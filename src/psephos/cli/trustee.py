@@ -159,8 +159,11 @@ def round1_command(private: PrivateArg, ceremony: CeremonyArg, out: OutOption,
         _write_json(private, updated, private=True, overwrite=True)
     _write_json(out, message)
     if as_json:
-        emit_json({"trustee": message["trustee"], "message": str(out)})
+        emit_json({"trustee": message["trustee"], "message": str(out),
+                   "private_updated": updated != private_file})
     else:
+        if updated != private_file:
+            typer.echo(f"{private}: now holds this trustee's secret polynomial for the ceremony")
         typer.echo(f"{out}: round 1 message of trustee {message['trustee']}, to send to the "
                    "organiser")
 
@@ -219,8 +222,11 @@ def round2_command(
     if as_json:
         emit_json({"trustee": reply["trustee"], "verification_key": reply["verification_key"],
                    "election_key": reply["election_key"], "complaints": reply["complaints"],
-                   "message": str(out)})
+                   "message": str(out), "private_updated": updated != private_file})
     elif not reply["complaints"]:
+        if updated != private_file:
+            typer.echo(f"{private}: now holds this trustee's share of the election key (its "
+                       "polynomial is deleted)")
         typer.echo(f"{out}: trustee {reply['trustee']} accepts; election key "
                    f"{reply['election_key']}")
     for complaint in reply["complaints"]:
