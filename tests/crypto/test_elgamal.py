@@ -123,3 +123,14 @@ def test_group_checks_points_and_scalars() -> None:
     assert not group.is_scalar((group.ORDER).to_bytes(32, "little"))
     assert group.mult(group.scalar(3), group.GENERATOR) == group.base_mult(group.scalar(3))
     assert group.base_mult(group.scalar(0)) == group.IDENTITY
+
+
+def test_the_temporary_copy_of_libsodium_is_removed() -> None:
+    # rbcl 1.1 writes libsodium to a new temporary file at every import and never deletes
+    # it; psephos.crypto.group deletes it once loaded, or every process leaves 2.8 MB.
+    import sys
+    from pathlib import Path
+
+    path = sys.modules["rbcl._sodium"].lib_path
+    assert path.endswith(".so") and not Path(path).exists()
+    assert group.base_mult(group.scalar(1)) == group.GENERATOR  # still loaded
