@@ -182,3 +182,12 @@ def test_threshold_decryption_round_trips_any_rankings(
     responses = [decryption.decrypt_shares(privates[j - 1], request, workers=2) for j in pair]
     assert Counter(decryption.combine(setup, first, request, responses, workers=2)) == Counter(
         cast)
+
+
+def test_a_request_with_an_absurd_width_is_refused() -> None:
+    _, _, privates, request, _ = _setup(3, 2)
+    body = {k: v for k, v in request.items() if k != "hash"}
+    body["width"] = 10**9
+    bad = {**body, "hash": digest(decryption.REQUEST_FORMAT, body)}
+    with pytest.raises(CeremonyError, match="width must be 1 to 1000"):
+        decryption.decrypt_shares(privates[0], bad)
