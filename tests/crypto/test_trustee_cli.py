@@ -85,7 +85,9 @@ def test_a_ceremony_and_a_decryption_through_files(tmp_path: Path) -> None:
 
 def test_round1_again_writes_the_same_message(tmp_path: Path) -> None:
     privates, setup = _trustees(tmp_path, 2, 2)
-    assert run("round1", privates[0], setup, "--out", tmp_path / "a.json").exit_code == 0
+    first = run("round1", privates[0], setup, "--out", tmp_path / "a.json")
+    assert first.exit_code == 0
+    assert "any 2 of 2 trustees: Trustee 1 (you), Trustee 2" in first.output
     assert run("round1", privates[0], setup, "--out", tmp_path / "b.json").exit_code == 0
     assert load(tmp_path / "a.json") == load(tmp_path / "b.json")
     assert stat.S_IMODE(privates[0].stat().st_mode) == 0o600

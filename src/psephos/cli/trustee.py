@@ -162,6 +162,11 @@ def round1_command(private: PrivateArg, ceremony: CeremonyArg, out: OutOption,
         emit_json({"trustee": message["trustee"], "message": str(out),
                    "private_updated": updated != private_file})
     else:
+        checked = dkg.read_ceremony(ceremony_file)
+        names = ", ".join(t.name + (" (you)" if number == message["trustee"] else "")
+                          for number, t in checked.trustees.items())
+        typer.echo(f"ceremony {checked.hash[:16]}: {checked.contest!r}, any "
+                   f"{checked.threshold} of {len(checked.trustees)} trustees: {names}")
         if updated != private_file:
             typer.echo(f"{private}: now holds this trustee's secret polynomial for the ceremony")
         typer.echo(f"{out}: round 1 message of trustee {message['trustee']}, to send to the "
