@@ -40,7 +40,9 @@ def main() -> None:
     parser.add_argument("--trustees", type=int, default=3)
     parser.add_argument("--threshold", type=int, default=2)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--widths", default="2,3,10")
+    parser.add_argument("--widths", default="2,3,10", help="widths of the encryption rows")
+    parser.add_argument("--width", type=int, default=2,
+                        help="width of the ballots shuffled and decrypted")
     options = parser.parse_args()
     setup, first, _, privates = ceremony.local_ceremony("benchmark", options.trustees,
                                                         options.threshold)
@@ -59,13 +61,13 @@ def main() -> None:
         seconds, _ = timed(lambda w=width, c=casts: [elgamal.encrypt_ranking(key, r, w)
                                                      for r in c])
         row(f"encrypt_ranking, width {width}", seconds, len(casts))
-    width = 2
+    width = options.width
     cast = [rng.sample(range(width), rng.randint(1, width)) for _ in range(options.ballots)]
     sealed = [elgamal.encrypt_ranking(key, r, width) for r in cast]
     seconds, _ = timed(lambda: [elgamal.reencrypt(key, s) for s in sealed])
-    row("reencrypt, width 2", seconds, len(sealed))
+    row(f"reencrypt, width {width}", seconds, len(sealed))
     seconds, mixed = timed(lambda: elgamal.shuffle(key, sealed))
-    row("shuffle, width 2", seconds, len(sealed))
+    row(f"shuffle, width {width}", seconds, len(sealed))
     seconds, request = timed(lambda: decryption.decryption_request(setup, first, mixed, width,
                                                                    "benchmark"))
     row("decryption_request (checks every point)", seconds, len(mixed))
