@@ -194,3 +194,13 @@ def test_names_with_commas_and_quotes_publish_and_count_again_the_same(
         recount = json.loads(again.stdout)
         assert recount["candidates"] == declared["candidates"] == odd
         assert recount["elected"] == declared["elected"]
+
+
+def test_init_refuses_a_look_alike_name_with_exit_status_2(db_url: str, tmp_path: Path) -> None:
+    toml = tmp_path / "contest.toml"
+    toml.write_text(_with_names("Alice", "Anna\u202eX", "Bob"), encoding="utf-8")
+    done = run_cli(db_url, "init", str(toml))
+    assert done.exit_code == 2 and "Traceback" not in done.output
+    assert (f"{toml}: candidates[1].name: contains U+202E RIGHT-TO-LEFT OVERRIDE"
+            in done.stderr)
+    assert "no contest 'small'" in run_cli(db_url, "open", "small").stderr
