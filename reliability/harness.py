@@ -55,6 +55,16 @@ class Database:
         setup(self.url)
 
 
+def close_connections() -> None:
+    """Close this process's Django connections (if Django is set up at all)."""
+    from django.apps import apps
+
+    if apps.ready:
+        from django.db import connections
+
+        connections.close_all()
+
+
 def _with_path(url: str, name: str) -> str:
     return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path=f"/{name}"))
 
@@ -71,9 +81,8 @@ def create_postgres_database(server_url: str, prefix: str = "psephos_reliability
 
 def drop_postgres_database(url: str) -> None:
     import psycopg
-    from django.db import connections
 
-    connections.close_all()
+    close_connections()
     name = urllib.parse.urlsplit(url).path.lstrip("/")
     with psycopg.connect(_with_path(url, "postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -96,9 +105,7 @@ def postgres_database(server_url: str, folder: Path) -> Iterator[Database]:
 
 def copy_database(db: Database, name: str) -> Database:
     """A copy of ``db`` (every table, as it stands) for a test that damages it."""
-    from django.db import connections
-
-    connections.close_all()
+    close_connections()
     if db.is_sqlite:
         source = Path(urllib.parse.urlsplit(db.url).path)
         target = db.folder / f"{name}.sqlite3"
@@ -166,9 +173,7 @@ def make_contest(db: Database, voters: int, slug: str | None = None
     issue_credentials(contest, sink=lambda voter, secret: secrets.__setitem__(
         voter.member_number, (secret.link_token, secret.postal_code)), actor="reliability")
     open_contest(contest, actor="reliability")
-    from django.db import connections
-
-    connections.close_all()
+    close_connections()
     return slug, [Voter(number, *secrets[number]) for number in sorted(secrets)]
 
 
@@ -210,9 +215,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Server:
-        from django.db import connections
-
-        connections.close_all()
+        close_connections()
         self.port = free_port()
         env = {**os.environ, "PSEPHOS_DATA_DIR": str(self.db.folder),
                "PSEPHOS_STATIC_ROOT": str(self.db.folder / "static"), **self.env}
