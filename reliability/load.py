@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ class Casts:
 async def _cast_all(base: str, slug: str, voters: list[Voter], clients: int,
                     rankings: dict[str, list[str]], casts: Casts,
                     after_receipt: Callable[[int], bool] | None, rate: float,
-                    max_seconds: float) -> None:
+                    max_seconds: float, stop: threading.Event | None) -> None:
     queue = iter(voters)
     path = f"/api/contests/{slug}/ballots"
     stopped = asyncio.Event()
@@ -57,7 +58,7 @@ async def _cast_all(base: str, slug: str, voters: list[Voter], clients: int,
     async def client() -> None:
         connection = Connection(base, timeout=30)
         for voter in queue:
-            if stopped.is_set() or time.monotonic() > deadline:
+            if stopped.is_set() or time.monotonic() > deadline or (stop and stop.is_set()):
                 break
             scheduled = start + next(due) / rate if rate else time.perf_counter()
             if (wait := scheduled - time.perf_counter()) > 0:
@@ -83,14 +84,15 @@ async def _cast_all(base: str, slug: str, voters: list[Voter], clients: int,
 
 def cast_votes(base: str, slug: str, voters: list[Voter], *, clients: int, seed: int = 0,
                after_receipt: Callable[[int], bool] | None = None, rate: float = 0.0,
-               max_seconds: float = 120.0, rankings: dict[str, list[str]] | None = None
-               ) -> Casts:
+               max_seconds: float = 120.0, rankings: dict[str, list[str]] | None = None,
+               stop: threading.Event | None = None) -> Casts:
     """Cast every voter's ballot from ``clients`` concurrent connections (stopping early
     when ``after_receipt`` returns True, or after ``max_seconds``). ``rate`` 0: as fast as
-    answered; otherwise casts are due at ``rate`` a second and latency counts from then."""
+    answered; otherwise casts are due at ``rate`` a second and latency counts from then.
+    ``stop``: once set (from another thread), no client sends another cast."""
     rng = random.Random(seed)
     chosen = rankings or {v.member_number: random_ranking(rng) for v in voters}
     casts = Casts(ranking=chosen)
     asyncio.run(_cast_all(base, slug, voters, clients, chosen, casts, after_receipt, rate,
-                          max_seconds))
+                          max_seconds, stop))
     return casts
