@@ -20,7 +20,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harness import Database, postgres_database, sqlite_database
@@ -162,6 +162,7 @@ def main() -> None:
                 rows += run_checks(db, names, sizes)
         elif not args.sqlite_only:
             print("PSEPHOS_TEST_DATABASE_URL is not set: PostgreSQL skipped", flush=True)
+        rows = [replace(r, measured=r.measured.replace(tmp, "<run folder>")) for r in rows]
     minutes = (time.monotonic() - started) / 60
     print()
     print(table(rows))
