@@ -31,7 +31,8 @@ def _st(server: Server, examples: int, report: Path, config: Path | None) -> dic
                 "--workers", "1", "--no-color", "--generation-database", "none",
                 "--report", "json", "--report-json-path", str(report),
                 "--suppress-health-check", "all"]
-    subprocess.run(command, capture_output=True, text=True, timeout=SECONDS, check=False)
+    subprocess.run(command, capture_output=True, text=True, timeout=SECONDS, check=False,
+                   cwd=report.parent)  # schemathesis keeps a folder of its own there
     loaded: dict[str, object] = json.loads(report.read_text())
     return loaded
 
