@@ -42,12 +42,13 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/count_peers.py
 
 # Crashes, races, fuzzing, linkage and tamper tests on loopback (about 20 minutes; not part
-# of `make test`). PostgreSQL: a fresh database on this server, dropped after the run.
-RELIABILITY_DATABASE_URL ?= $(or $(PSEPHOS_TEST_DATABASE_URL),postgresql://postgres@127.0.0.1:5432/postgres)
+# of `make test`). PostgreSQL: a throwaway cluster of the harness's own (initdb, pg_ctl),
+# or RELIABILITY_POSTGRES=postgresql://USER@HOST:PORT/DB for a fresh database on a server.
+RELIABILITY_POSTGRES ?= own
 
 reliability: $(VENV)/.installed-test
 	$(BIN)/pip install -q -e '.[reliability]'
-	PSEPHOS_TEST_DATABASE_URL=$(RELIABILITY_DATABASE_URL) $(BIN)/python reliability/run.py --out RELIABILITY.md
+	$(BIN)/python reliability/run.py --postgres $(RELIABILITY_POSTGRES) --out RELIABILITY.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -30,12 +30,19 @@ class CrashFigures:
     lost: int
     unanswered_committed: int
     recovered: int
+    #: Of a few voters holding a receipt, how many get their tracker back the same way:
+    #: whether this tree offers recovery at all, even when no cast went unanswered.
+    probe: tuple[int, int]
 
     def text(self) -> str:
         return (f"receipts {self.receipts}, ballots {self.ballots}, marks {self.marks}, "
                 f"audit entries +{self.audit_added}; receipt without ballot {self.lost}; "
                 f"committed but unanswered {self.unanswered_committed}, tracker recovered "
-                f"for {self.recovered}")
+                f"for {self.recovered} (recovery with a used credential, tried by "
+                f"{self.probe[1]} voters holding a receipt: {self.probe[0]} got it back)")
+
+
+PROBES = 5
 
 
 def voted_numbers(db: Database, slug: str) -> set[str]:
@@ -77,8 +84,11 @@ def figures(db: Database, base: str, slug: str, voters: list[Voter], casts: Cast
     unanswered = [v for v in voters if v.member_number in voted
                   and v.member_number not in casts.tracker]
     recovered = asyncio.run(_recover(base, slug, unanswered, casts.ranking, on_board))
+    holders = [v for v in voters if v.member_number in casts.tracker][:PROBES]
+    probe = asyncio.run(_recover(base, slug, holders, casts.ranking, on_board))
     return CrashFigures(casts.receipts, after["ballots"], after["marks"],
-                        after["audit"] - audit_before, lost, len(unanswered), recovered)
+                        after["audit"] - audit_before, lost, len(unanswered), recovered,
+                        (probe, len(holders)))
 
 
 def verdict(figures: CrashFigures) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import platform
+import re
+import subprocess
 from pathlib import Path
 
 from report import Row, summary, table
@@ -16,10 +18,23 @@ from report import Row, summary, table
 TEMPLATE = Path(__file__).with_name("template.md")
 
 
+def _postgres_version() -> str:
+    try:
+        from cluster import _bin
+
+        text = subprocess.run([str(_bin() / "pg_ctl"), "--version"], capture_output=True,
+                              text=True, check=True).stdout
+    except (OSError, RuntimeError, subprocess.CalledProcessError):
+        return ""
+    found = re.search(r"\d+(?:\.\d+)+", text)
+    return f", PostgreSQL {found.group(0)}" if found else ""
+
+
 def _run_line(quick: bool) -> str:
     size = "`--quick` (smaller runs)" if quick else "full size"
-    return (f"Figures of one run at {size}, on {os.cpu_count()} CPU cores "
-            f"({platform.system()}, Python {platform.python_version()}).")
+    return (f"Figures of one run at {size}, on {os.cpu_count()} CPU cores shared with other "
+            f"work ({platform.system()}, Python {platform.python_version()}"
+            f"{_postgres_version()}).")
 
 
 def write_document(path: Path, rows: list[Row], *, quick: bool) -> None:

@@ -9,6 +9,7 @@ attacker who can read and write the tables.
 
 from __future__ import annotations
 
+import atexit
 import os
 import random
 import re
@@ -200,6 +201,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+#: Every server process group started and not yet stopped, killed at exit (Ctrl-C too).
+RUNNING: set[int] = set()
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    for group in list(RUNNING):
+        with suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
+
+
 class Server:
     """`psephos serve` on loopback, in its own process group so kill -9 takes every worker."""
 
@@ -226,6 +238,7 @@ class Server:
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, env=env, stdout=log, stderr=log,
                                             start_new_session=True)
+        RUNNING.add(self.process.pid)
         deadline = time.monotonic() + SERVER_START_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -253,18 +266,25 @@ class Server:
         with suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
+        RUNNING.discard(self.process.pid)
         self.process = None
 
     def stop(self) -> None:
+        """Ctrl-C, as an operator stops it; whatever of its group is left then gets kill -9."""
         if self.process is None:
             return
+        group = self.process.pid
         try:
-            os.killpg(self.process.pid, signal.SIGINT)
+            os.killpg(group, signal.SIGINT)
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            self.kill()
+            pass
         except ProcessLookupError:
             pass
+        with suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
+        self.process.wait()
+        RUNNING.discard(group)
         self.process = None
 
     def __enter__(self) -> Server:

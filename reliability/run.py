@@ -5,10 +5,12 @@
     python reliability/run.py --only crash,races --sqlite-only
 
 Each check is a function of its own (see ``CHECKS``); one that fails to run gives a row
-"not measured" with the reason, and the others go on. PostgreSQL is the server named by
-``PSEPHOS_TEST_DATABASE_URL`` (a fresh database is made for the run and dropped after);
-the kill -9 of PostgreSQL itself runs on a throwaway cluster of the harness's own
-(``initdb`` and ``pg_ctl`` on the PATH), never on that server. Everything listens on
+"not measured" with the reason, and the others go on. PostgreSQL is, by default, a throwaway
+cluster of the harness's own (``initdb`` and ``pg_ctl``, a temporary folder, its own
+port): some checks exhaust the server's connections, which on a shared server would
+refuse everyone else's. ``--postgres URL`` uses that server instead (a fresh database is
+made for the run and dropped after). The kill -9 of PostgreSQL itself always runs on a
+cluster of its own. Everything listens on
 127.0.0.1 only, and every loop is bounded.
 """
 
@@ -19,7 +21,8 @@ import os
 import tempfile
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -136,11 +139,27 @@ def run_checks(db: Database, names: list[str], sizes: Sizes) -> list[Row]:
     return rows
 
 
+@contextmanager
+def postgres_server(choice: str) -> Iterator[str]:
+    """The URL of the PostgreSQL server to use: ``choice``, or a throwaway cluster."""
+    if choice != "own":
+        yield choice
+        return
+    from cluster import throwaway_cluster
+
+    with throwaway_cluster() as cluster:
+        yield f"{cluster.url}/postgres"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller runs (about 3 minutes)")
     parser.add_argument("--only", default="", help="comma-separated checks: " + ", ".join(CHECKS))
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgres", default="own", metavar="URL",
+                        help="a PostgreSQL server to make the run's database on (default "
+                             "'own': a throwaway cluster; the connections' exhaustion some "
+                             "checks cause would refuse the other users of a shared server)")
     parser.add_argument("--out", type=Path, help="write RELIABILITY.md here")
     args = parser.parse_args()
     names = [n.strip() for n in args.only.split(",") if n.strip()] or list(CHECKS)
@@ -156,12 +175,10 @@ def main() -> None:
         os.environ.setdefault("PSEPHOS_STATIC_ROOT", str(folder / "static"))
         with sqlite_database(folder) as db:
             rows += run_checks(db, names, sizes)
-        server = os.environ.get("PSEPHOS_TEST_DATABASE_URL")
-        if server and not args.sqlite_only:
-            with postgres_database(server, folder) as db:
+        if not args.sqlite_only:
+            with postgres_server(args.postgres) as server, \
+                    postgres_database(server, folder) as db:
                 rows += run_checks(db, names, sizes)
-        elif not args.sqlite_only:
-            print("PSEPHOS_TEST_DATABASE_URL is not set: PostgreSQL skipped", flush=True)
         rows = [replace(r, measured=r.measured.replace(tmp, "<run folder>")) for r in rows]
     minutes = (time.monotonic() - started) / 60
     print()

@@ -178,7 +178,11 @@ def _one(db: Database, name: str, tamper: Tamper, slug: str, anchor: str | None,
     copy = copy_database(db, name.split()[0].replace(",", "") + uuid.uuid4().hex[:6])
     try:
         copy.use()
-        what = tamper(copy, slug)
+        try:
+            what = tamper(copy, slug)
+        except Exception as error:  # e.g. the chain's hash now takes a field this lacks
+            return Row(f"tamper: {name}", db.label, GOAL, "the damage could not be done: "
+                       f"{type(error).__name__}: {error}", None)
         close_connections()
         counted, declaration = (None, None)
         if tamper in BALLOTS.values():
