@@ -93,11 +93,12 @@ def figures(db: Database, base: str, slug: str, voters: list[Voter], casts: Cast
 
 def verdict(figures: CrashFigures) -> bool:
     return (figures.lost == 0 and figures.marks == figures.ballots
-            and figures.recovered == figures.unanswered_committed)
+            and figures.recovered == figures.unanswered_committed
+            and figures.probe[0] == figures.probe[1])
 
 
 GOAL = ("receipt without ballot = 0; marks = ballots; every committed-but-unanswered cast "
-        "recoverable")
+        "recoverable (and recovery offered: tried by voters holding a receipt too)")
 
 
 def server_kill(db: Database, *, runs: int, voters: int, clients: int) -> list[Row]:

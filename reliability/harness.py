@@ -157,6 +157,8 @@ def make_contest(db: Database, voters: int, slug: str | None = None
     """An open contest with ``voters`` voters in ``db``; its slug and the voters' secrets
     in roll order."""
     db.use()
+    from sealed import run_ceremony
+
     from psephos.contests.credentials import issue_credentials
     from psephos.contests.definition import create_contest, parse_definition
     from psephos.contests.electorate import import_rows
@@ -173,6 +175,7 @@ def make_contest(db: Database, voters: int, slug: str | None = None
     secrets: dict[str, tuple[str, str]] = {}
     issue_credentials(contest, sink=lambda voter, secret: secrets.__setitem__(
         voter.member_number, (secret.link_token, secret.postal_code)), actor="reliability")
+    run_ceremony(contest, db.folder)  # sealed ballots: a key first (a no-op otherwise)
     open_contest(contest, actor="reliability")
     close_connections()
     return slug, [Voter(number, *secrets[number]) for number in sorted(secrets)]

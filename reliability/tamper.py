@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from harness import (
-    HEX64,
     Database,
     Server,
     close_connections,
@@ -37,14 +37,18 @@ from load import cast_votes
 from report import Row
 
 VOTERS = 300
+#: ``verify-log``'s line "... head [SEQ:]HASH" (later lines may print other hex, a key).
+HEAD = re.compile(r"\bhead (?:(?P<seq>\d+):)?(?P<hash>[0-9a-f]{64})\b")
 GOAL = "detected"
 
 
 def _head(db: Database) -> str | None:
     """The head hash ``verify-log`` prints on an intact chain."""
     result = psephos(db, "verify-log")
-    found = HEX64.findall(result.stdout)
-    return found[-1] if result.returncode == 0 and found else None
+    found = HEAD.search(result.stdout)
+    if result.returncode != 0 or found is None:
+        return None
+    return f"{found['seq']}:{found['hash']}" if found["seq"] else found["hash"]
 
 
 def _anchor_supported(db: Database, head: str) -> bool:
@@ -142,13 +146,22 @@ def edit_and_recompute(db: Database, slug: str) -> str:
 
 def edit_ballots(db: Database, slug: str) -> str:
     _, _, ballot_model = _models()
-    ballots = list(ballot_model.objects.filter(contest__slug=slug).order_by("tracker"))
-    source = ballots[0]
-    targets = [b for b in ballots if b.ranking != source.ranking][:40]
+    field = _vote_field(ballot_model)
+    ballots = list(ballot_model.objects.filter(contest__slug=slug).order_by("pk"))
+    source = getattr(ballots[0], field)
+    targets = [b for b in ballots if getattr(b, field) != source][:40]
     for ballot in targets:
-        ballot.ranking = source.ranking
-        ballot.save(update_fields=["ranking"])
-    return f"{len(targets)} ballots' rankings overwritten after the close"
+        setattr(ballot, field, source)
+        ballot.save(update_fields=[field])
+    return f"{len(targets)} ballots' {field} overwritten with another's after the close"
+
+
+def _vote_field(ballot_model: Any) -> str:
+    """The field holding the vote: ``ranking``, or (sealed ballots may name it otherwise)
+    the first field that is not a key, the contest, the section or the tracker."""
+    names = [f.name for f in ballot_model._meta.concrete_fields
+             if not f.primary_key and f.name not in ("contest", "section", "tracker")]
+    return "ranking" if "ranking" in names else names[0]
 
 
 def insert_ballots(db: Database, slug: str) -> str:
