@@ -35,12 +35,19 @@ def run_ceremony(contest: Any, root: Path) -> None:
                        actor="reliability")
 
 
-def close_and_count(contest: Any, root: Path) -> None:
-    """Close, and (sealed) shuffle and have 2 trustees send their shares; then count."""
-    from psephos.contests.counting import count_contest
+def close_and_count(contest: Any, root: Path) -> Any:
+    """Close, and count as `count_closed` does; the declaration."""
     from psephos.contests.lifecycle import close_contest
 
     close_contest(contest, actor="reliability")
+    return count_closed(contest, root)
+
+
+def count_closed(contest: Any, root: Path) -> Any:
+    """Count a closed contest (sealed: shuffled first, and 2 trustees' shares sent); the
+    declaration, or the count's refusal raised."""
+    from psephos.contests.counting import count_contest
+
     if has_sealed_flow():
         from psephos.contests.mixing import is_mixed, mix_contest, requests_of
         from psephos.contests.opening import add_shares
@@ -54,7 +61,7 @@ def close_and_count(contest: Any, root: Path) -> None:
             for request in requests_of(contest):
                 add_shares(contest, decrypt_shares(private, request.request),
                            actor="reliability")
-    count_contest(contest, actor="reliability")
+    return count_contest(contest, actor="reliability")
 
 
 def opened_ballot_model() -> Any | None:

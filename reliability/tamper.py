@@ -3,8 +3,10 @@
 A contest is voted (through the API), closed and counted; then each test damages its own
 copy of the database and runs what an operator or scrutineer would run:
 ``psephos contest verify-log`` (with ``--anchor HEAD`` when this tree has that option,
-HEAD being the head hash published before the damage) and, for the ballot tests,
-``psephos contest count``. Detected: ``verify-log`` fails, or the count refuses.
+HEAD being the head hash published before the damage) and, for the ballot tests, the
+count (`psephos.contests.counting.count_contest`, after the shuffle and 2 trustees'
+decryption shares when ballots are sealed). Detected: ``verify-log`` fails, or the count
+refuses (when it runs on an untouched copy).
 
 - the audit chain's tail deleted and its head moved back to the new last entry;
 - the chain truncated to its first 10 entries (head moved back);
@@ -35,6 +37,7 @@ from harness import (
 )
 from load import cast_votes
 from report import Row
+from sealed import count_closed
 
 VOTERS = 300
 #: ``verify-log``'s line "... head [SEQ:]HASH" (later lines may print other hex, a key).
@@ -75,13 +78,18 @@ def _without_hashes(value: Any) -> Any:
 
 
 def _count(db: Database, slug: str) -> tuple[bool, Any]:
-    result = psephos(db, "count", slug, "--json")
-    if result.returncode != 0:
-        return False, None
+    """Count the closed contest in ``db`` as the returning officer would (sealed ballots:
+    shuffled and decrypted by 2 trustees first): whether it ran, and the declaration."""
+    db.use()
+    from psephos.contests.models import Contest
+
     try:
-        return True, _without_hashes(json.loads(result.stdout))
-    except ValueError:
-        return True, result.stdout
+        declaration = count_closed(Contest.objects.get(slug=slug), db.folder)
+    except Exception:
+        return False, None
+    finally:
+        close_connections()
+    return True, _without_hashes(json.loads(json.dumps(declaration.to_json(), default=str)))
 
 
 def _models() -> tuple[Any, Any, Any]:
@@ -207,7 +215,9 @@ def _one(db: Database, name: str, tamper: Tamper, slug: str, anchor: str | None,
     refused = baseline is not None and counted is False
     changed = (counted and baseline is not None and declaration != baseline)
     measured = f"{what}: {command} {'passes' if passes else 'fails'}"
-    if counted is not None:
+    if counted is not None and baseline is None:
+        measured += "; the count does not run on the untouched copy either"
+    elif counted is not None:
         measured += ("; the count refuses" if refused else
                      f"; the count runs, declared result {'changed' if changed else 'same'}")
     return Row(f"tamper: {name}", db.label, GOAL, measured, (not passes) or refused)
