@@ -47,7 +47,7 @@ def _orders(db: Database, model: Any, key: str) -> dict[str, str]:
 def _column(model: Any, name: str) -> str:
     """The column of field ``name``, or NULL if the model has no such field (a sealed
     ballot keeps no plain ranking; an opened one no tracker)."""
-    fields = {f.name: f.column for f in model._meta.concrete_fields}
+    fields = {f.name: str(f.column) for f in model._meta.concrete_fields}
     return fields.get(name, "NULL")
 
 
