@@ -37,6 +37,12 @@ def _st(server: Server, examples: int, report: Path, config: Path | None) -> dic
     return loaded
 
 
+def _operations(failure: dict[str, object]) -> str:
+    names = failure.get("operations") or []
+    assert isinstance(names, list)
+    return ", ".join(str(n) for n in names[:4]) + (", ..." if len(names) > 4 else "")
+
+
 def _server_errors_logged(server: Server, since: int) -> int:
     text = server.log.read_bytes()[since:].decode("utf-8", "replace")
     return text.count("Internal Server Error") + text.count("casting a ballot failed")
@@ -66,7 +72,8 @@ def _run(db: Database, server: Server, examples: int, slug: str | None) -> Row:
     schema = sum(int(f.get("count", 0)) for f in failures
                  if "schema" in str(f.get("title", "")).lower())
     logged = _server_errors_logged(server, since)
-    kinds = "; ".join(f"{f.get('title')}: {f.get('count')}" for f in failures) or "none"
+    kinds = "; ".join(f"{f.get('title')}: {f.get('count')} ({_operations(f)})"
+                      for f in failures) or "none"
     errored = "; ".join(f"{e.get('title')}: {e.get('count')}" for e in errors + tool)
     where = "slug bound to an open contest" if slug else "every parameter generated"
     measured = (f"{examples} examples per operation, {where}: {cases.get('generated', 0)} test "

@@ -51,7 +51,7 @@ FULL = Sizes(crash_runs=3, crash_voters=3000, crash_clients=100, racers=200, rac
              wrong_passwords=30, latency_casts=3000)
 QUICK = Sizes(crash_runs=1, crash_voters=600, crash_clients=50, racers=200, race_voters=60,
               linkage_voters=100, schemathesis_examples=5, unknown_codes=1000,
-              wrong_passwords=12, latency_casts=400)
+              wrong_passwords=12, latency_casts=200)
 
 Check = Callable[[Database, Sizes], list[Row]]
 
