@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest chromium bench clean
+.PHONY: run test lint typecheck pytest chromium bench reliability clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq python3-venv)
@@ -22,7 +22,7 @@ run: $(VENV)/.installed
 	$(BIN)/psephos serve --demo
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks reliability
 	$(BIN)/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed-test
@@ -40,6 +40,15 @@ test: lint typecheck pytest
 bench: $(VENV)/.installed-test
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/count_peers.py
+
+# Crashes, races, fuzzing, linkage and tamper tests on loopback (about 20 minutes; not part
+# of `make test`). PostgreSQL: a throwaway cluster of the harness's own (initdb, pg_ctl),
+# or RELIABILITY_POSTGRES=postgresql://USER@HOST:PORT/DB for a fresh database on a server.
+RELIABILITY_POSTGRES ?= own
+
+reliability: $(VENV)/.installed-test
+	$(BIN)/pip install -q -e '.[reliability]'
+	$(BIN)/python reliability/run.py --postgres $(RELIABILITY_POSTGRES) --out RELIABILITY.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
