@@ -1,0 +1,169 @@
+"""The close commits the ballots and marks into the signed audit log; the count and
+`verify-log` refuse rows changed after it (issue #10, item 3: 40 rankings edited in a copy of
+the database turned 190–110 into 150–150 unnoticed, and 50 ballots inserted for abstainers
+were counted)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.contests.helpers import open_with_voters, run_cli
+
+VOTERS, ALICE, BOB = 350, 190, 110  # 50 abstain
+
+
+@pytest.fixture
+def closed(db: str, tmp_path: Path) -> Any:
+    """A closed AV contest: 190 first preferences for Alice, 110 for Bob, 50 abstainers."""
+    from psephos.contests.casting.service import cast_ballot
+    from psephos.contests.lifecycle import close_contest
+
+    contest, secrets = open_with_voters(tmp_path, members=VOTERS, supporters=0)
+    for i in range(1, ALICE + BOB + 1):
+        cast_ballot(contest, secrets[f"M{i}"].link_token, ["Alice" if i <= ALICE else "Bob"])
+    close_contest(contest, actor="ro")
+    return contest
+
+
+def _candidate(contest: Any, name: str) -> int:
+    return int(contest.candidates.get(name=name).pk)
+
+
+def _assert_refused(contest: Any, db_url: str, words: str) -> None:
+    from psephos.contests.audit import verify_log
+    from psephos.contests.counting import count_contest
+    from psephos.contests.errors import BallotsChanged
+    from psephos.contests.models import Contest
+
+    with pytest.raises(BallotsChanged, match=words):
+        count_contest(contest)
+    assert Contest.objects.get(pk=contest.pk).declaration is None
+    problems = verify_log().problems
+    assert any(words in p for p in problems), problems
+    result = run_cli(db_url, "verify-log")
+    assert result.exit_code == 1 and words in result.stderr
+    refused = run_cli(db_url, "count", contest.slug)
+    assert refused.exit_code == 2 and "not counting" in refused.stderr
+
+
+def test_intact_ballots_count_and_the_declaration_carries_the_head(closed: Any,
+                                                                    db_url: str) -> None:
+    from psephos.contests.audit import Anchor, verify_log
+    from psephos.contests.counting import count_contest
+    from psephos.contests.models import AuditEntry
+
+    close = AuditEntry.objects.get(action="contest.close").payload
+    assert close["ballots_by_section"] == {"members": ALICE + BOB}
+    assert close["marks_by_section"] == {"members": ALICE + BOB}
+    assert close["revocations"] == 0 and len(close["ballots_sha256"]) == 64
+    declaration = count_contest(closed)
+    assert declaration.votes == {"Alice": ALICE, "Bob": BOB, "Carol": 0}
+    head = declaration.to_json()["audit_head"]
+    close_entry = AuditEntry.objects.get(action="contest.close")
+    assert (head["seq"], head["hash"]) == (close_entry.seq, close_entry.hash)
+    assert len(head["public_key"]) == 64
+    result = verify_log(anchors=[Anchor(hash=head["hash"], seq=head["seq"])],
+                        public_keys=[head["public_key"]])
+    assert result.ok and result.contests_checked == ("small",), result.problems
+    cli = run_cli(db_url, "verify-log", "--anchor", f"{head['seq']}:{head['hash']}")
+    assert cli.exit_code == 0 and "ballots and marks as committed at the close: small" in cli.stdout
+
+
+def test_forty_rankings_edited_after_the_close(closed: Any, db_url: str) -> None:
+    from psephos.contests.models import Ballot
+
+    bob = _candidate(closed, "Bob")
+    alice = _candidate(closed, "Alice")
+    edited = Ballot.objects.filter(ranking=[alice]).order_by("id")[:40]
+    assert Ballot.objects.filter(pk__in=list(edited.values_list("pk", flat=True))).update(
+        ranking=[bob]) == 40
+    _assert_refused(closed, db_url, "the ballots are not those committed at the close")
+
+
+def test_fifty_ballots_inserted_for_abstainers(closed: Any, db_url: str) -> None:
+    from psephos.contests.models import Ballot, VotedMark, Voter
+
+    bob = _candidate(closed, "Bob")
+    section = closed.sections.get(slug="members")
+    abstainers = Voter.objects.filter(contest=closed, voted__isnull=True)[:50]
+    assert len(abstainers) == 50
+    for voter in abstainers:
+        VotedMark.objects.create(voter=voter, contest=closed, channel="web")
+        Ballot.objects.create(contest=closed, section=section, ranking=[bob],
+                              tracker=uuid.uuid4().hex[:20])
+    _assert_refused(closed, db_url, "section members: 300 ballots at the close, 350 now")
+    from psephos.contests.audit import verify_log
+
+    problems = verify_log().problems
+    assert any("300 voted marks at the close, 350 now" in p for p in problems)
+    assert any("the voted marks are not those committed" in p for p in problems)
+
+
+def test_a_deleted_ballot(closed: Any, db_url: str) -> None:
+    from psephos.contests.models import Ballot
+
+    Ballot.objects.filter(pk=Ballot.objects.order_by("id").values("pk")[:1]).delete()
+    _assert_refused(closed, db_url, "section members: 300 ballots at the close, 299 now")
+
+
+def test_a_ballot_moved_to_another_section_changes_the_digest(closed: Any, db_url: str) -> None:
+    """Same counts, same rankings: only the digest sees a ballot's id or section change."""
+    from psephos.contests.models import Ballot
+
+    ballot = Ballot.objects.order_by("id").first()
+    assert ballot is not None
+    Ballot.objects.filter(pk=ballot.pk).delete()
+    Ballot.objects.create(id=uuid.uuid4(), contest=closed, section=ballot.section,
+                          ranking=ballot.ranking, tracker=ballot.tracker)
+    _assert_refused(closed, db_url, "the ballots are not those committed at the close")
+
+
+def test_close_entry_edited_to_match_is_refused(closed: Any, db_url: str) -> None:
+    """Editing the committed digest to match edited ballots breaks the close entry's hash;
+    recomputing the hash breaks its signature."""
+    from psephos.contests import audit_ballots
+    from psephos.contests.audit import entry_hash
+    from psephos.contests.counting import count_contest
+    from psephos.contests.errors import BallotsChanged
+    from psephos.contests.models import AuditEntry, Ballot
+
+    Ballot.objects.filter(ranking=[_candidate(closed, "Alice")]).update(
+        ranking=[_candidate(closed, "Bob")])
+    entry = AuditEntry.objects.get(action="contest.close")
+    entry.payload = {**entry.payload, **audit_ballots.ballot_commitment(closed)}
+    entry.save()
+    with pytest.raises(BallotsChanged, match=r"close entry \d+ was changed"):
+        count_contest(closed)
+    entry.hash = entry_hash(entry.seq, entry.at, entry.actor, entry.action, entry.payload,
+                            entry.prev_hash)
+    entry.save()
+    with pytest.raises(BallotsChanged, match="signature that does not match"):
+        count_contest(closed)
+
+
+def test_no_close_entry_no_count(closed: Any) -> None:
+    from psephos.contests.counting import count_contest
+    from psephos.contests.errors import BallotsChanged
+    from psephos.contests.models import AuditEntry
+
+    AuditEntry.objects.filter(action="contest.close").delete()
+    with pytest.raises(BallotsChanged, match="no close entry"):
+        count_contest(closed)
+
+
+def test_pages_show_the_head(closed: Any) -> None:
+    from django.test import Client
+
+    from psephos.contests.counting import count_contest
+
+    head = count_contest(closed).to_json()["audit_head"]
+    client = Client(HTTP_HOST="localhost")
+    page = client.get(f"/contests/{closed.slug}/declaration").content.decode()
+    assert head["hash"] in page and head["public_key"] in page
+    assert f"--anchor {head['seq']}:{head['hash']}" in page
+    board = client.get(f"/contests/{closed.slug}/board").content.decode()
+    assert "Audit log anchor" in board and head["public_key"] in board
