@@ -167,3 +167,27 @@ def test_pages_show_the_head(closed: Any) -> None:
     assert f"--anchor {head['seq']}:{head['hash']}" in page
     board = client.get(f"/contests/{closed.slug}/board").content.decode()
     assert "Audit log anchor" in board and head["public_key"] in board
+
+
+def test_ballot_digest_is_one_text_on_every_database(db: str, tmp_path: Path) -> None:
+    """The digest's text, written out here independently: the same on SQLite and PostgreSQL
+    (a database moved from one to the other keeps its digest)."""
+    import hashlib
+
+    from psephos.contests.audit_ballots import ballot_digest, marks_digest
+    from psephos.contests.models import Ballot, VotedMark
+
+    contest, _ = open_with_voters(tmp_path, members=3, supporters=0)
+    section = contest.sections.get(slug="members")
+    ids = [uuid.UUID(int=n) for n in (0xB0, 0xA0, 0xFF << 120)]
+    for n, ballot_id in enumerate(ids):
+        Ballot.objects.create(id=ballot_id, contest=contest, section=section,
+                              ranking=[n, 1] if n else [], tracker=f"T{n}")
+    text = "".join(f"{i.hex}\t{section.pk}\t{len(r)}\t{r}\n" for i, r in sorted(
+        zip(ids, ["[]", "[1,1]", "[2,1]"], strict=True)))
+    assert ballot_digest(contest) == hashlib.sha256(text.encode()).hexdigest()
+    voters = sorted(contest.voters.values_list("pk", flat=True))
+    for pk in reversed(voters):
+        VotedMark.objects.create(voter_id=pk, contest=contest, channel="post")
+    marks = "".join(f"{pk}\tpost\n" for pk in voters)
+    assert marks_digest(contest) == hashlib.sha256(marks.encode()).hexdigest()

@@ -15,7 +15,8 @@ import hashlib
 import json
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import CharField, Count
+from django.db.models.functions import Cast
 
 from psephos.contests.models import Ballot, Contest, Revocation, VotedMark
 
@@ -26,24 +27,37 @@ KEYS = ("ballots_by_section", "marks_by_section", "revocations", "ballots_sha256
         "marks_sha256")
 
 
-def _content_bytes(value: Any) -> bytes:
-    """A ballot's content as bytes: ciphertext as it is, JSON in one canonical text."""
+def _content_bytes(value: Any, seen: dict[tuple[Any, ...], bytes]) -> bytes:
+    """A ballot's content as bytes: ciphertext as it is, JSON in one canonical text (each
+    distinct ranking encoded once: ``seen`` holds those done)."""
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value)
-    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    key = tuple(value) if isinstance(value, list) else None
+    data = seen.get(key) if key is not None else None
+    if data is None:
+        data = json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        if key is not None:
+            seen[key] = data
+    return data
 
 
 def ballot_digest(contest: Contest) -> str:
     """SHA-256 over the contest's ballots sorted by id: id, section id, content length and
     content for each, so no two different sets of ballots share a text."""
     digest = hashlib.sha256()
+    seen: dict[tuple[Any, ...], bytes] = {}
+    # The id as text (32 hex digits on SQLite, dashed on PostgreSQL), not parsed into a UUID.
     rows = (Ballot.objects.filter(contest=contest).order_by("id")
-            .values_list("id", "section_id", BALLOT_CONTENT))
+            .values_list(Cast("id", CharField()), "section_id", BALLOT_CONTENT))
+    chunk: list[bytes] = []
     for ballot_id, section_id, content in rows.iterator(chunk_size=10000):
-        data = _content_bytes(content)
-        digest.update(f"{ballot_id.hex}\t{section_id}\t{len(data)}\t".encode())
-        digest.update(data)
-        digest.update(b"\n")
+        data = _content_bytes(content, seen)
+        chunk.append(b"%s\t%d\t%d\t%s\n" % (ballot_id.replace("-", "").encode(), section_id,
+                                              len(data), data))
+        if len(chunk) == 10000:
+            digest.update(b"".join(chunk))
+            chunk.clear()
+    digest.update(b"".join(chunk))
     return digest.hexdigest()
 
 
@@ -52,8 +66,8 @@ def marks_digest(contest: Contest) -> str:
     digest = hashlib.sha256()
     rows = (VotedMark.objects.filter(contest=contest).order_by("voter_id")
             .values_list("voter_id", "channel"))
-    for voter_id, channel in rows.iterator(chunk_size=10000):
-        digest.update(f"{voter_id}\t{channel}\n".encode())
+    digest.update("".join(f"{voter_id}\t{channel}\n"
+                          for voter_id, channel in rows.iterator(chunk_size=10000)).encode())
     return digest.hexdigest()
 
 
