@@ -191,3 +191,21 @@ def test_ballot_digest_is_one_text_on_every_database(db: str, tmp_path: Path) ->
         VotedMark.objects.create(voter_id=pk, contest=contest, channel="post")
     marks = "".join(f"{pk}\tpost\n" for pk in voters)
     assert marks_digest(contest) == hashlib.sha256(marks.encode()).hexdigest()
+
+
+def test_cli_declaration_and_record_carry_the_head(closed: Any, db_url: str,
+                                                    tmp_path: Path) -> None:
+    import json
+
+    counted = run_cli(db_url, "count", closed.slug, "--json")
+    assert counted.exit_code == 0, counted.output
+    head = json.loads(counted.stdout)["audit_head"]
+    anchor = f"{head['seq']}:{head['hash']}"
+    text = run_cli(db_url, "count", closed.slug)
+    assert f"audit log head: {head['seq'] + 1}:" in text.stdout  # after the first count's entry
+    assert run_cli(db_url, "export", closed.slug, str(tmp_path / "record")).exit_code == 0
+    published = json.loads((tmp_path / "record" / "declaration.json").read_text())
+    assert published["audit_head"]["public_key"] == head["public_key"]
+    checked = run_cli(db_url, "verify-log", "--anchor", anchor, "--public-key",
+                      head["public_key"])
+    assert checked.exit_code == 0 and f"anchor in place: {anchor}" in checked.stdout

@@ -248,3 +248,32 @@ def test_cli_verify_log(db: str, db_url: str) -> None:
     for option, value in (("--anchor", "12:xyz"), ("--public-key", "not-a-key")):
         refused = run_cli(db_url, "verify-log", option, value)
         assert refused.exit_code == 2 and "expected" in refused.stderr
+
+
+def test_a_second_key_is_refused_unless_asked_for(db: str, tmp_path: Any,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process pointed at another data folder must not fork the log's signatures."""
+    from django.conf import settings
+
+    from psephos.contests import audit_keys
+    from psephos.contests.audit import record, verify_log
+    from psephos.contests.errors import AuditKeyError
+    from psephos.contests.models import AuditEntry
+
+    _log(3)
+    first = audit_keys.existing_public_key()
+    assert first is not None
+    path = tmp_path / "elsewhere.key"
+    monkeypatch.setattr(settings, "PSEPHOS_AUDIT_KEY_FILE", str(path))
+    with pytest.raises(AuditKeyError, match="no signing key at"):
+        record("ro", "test.action")
+    assert not path.exists() and AuditEntry.objects.count() == 3
+    second = audit_keys.signing_key().verify_key  # made by hand, say
+    with pytest.raises(AuditKeyError, match="but the log is signed by key"):
+        record("ro", "test.action")
+    assert AuditEntry.objects.count() == 3
+    monkeypatch.setattr(settings, "PSEPHOS_AUDIT_NEW_KEY", True)
+    record("ro", "test.action")
+    assert sum("is signed by key" in p for p in verify_log().problems) == 3
+    both = [bytes(first).hex(), bytes(second).hex()]
+    assert verify_log(public_keys=both).ok

@@ -253,6 +253,10 @@ def count_command(
         for name, tally in round_.tallies.items():
             typer.echo(f"    {name:<{width}}  {tally!s:>9}")
     typer.echo(f"elected: {', '.join(declaration.elected)}")
+    if declaration.audit_head:  # an anchor for verify-log --anchor, and the key to check it
+        head = declaration.audit_head
+        typer.echo(f"audit log head: {head['seq']}:{head['hash']} (public key "
+                   f"{head['public_key']})")
 
 
 @contest_app.command("export")

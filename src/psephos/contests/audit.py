@@ -57,21 +57,21 @@ def record(actor: Any, action: str, payload: dict[str, Any] | None = None) -> Au
     # Round-trip through JSON so the hash is of exactly what the database will hand back.
     clean = json.loads(json.dumps(payload or {}, default=str))
     name = actor_name(actor)
-    audit_keys.signing_key()  # made (or refused) before anything is written
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditHead.objects.create(pk=1, seq=0, hash=GENESIS)
             head = AuditHead.objects.select_for_update().get(pk=1)
+        key = audit_keys.signing_key(head.key_id)  # refused: the change is rolled back too
         seq = head.seq + 1
         at = datetime.now(UTC)
         digest = entry_hash(seq, at, name, action, clean, head.hash)
-        signature, key_id = audit_keys.sign(audit_keys.entry_message(digest))
+        signature, key_id = audit_keys.sign(key, audit_keys.entry_message(digest))
         entry = AuditEntry.objects.create(seq=seq, at=at, actor=name, action=action,
                                           payload=clean, prev_hash=head.hash, hash=digest,
                                           signature=signature, key_id=key_id)
         head.seq, head.hash = seq, digest
-        head.signature, head.key_id = audit_keys.sign(audit_keys.head_message(seq, digest))
+        head.signature, head.key_id = audit_keys.sign(key, audit_keys.head_message(seq, digest))
         head.save(update_fields=["seq", "hash", "signature", "key_id"])
     return entry
 

@@ -55,12 +55,28 @@ def head_message(seq: int, digest: str) -> bytes:
     return HEAD_LABEL + f"{seq}:{digest}".encode("ascii")
 
 
-def signing_key() -> SigningKey:
-    """The key that signs new entries, made (once, atomically, mode 0600) if absent."""
+def signing_key(log_key_id: str = "") -> SigningKey:
+    """The key that signs new entries, made (once, atomically, mode 0600) if absent.
+
+    ``log_key_id`` names the key that signed the log's head: a missing or different key file
+    is then refused (a process pointed at another data folder would otherwise fork the log's
+    signatures without a word) unless ``PSEPHOS_AUDIT_NEW_KEY`` is set."""
     path = key_path()
+    strict = bool(log_key_id) and not settings.PSEPHOS_AUDIT_NEW_KEY
     if not path.exists():
+        if strict:
+            raise AuditKeyError(
+                f"the audit log is signed by key {log_key_id} but there is no signing key at "
+                f"{path}: set PSEPHOS_AUDIT_KEY_FILE to its file (or PSEPHOS_AUDIT_NEW_KEY=1 "
+                "to start signing with a new key)")
         _create(path)
-    return _load(str(path))
+    key = _load(str(path))
+    if strict and key_id(key.verify_key) != log_key_id:
+        raise AuditKeyError(
+            f"{path} holds audit key {key_id(key.verify_key)} but the log is signed by key "
+            f"{log_key_id}: set PSEPHOS_AUDIT_KEY_FILE to that key's file (or "
+            "PSEPHOS_AUDIT_NEW_KEY=1 to continue with this one)")
+    return key
 
 
 def existing_public_key() -> VerifyKey | None:
@@ -132,7 +148,6 @@ class TrustedKeys:
         return None
 
 
-def sign(message: bytes) -> tuple[str, str]:
-    """(signature as hex, key id) of ``message`` under the signing key."""
-    key = signing_key()
+def sign(key: SigningKey, message: bytes) -> tuple[str, str]:
+    """(signature as hex, key id) of ``message`` under ``key``."""
     return key.sign(message).signature.hex(), key_id(key.verify_key)
