@@ -154,35 +154,14 @@ def verify_log(*, anchors: list[Anchor] | None = None,
     expected_prev, expected_seq, count = GENESIS, 1, 0
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
         count += 1
-        if entry.seq != expected_seq:
-            problems.append(f"entry {entry.seq}: expected entry {expected_seq} "
-                            "(an entry was deleted or reordered)")
-        if entry.prev_hash != expected_prev:
-            problems.append(f"entry {entry.seq}: does not follow the entry before it")
-        actual = entry_hash(entry.seq, entry.at, entry.actor, entry.action, entry.payload,
-                            entry.prev_hash)
-        if actual != entry.hash:
-            problems.append(f"entry {entry.seq}: its contents were changed")
-        if trusted is not None:
-            wrong = trusted.problem(audit_keys.entry_message(entry.hash), entry.signature,
-                                    entry.key_id)
-            if wrong:
-                problems.append(f"entry {entry.seq}: {wrong}")
+        problems.extend(_entry_problems(entry, expected_seq, expected_prev, trusted))
         if any(a.hash == entry.hash or a.seq == entry.seq for a in wanted):
             seen[entry.hash] = entry.seq
         if entry.action == CLOSE_ACTION and "ballots_sha256" in entry.payload:
             closes.append((entry.seq, entry.payload))
         expected_prev, expected_seq = entry.hash, entry.seq + 1
     head = AuditHead.objects.filter(pk=1).first()
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
-    if head_seq != expected_seq - 1 or head_hash != expected_prev:
-        problems.append(f"the log ends at entry {expected_seq - 1} but its head says entry "
-                        f"{head_seq} (entries were removed from the end)")
-    if head is not None and trusted is not None:
-        wrong = trusted.problem(audit_keys.head_message(head.seq, head.hash), head.signature,
-                                head.key_id)
-        if wrong:
-            problems.append(f"the head (entry {head.seq}) {wrong}: it was moved")
+    problems.extend(_head_problems(head, expected_seq - 1, expected_prev, trusted))
     problems.extend(_anchor_problems(wanted, seen, AuditEntry.objects.filter(
         seq__in=[a.seq for a in wanted if a.seq is not None])))
     checked: list[str] = []
@@ -195,11 +174,48 @@ def verify_log(*, anchors: list[Anchor] | None = None,
         checked.append(contest.slug)
         problems.extend(audit_ballots.commitment_problems(contest, payload, seq))
     return VerifyResult(
-        ok=not problems, entries=count, head=head_hash, problems=tuple(problems),
-        head_seq=head_seq, signatures_checked=trusted is not None,
+        ok=not problems, entries=count, head=head.hash if head else GENESIS,
+        problems=tuple(problems), head_seq=head.seq if head else 0,
+        signatures_checked=trusted is not None,
         public_keys=tuple(audit_keys.public_hex(k) for k in trusted.keys.values())
         if trusted else (),
         anchors=tuple(str(a) for a in wanted), contests_checked=tuple(checked))
+
+
+def _entry_problems(entry: AuditEntry, expected_seq: int, expected_prev: str,
+                    trusted: audit_keys.TrustedKeys | None) -> list[str]:
+    """What is wrong with one entry: its place, its link, its hash, its signature."""
+    problems: list[str] = []
+    if entry.seq != expected_seq:
+        problems.append(f"entry {entry.seq}: expected entry {expected_seq} "
+                        "(an entry was deleted or reordered)")
+    if entry.prev_hash != expected_prev:
+        problems.append(f"entry {entry.seq}: does not follow the entry before it")
+    if entry_hash(entry.seq, entry.at, entry.actor, entry.action, entry.payload,
+                  entry.prev_hash) != entry.hash:
+        problems.append(f"entry {entry.seq}: its contents were changed")
+    if trusted is not None:
+        wrong = trusted.problem(audit_keys.entry_message(entry.hash), entry.signature,
+                                entry.key_id)
+        if wrong:
+            problems.append(f"entry {entry.seq}: {wrong}")
+    return problems
+
+
+def _head_problems(head: AuditHead | None, last_seq: int, last_hash: str,
+                   trusted: audit_keys.TrustedKeys | None) -> list[str]:
+    """The head must name the last entry, and carry the key's signature of that."""
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    problems: list[str] = []
+    if (head_seq, head_hash) != (last_seq, last_hash):
+        problems.append(f"the log ends at entry {last_seq} but its head says entry "
+                        f"{head_seq} (entries were removed from the end)")
+    if head is not None and trusted is not None:
+        wrong = trusted.problem(audit_keys.head_message(head.seq, head.hash), head.signature,
+                                head.key_id)
+        if wrong:
+            problems.append(f"the head (entry {head.seq}) {wrong}: it was moved")
+    return problems
 
 
 def _anchor_problems(wanted: list[Anchor], seen: dict[str, int], at_seq: Any) -> list[str]:
