@@ -1,7 +1,11 @@
 """The close commits the ballots and marks into the signed audit log; the count and
 `verify-log` refuse rows changed after it (issue #10, item 3: 40 rankings edited in a copy of
 the database turned 190–110 into 150–150 unnoticed, and 50 ballots inserted for abstainers
-were counted)."""
+were counted).
+
+Ballots are edited through `audit_ballots.BALLOT_CONTENT` (whatever column holds what a
+ballot says) and counted through `_count`, so these tests follow the ballot's storage.
+"""
 
 from __future__ import annotations
 
@@ -29,18 +33,35 @@ def closed(db: str, tmp_path: Path) -> Any:
     return contest
 
 
-def _candidate(contest: Any, name: str) -> int:
-    return int(contest.candidates.get(name=name).pk)
+def _count(contest: Any) -> Any:
+    """The count and declaration of a closed contest."""
+    from psephos.contests.counting import count_contest
+
+    return count_contest(contest)
+
+
+def _contents() -> list[tuple[Any, Any]]:
+    """(id, content) of every ballot, in id order."""
+    from psephos.contests.audit_ballots import BALLOT_CONTENT
+    from psephos.contests.models import Ballot
+
+    return list(Ballot.objects.order_by("id").values_list("pk", BALLOT_CONTENT))
+
+
+def _set_content(ids: list[Any], content: Any) -> int:
+    from psephos.contests.audit_ballots import BALLOT_CONTENT
+    from psephos.contests.models import Ballot
+
+    return int(Ballot.objects.filter(pk__in=ids).update(**{BALLOT_CONTENT: content}))
 
 
 def _assert_refused(contest: Any, db_url: str, words: str) -> None:
     from psephos.contests.audit import verify_log
-    from psephos.contests.counting import count_contest
     from psephos.contests.errors import BallotsChanged
     from psephos.contests.models import Contest
 
     with pytest.raises(BallotsChanged, match=words):
-        count_contest(contest)
+        _count(contest)
     assert Contest.objects.get(pk=contest.pk).declaration is None
     problems = verify_log().problems
     assert any(words in p for p in problems), problems
@@ -53,14 +74,13 @@ def _assert_refused(contest: Any, db_url: str, words: str) -> None:
 def test_intact_ballots_count_and_the_declaration_carries_the_head(closed: Any,
                                                                     db_url: str) -> None:
     from psephos.contests.audit import Anchor, verify_log
-    from psephos.contests.counting import count_contest
     from psephos.contests.models import AuditEntry
 
     close = AuditEntry.objects.get(action="contest.close").payload
     assert close["ballots_by_section"] == {"members": ALICE + BOB}
     assert close["marks_by_section"] == {"members": ALICE + BOB}
     assert close["revocations"] == 0 and len(close["ballots_sha256"]) == 64
-    declaration = count_contest(closed)
+    declaration = _count(closed)
     assert declaration.votes == {"Alice": ALICE, "Bob": BOB, "Carol": 0}
     head = declaration.to_json()["audit_head"]
     close_entry = AuditEntry.objects.get(action="contest.close")
@@ -74,27 +94,25 @@ def test_intact_ballots_count_and_the_declaration_carries_the_head(closed: Any,
 
 
 def test_forty_rankings_edited_after_the_close(closed: Any, db_url: str) -> None:
-    from psephos.contests.models import Ballot
-
-    bob = _candidate(closed, "Bob")
-    alice = _candidate(closed, "Alice")
-    edited = Ballot.objects.filter(ranking=[alice]).order_by("id")[:40]
-    assert Ballot.objects.filter(pk__in=list(edited.values_list("pk", flat=True))).update(
-        ranking=[bob]) == 40
+    rows = _contents()
+    other = rows[-1][1]  # 40 ballots made to say what another one says
+    edited = [pk for pk, content in rows if content != other][:40]
+    assert _set_content(edited, other) == 40
     _assert_refused(closed, db_url, "the ballots are not those committed at the close")
 
 
 def test_fifty_ballots_inserted_for_abstainers(closed: Any, db_url: str) -> None:
+    from psephos.contests.audit_ballots import BALLOT_CONTENT
     from psephos.contests.models import Ballot, VotedMark, Voter
 
-    bob = _candidate(closed, "Bob")
+    content = _contents()[0][1]
     section = closed.sections.get(slug="members")
     abstainers = Voter.objects.filter(contest=closed, voted__isnull=True)[:50]
     assert len(abstainers) == 50
     for voter in abstainers:
         VotedMark.objects.create(voter=voter, contest=closed, channel="web")
-        Ballot.objects.create(contest=closed, section=section, ranking=[bob],
-                              tracker=uuid.uuid4().hex[:20])
+        Ballot.objects.create(contest=closed, section=section, tracker=uuid.uuid4().hex[:20],
+                              **{BALLOT_CONTENT: content})
     _assert_refused(closed, db_url, "section members: 300 ballots at the close, 350 now")
     from psephos.contests.audit import verify_log
 
@@ -111,14 +129,14 @@ def test_a_deleted_ballot(closed: Any, db_url: str) -> None:
 
 
 def test_a_ballot_moved_to_another_section_changes_the_digest(closed: Any, db_url: str) -> None:
-    """Same counts, same rankings: only the digest sees a ballot's id or section change."""
+    """Same counts, same contents: only the digest sees a ballot's id change."""
     from psephos.contests.models import Ballot
 
     ballot = Ballot.objects.order_by("id").first()
     assert ballot is not None
     Ballot.objects.filter(pk=ballot.pk).delete()
-    Ballot.objects.create(id=uuid.uuid4(), contest=closed, section=ballot.section,
-                          ranking=ballot.ranking, tracker=ballot.tracker)
+    ballot.id = uuid.uuid4()
+    ballot.save(force_insert=True)
     _assert_refused(closed, db_url, "the ballots are not those committed at the close")
 
 
@@ -127,40 +145,36 @@ def test_close_entry_edited_to_match_is_refused(closed: Any, db_url: str) -> Non
     recomputing the hash breaks its signature."""
     from psephos.contests import audit_ballots
     from psephos.contests.audit import entry_hash
-    from psephos.contests.counting import count_contest
     from psephos.contests.errors import BallotsChanged
-    from psephos.contests.models import AuditEntry, Ballot
+    from psephos.contests.models import AuditEntry
 
-    Ballot.objects.filter(ranking=[_candidate(closed, "Alice")]).update(
-        ranking=[_candidate(closed, "Bob")])
+    rows = _contents()
+    _set_content([pk for pk, content in rows if content != rows[-1][1]], rows[-1][1])
     entry = AuditEntry.objects.get(action="contest.close")
     entry.payload = {**entry.payload, **audit_ballots.ballot_commitment(closed)}
     entry.save()
     with pytest.raises(BallotsChanged, match=r"close entry \d+ was changed"):
-        count_contest(closed)
+        _count(closed)
     entry.hash = entry_hash(entry.seq, entry.at, entry.actor, entry.action, entry.payload,
                             entry.prev_hash)
     entry.save()
     with pytest.raises(BallotsChanged, match="signature that does not match"):
-        count_contest(closed)
+        _count(closed)
 
 
 def test_no_close_entry_no_count(closed: Any) -> None:
-    from psephos.contests.counting import count_contest
     from psephos.contests.errors import BallotsChanged
     from psephos.contests.models import AuditEntry
 
     AuditEntry.objects.filter(action="contest.close").delete()
     with pytest.raises(BallotsChanged, match="no close entry"):
-        count_contest(closed)
+        _count(closed)
 
 
 def test_pages_show_the_head(closed: Any) -> None:
     from django.test import Client
 
-    from psephos.contests.counting import count_contest
-
-    head = count_contest(closed).to_json()["audit_head"]
+    head = _count(closed).to_json()["audit_head"]
     client = Client(HTTP_HOST="localhost")
     page = client.get(f"/contests/{closed.slug}/declaration").content.decode()
     assert head["hash"] in page and head["public_key"] in page
@@ -174,18 +188,23 @@ def test_ballot_digest_is_one_text_on_every_database(db: str, tmp_path: Path) ->
     (a database moved from one to the other keeps its digest)."""
     import hashlib
 
-    from psephos.contests.audit_ballots import ballot_digest, marks_digest
+    from psephos.contests.audit_ballots import BALLOT_CONTENT, ballot_digest, marks_digest
     from psephos.contests.models import Ballot, VotedMark
 
     contest, _ = open_with_voters(tmp_path, members=3, supporters=0)
     section = contest.sections.get(slug="members")
     ids = [uuid.UUID(int=n) for n in (0xB0, 0xA0, 0xFF << 120)]
-    for n, ballot_id in enumerate(ids):
-        Ballot.objects.create(id=ballot_id, contest=contest, section=section,
-                              ranking=[n, 1] if n else [], tracker=f"T{n}")
-    text = "".join(f"{i.hex}\t{section.pk}\t{len(r)}\t{r}\n" for i, r in sorted(
-        zip(ids, ["[]", "[1,1]", "[2,1]"], strict=True)))
-    assert ballot_digest(contest) == hashlib.sha256(text.encode()).hexdigest()
+    binary = Ballot._meta.get_field(BALLOT_CONTENT).get_internal_type() == "BinaryField"
+    # What each ballot says, and its bytes in the digest: ciphertext as it is, JSON canonical.
+    said: list[tuple[Any, bytes]] = ([(b"\x00\x01", b"\x00\x01"), (b"", b""), (b"\n", b"\n")]
+                                     if binary else
+                                     [([], b"[]"), ([1, 1], b"[1,1]"), ([2, 1], b"[2,1]")])
+    for n, (ballot_id, (content, _)) in enumerate(zip(ids, said, strict=True)):
+        Ballot.objects.create(id=ballot_id, contest=contest, section=section, tracker=f"T{n}",
+                              **{BALLOT_CONTENT: content})
+    text = b"".join(b"%s\t%d\t%d\t%s\n" % (i.hex.encode(), section.pk, len(data), data)
+                    for i, (_, data) in sorted(zip(ids, said, strict=True)))
+    assert ballot_digest(contest) == hashlib.sha256(text).hexdigest()
     voters = sorted(contest.voters.values_list("pk", flat=True))
     for pk in reversed(voters):
         VotedMark.objects.create(voter_id=pk, contest=contest, channel="post")
