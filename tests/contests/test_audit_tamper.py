@@ -277,3 +277,15 @@ def test_a_second_key_is_refused_unless_asked_for(db: str, tmp_path: Any,
     assert sum("is signed by key" in p for p in verify_log().problems) == 3
     both = [bytes(first).hex(), bytes(second).hex()]
     assert verify_log(public_keys=both).ok
+
+
+def test_cli_says_when_it_could_not_check_signatures(db: str, db_url: str, tmp_path: Any,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.conf import settings
+
+    _log(2)
+    monkeypatch.setattr(settings, "PSEPHOS_AUDIT_KEY_FILE", str(tmp_path / "absent.key"))
+    result = run_cli(db_url, "verify-log", "--json")
+    assert result.exit_code == 0 and not json.loads(result.stdout)["signatures_checked"]
+    assert "signatures not checked: no signing key at" in result.stderr
+    assert not (tmp_path / "absent.key").exists()  # verify-log never makes a key
