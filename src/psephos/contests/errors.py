@@ -63,7 +63,8 @@ class PostalBatchError(ContestError):
 
 
 class AuditKeyError(ContestError):
-    """The audit signing key, or a public key given to check it, cannot be used."""
+    """The audit signing key cannot be used, or a public key or anchor given to check the
+    log cannot be read."""
 
 
 class BallotsChanged(ContestError):
