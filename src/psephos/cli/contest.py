@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
+from psephos.cli.contest_roll import roll_app
 from psephos.cli.output import JsonOption, emit_json, fail, write_atomically
 
 contest_app = typer.Typer(help="Run a members' ballot: define, import, open, vote, count.",
@@ -30,6 +31,7 @@ contest_app.add_typer(electorate_app, name="electorate")
 contest_app.add_typer(credentials_app, name="credentials")
 contest_app.add_typer(mail_app, name="mail")
 contest_app.add_typer(postal_app, name="postal")
+contest_app.add_typer(roll_app, name="roll")
 
 #: The channels a ballot can come through (as `psephos.contests.casting.service.CHANNELS`).
 CHANNELS = ("web", "post", "phone", "cli")

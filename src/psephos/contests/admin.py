@@ -2,7 +2,10 @@
 
 The buttons that run a contest (open, close, count, revoke, reissue) are admin actions
 that call the contest services with the logged-in user as the actor, so the audit log
-says who pressed them. Who may press which follows `psephos.contests.roles`.
+says who pressed them. Who may press which follows `psephos.contests.roles`. Every other
+change made here is in the audit chain too (`psephos.contests.admin_audit`), and from the
+opening a contest's definition and roll are shown read-only (the model guard in
+`psephos.contests.locking` refuses them whatever the form sends).
 """
 
 from __future__ import annotations
@@ -11,14 +14,19 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from psephos.contests import credentials, lifecycle, models
+from psephos.contests import credentials, lifecycle, models, roll
+from psephos.contests.admin_audit import AuditedAdmin
 from psephos.contests.counting import count_contest
 from psephos.contests.errors import ContestError
+from psephos.contests.locking import LOCKED_CONTEST_FIELDS, ROLL_FIELDS
+from psephos.contests.names import clash_message, first_clash, name_problem, stored_name
 from psephos.contests.roles import ADMIN, HELPDESK, RETURNING_OFFICER, has_role
 
 #: Roles that run a contest: open, close, count, revoke.
@@ -44,7 +52,17 @@ def _each(request: HttpRequest, items: QuerySet[Any], step: Any, done: str) -> N
             messages.success(request, f"{item}: {done}")
 
 
-class ReadOnly(admin.ModelAdmin):
+def _draft(contest: models.Contest | None) -> bool:
+    return contest is None or contest.state == models.Contest.State.DRAFT
+
+
+#: The roll's fields by their form names (``section``, not ``section_id``).
+ROLL_FORM_FIELDS = tuple(name.removesuffix("_id") for name in ROLL_FIELDS)
+LOCKED_MESSAGE = ("is {state}: its roll changes only by a proposed and approved roll change "
+                  "('psephos contest roll propose', then another person's 'roll approve')")
+
+
+class ReadOnly(AuditedAdmin):
     """Records the services write and nobody edits by hand (the audit chain would break)."""
 
     def has_add_permission(self, request: Any, obj: Any = None) -> bool:
@@ -57,18 +75,55 @@ class ReadOnly(admin.ModelAdmin):
         return False
 
 
-class SectionInline(admin.TabularInline):
+class DefinitionInline(admin.TabularInline):
+    """A part of the definition: editable in a draft, read-only from the opening."""
+
+    extra = 0
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return _draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return _draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return _draft(obj) and super().has_delete_permission(request, obj)
+
+
+class SectionInline(DefinitionInline):
     model = models.Section
-    extra = 0
 
 
-class CandidateInline(admin.TabularInline):
+class CandidateForm(forms.ModelForm):
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        problem = name_problem(name)
+        if problem is not None:
+            raise forms.ValidationError(f"{name!r} {problem}")
+        return stored_name(name)
+
+
+class CandidateFormSet(forms.BaseInlineFormSet):
+    """No two candidates whose names compare equal (`psephos.contests.names`)."""
+
+    def clean(self) -> None:
+        super().clean()
+        names = [form.cleaned_data["name"] for form in self.forms
+                 if getattr(form, "cleaned_data", None) and form.cleaned_data.get("name")
+                 and not form.cleaned_data.get("DELETE")]
+        clash = first_clash(names)
+        if clash is not None:
+            raise forms.ValidationError(clash_message(names[clash[0]], names[clash[1]]))
+
+
+class CandidateInline(DefinitionInline):
     model = models.Candidate
-    extra = 0
+    form = CandidateForm
+    formset = CandidateFormSet
 
 
 @admin.register(models.Contest)
-class ContestAdmin(admin.ModelAdmin):
+class ContestAdmin(AuditedAdmin):
     list_display = ("slug", "name", "method", "seats", "state")
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
@@ -78,6 +133,12 @@ class ContestAdmin(admin.ModelAdmin):
     list_filter = ("state", "method")
     readonly_fields = ("state", "declaration")
     inlines = (SectionInline, CandidateInline)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """From the opening the definition is shown, not offered for editing."""
+        if _draft(obj):
+            return self.readonly_fields
+        return (*self.readonly_fields, *LOCKED_CONTEST_FIELDS)
     actions = ("open_voting", "close_voting", "count_and_declare")
 
     def has_run_permission(self, request: HttpRequest) -> bool:
@@ -108,9 +169,26 @@ class RevokeForm(forms.Form):
                              help_text="Logged in the audit log and listed for review.")
 
 
+class VoterForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        contest = cleaned.get("contest")
+        if self.instance._state.adding and contest is not None and not _draft(contest):
+            raise forms.ValidationError(
+                f"contest {contest.slug!r} " + LOCKED_MESSAGE.format(state=contest.state))
+        return cleaned
+
+
 @admin.register(models.Voter)
-class VoterAdmin(admin.ModelAdmin):
+class VoterAdmin(AuditedAdmin):
     list_display = ("member_number", "name", "email", "section", "status")
+    form = VoterForm
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """From the opening a roll entry changes only by an approved roll change."""
+        if obj is None or _draft(obj.contest):
+            return self.readonly_fields
+        return (*self.readonly_fields, *ROLL_FORM_FIELDS)
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         """A voter leaves the roll by a logged revocation, never by a silent delete."""
@@ -165,14 +243,60 @@ class VoterAdmin(admin.ModelAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME})
 
 
+class NominationForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        contest = cleaned.get("contest")
+        if self.instance._state.adding and contest is not None and not _draft(contest):
+            raise forms.ValidationError(f"contest {contest.slug!r} is {contest.state}: "
+                                        "nominations are closed")
+        return cleaned
+
+
 @admin.register(models.Nomination)
-class NominationAdmin(admin.ModelAdmin):
+class NominationAdmin(AuditedAdmin):
     list_display = ("candidate", "body", "nominator", "union", "members", "withdrawn")
     list_filter = ("contest", "body", "withdrawn")
+    form = NominationForm
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None or _draft(obj.contest):
+            return self.readonly_fields
+        return [f.name for f in models.Nomination._meta.fields]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """One at a time, and only while nominations are open (a draft)."""
+        return obj is not None and _draft(obj.contest) and super().has_delete_permission(
+            request, obj)
+
+
+@admin.register(models.RollChange)
+class RollChangeAdmin(ReadOnly):
+    """Roll changes are proposed with ``psephos contest roll propose``; here another person
+    approves or rejects them, as the logged-in user."""
+
+    list_display = ("pk", "contest", "kind", "member_number", "state", "proposed_by",
+                    "decided_by", "reason")
+    list_filter = ("contest", "state", "kind")
+    actions = ("approve_changes", "reject_changes")
+
+    def has_run_permission(self, request: HttpRequest) -> bool:
+        return has_role(request.user, *RUNNERS)
+
+    @admin.action(description="Approve and apply (proposed by someone else)",
+                  permissions=["run"])
+    def approve_changes(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        _require(request, *RUNNERS)
+        _each(request, queryset, lambda c: roll.approve(c, actor=request.user), "applied")
+
+    @admin.action(description="Reject", permissions=["run"])
+    def reject_changes(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        _require(request, *RUNNERS)
+        _each(request, queryset, lambda c: roll.reject(c, actor=request.user), "rejected")
 
 
 @admin.register(models.TimetableEvent)
-class TimetableEventAdmin(admin.ModelAdmin):
+class TimetableEventAdmin(AuditedAdmin):
     list_display = ("contest", "kind", "title", "place", "start", "end")
     list_filter = ("contest", "kind")
 
@@ -207,3 +331,17 @@ class CredentialAdmin(ReadOnly):
 class BallotAdmin(ReadOnly):
     list_display = ("tracker", "contest", "section")
     list_filter = ("contest", "section")
+
+
+class AuditedUserAdmin(UserAdmin, AuditedAdmin):
+    """Who gave whom which role is in the audit chain too (field names, never passwords)."""
+
+
+class AuditedGroupAdmin(GroupAdmin, AuditedAdmin):
+    pass
+
+
+for _model, _admin in ((User, AuditedUserAdmin), (Group, AuditedGroupAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin)

@@ -1,4 +1,5 @@
-"""Django app configuration: creates the role groups after every migrate."""
+"""Django app configuration: creates the role groups after every migrate, and installs the
+guard that locks a contest from its opening (`psephos.contests.locking`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ class ContestsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from psephos.contests import locking
+
         post_migrate.connect(_create_roles, sender=self)
+        locking.connect()
 
 
 def _create_roles(sender: AppConfig, using: str = "default", **_: Any) -> None:

@@ -27,6 +27,13 @@ from psephos.contests.models import (
     Section,
     TimetableEvent,
 )
+from psephos.contests.names import (
+    clash_message,
+    first_clash,
+    name_key,
+    name_problem,
+    stored_name,
+)
 from psephos.files import input_problem
 from psephos.rules.registry import RULES
 
@@ -234,7 +241,7 @@ def parse_definition(data: dict[str, Any], path: str | Path = "<definition>") ->
     _unique(r, "sections", [s.slug for s in sections], "slug")
     candidates = tuple(_candidate(r, item, f"candidates[{i}]")
                        for i, item in enumerate(r.tables(data.get("candidates"), "candidates")))
-    _unique(r, "candidates", [cand.name for cand in candidates], "name")
+    _unique_names(r, [cand.name for cand in candidates])
     nominations = r.table(data.get("nominations", {}), "nominations",
                           ("incumbent_bypass", "require", "bodies", "made"))
     bodies = tuple(_body(r, item, f"nominations.bodies[{i}]")
@@ -245,7 +252,8 @@ def parse_definition(data: dict[str, Any], path: str | Path = "<definition>") ->
     made = tuple(n for i, item in enumerate(r.tables(nominations.get("made"),
                                                      "nominations.made"))
                  for n in _made(r, item, f"nominations.made[{i}]",
-                                {cand.name for cand in candidates}, {b.slug for b in bodies}))
+                                {name_key(cand.name): cand.name for cand in candidates},
+                                {b.slug for b in bodies}))
     events = tuple(_event(r, item, f"timetable[{i}]")
                    for i, item in enumerate(r.tables(data.get("timetable"), "timetable")))
     return ContestDefinition(
@@ -274,6 +282,15 @@ def _unique(r: _Reader, key: str, values: list[str], name: str) -> None:
         seen.add(value)
 
 
+def _unique_names(r: _Reader, names: list[str]) -> None:
+    """Candidates' names differ once compared as `psephos.contests.names` compares them."""
+    clash = first_clash(names)
+    if clash is not None:
+        first, second = clash
+        raise r.fail(f"candidates[{second}].name", clash_message(names[first], names[second])
+                     + f" (candidates[{first}])")
+
+
 def _section(r: _Reader, item: dict[str, Any], key: str) -> SectionDef:
     r.table(item, key, ("slug", "name", "priority", "join_cutoff", "arrears", "fee_window"),
             required=("slug", "name"))
@@ -294,9 +311,19 @@ def _section(r: _Reader, item: dict[str, Any], key: str) -> SectionDef:
 
 def _candidate(r: _Reader, item: dict[str, Any], key: str) -> CandidateDef:
     r.table(item, key, ("name", "incumbent", "consented"), required=("name",))
-    return CandidateDef(name=r.text(item, "name", key),
+    return CandidateDef(name=candidate_name(r, item.get("name"), f"{key}.name"),
                         incumbent=r.boolean(item, "incumbent", key),
                         consented=r.boolean(item, "consented", key))
+
+
+def candidate_name(r: _Reader, value: Any, key: str) -> str:
+    """A candidate's name as stored, or the reason it is refused naming ``key``."""
+    if not isinstance(value, str):
+        raise r.fail(key, "expected a string")
+    problem = name_problem(value)
+    if problem is not None:
+        raise r.fail(key, f"{problem} (the name as given: {value!r})")
+    return stored_name(value)
 
 
 def _body(r: _Reader, item: dict[str, Any], key: str) -> BodyDef:
@@ -324,14 +351,17 @@ def _require(r: _Reader, value: Any, bodies: set[str]) -> tuple[tuple[str, ...],
     return tuple(tuple(group) for group in value if group)
 
 
-def _made(r: _Reader, item: dict[str, Any], key: str, candidates: set[str],
+def _made(r: _Reader, item: dict[str, Any], key: str, candidates: dict[str, str],
           bodies: set[str]) -> list[NominationDef]:
+    """``candidates``: each candidate's name by its `name_key`, so a nomination may spell a
+    name in another case or Unicode form and still name that one candidate."""
     r.table(item, key, ("candidate", "body", "nominators", "count", "union", "members"),
             required=("candidate", "body"))
-    candidate = r.text(item, "candidate", key)
-    if candidate not in candidates:
-        raise r.fail(f"{key}.candidate", f"{candidate!r} is not a candidate; expected one of "
-                     f"{', '.join(sorted(candidates))}")
+    given = r.text(item, "candidate", key)
+    candidate = candidates.get(name_key(given))
+    if candidate is None:
+        raise r.fail(f"{key}.candidate", f"{given!r} is not a candidate; expected one of "
+                     f"{', '.join(sorted(candidates.values()))}")
     body = r.text(item, "body", key)
     if body not in bodies:
         raise r.fail(f"{key}.body", f"{body!r} is not a nominating body; expected one of "

@@ -113,6 +113,20 @@ def import_electorate(contest: Contest, path: str | Path, section: str, *,
     return report
 
 
+def roll_entry(contest: Contest, section: Section, values: dict[str, Any]) -> Voter:
+    """The unsaved `Voter` for one person given as field -> value, checked as an imported
+    row is (`ElectorateError` says why it is refused): for roll changes after the freeze."""
+    try:
+        return _voter(contest, section, values)
+    except _Reject as reason:
+        raise ElectorateError(str(reason)) from None
+
+
+def section_named(contest: Contest, wanted: str) -> Section:
+    """The contest's section with this slug or name (`ElectorateError` lists them)."""
+    return _section(contest, wanted)
+
+
 def _section(contest: Contest, wanted: str) -> Section:
     sections = list(contest.sections.all())
     for s in sections:

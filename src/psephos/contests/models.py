@@ -330,3 +330,38 @@ class AuditHead(models.Model):
     hash = models.CharField(max_length=64)
     signature = models.CharField(max_length=128, blank=True)
     key_id = models.CharField(max_length=16, blank=True)
+
+
+class RollChange(models.Model):
+    """A change to the roll of a contest past its freeze: proposed by one person, applied
+    only when a different person approves it (`psephos.contests.roll`); both steps are in
+    the audit chain."""
+
+    class Kind(models.TextChoices):
+        ADD = "add"
+        REMOVE = "remove"
+        EDIT = "edit"
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed"
+        APPLIED = "applied"
+        REJECTED = "rejected"
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="roll_changes")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    #: The voter's member number (the roll entry added, removed or edited).
+    member_number = models.CharField(max_length=64)
+    #: The roll fields to set (add, edit): field name -> value as text.
+    payload = models.JSONField(default=dict, blank=True)
+    reason = models.TextField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PROPOSED)
+    proposed_by = models.CharField(max_length=150)
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("pk",)
+
+    def __str__(self) -> str:
+        return f"roll change {self.pk}: {self.kind} {self.member_number} ({self.state})"

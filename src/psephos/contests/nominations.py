@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from psephos.contests import audit
 from psephos.contests.errors import NominationError, WrongState
 from psephos.contests.models import Candidate, Contest, NominatingBody, Nomination
+from psephos.contests.names import clash_message, name_key, name_problem, stored_name
 
 
 def _draft(contest: Contest) -> None:
@@ -110,11 +111,16 @@ def ballot_candidates(contest: Contest) -> list[Candidate]:
 def add_candidate(contest: Contest, name: str, *, incumbent: bool = False,
                   actor: Any = "system") -> Candidate:
     _draft(contest)
-    name = name.strip()
-    if not name:
-        raise NominationError("a candidate needs a name")
+    problem = name_problem(name)
+    if problem is not None:
+        raise NominationError(f"candidate name {name!r} {problem}")
+    name = stored_name(name)
     try:
         with transaction.atomic():
+            same = next((c for c in contest.candidates.values_list("name", flat=True)
+                         if name_key(c) == name_key(name)), None)
+            if same is not None:
+                raise NominationError(clash_message(same, name))
             order = contest.candidates.count()
             candidate = Candidate.objects.create(contest=contest, name=name, order=order,
                                                  incumbent=incumbent)
