@@ -255,6 +255,10 @@ def count_command(
         for name, tally in round_.tallies.items():
             typer.echo(f"    {name:<{width}}  {tally!s:>9}")
     typer.echo(f"elected: {', '.join(declaration.elected)}")
+    if declaration.audit_head:  # an anchor for verify-log --anchor, and the key to check it
+        head = declaration.audit_head
+        typer.echo(f"audit log head: {head['seq']}:{head['hash']} (public key "
+                   f"{head['public_key']})")
 
 
 @contest_app.command("export")
@@ -278,20 +282,49 @@ def export_command(
 
 
 @contest_app.command("verify-log")
-def verify_log_command(ctx: typer.Context) -> None:
-    """Check the hash chain of the audit log; exit status 1 if it was tampered with.
+def verify_log_command(
+    ctx: typer.Context,
+    anchors: Annotated[list[str] | None, typer.Option(
+        "--anchor", metavar="HASH|SEQ:HASH",
+        help="An audit head written down earlier (from a declaration or the public board): "
+             "it must still be in the log at its place. Repeatable.")] = None,
+    public_keys: Annotated[list[str] | None, typer.Option(
+        "--public-key", metavar="KEY",
+        help="Check the signatures with this public key (hex or base64, as published with "
+             "the declaration) instead of the key file. Repeatable.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check the audit log: its hash chain, its signatures, the anchors given and every
+    closed contest's ballots; exit status 1, listing every problem, if it was tampered with.
 
-    Example: psephos contest verify-log
+    Example: psephos contest verify-log --anchor 42:9f86d081884c7d65...
     """
     with _services(ctx):
-        from psephos.contests.audit import verify_log
+        from psephos.contests.audit import Anchor, verify_log
+        from psephos.contests.audit_keys import key_path
 
-        result = verify_log()
+        result = verify_log(anchors=[Anchor.parse(a) for a in anchors or []],
+                            public_keys=public_keys)
+        key_file = key_path()
+    if as_json:
+        emit_json(result.to_json())
+    elif result.ok:
+        typer.echo(f"audit log intact: {result.entries} entries; head "
+                   f"{result.head_seq}:{result.head}")
+        for key in result.public_keys:
+            typer.echo(f"signed by public key {key}")
+        for anchor in result.anchors:
+            typer.echo(f"anchor in place: {anchor}")
+        for slug in result.contests_checked:
+            typer.echo(f"ballots and marks as committed at the close: {slug}")
+    if not result.signatures_checked:
+        typer.echo(f"psephos: warning: signatures not checked: no signing key at "
+                   f"{key_file} and no --public-key given", err=True)
     if result.ok:
-        typer.echo(f"audit log intact: {result.entries} entries; head {result.head}")
         return
-    for problem in result.problems:
-        typer.echo(f"psephos: audit log: {problem}", err=True)
+    if not as_json:
+        for problem in result.problems:
+            typer.echo(f"psephos: audit log: {problem}", err=True)
     raise typer.Exit(1)
 
 

@@ -88,6 +88,8 @@ class Declaration:
     rounds: tuple[Round, ...]
     sections: tuple[SectionResult, ...]
     count: Count = field(compare=False, repr=False)
+    #: The audit log's head before the count's entry (`audit.current_head`): an anchor.
+    audit_head: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def turnout(self) -> str:
@@ -102,6 +104,7 @@ class Declaration:
             "rounds": [r.to_json() for r in self.rounds],
             "sections": [s.to_json() for s in self.sections],
             "count": count_to_dict(self.count),
+            "audit_head": self.audit_head,
         }
 
 
@@ -164,6 +167,7 @@ def recount(contest: Contest) -> Count:
 def count_contest(contest: Contest, *, actor: Any = "system") -> Declaration:
     """Count a closed contest, store the declaration and mark it counted (repeatable)."""
     _closed(contest, "counting")
+    audit.check_ballots_unchanged(contest)  # refuses ballots edited since the close
     names, by_section = load_rankings(contest)
     total: Counter[Ranking] = Counter()
     for counter in by_section.values():
@@ -185,7 +189,7 @@ def count_contest(contest: Contest, *, actor: Any = "system") -> Declaration:
         candidates=tuple(names), elected=tuple(result.elected_names),
         electorate=sum(electorate.values()), ballots=sum(total.values()) + blank,
         votes=_first_preferences(names, total), rounds=_rounds(result),
-        sections=section_results, count=result)
+        sections=section_results, count=result, audit_head=audit.current_head())
     document = declaration.to_json()
     with transaction.atomic():
         Contest.objects.filter(pk=contest.pk).update(state=Contest.State.COUNTED,

@@ -62,6 +62,15 @@ class PostalBatchError(ContestError):
     one of its rows is refused."""
 
 
+class AuditKeyError(ContestError):
+    """The audit signing key cannot be used, or a public key or anchor given to check the
+    log cannot be read."""
+
+
+class BallotsChanged(ContestError):
+    """The ballots or "voted" marks differ from those committed to the audit log at the close."""
+
+
 #: The HTTP status of each refusal, shared by the pages and the API (first match wins).
 _STATUS: tuple[tuple[type[ContestError], int], ...] = (
     (ContestNotFound, 404),

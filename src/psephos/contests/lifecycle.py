@@ -20,7 +20,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from psephos.contests import audit, tokens
+from psephos.contests import audit, audit_ballots, tokens
 from psephos.contests.errors import NominationError, RevocationError, WrongState
 from psephos.contests.models import (
     Ballot,
@@ -110,7 +110,8 @@ def close_contest(contest: Contest, *, actor: Any) -> None:
                              f"ballots and {removed} removed by revocation; not closing")
         audit.record(actor, "contest.close", {
             "contest": locked.slug, "ballots": ballots, "voted": marks,
-            "removed_by_revocation": removed, "seals_destroyed": seals})
+            "removed_by_revocation": removed, "seals_destroyed": seals,
+            **audit_ballots.ballot_commitment(locked)})  # what count and verify-log check
     contest.state = Contest.State.CLOSED
 
 

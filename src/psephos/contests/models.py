@@ -304,7 +304,8 @@ class OutboxMessage(models.Model):
 
 class AuditEntry(models.Model):
     """One entry of the hash-chained log: ``hash = sha256(seq, at, actor, action, payload,
-    prev_hash)``, so editing, deleting or reordering any entry breaks the chain."""
+    prev_hash)``, so editing, deleting or reordering any entry breaks the chain; ``signature``
+    is Ed25519 over the hash by the key ``key_id`` names (kept outside the database)."""
 
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField()
@@ -313,6 +314,8 @@ class AuditEntry(models.Model):
     payload = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    signature = models.CharField(max_length=128, blank=True)
+    key_id = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ("seq",)
@@ -320,10 +323,13 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """The latest entry's number and hash: one row, locked while an entry is appended."""
+    """The latest entry's number and hash, signed so it cannot be moved back: one row,
+    locked while an entry is appended."""
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128, blank=True)
+    key_id = models.CharField(max_length=16, blank=True)
 
 
 class RollChange(models.Model):

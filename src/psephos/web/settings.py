@@ -6,6 +6,9 @@ Environment:
   (default: SQLite ``psephos.sqlite3`` in the data folder).
 - ``PSEPHOS_DATA_DIR``: the data folder (default ``platformdirs.user_data_dir("psephos")``).
 - ``PSEPHOS_SECRET_KEY``: else one is generated once and kept (mode 0600) in the data folder.
+- ``PSEPHOS_AUDIT_KEY_FILE``: the audit log's signing key (default ``audit-signing.key`` in
+  the data folder, made once, mode 0600). ``PSEPHOS_AUDIT_NEW_KEY=1``: sign on with a key
+  other than the one that signed the log's head (refused otherwise).
 - ``PSEPHOS_DEBUG=1``: debug pages (never in production).
 - ``PSEPHOS_ALLOWED_HOSTS``: comma-separated (default ``localhost,127.0.0.1``).
 - ``PSEPHOS_CSRF_TRUSTED_ORIGINS``: comma-separated origins behind a proxy.
@@ -192,6 +195,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = os.environ.get("PSEPHOS_STATIC_ROOT") or str(data_dir() / "static")
 #: Published records (ballots, trackers, declaration), one folder per contest slug.
 PSEPHOS_PUBLISHED_DIR = os.environ.get("PSEPHOS_PUBLISHED_DIR") or str(data_dir() / "published")
+#: The audit log's Ed25519 signing key (made once, mode 0600), never in the database.
+PSEPHOS_AUDIT_KEY_FILE = (os.environ.get("PSEPHOS_AUDIT_KEY_FILE")
+                          or str(data_dir() / "audit-signing.key"))
+#: Let a different (or new) key sign entries after the head's (verify-log then needs both).
+PSEPHOS_AUDIT_NEW_KEY = _flag("PSEPHOS_AUDIT_NEW_KEY")
 
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("PSEPHOS_SECURE_COOKIES")
 SESSION_COOKIE_HTTPONLY = True

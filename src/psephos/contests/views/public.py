@@ -14,7 +14,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from psephos.contests import timetable
+from psephos.contests import audit, timetable
 from psephos.contests.casting.trackers import board_trackers, format_tracker, tracker_on_board
 from psephos.contests.models import Contest, TimetableEvent
 from psephos.contests.nominations import ballot_candidates
@@ -78,6 +78,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(board_trackers(item), BOARD_PAGE).get_page(request.GET.get("page"))
     return render(request, "contests/board.html", {
         "contest": item, "typed": typed, "tracker": tracker, "found": found, "page": page,
+        "audit_head": audit.current_head(),
     }, status=404 if typed and not found else 200)
 
 
