@@ -9,7 +9,13 @@ Environment:
 - ``PSEPHOS_DEBUG=1``: debug pages (never in production).
 - ``PSEPHOS_ALLOWED_HOSTS``: comma-separated (default ``localhost,127.0.0.1``).
 - ``PSEPHOS_CSRF_TRUSTED_ORIGINS``: comma-separated origins behind a proxy.
-- ``PSEPHOS_SECURE_COOKIES=1``: cookies only over HTTPS.
+- ``PSEPHOS_SECURE_COOKIES=1``: cookies only over HTTPS (always so when
+  ``PSEPHOS_PUBLIC_URL`` is ``https://``; `https_settings`).
+- ``PSEPHOS_HSTS_SECONDS``: how long browsers must use HTTPS only, when
+  ``PSEPHOS_PUBLIC_URL`` is ``https://`` (default a year; 0 sends no HSTS header).
+- ``PSEPHOS_TRUSTED_PROXY=1``: a reverse proxy in front terminates TLS and sets
+  ``X-Forwarded-Proto``; believe it (never set this without such a proxy: a client could
+  then claim HTTPS itself).
 - ``PSEPHOS_SMTP_HOST``, ``PSEPHOS_SMTP_PORT``, ``PSEPHOS_SMTP_USER``,
   ``PSEPHOS_SMTP_PASSWORD``, ``PSEPHOS_SMTP_TLS=1``, ``PSEPHOS_FROM_EMAIL``: outgoing mail
   (default SMTP on 127.0.0.1:25). ``PSEPHOS_EMAIL_BACKEND`` overrides the backend
@@ -26,6 +32,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -117,8 +124,12 @@ def _list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+#: What a yes/no environment variable takes as yes.
+TRUE = frozenset({"1", "true", "yes", "on"})
+
+
 def _flag(name: str) -> bool:
-    return os.environ.get(name, "") in {"1", "true", "yes", "on"}
+    return os.environ.get(name, "") in TRUE
 
 
 SECRET_KEY = _secret_key()
@@ -138,6 +149,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "psephos.web.middleware.RefuseBadParameters",
+    "psephos.web.middleware.HeadAsGet",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -193,7 +206,6 @@ STATIC_ROOT = os.environ.get("PSEPHOS_STATIC_ROOT") or str(data_dir() / "static"
 #: Published records (ballots, trackers, declaration), one folder per contest slug.
 PSEPHOS_PUBLISHED_DIR = os.environ.get("PSEPHOS_PUBLISHED_DIR") or str(data_dir() / "published")
 
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("PSEPHOS_SECURE_COOKIES")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -210,6 +222,39 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("PSEPHOS_FROM_EMAIL", "ballot@localhost")
 #: The address voters' links start with, e.g. ``https://vote.example.org``.
 PSEPHOS_PUBLIC_URL = os.environ.get("PSEPHOS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+#: HSTS for a year: long enough to protect a whole ballot from its first visit on.
+HSTS_SECONDS = 365 * 24 * 3600
+
+
+def https_settings(public_url: str, environ: Mapping[str, str]) -> dict[str, Any]:
+    """The transport settings for a site served at ``public_url``.
+
+    Served over HTTPS: the session and CSRF cookies are sent over HTTPS only, and every
+    response carries HSTS (RFC 6797; `psephos.web.security` adds it even where Django's
+    middleware does not see the request as secure, behind a proxy). The proxy's
+    ``X-Forwarded-Proto`` is believed only when ``PSEPHOS_TRUSTED_PROXY`` says a proxy
+    sets it: otherwise any client could claim to be on HTTPS.
+    """
+    https = public_url.lower().startswith("https://")
+    secure = https or environ.get("PSEPHOS_SECURE_COOKIES", "") in TRUE
+    seconds = environ.get("PSEPHOS_HSTS_SECONDS", "").strip()
+    if seconds and not seconds.isdigit():
+        raise ValueError(f"PSEPHOS_HSTS_SECONDS {seconds!r}: a whole number of seconds")
+    result: dict[str, Any] = {
+        "SESSION_COOKIE_SECURE": secure, "CSRF_COOKIE_SECURE": secure,
+        "SECURE_HSTS_SECONDS": (int(seconds) if seconds else HSTS_SECONDS) if https else 0,
+        "SECURE_PROXY_SSL_HEADER": None}
+    if environ.get("PSEPHOS_TRUSTED_PROXY", "") in TRUE:
+        result["SECURE_PROXY_SSL_HEADER"] = ("HTTP_X_FORWARDED_PROTO", "https")
+    return result
+
+
+_https = https_settings(PSEPHOS_PUBLIC_URL, os.environ)
+SESSION_COOKIE_SECURE = _https["SESSION_COOKIE_SECURE"]
+CSRF_COOKIE_SECURE = _https["CSRF_COOKIE_SECURE"]
+SECURE_HSTS_SECONDS = _https["SECURE_HSTS_SECONDS"]
+SECURE_PROXY_SSL_HEADER = _https["SECURE_PROXY_SSL_HEADER"]
 
 LOGGING = {
     "version": 1,
