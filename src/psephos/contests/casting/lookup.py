@@ -129,17 +129,18 @@ def not_open(contest: Contest) -> ContestNotOpen | None:
     """`ContestNotOpen` unless the contest is open and its close time has not come (both
     read afresh from the database)."""
     contest.refresh_from_db(fields=["state", "closes_at"])
-    if contest.state != Contest.State.OPEN:
-        return ContestNotOpen(f"voting in {contest.name} is not open (it is {contest.state})")
-    return past_close(contest)
+    return closed(contest)
 
 
-def past_close(contest: Contest) -> ContestNotOpen | None:
-    """`ContestNotOpen` once the contest's close time has come, closed or not."""
-    if contest.closes_at is not None and timetable.past_close(contest):
+def closed(contest: Contest) -> ContestNotOpen | None:
+    """`ContestNotOpen` unless the contest is open and its close time has not come (as
+    the caller read them), saying when it closed if it has."""
+    if contest.state == Contest.State.OPEN and not timetable.past_close(contest):
+        return None
+    if contest.state != Contest.State.DRAFT and contest.closes_at is not None:
         return ContestNotOpen(f"voting in {contest.name} closed at "
                               f"{timetable.uk_time(contest.closes_at)}")
-    return None
+    return ContestNotOpen(f"voting in {contest.name} is not open (it is {contest.state})")
 
 
 def _matching(key: CredentialKey) -> Q:
@@ -159,11 +160,9 @@ def find_credential(contest: Contest, secret: str | CredentialKey) -> Credential
 def credential_problem(contest: Contest, secret: str | CredentialKey) -> ContestError | None:
     """Why this secret cannot vote in this contest now, or None; says nothing about anyone
     else. The contest's state is as the caller read it."""
-    if contest.state != Contest.State.OPEN:
-        return ContestNotOpen(f"voting in {contest.name} is not open")
-    closed = past_close(contest)
-    if closed is not None:
-        return closed
+    problem = closed(contest)
+    if problem is not None:
+        return problem
     try:
         find_credential(contest, secret)
     except ContestError as error:
