@@ -36,8 +36,7 @@ class HeadAsGet:
         request.method = "GET"
         response = self.get_response(request)
         request.method = "HEAD"
-        if response.streaming:
-            response.close()  # e.g. an open file: nothing of it is sent
+        if response.streaming:  # nothing of it is read; a file is closed with the response
             response.streaming_content = iter(())
         elif isinstance(response, HttpResponse):
             response["Content-Length"] = str(len(response.content))
