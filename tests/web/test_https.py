@@ -1,7 +1,7 @@
 """Served over HTTPS (``PSEPHOS_PUBLIC_URL=https://...``): HSTS on every response, the
 session and CSRF cookies marked Secure, and a proxy's ``X-Forwarded-Proto`` believed only
-when ``PSEPHOS_TRUSTED_PROXY`` says so. None of it held before: no HSTS, cookies not
-Secure."""
+when ``PSEPHOS_TRUSTED_PROXIES`` says proxies stand in front. None of it held before: no
+HSTS, cookies not Secure."""
 
 from __future__ import annotations
 
@@ -51,10 +51,14 @@ def test_plain_http_sets_neither() -> None:
 def test_the_proxy_header_only_when_a_trusted_proxy_is_declared() -> None:
     https = "https://vote.example.org"
     assert https_settings(https, {})["SECURE_PROXY_SSL_HEADER"] is None
-    trusted = https_settings(https, {"PSEPHOS_TRUSTED_PROXY": "1"})
+    trusted = https_settings(https, {"PSEPHOS_TRUSTED_PROXIES": "1"})
     assert trusted["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
     assert https_settings(https, {"PSEPHOS_HSTS_SECONDS": "600"})["SECURE_HSTS_SECONDS"] == 600
     assert https_settings(https, {"PSEPHOS_HSTS_SECONDS": "0"})["SECURE_HSTS_SECONDS"] == 0
+    assert https_settings(https, {"PSEPHOS_TRUSTED_PROXIES": "0"})[
+        "SECURE_PROXY_SSL_HEADER"] is None
+    with pytest.raises(ValueError, match="PSEPHOS_TRUSTED_PROXIES"):
+        https_settings(https, {"PSEPHOS_TRUSTED_PROXIES": "yes"})
     with pytest.raises(ValueError, match="PSEPHOS_HSTS_SECONDS"):
         https_settings(https, {"PSEPHOS_HSTS_SECONDS": "a year"})
     cookies_only = https_settings("http://localhost", {"PSEPHOS_SECURE_COOKIES": "1"})

@@ -13,9 +13,10 @@ Environment:
   ``PSEPHOS_PUBLIC_URL`` is ``https://``; `https_settings`).
 - ``PSEPHOS_HSTS_SECONDS``: how long browsers must use HTTPS only, when
   ``PSEPHOS_PUBLIC_URL`` is ``https://`` (default a year; 0 sends no HSTS header).
-- ``PSEPHOS_TRUSTED_PROXY=1``: a reverse proxy in front terminates TLS and sets
-  ``X-Forwarded-Proto``; believe it (never set this without such a proxy: a client could
-  then claim HTTPS itself).
+- ``PSEPHOS_TRUSTED_PROXIES``: how many reverse proxies stand in front (default 0). When
+  set, the client's address is read from ``X-Forwarded-For`` (`psephos.contests.throttle`)
+  and whether it came over HTTPS from ``X-Forwarded-Proto``; without it, both headers are
+  ignored, so a client cannot claim an address or HTTPS by sending them.
 - ``PSEPHOS_SMTP_HOST``, ``PSEPHOS_SMTP_PORT``, ``PSEPHOS_SMTP_USER``,
   ``PSEPHOS_SMTP_PASSWORD``, ``PSEPHOS_SMTP_TLS=1``, ``PSEPHOS_FROM_EMAIL``: outgoing mail
   (default SMTP on 127.0.0.1:25). ``PSEPHOS_EMAIL_BACKEND`` overrides the backend
@@ -233,19 +234,22 @@ def https_settings(public_url: str, environ: Mapping[str, str]) -> dict[str, Any
     Served over HTTPS: the session and CSRF cookies are sent over HTTPS only, and every
     response carries HSTS (RFC 6797; `psephos.web.security` adds it even where Django's
     middleware does not see the request as secure, behind a proxy). The proxy's
-    ``X-Forwarded-Proto`` is believed only when ``PSEPHOS_TRUSTED_PROXY`` says a proxy
-    sets it: otherwise any client could claim to be on HTTPS.
+    ``X-Forwarded-Proto`` is believed only when ``PSEPHOS_TRUSTED_PROXIES`` says proxies
+    stand in front (and set it): otherwise any client could claim to be on HTTPS.
     """
     https = public_url.lower().startswith("https://")
     secure = https or environ.get("PSEPHOS_SECURE_COOKIES", "") in TRUE
     seconds = environ.get("PSEPHOS_HSTS_SECONDS", "").strip()
     if seconds and not seconds.isdigit():
         raise ValueError(f"PSEPHOS_HSTS_SECONDS {seconds!r}: a whole number of seconds")
+    proxies = environ.get("PSEPHOS_TRUSTED_PROXIES", "").strip() or "0"
+    if not proxies.isdigit():
+        raise ValueError(f"PSEPHOS_TRUSTED_PROXIES {proxies!r}: a whole number of proxies")
     result: dict[str, Any] = {
         "SESSION_COOKIE_SECURE": secure, "CSRF_COOKIE_SECURE": secure,
         "SECURE_HSTS_SECONDS": (int(seconds) if seconds else HSTS_SECONDS) if https else 0,
         "SECURE_PROXY_SSL_HEADER": None}
-    if environ.get("PSEPHOS_TRUSTED_PROXY", "") in TRUE:
+    if int(proxies) > 0:
         result["SECURE_PROXY_SSL_HEADER"] = ("HTTP_X_FORWARDED_PROTO", "https")
     return result
 
