@@ -78,7 +78,8 @@ def test_the_first_request_after_the_close_time_closes_the_ballot(
     assert AuditEntry.objects.get(action="contest.close").actor == "timetable"
     refused = client.get(f"/vote/small/{secrets['M1'].link_token}/")
     assert refused.status_code == 409
-    assert f"Voting in Small ballot closed at {CLOSE_WORDS}" in _text(refused)
+    assert "Voting in Small ballot has closed" in _text(refused)
+    assert f"Voting closed at {CLOSE_WORDS}" in _text(refused)
 
 
 def test_a_cast_after_the_close_time_is_refused_on_every_channel(

@@ -138,7 +138,7 @@ def closed(contest: Contest) -> ContestNotOpen | None:
     if contest.state == Contest.State.OPEN and not timetable.past_close(contest):
         return None
     if contest.state != Contest.State.DRAFT and contest.closes_at is not None:
-        return ContestNotOpen(f"voting in {contest.name} closed at "
+        return ContestNotOpen(f"voting in {contest.name} is not open: it closed at "
                               f"{timetable.uk_time(contest.closes_at)}")
     return ContestNotOpen(f"voting in {contest.name} is not open (it is {contest.state})")
 

@@ -64,9 +64,7 @@ def _message(error: ContestError, contest: Contest) -> str:
     if isinstance(error, ContestNotOpen):
         if contest.state == Contest.State.DRAFT:
             return f"Voting in {contest.name} has not opened yet"
-        if contest.closes_at is not None:
-            return f"Voting in {contest.name} closed at {timetable.uk_time(contest.closes_at)}"
-        return f"Voting in {contest.name} has closed"
+        return f"Voting in {contest.name} has closed"  # and the page says when
     return capfirst(error.message)
 
 
