@@ -224,3 +224,22 @@ def test_the_definition_reads_times_as_uk_wall_clock(db: str, tmp_path: Path) ->
     contest = small_contest(tmp_path, SMALL + winter)
     assert scheduled_open(contest) == datetime(2016, 8, 22, 8, 0, tzinfo=UTC)
     assert scheduled_close(contest) == datetime(2016, 12, 21, 12, 0, tzinfo=UTC)
+
+
+def test_psephos_serve_ticks_the_timetable(db: str, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The tick `psephos serve` runs at its start and every 30 seconds on a thread."""
+    from psephos.cli.serve import _tick_once
+    from psephos.contests.models import Contest
+    from psephos.contests.timekeeper import TICK_SECONDS
+
+    contest, _, clock = timed_open(tmp_path, monkeypatch)
+    _tick_once()
+    assert Contest.objects.get(pk=contest.pk).state == Contest.State.OPEN
+    clock.set(CLOSE)
+    _tick_once()
+    assert Contest.objects.get(pk=contest.pk).state == Contest.State.CLOSED
+    assert f"psephos: timetable: small: closed: voting closed at {CLOSE_WORDS}" in (
+        capsys.readouterr().err)
+    assert TICK_SECONDS == 30
