@@ -243,3 +243,20 @@ def test_psephos_serve_ticks_the_timetable(db: str, tmp_path: Path,
     assert f"psephos: timetable: small: closed: voting closed at {CLOSE_WORDS}" in (
         capsys.readouterr().err)
     assert TICK_SECONDS == 30
+
+
+def test_a_tick_racing_someone_who_opened_or_closed_by_hand_reports_nothing(
+        db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from psephos.contests.lifecycle import close_contest, open_contest
+    from psephos.contests.models import Contest
+    from psephos.contests.timekeeper import _open_if_ready, close_if_due
+
+    stop_clock(monkeypatch, uk(2016, 9, 1, 10, 0))
+    contest, _ = timed_draft(tmp_path)
+    stale = Contest.objects.get(pk=contest.pk)
+    open_contest(contest, actor="ro")
+    assert _open_if_ready(stale) is None and stale.state == "open"
+    monkeypatch.setattr("psephos.contests.timetable.now", lambda: CLOSE)
+    stale = Contest.objects.get(pk=contest.pk)
+    close_contest(contest, actor="ro")
+    assert close_if_due(stale) is None and stale.state == "closed"

@@ -64,10 +64,13 @@ def close_if_due(contest: Contest, at: datetime | None = None) -> Tick | None:
                 if contest.closes_at else "")
 
 
-def _open_if_ready(contest: Contest) -> Tick:
+def _open_if_ready(contest: Contest) -> Tick | None:
     try:
         open_contest(contest, actor=ACTOR)
     except ContestError as error:
+        contest.refresh_from_db(fields=["state"])
+        if contest.state != Contest.State.DRAFT:
+            return None  # opened by someone else meanwhile
         log.warning("the timetable did not open %s: %s", contest.slug, error.message)
         return Tick(contest.slug, "not opened", error.message)
     log.warning("the timetable opened %s", contest.slug)
@@ -93,5 +96,8 @@ def tick(at: datetime | None = None) -> list[Tick]:
                                            start__lte=at)
     due = (Contest.objects.filter(state=Contest.State.DRAFT)
            .filter(Exists(opening)).exclude(Exists(closed)).order_by("slug"))
-    done.extend(_open_if_ready(contest) for contest in due)
+    for contest in due:
+        outcome = _open_if_ready(contest)
+        if outcome is not None:
+            done.append(outcome)
     return done
