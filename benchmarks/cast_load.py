@@ -55,15 +55,14 @@ def make_contest(database_url: str, voters: int, slug: str) -> list[str]:
     from psephos.web import setup
 
     setup(database_url)
-    import tomllib
 
     from psephos.contests.credentials import issue_credentials
     from psephos.contests.definition import create_contest, parse_definition
-    from psephos.contests.demo import definition_text
+    from psephos.contests.demo import definition_closing_later
     from psephos.contests.electorate import import_rows
     from psephos.contests.lifecycle import open_contest
 
-    data = tomllib.loads(definition_text())
+    data = definition_closing_later()
     data["contest"]["slug"] = slug
     contest = create_contest(parse_definition(data, "labour-2016.toml"), actor="bench")
     members = contest.sections.get(slug="members")

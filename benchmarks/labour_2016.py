@@ -170,13 +170,12 @@ def run(args: argparse.Namespace, folder: Path) -> int:
 
     url = args.database or f"sqlite:///{folder}/labour-2016.sqlite3"
     setup(url)
-    import tomllib
 
     from psephos.contests.casting.service import cast_ballot
     from psephos.contests.counting import count_contest
     from psephos.contests.credentials import issue_credentials
     from psephos.contests.definition import create_contest, parse_definition
-    from psephos.contests.demo import definition_text
+    from psephos.contests.demo import definition_closing_later
     from psephos.contests.electorate import import_electorate
     from psephos.contests.lifecycle import close_contest, open_contest
     from psephos.contests.models import Contest
@@ -202,7 +201,7 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     with steps.step("write electorate CSV files",
                     sum(sizes.values()) + sum(n for b in bad.values() for _, n in b)):
         rolls = write_rolls(folder, sizes, bad)
-    data = tomllib.loads(definition_text())
+    data = definition_closing_later()
     data["contest"]["slug"] = slug
     with steps.step("create the contest"):
         contest = create_contest(parse_definition(data, "labour-2016.toml"), actor="bench")

@@ -50,15 +50,14 @@ def free_port() -> int:
 
 def make_contest(voters: int, slug: str) -> Any:
     """An open two-candidate contest with ``voters`` voters, each with a credential."""
-    import tomllib
 
     from psephos.contests.credentials import issue_credentials
     from psephos.contests.definition import create_contest, parse_definition
-    from psephos.contests.demo import definition_text
+    from psephos.contests.demo import definition_closing_later
     from psephos.contests.electorate import import_rows
     from psephos.contests.lifecycle import open_contest
 
-    data = tomllib.loads(definition_text())
+    data = definition_closing_later()
     data["contest"]["slug"] = slug
     contest = create_contest(parse_definition(data, "mail.toml"), actor="benchmark")
     section = contest.sections.get(slug="members")

@@ -41,6 +41,21 @@ name = "Carol"
 consented = true
 """
 
+#: The example's ballot close (21 September 2016, noon), and where tests move it.
+EXAMPLE_CLOSE = "start = 2016-09-21T12:00:00"
+LATER_CLOSE = "start = 2099-09-21T12:00:00"
+
+
+def example_still_open(tmp_path: Path) -> Path:
+    """The Labour 2016 example with its ballot close moved into the future (a ballot whose
+    timetabled close has passed does not open); the rest of 2016 as it was."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert text.count(EXAMPLE_CLOSE) == 1
+    path = tmp_path / "labour-2016.toml"
+    path.write_text(text.replace(EXAMPLE_CLOSE, LATER_CLOSE), encoding="utf-8")
+    return path
+
+
 HEADER = ["member_number", "name", "email", "joined", "arrears_paid", "fee_paid_on",
           "suspended"]
 

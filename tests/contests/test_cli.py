@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.contests.helpers import EXAMPLE, SMALL, member, small_by_cli, write_roll
+from tests.contests.helpers import (
+    SMALL,
+    example_still_open,
+    member,
+    small_by_cli,
+    write_roll,
+)
 
 runner = CliRunner()
 
@@ -24,7 +30,7 @@ def _run(db_url: str, *args: str) -> object:
 def test_flow_from_the_command_line(db_url: str, tmp_path: Path) -> None:
     roll = write_roll(tmp_path / "members.csv", [member(1), member(2), member(3),
                                                  member(4, joined="2016-06-01")])
-    done = _run(db_url, "init", str(EXAMPLE))
+    done = _run(db_url, "init", str(example_still_open(tmp_path)))
     assert done.exit_code == 0 and "created contest labour-2016" in done.stdout
     done = _run(db_url, "electorate", "import", "labour-2016", str(roll), "--section",
                 "members", "--dry-run")

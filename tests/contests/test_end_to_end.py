@@ -12,7 +12,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from tests.contests.helpers import EXAMPLE, HEADER, member, supporter, write_roll
+from tests.contests.helpers import HEADER, example_still_open, member, supporter, write_roll
 
 CANDIDATES = ["Jeremy Corbyn", "Owen Smith", "Angela Eagle"]
 
@@ -78,7 +78,7 @@ def test_members_ballot_end_to_end(db: str, tmp_path: Path) -> None:
     from psephos.contests.nominations import add_candidate, consent, nominate
     from psephos.rules.registry import count as run_count
 
-    contest = create_contest(load_definition(EXAMPLE), actor="ro")
+    contest = create_contest(load_definition(example_still_open(tmp_path)), actor="ro")
     reports = {section: import_electorate(contest, path, section, actor="ro")
                for section, path in _rolls(tmp_path).items()}
     assert [len(r.rejected) for r in reports.values()] == [2, 1, 1]

@@ -13,7 +13,7 @@ def test_revoke_removes_the_ballot_and_logs_it(db: str, tmp_path: Path) -> None:
     from psephos.contests.audit import verify_log
     from psephos.contests.casting.service import cast_ballot
     from psephos.contests.counting import count_contest
-    from psephos.contests.errors import UnknownCredential
+    from psephos.contests.errors import VoteWithdrawn
     from psephos.contests.lifecycle import close_contest, revoke
     from psephos.contests.models import AuditEntry, Ballot
 
@@ -27,7 +27,7 @@ def test_revoke_removes_the_ballot_and_logs_it(db: str, tmp_path: Path) -> None:
     assert not Ballot.objects.filter(tracker=gone.tracker).exists()
     # The credential stays spent, and the voter is told why they cannot vote, not that
     # their (removed) ballot is in.
-    with pytest.raises(UnknownCredential, match="entitlement to vote was withdrawn"):
+    with pytest.raises(VoteWithdrawn, match="entitlement to vote was withdrawn"):
         cast_ballot(contest, secrets["M2"].postal_code, ["Bob"])
     entry = AuditEntry.objects.get(action="voter.revoke")
     assert entry.payload["member_number"] == "M2" and entry.payload["ballot_removed"]

@@ -130,7 +130,7 @@ class BadInput(TestCase):
                                     {"credential": self.values[FRESH], "ranking": [CORBYN]},
                                     content_type=JSON)
         self.assertEqual(response.status_code, 409)
-        self.assertIn("is not open (it is closed)", response.json()["message"])
+        self.assertIn(" closed at ", response.json()["message"])
         self._nothing_stored()
 
     def test_api_unknown_contest(self) -> None:

@@ -179,6 +179,14 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+def _audit_key_file(database: str) -> str:
+    """The signing key this test process's own audit entries are signed with."""
+    with using_database(database):
+        from django.conf import settings
+
+        return str(settings.PSEPHOS_AUDIT_KEY_FILE)
+
+
 @pytest.mark.browser
 def test_members_ballot_through_the_real_server(backend: str, tmp_path: Path) -> None:
     slug = f"e2e-{backend}"
@@ -190,7 +198,9 @@ def test_members_ballot_through_the_real_server(backend: str, tmp_path: Path) ->
         env.update(PSEPHOS_DATA_DIR=str(tmp_path / "data"),
                    PSEPHOS_SECRET_KEY="e2e-" + secrets.token_hex(16),
                    PSEPHOS_SMTP_HOST=sink.host, PSEPHOS_SMTP_PORT=str(sink.port),
-                   PSEPHOS_PUBLIC_URL=url.rstrip("/"))
+                   PSEPHOS_PUBLIC_URL=url.rstrip("/"),
+                   # One audit log, one signing key: this process writes to it too.
+                   PSEPHOS_AUDIT_KEY_FILE=_audit_key_file(database))
         admin = Admin(database, env, slug)
         _define_and_import(admin, tmp_path)
         _nominate(database, slug)

@@ -354,6 +354,47 @@ def timetable_command(
             typer.echo(f"{timezone.localtime(event.start):%Y-%m-%d %H:%M}  {event.title}{place}")
 
 
+@contest_app.command("tick")
+def tick_command(ctx: typer.Context) -> None:
+    """Open and close every contest whose time has come by its timetable; exit status 1 if
+    one was due but could not be (the reason is printed). For cron or a systemd timer:
+    psephos serve does the same every 30 seconds.
+
+    Example: psephos contest tick
+    """
+    with _services(ctx):
+        from psephos.contests.timekeeper import tick
+
+        done = tick()
+    for item in done:
+        typer.echo(str(item))
+    if not done:
+        typer.echo("nothing is due to open or close")
+    if any(item.action.startswith("not ") for item in done):
+        raise typer.Exit(1)
+
+
+@contest_app.command("status")
+def status_command(ctx: typer.Context, contest: ContestArg) -> None:
+    """Say where a contest is: its state and when voting opens and closes (UK time).
+
+    Example: psephos contest status labour-2016
+    """
+    with _services(ctx):
+        from psephos.contests import timetable
+
+        found = _contest(contest)
+        opens = found.opens_at or timetable.scheduled_open(found)
+        notice = timetable.deadline(found)
+        typer.echo(f"{found.slug}: {found.state}")
+        if found.state == "draft" and opens is not None and opens <= timetable.now():
+            typer.echo(f"  due to open since {timetable.uk_time(opens)}: psephos contest tick "
+                       "opens it or says why it cannot")
+        elif found.state != "draft" and found.opens_at is not None:
+            typer.echo(f"  voting opened at {timetable.uk_time(found.opens_at)}")
+        typer.echo(f"  {notice.sentence}" if notice else "  no ballot close in the timetable")
+
+
 def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 

@@ -1,10 +1,11 @@
 """`psephos serve`: run the ballot website and API under a production server.
 
 Before serving: bring the database schema up to date, optionally make the demonstration
-contest and an admin account, and collect the static files. Then Granian (a Rust HTTP
-server) runs the ASGI application (`psephos.web.asgi`) in ``--workers`` processes, in the
-foreground, until Ctrl-C. Django's ``runserver`` is never used: it is single-process and
-not for production.
+contest and an admin account, collect the static files, and open and close whatever the
+timetables say is due (again every 30 seconds while serving, on a thread). Then Granian
+(a Rust HTTP server) runs the ASGI application (`psephos.web.asgi`) in ``--workers``
+processes, in the foreground, until Ctrl-C. Django's ``runserver`` is never used: it is
+single-process and not for production.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import threading
+import time
 from typing import Annotated
 
 import typer
@@ -163,9 +166,43 @@ def _run(host: str, port: int, processes: int) -> None:
     from granian.constants import Interfaces
 
     connections.close_all()  # the workers are forked: none may share this process's sockets
+    _start_timetable()
     Granian("psephos.web.asgi:application", address=host, port=port,
             interface=Interfaces.ASGI, workers=processes, backlog=2048,
             log_access=False).serve()
+
+
+def _tick_once() -> None:
+    """One tick of the timetable (`psephos.contests.timekeeper.tick`); its own connection
+    is closed after it, so none is open when Granian forks a worker."""
+    from django.db import connections
+
+    from psephos.contests.timekeeper import log, tick
+
+    try:
+        for item in tick():
+            typer.echo(f"psephos: timetable: {item}", err=True)
+    except Exception:  # the next tick tries again; serving goes on meanwhile
+        log.exception("the timetable's tick failed")
+    finally:
+        connections.close_all()
+
+
+def _start_timetable() -> threading.Thread:
+    """Open and close contests on time while serving: a tick now, then one every
+    ``TICK_SECONDS`` on a daemon thread of this (the workers' parent) process."""
+    from psephos.contests.timekeeper import TICK_SECONDS
+
+    _tick_once()
+
+    def run() -> None:
+        while True:
+            time.sleep(TICK_SECONDS)
+            _tick_once()
+
+    thread = threading.Thread(target=run, name="psephos-timetable", daemon=True)
+    thread.start()
+    return thread
 
 
 def _default_workers() -> int:

@@ -41,6 +41,11 @@ class UnknownCredential(ContestError):
     """No active credential matches what was typed or followed."""
 
 
+class VoteWithdrawn(ContestError):
+    """The voter's entitlement was revoked (`psephos.contests.lifecycle.revoke`): their
+    credential is genuine, so they are told so, not that it is unknown."""
+
+
 class AlreadyVoted(ContestError):
     """This voter's ballot has already been counted once."""
 
@@ -75,6 +80,7 @@ class BallotsChanged(ContestError):
 _STATUS: tuple[tuple[type[ContestError], int], ...] = (
     (ContestNotFound, 404),
     (UnknownCredential, 403),
+    (VoteWithdrawn, 403),
     (AlreadyVoted, 409),
     (WrongState, 409),  # includes ContestNotOpen
     (InvalidRanking, 400),

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from psephos.contests import audit, audit_ballots, tokens
+from psephos.contests import audit, audit_ballots, timetable, tokens
 from psephos.contests.errors import NominationError, RevocationError, WrongState
 from psephos.contests.models import (
     Ballot,
@@ -67,13 +67,21 @@ def open_contest(contest: Contest, *, actor: Any) -> None:
         electorate = Voter.objects.filter(contest=locked, status=Voter.Status.ELIGIBLE).count()
         if electorate == 0:
             raise WrongState(f"contest {contest.slug!r} has no electorate; import one first")
+        opens_at, closes_at = timetable.now(), timetable.scheduled_close(locked)
+        if closes_at is not None and closes_at <= opens_at:
+            raise WrongState(f"the timetable closes {contest.slug!r} at "
+                             f"{timetable.uk_time(closes_at)}, which has passed; move its "
+                             "ballot_close event before opening it")
         Candidate.objects.filter(pk__in=[c.pk for c in standing]).update(on_ballot=True)
         locked.state = Contest.State.OPEN
-        locked.save(update_fields=["state"])
+        locked.opens_at, locked.closes_at = opens_at, closes_at
+        locked.save(update_fields=["state", "opens_at", "closes_at"])
         audit.record(actor, "contest.open", {
             "contest": locked.slug, "candidates": [c.name for c in standing],
-            "electorate": electorate, "roll_sha256": roll_hash(locked)})
+            "electorate": electorate, "roll_sha256": roll_hash(locked),
+            "closes_at": closes_at.isoformat() if closes_at else None})
     contest.state = Contest.State.OPEN
+    contest.opens_at, contest.closes_at = opens_at, closes_at
     refresh_statistics()
 
 
@@ -98,7 +106,10 @@ def close_contest(contest: Contest, *, actor: Any) -> None:
             raise WrongState(f"contest {contest.slug!r} is {locked.state}; only an open "
                              "contest closes")
         locked.state = Contest.State.CLOSED
-        locked.save(update_fields=["state"])
+        closed_at = timetable.now()
+        if locked.closes_at is None or closed_at < locked.closes_at:
+            locked.closes_at = closed_at  # closed early by hand: when it really closed
+        locked.save(update_fields=["state", "closes_at"])
         seals = BallotSeal.objects.filter(contest=locked).delete()[0]
         ballots = Ballot.objects.filter(contest=locked).count()
         marks = VotedMark.objects.filter(contest=locked).count()
@@ -112,7 +123,7 @@ def close_contest(contest: Contest, *, actor: Any) -> None:
             "contest": locked.slug, "ballots": ballots, "voted": marks,
             "removed_by_revocation": removed, "seals_destroyed": seals,
             **audit_ballots.ballot_commitment(locked)})  # what count and verify-log check
-    contest.state = Contest.State.CLOSED
+    contest.state, contest.closes_at = Contest.State.CLOSED, locked.closes_at
 
 
 def revoke(voter: Voter, *, actor: Any, reason: str) -> Revocation:

@@ -42,6 +42,11 @@ class Contest(models.Model):
     incumbent_bypass = models.BooleanField(default=False)
     #: Nomination requirement: every group must be met, each group by any one body slug in it.
     nomination_rule = models.JSONField(default=list, blank=True)
+    #: When voting opened, and when it closes whatever anyone does: fixed at the opening
+    #: from the timetable's ``ballot_close`` (`psephos.contests.timetable`). The cast
+    #: statement itself refuses a ballot from ``closes_at`` on.
+    opens_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closes_at = models.DateTimeField(null=True, blank=True, editable=False)
     #: The declaration (`Declaration.to_json`) once counted.
     declaration = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

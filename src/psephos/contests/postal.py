@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from psephos.contests import audit, tokens
+from psephos.contests import audit, timetable, tokens
 from psephos.contests.casting.lookup import not_open, refusal
 from psephos.contests.casting.paper import BallotPaper, ballot_paper
 from psephos.contests.casting.service import store_ballots
@@ -81,7 +81,7 @@ def import_postal(contest: Contest, path: str | Path, *, dry_run: bool = False,
         # Lock the contest row: a close waits for the batch, and batches go one at a time;
         # "no key" so that online casts (which share-lock the row's key) carry on meanwhile.
         locked = Contest.objects.select_for_update(no_key=True).get(pk=contest.pk)
-        if locked.state != Contest.State.OPEN:
+        if locked.state != Contest.State.OPEN or timetable.past_close(locked):
             raise not_open(contest) or ContestError("voting is not open")
         accepted = _accept(contest, papers, report)
         if not dry_run:

@@ -7,6 +7,10 @@ around the whole WSGI (or ASGI) application, not as Django middleware, so that t
 WhiteNoise serves get them too. Headers a response already has (Django's
 ``X-Frame-Options``, ``Referrer-Policy``, ...) are left as they are.
 
+When the site is served over HTTPS (``PSEPHOS_PUBLIC_URL``), every response also carries
+HSTS (RFC 6797), static files included, and whether or not Django saw the request as
+secure (behind a proxy it often cannot; browsers ignore the header over plain HTTP).
+
 Two places need more than the strict policy: the transfer chart (matplotlib's SVG styles
 itself inline) and the API's interactive docs, which django-ninja takes from a CDN with an
 inline script unless ``ninja`` is in ``INSTALLED_APPS`` (then it serves its own files).
@@ -53,11 +57,19 @@ def _ninja_installed() -> bool:
     return "ninja" in settings.INSTALLED_APPS
 
 
+def strict_transport_security() -> tuple[tuple[str, str], ...]:
+    """The HSTS header when the settings ask for it (`psephos.web.settings.https_settings`)."""
+    from django.conf import settings
+
+    seconds = int(getattr(settings, "SECURE_HSTS_SECONDS", 0) or 0)
+    return (("Strict-Transport-Security", f"max-age={seconds}"),) if seconds > 0 else ()
+
+
 def headers_for(path: str, present: Iterable[str], content_type: str) -> list[tuple[str, str]]:
     """The security headers a response to ``path`` lacks (``present``: names it has)."""
     have = {name.lower() for name in present}
     wanted = [("Content-Security-Policy", content_security_policy(path, content_type)),
-              *COMMON]
+              *COMMON, *strict_transport_security()]
     return [(name, value) for name, value in wanted if name.lower() not in have]
 
 

@@ -12,7 +12,14 @@ Environment:
 - ``PSEPHOS_DEBUG=1``: debug pages (never in production).
 - ``PSEPHOS_ALLOWED_HOSTS``: comma-separated (default ``localhost,127.0.0.1``).
 - ``PSEPHOS_CSRF_TRUSTED_ORIGINS``: comma-separated origins behind a proxy.
-- ``PSEPHOS_SECURE_COOKIES=1``: cookies only over HTTPS.
+- ``PSEPHOS_SECURE_COOKIES=1``: cookies only over HTTPS (always so when
+  ``PSEPHOS_PUBLIC_URL`` is ``https://``; `https_settings`).
+- ``PSEPHOS_HSTS_SECONDS``: how long browsers must use HTTPS only, when
+  ``PSEPHOS_PUBLIC_URL`` is ``https://`` (default a year; 0 sends no HSTS header).
+- ``PSEPHOS_TRUSTED_PROXIES``: how many reverse proxies stand in front (default 0). When
+  set, the client's address is read from ``X-Forwarded-For`` (`psephos.contests.throttle`)
+  and whether it came over HTTPS from ``X-Forwarded-Proto``; without it, both headers are
+  ignored, so a client cannot claim an address or HTTPS by sending them.
 - ``PSEPHOS_SMTP_HOST``, ``PSEPHOS_SMTP_PORT``, ``PSEPHOS_SMTP_USER``,
   ``PSEPHOS_SMTP_PASSWORD``, ``PSEPHOS_SMTP_TLS=1``, ``PSEPHOS_FROM_EMAIL``: outgoing mail
   (default SMTP on 127.0.0.1:25). ``PSEPHOS_EMAIL_BACKEND`` overrides the backend
@@ -29,6 +36,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -120,8 +128,12 @@ def _list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+#: What a yes/no environment variable takes as yes.
+TRUE = frozenset({"1", "true", "yes", "on"})
+
+
 def _flag(name: str) -> bool:
-    return os.environ.get(name, "") in {"1", "true", "yes", "on"}
+    return os.environ.get(name, "") in TRUE
 
 
 SECRET_KEY = _secret_key()
@@ -141,6 +153,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "psephos.web.middleware.RefuseBadParameters",
+    "psephos.web.middleware.HeadAsGet",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -201,7 +215,6 @@ PSEPHOS_AUDIT_KEY_FILE = (os.environ.get("PSEPHOS_AUDIT_KEY_FILE")
 #: Let a different (or new) key sign entries after the head's (verify-log then needs both).
 PSEPHOS_AUDIT_NEW_KEY = _flag("PSEPHOS_AUDIT_NEW_KEY")
 
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("PSEPHOS_SECURE_COOKIES")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -218,6 +231,42 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("PSEPHOS_FROM_EMAIL", "ballot@localhost")
 #: The address voters' links start with, e.g. ``https://vote.example.org``.
 PSEPHOS_PUBLIC_URL = os.environ.get("PSEPHOS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+#: HSTS for a year: long enough to protect a whole ballot from its first visit on.
+HSTS_SECONDS = 365 * 24 * 3600
+
+
+def https_settings(public_url: str, environ: Mapping[str, str]) -> dict[str, Any]:
+    """The transport settings for a site served at ``public_url``.
+
+    Served over HTTPS: the session and CSRF cookies are sent over HTTPS only, and every
+    response carries HSTS (RFC 6797; `psephos.web.security` adds it even where Django's
+    middleware does not see the request as secure, behind a proxy). The proxy's
+    ``X-Forwarded-Proto`` is believed only when ``PSEPHOS_TRUSTED_PROXIES`` says proxies
+    stand in front (and set it): otherwise any client could claim to be on HTTPS.
+    """
+    https = public_url.lower().startswith("https://")
+    secure = https or environ.get("PSEPHOS_SECURE_COOKIES", "") in TRUE
+    seconds = environ.get("PSEPHOS_HSTS_SECONDS", "").strip()
+    if seconds and not seconds.isdigit():
+        raise ValueError(f"PSEPHOS_HSTS_SECONDS {seconds!r}: a whole number of seconds")
+    proxies = environ.get("PSEPHOS_TRUSTED_PROXIES", "").strip() or "0"
+    if not proxies.isdigit():
+        raise ValueError(f"PSEPHOS_TRUSTED_PROXIES {proxies!r}: a whole number of proxies")
+    result: dict[str, Any] = {
+        "SESSION_COOKIE_SECURE": secure, "CSRF_COOKIE_SECURE": secure,
+        "SECURE_HSTS_SECONDS": (int(seconds) if seconds else HSTS_SECONDS) if https else 0,
+        "SECURE_PROXY_SSL_HEADER": None}
+    if int(proxies) > 0:
+        result["SECURE_PROXY_SSL_HEADER"] = ("HTTP_X_FORWARDED_PROTO", "https")
+    return result
+
+
+_https = https_settings(PSEPHOS_PUBLIC_URL, os.environ)
+SESSION_COOKIE_SECURE = _https["SESSION_COOKIE_SECURE"]
+CSRF_COOKIE_SECURE = _https["CSRF_COOKIE_SECURE"]
+SECURE_HSTS_SECONDS = _https["SECURE_HSTS_SECONDS"]
+SECURE_PROXY_SSL_HEADER = _https["SECURE_PROXY_SSL_HEADER"]
 
 LOGGING = {
     "version": 1,

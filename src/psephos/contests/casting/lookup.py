@@ -9,11 +9,14 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from psephos.contests import tokens
+from psephos.contests import timetable, tokens
 from psephos.contests.casting.cache import BoundedCache
 from psephos.contests.errors import (
     AlreadyVoted,
@@ -21,6 +24,7 @@ from psephos.contests.errors import (
     ContestNotFound,
     ContestNotOpen,
     UnknownCredential,
+    VoteWithdrawn,
 )
 from psephos.contests.models import Contest, Credential, Voter
 
@@ -40,9 +44,17 @@ class CredentialKey:
         return cls(*tokens.credential_hashes(secret))
 
 
+def could_be_slug(slug: str) -> bool:
+    """Whether a contest could have this slug: not over-long, no NUL (PostgreSQL refuses
+    NUL in a query's text with an error, so it must not reach one)."""
+    return len(slug) <= Contest._meta.get_field("slug").max_length and "\x00" not in slug
+
+
 def get_contest(slug: str) -> Contest:
     """The contest with this slug, or `ContestNotFound` listing the ones there are."""
     try:
+        if not could_be_slug(slug):
+            raise Contest.DoesNotExist
         return Contest.objects.get(slug=slug)
     except Contest.DoesNotExist:
         known = list(Contest.objects.order_by("slug").values_list("slug", flat=True)[:20])
@@ -58,12 +70,16 @@ _TEMPLATES: BoundedCache[tuple[str, int, object], Contest] = BoundedCache(1000)
 
 def contest_to_cast(slug: str) -> Contest:
     """`get_contest` for the casting path, at a fraction of the cost: one plain query reads
-    the contest's id, creation time, state and name, and the fixed rest comes from a copy
-    of what was read before. Other fields are deferred, so touching one reads it afresh."""
+    the contest's id, creation time, state, name and close time, and the fixed rest comes
+    from a copy of what was read before. Other fields are deferred, so touching one reads
+    it afresh."""
+    if not could_be_slug(slug):
+        return get_contest(slug)  # refuses it, saying which contests there are
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {q('id')}, {q('created_at')}, {q('state')}, {q('name')} "
-                       f"FROM {q(Contest._meta.db_table)} WHERE {q('slug')} = %s", [slug])
+        cursor.execute(f"SELECT {q('id')}, {q('created_at')}, {q('state')}, {q('name')}, "
+                       f"{q('closes_at')} FROM {q(Contest._meta.db_table)} "
+                       f"WHERE {q('slug')} = %s", [slug])
         row = cursor.fetchone()
     if row is None:
         return get_contest(slug)  # says which contests there are
@@ -74,7 +90,21 @@ def contest_to_cast(slug: str) -> Contest:
         _TEMPLATES.put(key, template)
     contest = copy.copy(template)  # a model's copy has its own state and field cache
     contest.state, contest.name = row[2], row[3]
+    contest.closes_at = _utc(row[4])
     return contest
+
+
+def _utc(value: object) -> datetime | None:
+    """A date-time column read by a plain query (SQLite gives it naive, in UTC, or as text)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if not isinstance(value, datetime):
+        return None
+    return value.replace(tzinfo=UTC) if timezone.is_naive(value) else value
+
+
+#: What a voter whose entitlement was revoked is told, whichever way they try to vote.
+WITHDRAWN = "this voter's entitlement to vote was withdrawn"
 
 
 def refusal(found: Sequence[tuple[str, str]]) -> ContestError | None:
@@ -83,12 +113,12 @@ def refusal(found: Sequence[tuple[str, str]]) -> ContestError | None:
     for status, voter_status in found:
         if status == Credential.Status.ACTIVE:
             if voter_status != Voter.Status.ELIGIBLE:
-                return UnknownCredential("this voter's entitlement to vote was withdrawn")
+                return VoteWithdrawn(WITHDRAWN)
             return None
     # A withdrawn voter hears that first: if they had voted, their ballot was removed, so
     # "already used" would tell them it still counts.
     if any(voter_status == Voter.Status.REVOKED for _, voter_status in found):
-        return UnknownCredential("this voter's entitlement to vote was withdrawn")
+        return VoteWithdrawn(WITHDRAWN)
     if any(status == Credential.Status.USED for status, _ in found):
         return AlreadyVoted("this credential has already been used to vote")
     return UnknownCredential("that credential is not valid for this ballot (check it, or "
@@ -96,11 +126,21 @@ def refusal(found: Sequence[tuple[str, str]]) -> ContestError | None:
 
 
 def not_open(contest: Contest) -> ContestNotOpen | None:
-    """`ContestNotOpen` unless the contest is open (read afresh from the database)."""
-    contest.refresh_from_db(fields=["state"])
-    if contest.state != Contest.State.OPEN:
-        return ContestNotOpen(f"voting in {contest.name} is not open (it is {contest.state})")
-    return None
+    """`ContestNotOpen` unless the contest is open and its close time has not come (both
+    read afresh from the database)."""
+    contest.refresh_from_db(fields=["state", "closes_at"])
+    return closed(contest)
+
+
+def closed(contest: Contest) -> ContestNotOpen | None:
+    """`ContestNotOpen` unless the contest is open and its close time has not come (as
+    the caller read them), saying when it closed if it has."""
+    if contest.state == Contest.State.OPEN and not timetable.past_close(contest):
+        return None
+    if contest.state != Contest.State.DRAFT and contest.closes_at is not None:
+        return ContestNotOpen(f"voting in {contest.name} is not open: it closed at "
+                              f"{timetable.uk_time(contest.closes_at)}")
+    return ContestNotOpen(f"voting in {contest.name} is not open (it is {contest.state})")
 
 
 def _matching(key: CredentialKey) -> Q:
@@ -120,8 +160,9 @@ def find_credential(contest: Contest, secret: str | CredentialKey) -> Credential
 def credential_problem(contest: Contest, secret: str | CredentialKey) -> ContestError | None:
     """Why this secret cannot vote in this contest now, or None; says nothing about anyone
     else. The contest's state is as the caller read it."""
-    if contest.state != Contest.State.OPEN:
-        return ContestNotOpen(f"voting in {contest.name} is not open")
+    problem = closed(contest)
+    if problem is not None:
+        return problem
     try:
         find_credential(contest, secret)
     except ContestError as error:

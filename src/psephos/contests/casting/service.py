@@ -20,7 +20,7 @@ from typing import Protocol
 
 from django.db import IntegrityError, connection
 
-from psephos.contests import tokens
+from psephos.contests import timetable, tokens
 from psephos.contests.casting.groupcommit import GroupCommit
 from psephos.contests.casting.lookup import CredentialKey, credential_problem, not_open
 from psephos.contests.casting.paper import ballot_paper
@@ -48,8 +48,10 @@ class Receipt:
 
 def _spend_sql(count: int) -> str:
     """One statement that spends the active credentials, matching any of ``count`` pairs of
-    hashes, of eligible voters of an open contest; it returns each one's voter, section and
-    hashes (no row for a credential when any of that fails).
+    hashes, of eligible voters of an open contest whose close time (``closes_at``) has not
+    come; it returns each one's voter, section and hashes (no row for a credential when any
+    of that fails). The time is a parameter (`spend_parameters`), so a ballot arriving
+    after the close is refused here even if nobody has closed the contest yet.
 
     The voter check is a correlated EXISTS on the credentials the hashes find by index; an
     ``IN (SELECT ...)`` would make SQLite build the whole roll for every cast.
@@ -67,10 +69,17 @@ def _spend_sql(count: int) -> str:
         f"AND {q('status')} = %s "
         f"AND EXISTS (SELECT 1 FROM {voter} v JOIN {contest} c "
         f"ON c.{q('id')} = v.{q('contest_id')} WHERE v.{q('id')} = {cred}.{q('voter_id')} "
-        f"AND v.{q('contest_id')} = %s AND v.{q('status')} = %s AND c.{q('state')} = %s"
-        f"{lock}) "
+        f"AND v.{q('contest_id')} = %s AND v.{q('status')} = %s AND c.{q('state')} = %s "
+        f"AND (c.{q('closes_at')} IS NULL OR c.{q('closes_at')} > %s){lock}) "
         f"RETURNING {q('voter_id')}, (SELECT s.{q('section_id')} FROM {voter} s "
         f"WHERE s.{q('id')} = {cred}.{q('voter_id')}), {q('link_hash')}, {q('postal_hash')}")
+
+
+def spend_parameters(links: list[str], postals: list[str], contest_id: int) -> list[object]:
+    """The parameters of `_spend_sql` for these hashes, the time of the close check now."""
+    return [Credential.Status.USED, *links, *postals, Credential.Status.ACTIVE, contest_id,
+            Voter.Status.ELIGIBLE, Contest.State.OPEN,
+            connection.ops.adapt_datetimefield_value(timetable.now())]
 
 
 def _refusal(contest: Contest, key: CredentialKey) -> ContestError:
@@ -143,9 +152,8 @@ def _write_casts(casts: Sequence[PreparedCast]) -> list[Receipt | Exception]:
         links = [casts[i].key.link for i in indices]
         postals = [casts[i].key.postal for i in indices]
         with connection.cursor() as cursor:
-            cursor.execute(_spend_sql(len(indices)), [
-                Credential.Status.USED, *links, *postals, Credential.Status.ACTIVE,
-                contest_id, Voter.Status.ELIGIBLE, Contest.State.OPEN])
+            cursor.execute(_spend_sql(len(indices)),
+                           spend_parameters(links, postals, contest_id))
             rows = cursor.fetchall()
         ballots = []
         for voter_id, section_id, link, postal in rows:

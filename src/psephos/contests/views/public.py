@@ -18,6 +18,7 @@ from psephos.contests import audit, timetable
 from psephos.contests.casting.trackers import board_trackers, format_tracker, tracker_on_board
 from psephos.contests.models import Contest, TimetableEvent
 from psephos.contests.nominations import ballot_candidates
+from psephos.contests.timekeeper import close_if_due
 from psephos.contests.views.declaration import (
     chart_response,
     declaration_context,
@@ -45,11 +46,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def contest(request: HttpRequest, slug: str) -> HttpResponse:
-    """Who stands, who votes, and when: hustings and debates included."""
+    """Who stands, who votes, and when: hustings and debates included; the first request
+    after the close time closes the ballot (`timekeeper.close_if_due`)."""
     item = _contest(slug)
+    close_if_due(item)
     events = timetable.events(item)
     return render(request, "contests/contest.html", {
         "contest": item,
+        "deadline": timetable.deadline(item),
         "method": method_name(item.method),
         "candidates": ballot_candidates(item),
         "sections": list(item.sections.all()),

@@ -5,6 +5,8 @@ receipt with the ballot's tracker. The voter's secret travels in the link's path
 hidden field, never in a cookie, so nothing is left behind on a shared computer; the pages
 are marked not to be cached. The ballot is cast by the same service call as the API's.
 Codes that match nothing are counted per client address and contest (`throttle`).
+Every page says when voting closes, in UK time (`psephos.contests.timetable.deadline`),
+and the first request after the close time closes the contest (`timekeeper`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from psephos.contests import timetable
 from psephos.contests.casting.lookup import (
     CredentialKey,
     contest_of_credential,
@@ -28,6 +31,7 @@ from psephos.contests.errors import (
     ContestError,
     ContestNotOpen,
     UnknownCredential,
+    VoteWithdrawn,
     status_for,
 )
 from psephos.contests.models import Ballot, Contest
@@ -37,12 +41,16 @@ from psephos.contests.throttle import (
     check,
     record_failure,
 )
+from psephos.contests.timekeeper import close_if_due
 from psephos.contests.views.forms import CodeForm, FieldError, RankingForm, ordinal
 
 UNKNOWN_CODE = ("We do not recognise this code. Check it against your ballot paper or "
                 "e-mail; if it was replaced by a newer one, use the newest")
 USED_CODE = ("This code has already been used to cast a ballot, and a code casts one "
              "ballot only. If you did not vote with it, contact the ballot helpdesk")
+WITHDRAWN_VOTE = ("Your vote in this ballot was withdrawn by the returning officer: your "
+                  "entitlement to vote was revoked, and any ballot you cast was removed. "
+                  "If you think this is wrong, contact the ballot helpdesk")
 
 
 def _message(error: ContestError, contest: Contest) -> str:
@@ -51,10 +59,12 @@ def _message(error: ContestError, contest: Contest) -> str:
         return UNKNOWN_CODE
     if isinstance(error, AlreadyVoted):
         return USED_CODE
+    if isinstance(error, VoteWithdrawn):
+        return WITHDRAWN_VOTE
     if isinstance(error, ContestNotOpen):
         if contest.state == Contest.State.DRAFT:
             return f"Voting in {contest.name} has not opened yet"
-        return f"Voting in {contest.name} has closed"
+        return f"Voting in {contest.name} has closed"  # and the page says when
     return capfirst(error.message)
 
 
@@ -66,8 +76,20 @@ def _too_many(request: HttpRequest, error: TooManyFailures) -> HttpResponse:
 
 def _refuse(request: HttpRequest, error: ContestError, contest: Contest) -> HttpResponse:
     return render(request, "contests/vote_refused.html",
-                  {"message": _message(error, contest), "contest": contest},
+                  {"message": _message(error, contest), **_about(contest)},
                   status=status_for(error))
+
+
+def _about(contest: Contest) -> dict[str, object]:
+    """What every page about one contest shows: the contest and when voting closes."""
+    return {"contest": contest, "deadline": timetable.deadline(contest)}
+
+
+def _open_deadlines() -> list[tuple[Contest, timetable.Deadline | None]]:
+    """The contests open for voting now, each with when it closes (for the code page)."""
+    return [(contest, timetable.deadline(contest))
+            for contest in Contest.objects.filter(state=Contest.State.OPEN).order_by("name")
+            if close_if_due(contest) is None]
 
 
 @never_cache
@@ -75,7 +97,8 @@ def _refuse(request: HttpRequest, error: ContestError, contest: Contest) -> Http
 def start(request: HttpRequest) -> HttpResponse:
     """Type the code from a ballot paper; then the same steps as a link."""
     if request.method == "GET":
-        return render(request, "contests/vote_start.html", {"form": CodeForm(), "errors": []})
+        return render(request, "contests/vote_start.html", {
+            "form": CodeForm(), "errors": [], "deadlines": _open_deadlines()})
     try:
         check(request, ANY_CONTEST)
     except TooManyFailures as error:
@@ -84,20 +107,22 @@ def start(request: HttpRequest) -> HttpResponse:
     if not code_form.is_valid():
         errors = [FieldError("code", str(e)) for e in code_form.errors["code"]]
         return render(request, "contests/vote_start.html",
-                      {"form": code_form, "errors": errors}, status=400)
+                      {"form": code_form, "errors": errors, "deadlines": _open_deadlines()},
+                      status=400)
     code = code_form.cleaned_data["code"]
     key = CredentialKey.of(code)  # hashed once for every look-up and the cast
     contest = contest_of_credential(key)
     if contest is None:
         record_failure(request, ANY_CONTEST)
         return _code_refused(request, code_form, UnknownCredential(UNKNOWN_CODE), UNKNOWN_CODE)
+    close_if_due(contest)
     problem = credential_problem(contest, key)
     if problem is None:
         return _ballot_steps(request, contest, code, key, reverse("contests:vote"),
                              hidden=True, first=request.POST.get("step") == "code")
     if isinstance(problem, UnknownCredential):
         record_failure(request, ANY_CONTEST)
-    if isinstance(problem, UnknownCredential | AlreadyVoted):
+    if isinstance(problem, UnknownCredential | AlreadyVoted | VoteWithdrawn):
         return _code_refused(request, code_form, problem, _message(problem, contest))
     return _refuse(request, problem, contest)
 
@@ -106,7 +131,8 @@ def _code_refused(request: HttpRequest, form: CodeForm, error: ContestError,
                   message: str) -> HttpResponse:
     """The code form again, with why the code cannot vote linked to its field."""
     return render(request, "contests/vote_start.html",
-                  {"form": form, "errors": [FieldError("code", message)]},
+                  {"form": form, "errors": [FieldError("code", message)],
+                   "deadlines": _open_deadlines()},
                   status=status_for(error))
 
 
@@ -120,6 +146,7 @@ def by_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     except TooManyFailures as error:
         return _too_many(request, error)
     key = CredentialKey.of(token)  # hashed once for every look-up and the cast
+    close_if_due(contest)
     problem = credential_problem(contest, key)
     if isinstance(problem, UnknownCredential):
         record_failure(request, contest.slug)
@@ -134,7 +161,7 @@ def _ballot_steps(request: HttpRequest, contest: Contest, code: str, key: Creden
                   action: str, *, hidden: bool, first: bool) -> HttpResponse:
     """Show the ballot, check it and ask to confirm, or cast it, by the button pressed."""
     candidates = list(ballot_paper(contest).names)
-    context = {"contest": contest, "action": action, "code": code if hidden else None}
+    context = {**_about(contest), "action": action, "code": code if hidden else None}
     if first:
         form = RankingForm(candidates)
         return render(request, "contests/ballot.html", {**context, "rows": form.rows(),
@@ -163,5 +190,6 @@ def receipt(request: HttpRequest, slug: str, tracker: str) -> HttpResponse:
     """After casting: the tracker to look for on the public board; nothing about the vote."""
     contest = get_object_or_404(Contest, slug=slug)
     ballot = get_object_or_404(Ballot, contest=contest, tracker=tracker)
-    return render(request, "contests/receipt.html", {"contest": contest,
+    close_if_due(contest)
+    return render(request, "contests/receipt.html", {**_about(contest),
                                                      "tracker": ballot.tracker})
