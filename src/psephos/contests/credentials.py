@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 
-from psephos.contests import audit, tokens
+from psephos.contests import audit, locking, tokens
 from psephos.contests.errors import AlreadyVoted, ContestError, WrongState
 from psephos.contests.models import Contest, Credential, OutboxMessage, Voter
 from psephos.files import write_atomically
@@ -111,8 +111,10 @@ def reissue(voter: Voter, *, actor: Any) -> IssuedCredential:
     _check_state(contest)
     secret, link_hash, postal_hash = _new()
     try:
-        with transaction.atomic():
-            voter = Voter.objects.select_for_update().get(pk=voter.pk)
+        with transaction.atomic():  # in the one lock order (`psephos.contests.locking`)
+            locking.lock_contest_shared(contest.pk)
+            locking.lock_credentials(voter.pk)
+            voter = locking.lock_voter(voter.pk)
             if voter.status != Voter.Status.ELIGIBLE:
                 raise ContestError(f"{voter.member_number} is not eligible to vote "
                                    f"({voter.status}); no credential can be issued")

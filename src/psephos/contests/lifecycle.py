@@ -20,7 +20,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from psephos.contests import audit, tokens
+from psephos.contests import audit, locking, tokens
 from psephos.contests.errors import NominationError, RevocationError, WrongState
 from psephos.contests.models import (
     Ballot,
@@ -119,12 +119,13 @@ def revoke(voter: Voter, *, actor: Any, reason: str) -> Revocation:
     reason = reason.strip()
     if not reason:
         raise RevocationError("a revocation needs a reason (it is logged for review)")
-    with transaction.atomic():
+    with transaction.atomic():  # in the one lock order (`psephos.contests.locking`)
         contest = _lock(voter.contest)
         if contest.state not in (Contest.State.DRAFT, Contest.State.OPEN):
             raise RevocationError(f"contest {contest.slug!r} is {contest.state}: a vote can "
                                   "only be withdrawn before the close")
-        voter = Voter.objects.select_for_update().get(pk=voter.pk)
+        locking.lock_credentials(voter.pk)
+        voter = locking.lock_voter(voter.pk)
         if voter.status == Voter.Status.REVOKED:
             raise RevocationError(f"{voter.member_number} is already revoked")
         voter.status = Voter.Status.REVOKED

@@ -58,7 +58,9 @@ def _spend_sql(count: int) -> str:
     cred, voter, contest = (q(m._meta.db_table) for m in (Credential, Voter, Contest))
     # PostgreSQL: share-lock the contest row, so a close (which locks it for update) waits
     # for casts in flight, and a cast waiting on a close re-reads the state and is refused.
-    # SQLite runs one writing transaction at a time, which gives the same order.
+    # SQLite runs one writing transaction at a time, which gives the same order. Contest,
+    # then credential, then (the mark's key) voter: the one lock order of
+    # `psephos.contests.locking`, which reissue and revocation follow too.
     lock = " FOR KEY SHARE OF c" if connection.vendor == "postgresql" else ""
     marks = ", ".join(["%s"] * count)
     return (
