@@ -211,9 +211,23 @@ DEFAULT_FROM_EMAIL = os.environ.get("PSEPHOS_FROM_EMAIL", "ballot@localhost")
 #: The address voters' links start with, e.g. ``https://vote.example.org``.
 PSEPHOS_PUBLIC_URL = os.environ.get("PSEPHOS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
+#: Every handler redacts voters' secrets (`psephos.web.logredact`); Django's request and
+#: server loggers and Granian's access log are routed through them, not their own.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "psephos.web.logredact.RedactSecrets"}},
+    "formatters": {"server": {"()": "django.utils.log.ServerFormatter",
+                              "format": "[{server_time}] {message}", "style": "{"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        "server": {"class": "logging.StreamHandler", "filters": ["redact"],
+                   "formatter": "server"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        "granian.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
