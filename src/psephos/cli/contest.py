@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from psephos.cli.output import JsonOption, emit_json, fail, write_atomically
+from psephos.files import spreadsheet_row
 
 contest_app = typer.Typer(help="Run a members' ballot: define, import, open, vote, count.",
                           no_args_is_help=True, add_completion=False)
@@ -372,9 +373,9 @@ def issue_command(
                     writer = csv.writer(handle)
                     writer.writerow(CREDENTIAL_COLUMNS)
                     return issue_credentials(found, actor=_actor(), sink=lambda v, s: (
-                        writer.writerow([v.member_number, v.name, v.email, v.section.slug,
-                                         s.link_token, s.postal_code,
-                                         vote_url(found, s.link_token)])))
+                        writer.writerow(spreadsheet_row([
+                            v.member_number, v.name, v.email, v.section.slug,
+                            s.link_token, s.postal_code, vote_url(found, s.link_token)]))))
 
             # The clear credentials exist nowhere else: owner-only, never over a file.
             issued = write_atomically(out, write, private=True, overwrite=False)

@@ -24,7 +24,7 @@ from django.db.models import Model, QuerySet
 from psephos.contests import audit, locking, tokens
 from psephos.contests.errors import AlreadyVoted, ContestError, WrongState
 from psephos.contests.models import Contest, Credential, OutboxMessage, Voter
-from psephos.files import write_atomically
+from psephos.files import spreadsheet_row, write_atomically
 
 BATCH = 5000
 #: Where a link token is followed; the web app routes this path.
@@ -201,8 +201,9 @@ def postal_pack(contest: Contest, path: str | Path, *, actor: Any = "system") ->
                 credential.postal_hash = tokens.postal_hash(code)
                 changed.append(credential)
                 voter = credential.voter
-                writer.writerow([voter.member_number, voter.name, voter.section.name, code,
-                                 f"{public_url()}/vote/"])
+                writer.writerow(spreadsheet_row([voter.member_number, voter.name,
+                                                 voter.section.name, code,
+                                                 f"{public_url()}/vote/"]))
                 written += 1
                 if len(changed) >= BATCH:
                     Credential.objects.bulk_update(changed, ["postal_hash"])
