@@ -324,6 +324,23 @@ def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+@contest_app.command("unlock-login")
+def unlock_login_command(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The admin account's username.")],
+) -> None:
+    """Lift an admin account's lockout after too many wrong passwords, from every address.
+
+    Example: psephos contest unlock-login alice
+    """
+    with _services(ctx):
+        from axes.utils import reset
+
+        lifted = reset(username=username)
+    typer.echo(f"{username}: {lifted} failed login record{'s' if lifted != 1 else ''} "
+               "cleared; they may log in again")
+
+
 @contest_app.command("demo")
 def demo_command(
     ctx: typer.Context,

@@ -28,6 +28,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs' own script and styles (no CDN, strict CSP)
     "psephos.contests",
+    "axes",  # admin login lockout (`AXES_*` below)
 ]
 
 MIDDLEWARE = [
@@ -165,6 +167,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out login 429
 ]
 
 ROOT_URLCONF = "psephos.web.urls"
@@ -195,6 +198,25 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+#: Admin logins (django-axes, https://django-axes.readthedocs.io): after
+#: ``PSEPHOS_LOGIN_FAILURES`` wrong passwords (default 5) for one username from one address,
+#: that username is refused from that address for ``PSEPHOS_LOGIN_COOLOFF_MINUTES`` (default
+#: 30), even with the right password. The lockout is checked by the first backend, before
+#: any password is hashed, so guessers cannot keep the server busy with Argon2 (which
+#: casting shares the CPUs with). The attempts live in the database, shared by every
+#: worker. Unlock early with ``psephos contest unlock-login USERNAME``.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("PSEPHOS_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PSEPHOS_LOGIN_COOLOFF_MINUTES",
+                                                          "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "psephos.contests.throttle.client_address"  # trusted proxies too
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
