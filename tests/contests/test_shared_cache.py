@@ -14,7 +14,7 @@ def test_cache_urls_name_a_backend_or_say_what_is_wrong() -> None:
     assert cache_config(None)["BACKEND"].endswith("LocMemCache")
     assert cache_config("memory")["BACKEND"].endswith("LocMemCache")
     assert cache_config("database") == {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+        "BACKEND": "psephos.web.cache.DatabaseCache", "LOCATION": CACHE_TABLE}
     with pytest.raises(ValueError, match="use memory, database or redis://HOST:PORT/N"):
         cache_config("memcached://127.0.0.1")
 

@@ -53,6 +53,7 @@ def serve_command(
 
     warn_if_links_are_local()  # the links in ballot e-mails take the address served here
     processes = workers if workers is not None else _default_workers()
+    _shared_cache(processes)
     if demo:
         for line in _demo(url):
             typer.echo(line)
@@ -106,6 +107,30 @@ def _prepare(database: str | None) -> None:
         fail(str(error))
     except DatabaseError as error:
         fail(f"cannot use the database: {str(error).strip().splitlines()[0]}")
+
+
+def _shared_cache(processes: int) -> None:
+    """With more than one worker, the rate limit on codes counts in the database cache
+    unless ``PSEPHOS_CACHE_URL`` names one: each process's own memory would give a
+    client the limit once per worker (`psephos.contests.throttle`)."""
+    if processes < 2:
+        return
+    if os.environ.get("PSEPHOS_CACHE_URL"):
+        if os.environ["PSEPHOS_CACHE_URL"] == "memory":
+            typer.echo(f"psephos: PSEPHOS_CACHE_URL=memory with {processes} workers: each "
+                       "counts failed codes apart, so a client gets the limit once per "
+                       "worker", err=True)
+        return
+    os.environ["PSEPHOS_CACHE_URL"] = "database"
+    from django.conf import settings
+
+    from psephos.web.settings import cache_config
+
+    settings.CACHES = {"default": cache_config("database")}
+    _cache_table()
+    typer.echo(f"psephos: {processes} workers share the rate limit's counts through the "
+               "database (PSEPHOS_CACHE_URL=database; set it to redis://... for Redis)",
+               err=True)
 
 
 def _cache_table() -> None:

@@ -93,15 +93,16 @@ def pool_options() -> dict[str, Any]:
 def cache_config(url: str | None) -> dict[str, Any]:
     """Django's cache from ``PSEPHOS_CACHE_URL``, where the rate limit on codes counts.
 
-    Unset or ``memory``: each process's own memory (a client gets the limit once per
-    worker). ``database``: Django's database cache, a table in the ballot's own database
-    (`psephos serve` makes it), shared by every worker and every server on that database.
+    Unset or ``memory``: each process's own memory (`psephos serve` with more than one
+    worker uses ``database`` instead). ``database``: Django's database cache, a table in
+    the ballot's own database (`psephos serve` makes it), shared by every worker and every
+    server on that database, its ``incr`` made atomic (`psephos.web.cache`).
     ``redis://HOST:PORT/N``: Redis, shared the same way (needs the ``redis`` package).
     """
     if not url or url == "memory":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url == "database":
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        return {"BACKEND": "psephos.web.cache.DatabaseCache",  # its incr is atomic
                 "LOCATION": CACHE_TABLE}
     if url.startswith(("redis://", "rediss://", "unix://")):
         if importlib.util.find_spec("redis") is None:

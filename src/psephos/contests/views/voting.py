@@ -4,7 +4,8 @@ Three steps, each a plain HTML form: rank the candidates, confirm the ranking, t
 receipt with the ballot's tracker. The voter's secret travels in the link's path or in a
 hidden field, never in a cookie, so nothing is left behind on a shared computer; the pages
 are marked not to be cached. The ballot is cast by the same service call as the API's.
-Codes that match nothing are counted per client address and contest (`throttle`).
+Each code takes one of the client's attempts for the contest before it is looked at, given
+back if it matched (`throttle`).
 """
 
 from __future__ import annotations
@@ -31,12 +32,7 @@ from psephos.contests.errors import (
     status_for,
 )
 from psephos.contests.models import Ballot, Contest
-from psephos.contests.throttle import (
-    ANY_CONTEST,
-    TooManyFailures,
-    check,
-    record_failure,
-)
+from psephos.contests.throttle import ANY_CONTEST, TooManyFailures, reserve, settle
 from psephos.contests.views.forms import CodeForm, FieldError, RankingForm, ordinal
 
 UNKNOWN_CODE = ("We do not recognise this code. Check it against your ballot paper or "
@@ -77,11 +73,12 @@ def start(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "contests/vote_start.html", {"form": CodeForm(), "errors": []})
     try:
-        check(request, ANY_CONTEST)
+        attempt = reserve(request, ANY_CONTEST)
     except TooManyFailures as error:
         return _too_many(request, error)
     code_form = CodeForm(request.POST)
     if not code_form.is_valid():
+        settle(attempt, matched=True)  # no code was looked at
         errors = [FieldError("code", str(e)) for e in code_form.errors["code"]]
         return render(request, "contests/vote_start.html",
                       {"form": code_form, "errors": errors}, status=400)
@@ -89,14 +86,13 @@ def start(request: HttpRequest) -> HttpResponse:
     key = CredentialKey.of(code)  # hashed once for every look-up and the cast
     contest = contest_of_credential(key)
     if contest is None:
-        record_failure(request, ANY_CONTEST)
+        settle(attempt, matched=False)
         return _code_refused(request, code_form, UnknownCredential(UNKNOWN_CODE), UNKNOWN_CODE)
     problem = credential_problem(contest, key)
+    settle(attempt, matched=not isinstance(problem, UnknownCredential))
     if problem is None:
         return _ballot_steps(request, contest, code, key, reverse("contests:vote"),
                              hidden=True, first=request.POST.get("step") == "code")
-    if isinstance(problem, UnknownCredential):
-        record_failure(request, ANY_CONTEST)
     if isinstance(problem, UnknownCredential | AlreadyVoted):
         return _code_refused(request, code_form, problem, _message(problem, contest))
     return _refuse(request, problem, contest)
@@ -116,13 +112,12 @@ def by_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The link from the ballot e-mail: its token is the voter's secret."""
     contest = get_object_or_404(Contest, slug=slug)
     try:
-        check(request, contest.slug)
+        attempt = reserve(request, contest.slug)
     except TooManyFailures as error:
         return _too_many(request, error)
     key = CredentialKey.of(token)  # hashed once for every look-up and the cast
     problem = credential_problem(contest, key)
-    if isinstance(problem, UnknownCredential):
-        record_failure(request, contest.slug)
+    settle(attempt, matched=not isinstance(problem, UnknownCredential))
     if problem is not None:
         return _refuse(request, problem, contest)
     action = reverse("contests:vote-link", args=[slug, token])
