@@ -54,3 +54,29 @@ def test_failed_codes_counted_by_one_worker_hold_back_another(db: str) -> None:
         from django.core.cache import cache
 
         cache.clear()
+
+
+def test_serve_with_several_workers_counts_in_the_database(
+        db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.conf import settings
+    from django.core.cache import caches
+
+    from psephos.cli.serve import _shared_cache
+    from psephos.web.cache import DatabaseCache
+
+    monkeypatch.delenv("PSEPHOS_CACHE_URL", raising=False)
+    previous = settings.CACHES
+    try:
+        _shared_cache(1)
+        assert not isinstance(caches["default"], DatabaseCache)
+        _shared_cache(2)
+        assert isinstance(caches["default"], DatabaseCache)
+        caches["default"].add("k", 1)
+        assert caches["default"].incr("k", 2) == 3
+    finally:
+        settings.CACHES = previous
+        caches._settings = None
+        caches.__dict__.pop("settings", None)
+        from asgiref.local import Local
+
+        caches._connections = Local()

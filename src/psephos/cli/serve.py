@@ -122,11 +122,16 @@ def _shared_cache(processes: int) -> None:
                        "worker", err=True)
         return
     os.environ["PSEPHOS_CACHE_URL"] = "database"
+    from asgiref.local import Local
     from django.conf import settings
+    from django.core.cache import caches
 
     from psephos.web.settings import cache_config
 
     settings.CACHES = {"default": cache_config("database")}
+    caches._settings = None  # read afresh from the settings, by this process and its workers
+    caches.__dict__.pop("settings", None)
+    caches._connections = Local()
     _cache_table()
     typer.echo(f"psephos: {processes} workers share the rate limit's counts through the "
                "database (PSEPHOS_CACHE_URL=database; set it to redis://... for Redis)",
