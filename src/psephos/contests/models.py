@@ -324,3 +324,15 @@ class AuditHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+
+
+class TrackerRecovery(models.Model):
+    """A cast ballot's tracker, sealed under a key only the voter's own secret gives, found
+    by an id only that secret gives (`psephos.contests.casting.recovery`): a voter whose
+    cast was committed but never answered can still learn their tracker. Nothing here
+    names a voter or a ballot, and the secret is stored nowhere."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE,
+                                related_name="tracker_recoveries")
+    lookup = models.CharField(max_length=64, unique=True)
+    sealed = models.BinaryField()

@@ -215,7 +215,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PSEPHOS_LOGIN_COOLOFF_
                                                           "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "psephos.contests.throttle.client_address"  # trusted proxies too
+AXES_CLIENT_IP_CALLABLE = "psephos.web.logins.login_client_ip"  # trusted proxies too
 AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [

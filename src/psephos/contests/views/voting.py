@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from psephos.contests.casting.lookup import (
     CredentialKey,
+    VotedWithTracker,
     contest_of_credential,
     credential_problem,
 )
@@ -45,6 +46,10 @@ def _message(error: ContestError, contest: Contest) -> str:
     """What to tell a voter: plain words for a bad or used code, else the service's reason."""
     if isinstance(error, UnknownCredential):
         return UNKNOWN_CODE
+    if isinstance(error, VotedWithTracker):
+        return (f"You have already voted: this code has already been used to cast a ballot. "
+                f"Your tracker is {error.tracker}: look for it on the published list of "
+                "ballots")
     if isinstance(error, AlreadyVoted):
         return USED_CODE
     if isinstance(error, ContestNotOpen):
