@@ -10,9 +10,10 @@ symbolic link, a pipe) is refused, never replaced.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
@@ -120,3 +121,25 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection":
+#: https://owasp.org/www-community/attacks/CSV_Injection): = + - @, tab and carriage return.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A cell of a CSV file meant for people and spreadsheets, safe to open in one: text
+    that a spreadsheet would run as a formula gets a leading ``'`` (OWASP's advice), so
+    ``=HYPERLINK(...)`` in a member's name shows as text. Numbers (``-3.5``) stay numbers.
+    Not for files a program reads back exactly (the ballot files for ``psephos count``)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) \
+            and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def spreadsheet_row(row: Iterable[object]) -> list[object]:
+    """`spreadsheet_cell` of every cell of ``row``."""
+    return [spreadsheet_cell(value) for value in row]

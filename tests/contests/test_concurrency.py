@@ -22,12 +22,14 @@ def _submit(contest: object, credential: str, ranking: list[str], gate: threadin
     from django.db import connection
 
     from psephos.contests.casting.service import cast_ballot
-    from psephos.contests.errors import ContestError
+    from psephos.contests.errors import AlreadyVoted, ContestError
 
     try:
         gate.wait(timeout=60)
         cast_ballot(contest, credential, ranking)  # type: ignore[arg-type]
         return "accepted"
+    except AlreadyVoted:  # told its tracker or not
+        return "AlreadyVoted"
     except ContestError as error:
         return type(error).__name__
     finally:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import re
 import sys
 import threading
 from collections.abc import Iterator
@@ -106,6 +107,9 @@ def test_fast_path_answers_as_the_api_view_does(app: Any, tmp_path: Path) -> Non
     ]
     for fast_body, slow_body in cases:
         fast, slow = _call(app, path, fast_body), _django(path, slow_body)
+        if fast[0] == 409:  # a used credential: each is told its own ballot's tracker
+            fast[2]["message"] = re.sub(r"ballot is \S+:", "", fast[2]["message"])
+            slow[2]["message"] = re.sub(r"ballot is \S+:", "", slow[2]["message"])
         assert (fast[0], fast[2]) == (slow[0], slow[2]), (fast, slow)
         assert fast[0] in (403, 409, 400), fast
     missing = "/api/contests/no-such-contest/ballots"
@@ -180,6 +184,8 @@ def test_racing_casts_are_each_counted_once_in_shared_transactions(
         return real(self, items)
 
     monkeypatch.setattr(groupcommit.GroupCommit, "_transaction", counted)
+    # 120 codes from one address at once: more in flight than the rate limit's default.
+    monkeypatch.setenv("PSEPHOS_FAILED_CODES_PER_MINUTE", "1000")
     contest, secrets = open_with_voters(tmp_path, members=60, supporters=0)
     path = f"/api/contests/{contest.slug}/ballots"
     requests = [(path, _ballot(secret.link_token if twice else secret.postal_code, ["Bob"]),

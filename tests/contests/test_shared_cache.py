@@ -14,7 +14,7 @@ def test_cache_urls_name_a_backend_or_say_what_is_wrong() -> None:
     assert cache_config(None)["BACKEND"].endswith("LocMemCache")
     assert cache_config("memory")["BACKEND"].endswith("LocMemCache")
     assert cache_config("database") == {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+        "BACKEND": "psephos.web.cache.DatabaseCache", "LOCATION": CACHE_TABLE}
     with pytest.raises(ValueError, match="use memory, database or redis://HOST:PORT/N"):
         cache_config("memcached://127.0.0.1")
 
@@ -54,3 +54,29 @@ def test_failed_codes_counted_by_one_worker_hold_back_another(db: str) -> None:
         from django.core.cache import cache
 
         cache.clear()
+
+
+def test_serve_with_several_workers_counts_in_the_database(
+        db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.conf import settings
+    from django.core.cache import caches
+
+    from psephos.cli.serve import _shared_cache
+    from psephos.web.cache import DatabaseCache
+
+    monkeypatch.delenv("PSEPHOS_CACHE_URL", raising=False)
+    previous = settings.CACHES
+    try:
+        _shared_cache(1)
+        assert not isinstance(caches["default"], DatabaseCache)
+        _shared_cache(2)
+        assert isinstance(caches["default"], DatabaseCache)
+        caches["default"].add("k", 1)
+        assert caches["default"].incr("k", 2) == 3
+    finally:
+        settings.CACHES = previous
+        caches._settings = None
+        caches.__dict__.pop("settings", None)
+        from asgiref.local import Local
+
+        caches._connections = Local()

@@ -114,8 +114,9 @@ def test_reissue_rotates(db: str, tmp_path: Path) -> None:
 
 def test_a_cast_is_one_update_and_the_inserts(db: str, tmp_path: Path) -> None:
     """Spend the credential (one UPDATE that also checks the contest and the voter), then the
-    mark, the ballot and the seal: three INSERTs, or on PostgreSQL one statement holding
-    all three; the ballot paper is read once, not per cast."""
+    mark, the ballot, the seal and the tracker's recovery row: four INSERTs, or on
+    PostgreSQL one statement holding all four; the ballot paper is read once, not per
+    cast."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -129,7 +130,7 @@ def test_a_cast_is_one_update_and_the_inserts(db: str, tmp_path: Path) -> None:
                   if q["sql"].split()[0].upper() not in {"BEGIN", "COMMIT", "SAVEPOINT",
                                                          "RELEASE"}]
     together = ["UPDATE", "WITH"] if db == "postgresql" else ["UPDATE", "INSERT", "INSERT",
-                                                                "INSERT"]
+                                                                "INSERT", "INSERT"]
     assert statements == together
 
 

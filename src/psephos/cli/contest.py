@@ -19,6 +19,7 @@ import typer
 
 from psephos.cli.contest_roll import roll_app
 from psephos.cli.output import JsonOption, emit_json, fail, write_atomically
+from psephos.files import spreadsheet_row
 
 contest_app = typer.Typer(help="Run a members' ballot: define, import, open, vote, count.",
                           no_args_is_help=True, add_completion=False)
@@ -399,6 +400,23 @@ def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+@contest_app.command("unlock-login")
+def unlock_login_command(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The admin account's username.")],
+) -> None:
+    """Lift an admin account's lockout after too many wrong passwords, from every address.
+
+    Example: psephos contest unlock-login alice
+    """
+    with _services(ctx):
+        from axes.utils import reset
+
+        lifted = reset(username=username)
+    typer.echo(f"{username}: {lifted} failed login record{'s' if lifted != 1 else ''} "
+               "cleared; they may log in again")
+
+
 @contest_app.command("demo")
 def demo_command(
     ctx: typer.Context,
@@ -448,9 +466,9 @@ def issue_command(
                     writer = csv.writer(handle)
                     writer.writerow(CREDENTIAL_COLUMNS)
                     return issue_credentials(found, actor=_actor(), sink=lambda v, s: (
-                        writer.writerow([v.member_number, v.name, v.email, v.section.slug,
-                                         s.link_token, s.postal_code,
-                                         vote_url(found, s.link_token)])))
+                        writer.writerow(spreadsheet_row([
+                            v.member_number, v.name, v.email, v.section.slug,
+                            s.link_token, s.postal_code, vote_url(found, s.link_token)]))))
 
             # The clear credentials exist nowhere else: owner-only, never over a file.
             issued = write_atomically(out, write, private=True, overwrite=False)

@@ -56,6 +56,7 @@ def serve_command(
 
     warn_if_links_are_local()  # the links in ballot e-mails take the address served here
     processes = workers if workers is not None else _default_workers()
+    _shared_cache(processes)
     if demo:
         for line in _demo(url):
             typer.echo(line)
@@ -109,6 +110,35 @@ def _prepare(database: str | None) -> None:
         fail(str(error))
     except DatabaseError as error:
         fail(f"cannot use the database: {str(error).strip().splitlines()[0]}")
+
+
+def _shared_cache(processes: int) -> None:
+    """With more than one worker, the rate limit on codes counts in the database cache
+    unless ``PSEPHOS_CACHE_URL`` names one: each process's own memory would give a
+    client the limit once per worker (`psephos.contests.throttle`)."""
+    if processes < 2:
+        return
+    if os.environ.get("PSEPHOS_CACHE_URL"):
+        if os.environ["PSEPHOS_CACHE_URL"] == "memory":
+            typer.echo(f"psephos: PSEPHOS_CACHE_URL=memory with {processes} workers: each "
+                       "counts failed codes apart, so a client gets the limit once per "
+                       "worker", err=True)
+        return
+    os.environ["PSEPHOS_CACHE_URL"] = "database"
+    from asgiref.local import Local
+    from django.conf import settings
+    from django.core.cache import caches
+
+    from psephos.web.settings import cache_config
+
+    settings.CACHES = {"default": cache_config("database")}
+    caches._settings = None  # read afresh from the settings, by this process and its workers
+    caches.__dict__.pop("settings", None)
+    caches._connections = Local()
+    _cache_table()
+    typer.echo(f"psephos: {processes} workers share the rate limit's counts through the "
+               "database (PSEPHOS_CACHE_URL=database; set it to redis://... for Redis)",
+               err=True)
 
 
 def _cache_table() -> None:

@@ -26,7 +26,7 @@ from psephos.contests.casting.trackers import format_tracker, tracker_on_board
 from psephos.contests.errors import ContestError, ContestNotFound, status_for
 from psephos.contests.models import Contest
 from psephos.contests.nominations import ballot_candidates
-from psephos.contests.throttle import TooManyFailures, check, record_failure
+from psephos.contests.throttle import TooManyFailures, reserve, settle
 
 api = NinjaAPI(title="psephos members' ballot", version="1",
                description="Contests, candidates, timetable, casting a ballot, the public "
@@ -184,9 +184,10 @@ def cast(request: HttpRequest, slug: str, ballot: BallotIn) -> Status[dict[str, 
 def board_lookup(request: HttpRequest, slug: str, tracker: str) -> Status[dict[str, Any]]:
     """Whether a ballot with this tracker is on the public board (404 if not)."""
     contest = _contest(slug)
-    check(request, contest.slug)
-    if not tracker_on_board(contest, tracker):
-        record_failure(request, contest.slug)
+    attempt = reserve(request, contest.slug)
+    found = tracker_on_board(contest, tracker)
+    settle(attempt, matched=found)
+    if not found:
         return Status(404, {"message": "no ballot on the board has this tracker"})
     return Status(200, {"tracker": format_tracker(tracker), "on_board": True})
 

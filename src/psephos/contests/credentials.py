@@ -21,10 +21,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 
-from psephos.contests import audit, tokens
+from psephos.contests import audit, lock_order, tokens
 from psephos.contests.errors import AlreadyVoted, ContestError, WrongState
 from psephos.contests.models import Contest, Credential, OutboxMessage, Voter
-from psephos.files import write_atomically
+from psephos.files import spreadsheet_row, write_atomically
 
 BATCH = 5000
 #: Where a link token is followed; the web app routes this path.
@@ -111,8 +111,10 @@ def reissue(voter: Voter, *, actor: Any) -> IssuedCredential:
     _check_state(contest)
     secret, link_hash, postal_hash = _new()
     try:
-        with transaction.atomic():
-            voter = Voter.objects.select_for_update().get(pk=voter.pk)
+        with transaction.atomic():  # in the one lock order (`psephos.contests.lock_order`)
+            lock_order.lock_contest_shared(contest.pk)
+            lock_order.lock_credentials(voter.pk)
+            voter = lock_order.lock_voter(voter.pk)
             if voter.status != Voter.Status.ELIGIBLE:
                 raise ContestError(f"{voter.member_number} is not eligible to vote "
                                    f"({voter.status}); no credential can be issued")
@@ -199,8 +201,9 @@ def postal_pack(contest: Contest, path: str | Path, *, actor: Any = "system") ->
                 credential.postal_hash = tokens.postal_hash(code)
                 changed.append(credential)
                 voter = credential.voter
-                writer.writerow([voter.member_number, voter.name, voter.section.name, code,
-                                 f"{public_url()}/vote/"])
+                writer.writerow(spreadsheet_row([voter.member_number, voter.name,
+                                                 voter.section.name, code,
+                                                 f"{public_url()}/vote/"]))
                 written += 1
                 if len(changed) >= BATCH:
                     Credential.objects.bulk_update(changed, ["postal_hash"])

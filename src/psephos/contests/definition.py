@@ -39,6 +39,14 @@ from psephos.rules.registry import RULES
 
 LONDON = ZoneInfo("Europe/London")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: The most any count in a file may be unless something smaller bounds it: a nominating
+#: body's size, its nominations, a threshold (a count makes that many rows, so an
+#: unbounded one exhausts memory: ``count = 50000000`` once did).
+MAX_COUNT = 100_000
+#: The most members the affiliates of a body may hold together (only ever multiplied).
+MAX_MEMBERS = 100_000_000
+#: The most seats, and the most a section's priority may be.
+MAX_SEATS = 1_000
 
 
 @dataclass(frozen=True)
@@ -159,10 +167,15 @@ class _Reader:
         return value
 
     def integer(self, data: dict[str, Any], name: str, key: str, default: int = 0,
-                minimum: int = 0) -> int:
+                minimum: int = 0, maximum: int = MAX_COUNT, bound: str = "") -> int:
+        """A whole number from ``minimum`` to ``maximum``; ``bound`` says what sets the
+        maximum when it is not the general ceiling (e.g. "the body's size, 251")."""
         value = data.get(name, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise self.fail(f"{key}.{name}", f"expected a whole number of at least {minimum}")
+        if value > maximum:
+            raise self.fail(f"{key}.{name}", f"{value} is more than {bound or maximum}"
+                            f"{'' if bound else ' (the most this file may say)'}")
         return value
 
     def fraction(self, data: dict[str, Any], name: str, key: str) -> Decimal:
@@ -229,7 +242,7 @@ def parse_definition(data: dict[str, Any], path: str | Path = "<definition>") ->
                 ("slug", "name", "description", "method", "seats", "freeze_date", "dedupe_by"),
                 required=("slug", "name"))
     method = r.choice(c, "method", "contest", tuple(RULES), "av")
-    seats = r.integer(c, "seats", "contest", 1, minimum=1)
+    seats = r.integer(c, "seats", "contest", 1, minimum=1, maximum=MAX_SEATS)
     if RULES[method].seats == "one" and seats != 1:
         raise r.fail("contest.seats", f"{RULES[method].label} ({method!r}) fills one seat, not "
                                       f"{seats}; set seats = 1, or choose a method that "
@@ -242,6 +255,9 @@ def parse_definition(data: dict[str, Any], path: str | Path = "<definition>") ->
     candidates = tuple(_candidate(r, item, f"candidates[{i}]")
                        for i, item in enumerate(r.tables(data.get("candidates"), "candidates")))
     _unique_names(r, [cand.name for cand in candidates])
+    if candidates and seats > len(candidates):
+        raise r.fail("contest.seats", f"{seats} seats but only {len(candidates)} "
+                                      "candidates; seats must be at most the candidates")
     nominations = r.table(data.get("nominations", {}), "nominations",
                           ("incumbent_bypass", "require", "bodies", "made"))
     bodies = tuple(_body(r, item, f"nominations.bodies[{i}]")
@@ -253,7 +269,8 @@ def parse_definition(data: dict[str, Any], path: str | Path = "<definition>") ->
                                                      "nominations.made"))
                  for n in _made(r, item, f"nominations.made[{i}]",
                                 {name_key(cand.name): cand.name for cand in candidates},
-                                {b.slug for b in bodies}))
+                                {b.slug: b for b in bodies}))
+    _within_sizes(r, made, bodies)
     events = tuple(_event(r, item, f"timetable[{i}]")
                    for i, item in enumerate(r.tables(data.get("timetable"), "timetable")))
     return ContestDefinition(
@@ -304,7 +321,7 @@ def _section(r: _Reader, item: dict[str, Any], key: str) -> SectionDef:
                          "expected [first day, last day], e.g. [2016-07-18, 2016-07-20]")
         fee_window = (window[0], window[1])
     return SectionDef(slug=r.slug(item, "slug", key), name=r.text(item, "name", key),
-                      priority=r.integer(item, "priority", key),
+                      priority=r.integer(item, "priority", key, maximum=MAX_SEATS),
                       join_cutoff=r.day(item, "join_cutoff", key),
                       arrears=r.boolean(item, "arrears", key), fee_window=fee_window)
 
@@ -329,13 +346,18 @@ def candidate_name(r: _Reader, value: Any, key: str) -> str:
 def _body(r: _Reader, item: dict[str, Any], key: str) -> BodyDef:
     r.table(item, key, ("slug", "name", "kind", "size", "share", "min_count", "min_unions",
                         "min_members_share", "total_members"), required=("slug", "name"))
+    size = r.integer(item, "size", key)
+    min_count = r.integer(item, "min_count", key, maximum=size or MAX_COUNT,
+                          bound=f"the body's size, {size}" if size else "")
     return BodyDef(slug=r.slug(item, "slug", key), name=r.text(item, "name", key),
                    kind=r.choice(item, "kind", key, ("nominators", "affiliates"), "nominators"),
-                   size=r.integer(item, "size", key), share=r.fraction(item, "share", key),
-                   min_count=r.integer(item, "min_count", key),
-                   min_unions=r.integer(item, "min_unions", key),
+                   size=size, share=r.fraction(item, "share", key),
+                   min_count=min_count,
+                   min_unions=r.integer(item, "min_unions", key,
+                                        maximum=min_count or MAX_COUNT,
+                                        bound=f"min_count, {min_count}" if min_count else ""),
                    min_members_share=r.fraction(item, "min_members_share", key),
-                   total_members=r.integer(item, "total_members", key))
+                   total_members=r.integer(item, "total_members", key, maximum=MAX_MEMBERS))
 
 
 def _require(r: _Reader, value: Any, bodies: set[str]) -> tuple[tuple[str, ...], ...]:
@@ -352,7 +374,7 @@ def _require(r: _Reader, value: Any, bodies: set[str]) -> tuple[tuple[str, ...],
 
 
 def _made(r: _Reader, item: dict[str, Any], key: str, candidates: dict[str, str],
-          bodies: set[str]) -> list[NominationDef]:
+          bodies: dict[str, BodyDef]) -> list[NominationDef]:
     """``candidates``: each candidate's name by its `name_key`, so a nomination may spell a
     name in another case or Unicode form and still name that one candidate."""
     r.table(item, key, ("candidate", "body", "nominators", "count", "union", "members"),
@@ -366,15 +388,33 @@ def _made(r: _Reader, item: dict[str, Any], key: str, candidates: dict[str, str]
     if body not in bodies:
         raise r.fail(f"{key}.body", f"{body!r} is not a nominating body; expected one of "
                      f"{', '.join(sorted(bodies)) or '(none defined)'}")
+    size = bodies[body].size
     names = item.get("nominators")
     if names is None:
-        count = r.integer(item, "count", key, minimum=1)
+        count = r.integer(item, "count", key, minimum=1, maximum=size or MAX_COUNT,
+                          bound=f"the size of {body}, {size}" if size else "")
         names = [f"{body} nominator {i} for {candidate}" for i in range(1, count + 1)]
     elif not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
         raise r.fail(f"{key}.nominators", "expected a list of names")
     union = r.boolean(item, "union", key)
-    members = r.integer(item, "members", key)
+    total = bodies[body].total_members
+    members = r.integer(item, "members", key, maximum=total or MAX_MEMBERS,
+                        bound=f"the total_members of {body}, {total}" if total else "")
     return [NominationDef(candidate, body, name, union, members) for name in names]
+
+
+def _within_sizes(r: _Reader, made: tuple[NominationDef, ...],
+                  bodies: tuple[BodyDef, ...]) -> None:
+    """No body makes more nominations than it has members (nor, sized or not, more than
+    `MAX_COUNT`)."""
+    made_by: dict[str, int] = {}
+    for nomination in made:
+        made_by[nomination.body] = made_by.get(nomination.body, 0) + 1
+    for b in bodies:
+        most = b.size or MAX_COUNT
+        if made_by.get(b.slug, 0) > most:
+            raise r.fail("nominations.made", f"{made_by[b.slug]} nominations from {b.slug}, "
+                         f"more than {f'its size, {b.size}' if b.size else most}")
 
 
 def _event(r: _Reader, item: dict[str, Any], key: str) -> EventDef:

@@ -9,7 +9,6 @@ reported. Rows are written in batches so a million-row roll fits in memory and t
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from django.db import transaction
 from psephos.contests import audit
 from psephos.contests.errors import ElectorateError, WrongState
 from psephos.contests.models import Contest, Section, Voter
-from psephos.contests.textfile import file_sha256, utf8_lines
+from psephos.contests.textfile import csv_records, file_sha256
 from psephos.files import input_problem
 
 BATCH = 5000
@@ -173,15 +172,7 @@ def _header(path: Path, header: list[Any]) -> dict[str, int]:
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    reader = csv.reader(utf8_lines(path, ElectorateError))
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise ElectorateError(f"{path}:{reader.line_num}: {error}") from None
-        yield reader.line_num, row
+    return csv_records(path, ElectorateError)
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
@@ -249,11 +240,30 @@ def _bool(value: Any, column: str, default: bool) -> bool:
     raise _Reject(f"{column}: {value!r} is not yes or no")
 
 
+def _field(values: dict[str, Any], column: str) -> str:
+    """A text field, refused (the row, not the file) if it holds a NUL character or is
+    longer than the roll's column holds."""
+    text = _text(values.get(column))
+    if "\x00" in text:
+        raise _Reject(f"{column}: contains a NUL character")
+    limit = _LIMITS[column]
+    if len(text) > limit:
+        raise _Reject(f"{column}: {len(text)} characters, at most {limit}")
+    return text
+
+
+#: The longest value of each text field (the e-mail's leaves room for the person key's
+#: ``e:`` prefix).
+_LIMITS = {"member_number": Voter._meta.get_field("member_number").max_length or 0,
+           "name": Voter._meta.get_field("name").max_length or 0,
+           "email": (Voter._meta.get_field("person_key").max_length or 0) - 2}
+
+
 def _voter(contest: Contest, section: Section, values: dict[str, Any]) -> Voter:
     """A `Voter` for an eligible row, else `_Reject` with the reason."""
-    number = _text(values.get("member_number"))
-    name = _text(values.get("name"))
-    email = _text(values.get("email"))
+    number = _field(values, "member_number")
+    name = _field(values, "name")
+    email = _field(values, "email")
     if not number:
         raise _Reject("member_number: empty")
     if not name:

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from psephos.contests import audit, audit_ballots, timetable, tokens
+from psephos.contests import audit, audit_ballots, lock_order, timetable, tokens
 from psephos.contests.errors import NominationError, RevocationError, WrongState
 from psephos.contests.models import (
     Ballot,
@@ -131,12 +131,13 @@ def revoke(voter: Voter, *, actor: Any, reason: str) -> Revocation:
     reason = reason.strip()
     if not reason:
         raise RevocationError("a revocation needs a reason (it is logged for review)")
-    with transaction.atomic():
+    with transaction.atomic():  # in the one lock order (`psephos.contests.lock_order`)
         contest = _lock(voter.contest)
         if contest.state not in (Contest.State.DRAFT, Contest.State.OPEN):
             raise RevocationError(f"contest {contest.slug!r} is {contest.state}: a vote can "
                                   "only be withdrawn before the close")
-        voter = Voter.objects.select_for_update().get(pk=voter.pk)
+        lock_order.lock_credentials(voter.pk)
+        voter = lock_order.lock_voter(voter.pk)
         if voter.status == Voter.Status.REVOKED:
             raise RevocationError(f"{voter.member_number} is already revoked")
         voter.status = Voter.Status.REVOKED

@@ -370,3 +370,15 @@ class RollChange(models.Model):
 
     def __str__(self) -> str:
         return f"roll change {self.pk}: {self.kind} {self.member_number} ({self.state})"
+
+
+class TrackerRecovery(models.Model):
+    """A cast ballot's tracker, sealed under a key only the voter's own secret gives, found
+    by an id only that secret gives (`psephos.contests.casting.recovery`): a voter whose
+    cast was committed but never answered can still learn their tracker. Nothing here
+    names a voter or a ballot, and the secret is stored nowhere."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE,
+                                related_name="tracker_recoveries")
+    lookup = models.CharField(max_length=64, unique=True)
+    sealed = models.BinaryField()

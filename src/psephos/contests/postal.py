@@ -12,7 +12,6 @@ set-wise queries rather than one cast per row. The file's SHA-256 and counts are
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,7 @@ from psephos.contests.casting.service import store_ballots
 from psephos.contests.casting.trackers import new_tracker
 from psephos.contests.errors import AlreadyVoted, ContestError, PostalBatchError
 from psephos.contests.models import Contest, Credential, VotedMark
-from psephos.contests.textfile import file_sha256, utf8_lines
+from psephos.contests.textfile import csv_records, file_sha256
 from psephos.files import input_problem
 
 BATCH = 5000
@@ -103,14 +102,11 @@ def import_postal(contest: Contest, path: str | Path, *, dry_run: bool = False,
 
 def _read(path: Path, paper: BallotPaper, report: PostalReport) -> Iterator[_Paper]:
     """Each row with a readable code and a valid ranking; the others go in the report."""
-    lines = utf8_lines(path, PostalBatchError)
-    reader = csv.reader(lines)
+    records = csv_records(path, PostalBatchError)
     try:
-        header = [h.strip() for h in next(reader)]
+        header = [h.strip() for h in next(records)[1]]
     except StopIteration:
         raise PostalBatchError(f"{path}: the file is empty") from None
-    except csv.Error as error:
-        raise PostalBatchError(f"{path}:1: {error}") from None
     folded = [h.casefold() for h in header]
     code_at = next((i for i, h in enumerate(folded) if h in CODE_COLUMNS), None)
     if code_at is None:
@@ -119,22 +115,17 @@ def _read(path: Path, paper: BallotPaper, report: PostalReport) -> Iterator[_Pap
     others = [i for i in range(len(header)) if i != code_at and header[i]]
     by_name = {n.casefold(): n for n in paper.names}
     by_candidate = bool(others) and all(folded[i] in by_name for i in others)
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise PostalBatchError(f"{path}:{reader.line_num}: {error}") from None
+    for line, values in records:
         if not any(v.strip() for v in values):
             continue
-        line = reader.line_num
         report.rows += 1
         cells = [values[i].strip() if i < len(values) else "" for i in others]
         code = values[code_at].strip() if code_at < len(values) else ""
         try:
             if not code:
                 raise PostalBatchError("no postal code")
+            if any("\x00" in v for v in values):
+                raise PostalBatchError("contains a NUL character")
             ranking = (_by_preference([by_name[folded[i]] for i in others], cells)
                        if by_candidate else cells)
             chosen = paper.resolve(ranking)

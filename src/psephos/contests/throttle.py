@@ -7,19 +7,30 @@ address for one contest, every code entry from that address for that contest get
 with ``Retry-After`` until the minute is over; right codes too, or the limit would still
 let a lucky guess through. Trackers looked up on the API's board count the same way.
 
-The counts live in Django's cache. The default cache is each worker process's memory, so
-with ``--workers N`` a client gets up to N times the limit, and several servers behind a
-balancer each keep their own: such a deployment needs a shared cache (Redis, Memcached or
-Django's database cache) in ``CACHES``. Behind a reverse proxy, set
+Every code is counted before it is looked at, not after it failed: `reserve` counts it in
+flight atomically (the cache's ``incr``) and refuses it if the failures of the minute and
+the codes in flight would pass the limit; `settle` then counts it as a failure, or not.
+So however many codes arrive at once, no more than the limit are ever evaluated in a
+minute (counted afterwards, 250 guesses sent together were all evaluated before the first
+failure was recorded). The price: one address may have no more than the limit's number
+of codes being evaluated at the same moment; the next is asked to retry in a second.
+
+The counts live in Django's cache. The default cache is each worker process's memory,
+which only one process sees: `psephos serve` with more than one worker therefore counts in
+the database cache unless ``PSEPHOS_CACHE_URL`` names a shared one (Redis, or
+``database``, whose ``incr`` is made atomic by `psephos.web.cache`); several servers behind
+a balancer need the same. Behind a reverse proxy, set
 ``PSEPHOS_TRUSTED_PROXIES`` to the number of proxies so that the client's own address is
 read from ``X-Forwarded-For``; otherwise every voter shares the proxy's address.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -70,14 +81,59 @@ def retry_after(request: HttpRequest, contest: str) -> int | None:
     return left if cache.get(key, 0) >= failures_allowed() else None
 
 
-def record_failure(request: HttpRequest, contest: str) -> None:
-    """Count one code (or tracker) from this client that matched nothing."""
-    key, left = _key(request, contest)
+@dataclass(frozen=True)
+class Attempt:
+    """A reserved attempt: the cache keys of its window's failures and codes in flight."""
+
+    failed: str
+    in_flight: str
+
+
+def _add(key: str, left: int, delta: int = 1) -> int:
+    """``delta`` more in this window's count at ``key``, atomically; the count after it."""
     cache.add(key, 0, timeout=left + 1)
     try:
-        cache.incr(key)
+        return int(cache.incr(key, delta))
     except ValueError:  # expired between add and incr: start the new window's count
-        cache.add(key, 1, timeout=WINDOW + 1)
+        cache.add(key, 0, timeout=WINDOW + 1)
+        return int(cache.incr(key, delta))
+
+
+def reserve(request: HttpRequest, contest: str) -> Attempt:
+    """One of this client's attempts for ``contest``, taken before a code is evaluated,
+    to be `settle`d once it has been. Refused (`TooManyFailures`, nothing taken) when the
+    codes that failed this minute reach the limit, or when they and the codes being
+    evaluated now would pass it (then for a second only: it may be a busy shared address).
+
+    The count in flight goes up before the failures are read, and a failure is counted
+    before it leaves the count in flight, so the sum read is never too low."""
+    key, left = _key(request, contest)
+    attempt = Attempt(key, key + ":in-flight")
+    in_flight = _add(attempt.in_flight, left)
+    failed = int(cache.get(attempt.failed, 0))
+    limit = failures_allowed()
+    if failed + in_flight <= limit:
+        return attempt
+    _release(attempt.in_flight)
+    raise TooManyFailures(left) if failed >= limit else TooManyFailures(1, busy=True)
+
+
+def settle(attempt: Attempt, *, matched: bool) -> None:
+    """The end of an attempt: a code that matched nothing stays counted as a failure."""
+    if not matched:
+        _add(attempt.failed, WINDOW)
+    _release(attempt.in_flight)
+
+
+def _release(key: str) -> None:
+    with contextlib.suppress(ValueError):  # its window is over, and its count with it
+        cache.decr(key)
+
+
+def record_failure(request: HttpRequest, contest: str) -> None:
+    """Count one code (or tracker) from this client that matched nothing, unreserved."""
+    key, left = _key(request, contest)
+    _add(key, left)
 
 
 def too_many_message(seconds: int) -> str:
@@ -86,11 +142,16 @@ def too_many_message(seconds: int) -> str:
 
 
 class TooManyFailures(Exception):
-    """Raised (by the API) for a client over the limit; ``seconds`` until it may retry."""
+    """Raised (by the API) for a client over the limit; ``seconds`` until it may retry.
+    ``busy``: not failures but too many of its codes being evaluated at this moment."""
 
-    def __init__(self, seconds: int) -> None:
-        super().__init__(too_many_message(seconds))
+    def __init__(self, seconds: int, *, busy: bool = False) -> None:
+        super().__init__(BUSY_MESSAGE if busy else too_many_message(seconds))
         self.seconds = seconds
+
+
+BUSY_MESSAGE = ("Too many codes are being checked from your connection at this moment. "
+                "Wait a second and try again")
 
 
 def check(request: HttpRequest, contest: str) -> None:

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from psephos.files import spreadsheet_row
 from psephos.model.explain import SeatTrace
 from psephos.model.results import PactResult, SeatResult
 
@@ -74,9 +75,9 @@ def write_csv(result: PactResult, stream: TextIO) -> None:
     """One row per constituency; with draws, each party's chance of winning it."""
     writer = csv.writer(stream, lineterminator="\n")
     chances = _chance_columns(result)
-    writer.writerow([*CSV_COLUMNS, *(f"p_{p}" for p in chances)])
+    writer.writerow(spreadsheet_row([*CSV_COLUMNS, *(f"p_{p}" for p in chances)]))
     for row in _csv_rows(result, chances):
-        writer.writerow(row)
+        writer.writerow(spreadsheet_row(row))
 
 
 def _csv_rows(result: PactResult, chances: list[str]) -> Iterator[list[object]]:

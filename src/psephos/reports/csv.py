@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TextIO
 
 from psephos.count import Count, Stage
+from psephos.files import spreadsheet_row
 from psephos.reports.labels import votes
 
 #: Labels of the rows that are not candidates (a candidate named like one is still a candidate
@@ -54,4 +55,4 @@ def count_rows(count: Count) -> list[list[str]]:
 
 def write_count_csv(count: Count, stream: TextIO) -> None:
     """Write `count_rows` to ``stream``; rows end in CRLF (RFC 4180): open files newline=""."""
-    csv.writer(stream).writerows(count_rows(count))
+    csv.writer(stream).writerows(spreadsheet_row(row) for row in count_rows(count))

@@ -46,6 +46,8 @@ def use_database_config(config: dict[str, Any]) -> None:
     if all(current.get(key) == value for key, value in config.items()):
         return
     connections.close_all()
+    if current.get("ENGINE") == "django.db.backends.postgresql":
+        connections["default"].close_pool()  # psycopg's pool is per alias, not per wrapper
     settings.DATABASES["default"] = dict(config)
     connections.__dict__.pop("settings", None)
     connections._connections = Local(connections.thread_critical)

@@ -4,6 +4,8 @@ Environment:
 
 - ``PSEPHOS_DATABASE_URL``: ``sqlite:///path`` or ``postgresql://user@host:port/db``
   (default: SQLite ``psephos.sqlite3`` in the data folder).
+- ``PSEPHOS_DB_POOL_SIZE``, ``PSEPHOS_DB_POOL_TIMEOUT``: PostgreSQL's connection pool per
+  server process (`pool_options`).
 - ``PSEPHOS_DATA_DIR``: the data folder (default ``platformdirs.user_data_dir("psephos")``).
 - ``PSEPHOS_SECRET_KEY``: else one is generated once and kept (mode 0600) in the data folder.
 - ``PSEPHOS_AUDIT_KEY_FILE``: the audit log's signing key (default ``audit-signing.key`` in
@@ -37,6 +39,7 @@ import importlib.util
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -72,26 +75,45 @@ def database_config(url: str | None) -> dict[str, Any]:
         }
     elif engine != "django.db.backends.postgresql":
         raise ValueError(f"database URL {url!r}: use sqlite:///PATH or postgresql://...")
-    # Keep a connection between requests (measured: 2.3x the casts per second on PostgreSQL),
-    # checked before reuse; PSEPHOS_CONN_MAX_AGE=0 opens one per request.
-    config["CONN_MAX_AGE"] = int(os.environ.get("PSEPHOS_CONN_MAX_AGE", "60"))
-    config["CONN_HEALTH_CHECKS"] = True
+    # Each request closes its connection when it ends: under ASGI each request runs in a
+    # thread of its own, and a connection kept for a thread that is gone is never closed
+    # (with CONN_MAX_AGE=60 every request leaked one, and PostgreSQL refused everyone at
+    # its 100th). On PostgreSQL "closing" hands the connection back to psycopg's pool, so
+    # it is still reused (`pool_options`); SQLite opens a file, which costs next to nothing.
+    config["CONN_MAX_AGE"] = 0
+    config["CONN_HEALTH_CHECKS"] = True  # on PostgreSQL: the pool checks before lending
     config["ATOMIC_REQUESTS"] = False
+    if engine == "django.db.backends.postgresql":
+        config["OPTIONS"] = {**config.get("OPTIONS", {}), "pool": pool_options()}
     return config
+
+
+def pool_options() -> dict[str, Any]:
+    """psycopg's connection pool for each server process (Django's ``"pool"`` option):
+    ``PSEPHOS_DB_POOL_SIZE`` connections at most (default 10; with ``--workers N`` the
+    server holds up to N times that, which must stay under PostgreSQL's
+    ``max_connections``, 100 by default), each checked before it is lent; a request that
+    waits ``PSEPHOS_DB_POOL_TIMEOUT`` seconds (default 30) for one fails."""
+    size = int(os.environ.get("PSEPHOS_DB_POOL_SIZE", "10"))
+    if size < 1:
+        raise ValueError(f"PSEPHOS_DB_POOL_SIZE={size}: at least 1")
+    return {"min_size": 1, "max_size": size, "max_idle": 300,
+            "timeout": float(os.environ.get("PSEPHOS_DB_POOL_TIMEOUT", "30"))}
 
 
 def cache_config(url: str | None) -> dict[str, Any]:
     """Django's cache from ``PSEPHOS_CACHE_URL``, where the rate limit on codes counts.
 
-    Unset or ``memory``: each process's own memory (a client gets the limit once per
-    worker). ``database``: Django's database cache, a table in the ballot's own database
-    (`psephos serve` makes it), shared by every worker and every server on that database.
+    Unset or ``memory``: each process's own memory (`psephos serve` with more than one
+    worker uses ``database`` instead). ``database``: Django's database cache, a table in
+    the ballot's own database (`psephos serve` makes it), shared by every worker and every
+    server on that database, its ``incr`` made atomic (`psephos.web.cache`).
     ``redis://HOST:PORT/N``: Redis, shared the same way (needs the ``redis`` package).
     """
     if not url or url == "memory":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url == "database":
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        return {"BACKEND": "psephos.web.cache.DatabaseCache",  # its incr is atomic
                 "LOCATION": CACHE_TABLE}
     if url.startswith(("redis://", "rediss://", "unix://")):
         if importlib.util.find_spec("redis") is None:
@@ -150,6 +172,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs' own script and styles (no CDN, strict CSP)
     "psephos.contests",
+    "axes",  # admin login lockout (`AXES_*` below)
 ]
 
 MIDDLEWARE = [
@@ -162,6 +185,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out login 429
 ]
 
 ROOT_URLCONF = "psephos.web.urls"
@@ -192,6 +216,25 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+#: Admin logins (django-axes, https://django-axes.readthedocs.io): after
+#: ``PSEPHOS_LOGIN_FAILURES`` wrong passwords (default 5) for one username from one address,
+#: that username is refused from that address for ``PSEPHOS_LOGIN_COOLOFF_MINUTES`` (default
+#: 30), even with the right password. The lockout is checked by the first backend, before
+#: any password is hashed, so guessers cannot keep the server busy with Argon2 (which
+#: casting shares the CPUs with). The attempts live in the database, shared by every
+#: worker. Unlock early with ``psephos contest unlock-login USERNAME``.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("PSEPHOS_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PSEPHOS_LOGIN_COOLOFF_MINUTES",
+                                                          "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "psephos.web.logins.login_client_ip"  # trusted proxies too
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -268,9 +311,23 @@ CSRF_COOKIE_SECURE = _https["CSRF_COOKIE_SECURE"]
 SECURE_HSTS_SECONDS = _https["SECURE_HSTS_SECONDS"]
 SECURE_PROXY_SSL_HEADER = _https["SECURE_PROXY_SSL_HEADER"]
 
+#: Every handler redacts voters' secrets (`psephos.web.logredact`); Django's request and
+#: server loggers and Granian's access log are routed through them, not their own.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "psephos.web.logredact.RedactSecrets"}},
+    "formatters": {"server": {"()": "django.utils.log.ServerFormatter",
+                              "format": "[{server_time}] {message}", "style": "{"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+        "server": {"class": "logging.StreamHandler", "filters": ["redact"],
+                   "formatter": "server"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        "granian.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -21,7 +21,7 @@ from psephos.contests.casting.lookup import contest_to_cast
 from psephos.contests.casting.service import CASTS, PreparedCast, Receipt, prepare_cast
 from psephos.contests.errors import ContestError, ContestNotFound, UnknownCredential, status_for
 from psephos.contests.models import Contest
-from psephos.contests.throttle import TooManyFailures, check, record_failure
+from psephos.contests.throttle import Attempt, TooManyFailures, reserve, settle
 
 #: What a cast is answered: status, JSON body, extra headers.
 Answer = tuple[int, dict[str, str], list[tuple[str, str]]]
@@ -36,9 +36,11 @@ class BallotIn(Schema):
 
 
 def prepare_api_cast(request: HttpRequest, slug: str, credential: str, ranking: list[str],
-                     contests: dict[str, Contest] | None = None) -> PreparedCast:
-    """The checks before an API cast is written: the contest, this client's count of
-    codes that matched nothing, the ranking. ``contests``: those already looked up, by
+                     contests: dict[str, Contest] | None = None
+                     ) -> tuple[PreparedCast, Attempt]:
+    """The checks before an API cast is written: the contest, one of this client's
+    attempts reserved (`psephos.contests.throttle`), the ranking; the cast and its attempt,
+    or the refusal raised with no attempt held. ``contests``: those already looked up, by
     slug (a batch looks each contest up once)."""
     contest = contests.get(slug) if contests is not None else None
     if contest is None:
@@ -48,16 +50,19 @@ def prepare_api_cast(request: HttpRequest, slug: str, credential: str, ranking: 
             raise ContestNotFound(f"no contest {slug!r}") from None
         if contests is not None:
             contests[slug] = contest
-    check(request, contest.slug)
-    return prepare_cast(contest, credential, ranking, channel="web")
+    attempt = reserve(request, contest.slug)
+    try:
+        return prepare_cast(contest, credential, ranking, channel="web"), attempt
+    except BaseException:
+        settle(attempt, matched=True)  # refused before its code was looked at
+        raise
 
 
-def receipt_for(request: HttpRequest, slug: str, outcome: Receipt | Exception
-                ) -> dict[str, str]:
-    """The receipt of a written cast, or its refusal raised (a credential that matched
-    nothing counts against this client)."""
-    if isinstance(outcome, UnknownCredential):
-        record_failure(request, slug)
+def receipt_for(outcome: Receipt | Exception, attempt: Attempt | None) -> dict[str, str]:
+    """The receipt of a written cast, or its refusal raised; the cast's attempt is given
+    back unless its credential matched nothing."""
+    if attempt is not None:
+        settle(attempt, matched=not isinstance(outcome, UnknownCredential))
     if isinstance(outcome, Exception):
         raise outcome
     return {"contest": outcome.contest, "tracker": outcome.tracker}
@@ -67,19 +72,20 @@ def cast_for(request: HttpRequest, slug: str, credential: str, ranking: list[str
              ) -> dict[str, str]:
     """The receipt for a ballot cast through the API view, or the `ContestError` /
     `TooManyFailures` that refuses it."""
-    cast = prepare_api_cast(request, slug, credential, ranking)
+    cast, attempt = prepare_api_cast(request, slug, credential, ranking)
     try:
         outcome: Receipt | Exception = CASTS.run(cast)
     except Exception as error:
         outcome = error
-    return receipt_for(request, cast.contest.slug, outcome)
+    return receipt_for(outcome, attempt)
 
 
-def answer_for(request: HttpRequest, slug: str, outcome: Receipt | Exception) -> Answer:
+def answer_for(request: HttpRequest, outcome: Receipt | Exception,
+               attempt: Attempt | None) -> Answer:
     """What the API view would answer for this outcome: 201 and the receipt, or the
     refusal's status and message (429 with ``Retry-After`` for too many failures)."""
     try:
-        return 201, receipt_for(request, slug, outcome), []
+        return 201, receipt_for(outcome, attempt), []
     except TooManyFailures as error:
         return 429, {"message": str(error)}, [("Retry-After", str(error.seconds))]
     except ContestError as error:
@@ -89,22 +95,29 @@ def answer_for(request: HttpRequest, slug: str, outcome: Receipt | Exception) ->
         return FAILED
 
 
-@dataclass(frozen=True)
+@dataclass
 class ApiCast:
-    """An API cast handed to the batcher before its checks (`PendingCast`)."""
+    """An API cast handed to the batcher before its checks (`PendingCast`); ``attempt``:
+    the client's attempt its checks reserved, once they have passed."""
 
     request: HttpRequest
     slug: str
     ballot: BallotIn
+    attempt: Attempt | None = None
 
     def prepare(self, contests: dict[str, Contest]) -> PreparedCast:
-        return prepare_api_cast(self.request, self.slug, self.ballot.credential,
-                                self.ballot.ranking, contests)
+        if self.attempt is not None:  # prepared again, alone, after its batch failed
+            settle(self.attempt, matched=True)
+            self.attempt = None
+        cast, self.attempt = prepare_api_cast(self.request, self.slug,
+                                              self.ballot.credential, self.ballot.ranking,
+                                              contests)
+        return cast
 
 
 def submit_api_cast(request: HttpRequest, slug: str, ballot: BallotIn,
                     answer: Callable[[Answer], None]) -> None:
     """Hand an API cast to the batcher without waiting; ``answer`` gets what the view
     would answer, on the batcher's thread, once the cast is committed or refused."""
-    CASTS.submit(ApiCast(request, slug, ballot),
-                 lambda outcome: answer(answer_for(request, slug, outcome)))
+    cast = ApiCast(request, slug, ballot)
+    CASTS.submit(cast, lambda outcome: answer(answer_for(request, outcome, cast.attempt)))

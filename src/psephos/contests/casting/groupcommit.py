@@ -105,6 +105,7 @@ class GroupCommit(Generic[Item, Outcome]):
             lead = not self._leading
             self._leading = True
         if not lead:
+            _lend_back_connection()
             ticket.wake.wait()  # woken with its outcome, or to take the lead
         if not ticket.finished:
             self._lead(ticket)
@@ -200,6 +201,14 @@ class GroupCommit(Generic[Item, Outcome]):
             if len(outcomes) != len(items):
                 raise RuntimeError(f"{len(items)} items written, {len(outcomes)} outcomes")
         return outcomes
+
+
+def _lend_back_connection() -> None:
+    """A caller about to wait for the leader gives its pooled connection back first (it
+    opens one again if it is handed the lead): callers waiting with connections in hand
+    could leave the leader none from a bounded pool (PostgreSQL, `psephos.web.settings`)."""
+    if getattr(connection, "pool", None) is not None and connection.connection is not None:
+        connection.close()
 
 
 def _raise_or_return(outcome: Any) -> Any:

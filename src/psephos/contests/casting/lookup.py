@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 
 from psephos.contests import timetable, tokens
 from psephos.contests.casting.cache import BoundedCache
+from psephos.contests.casting.recovery import recover_tracker, recovery_keys
 from psephos.contests.errors import (
     AlreadyVoted,
     ContestError,
@@ -32,16 +33,27 @@ from psephos.contests.models import Contest, Credential, Voter
 @dataclass(frozen=True)
 class CredentialKey:
     """The two hashes a typed or followed secret could match: as a link token, as a
-    postal code. Nothing else about the secret is kept."""
+    postal code; and, for each, the lookup id and box key of its tracker's recovery row
+    (`psephos.contests.casting.recovery`). Nothing else about the secret is kept."""
 
     link: str
     postal: str
+    recovery: tuple[tuple[str, bytes], ...] = ()
 
     @classmethod
     def of(cls, secret: str | CredentialKey) -> CredentialKey:
         if isinstance(secret, CredentialKey):
             return secret
-        return cls(*tokens.credential_hashes(secret))
+        return cls(*tokens.credential_hashes(secret), recovery=recovery_keys(secret))
+
+
+class VotedWithTracker(AlreadyVoted):
+    """A used credential presented again, with the tracker of the ballot it cast."""
+
+    def __init__(self, tracker: str) -> None:
+        super().__init__(f"this credential has already been used to vote; the tracker of "
+                         f"its ballot is {tracker}: look for it on the published board")
+        self.tracker = tracker
 
 
 def could_be_slug(slug: str) -> bool:
@@ -163,8 +175,12 @@ def credential_problem(contest: Contest, secret: str | CredentialKey) -> Contest
     problem = closed(contest)
     if problem is not None:
         return problem
+    key = CredentialKey.of(secret)
     try:
-        find_credential(contest, secret)
+        find_credential(contest, key)
+    except AlreadyVoted as error:
+        tracker = recover_tracker(contest, key.recovery)
+        return error if tracker is None else VotedWithTracker(tracker)
     except ContestError as error:
         return error
     return None

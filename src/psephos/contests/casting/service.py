@@ -24,6 +24,7 @@ from psephos.contests import timetable, tokens
 from psephos.contests.casting.groupcommit import GroupCommit
 from psephos.contests.casting.lookup import CredentialKey, credential_problem, not_open
 from psephos.contests.casting.paper import ballot_paper
+from psephos.contests.casting.recovery import seal
 from psephos.contests.casting.rows import insert_groups
 from psephos.contests.casting.trackers import new_tracker
 from psephos.contests.errors import (
@@ -32,7 +33,15 @@ from psephos.contests.errors import (
     InvalidRanking,
     UnknownCredential,
 )
-from psephos.contests.models import Ballot, BallotSeal, Contest, Credential, VotedMark, Voter
+from psephos.contests.models import (
+    Ballot,
+    BallotSeal,
+    Contest,
+    Credential,
+    TrackerRecovery,
+    VotedMark,
+    Voter,
+)
 from psephos.contests.throttle import TooManyFailures
 
 CHANNELS = ("web", "post", "phone", "cli")
@@ -60,7 +69,9 @@ def _spend_sql(count: int) -> str:
     cred, voter, contest = (q(m._meta.db_table) for m in (Credential, Voter, Contest))
     # PostgreSQL: share-lock the contest row, so a close (which locks it for update) waits
     # for casts in flight, and a cast waiting on a close re-reads the state and is refused.
-    # SQLite runs one writing transaction at a time, which gives the same order.
+    # SQLite runs one writing transaction at a time, which gives the same order. Contest,
+    # then credential, then (the mark's key) voter: the one lock order of
+    # `psephos.contests.lock_order`, which reissue and revocation follow too.
     lock = " FOR KEY SHARE OF c" if connection.vendor == "postgresql" else ""
     marks = ", ".join(["%s"] * count)
     return (
@@ -156,24 +167,32 @@ def _write_casts(casts: Sequence[PreparedCast]) -> list[Receipt | Exception]:
                            spend_parameters(links, postals, contest_id))
             rows = cursor.fetchall()
         ballots = []
+        recoveries = []
         for voter_id, section_id, link, postal in rows:
             first = next(i for i in indices if i not in spent
                          and (casts[i].key.link == link or casts[i].key.postal == postal))
             spent.add(first)
-            ballots.append((int(voter_id), int(section_id), casts[first].ranking,
-                            casts[first].tracker, casts[first].channel))
-        store_ballots(contest_id, ballots)
+            cast = casts[first]
+            ballots.append((int(voter_id), int(section_id), cast.ranking, cast.tracker,
+                            cast.channel))
+            if cast.key.recovery:  # under the secret that cast it: a link, or a code
+                lookup, box = cast.key.recovery[0 if cast.key.link == link else 1]
+                recoveries.append((lookup, seal(box, cast.tracker)))
+        store_ballots(contest_id, ballots, recoveries)
     return [Receipt(contest=cast.contest.slug, tracker=cast.tracker) if index in spent
             else _refusal(cast.contest, cast.key)
             for index, cast in enumerate(casts)]
 
 
 def store_ballots(contest_id: int,
-                  ballots: Sequence[tuple[int, int, list[int], str, str]]) -> None:
+                  ballots: Sequence[tuple[int, int, list[int], str, str]],
+                  recoveries: Sequence[tuple[str, bytes]] = ()) -> None:
     """For voters whose credentials were just spent, as (voter, section, ranking, tracker,
     channel): their "voted" marks, their ballots (random ids, nothing about the voter) and
     the seals a revocation needs until the close; one statement a table, or one in all on
-    PostgreSQL when it fits. Online casts and postal batches both store through here."""
+    PostgreSQL when it fits. Online casts and postal batches both store through here;
+    online casts also give their trackers' recovery rows as (lookup, sealed tracker),
+    written in lookup order, not the ballots' (`psephos.contests.casting.recovery`)."""
     noise = os.urandom(16 * len(ballots))
     ids = [uuid.UUID(bytes=noise[16 * n:16 * n + 16], version=4) for n in range(len(ballots))]
     key = tokens.seal_key(contest_id)
@@ -186,6 +205,8 @@ def store_ballots(contest_id: int,
         (BallotSeal, ("contest_id", "voter_key", "ballot_id"),
          [(contest_id, tokens.seal_with(key, voter), i)
           for i, (voter, *_) in zip(ids, ballots, strict=True)]),
+        (TrackerRecovery, ("contest_id", "lookup", "sealed"),
+         [(contest_id, lookup, sealed) for lookup, sealed in sorted(recoveries)]),
     ])
 
 

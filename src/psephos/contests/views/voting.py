@@ -4,9 +4,10 @@ Three steps, each a plain HTML form: rank the candidates, confirm the ranking, t
 receipt with the ballot's tracker. The voter's secret travels in the link's path or in a
 hidden field, never in a cookie, so nothing is left behind on a shared computer; the pages
 are marked not to be cached. The ballot is cast by the same service call as the API's.
-Codes that match nothing are counted per client address and contest (`throttle`).
-Every page says when voting closes, in UK time (`psephos.contests.timetable.deadline`),
-and the first request after the close time closes the contest (`timekeeper`).
+Each code takes one of the client's attempts for the contest before it is looked at, given
+back if it matched (`throttle`). Every page says when voting closes, in UK time
+(`psephos.contests.timetable.deadline`), and the first request after the close time closes
+the contest (`timekeeper`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from psephos.contests import timetable
 from psephos.contests.casting.lookup import (
     CredentialKey,
+    VotedWithTracker,
     contest_of_credential,
     credential_problem,
 )
@@ -35,12 +37,7 @@ from psephos.contests.errors import (
     status_for,
 )
 from psephos.contests.models import Ballot, Contest
-from psephos.contests.throttle import (
-    ANY_CONTEST,
-    TooManyFailures,
-    check,
-    record_failure,
-)
+from psephos.contests.throttle import ANY_CONTEST, TooManyFailures, reserve, settle
 from psephos.contests.timekeeper import close_if_due
 from psephos.contests.views.forms import CodeForm, FieldError, RankingForm, ordinal
 
@@ -57,6 +54,10 @@ def _message(error: ContestError, contest: Contest) -> str:
     """What to tell a voter: plain words for a bad or used code, else the service's reason."""
     if isinstance(error, UnknownCredential):
         return UNKNOWN_CODE
+    if isinstance(error, VotedWithTracker):
+        return (f"You have already voted: this code has already been used to cast a ballot. "
+                f"Your tracker is {error.tracker}: look for it on the published list of "
+                "ballots")
     if isinstance(error, AlreadyVoted):
         return USED_CODE
     if isinstance(error, VoteWithdrawn):
@@ -100,11 +101,12 @@ def start(request: HttpRequest) -> HttpResponse:
         return render(request, "contests/vote_start.html", {
             "form": CodeForm(), "errors": [], "deadlines": _open_deadlines()})
     try:
-        check(request, ANY_CONTEST)
+        attempt = reserve(request, ANY_CONTEST)
     except TooManyFailures as error:
         return _too_many(request, error)
     code_form = CodeForm(request.POST)
     if not code_form.is_valid():
+        settle(attempt, matched=True)  # no code was looked at
         errors = [FieldError("code", str(e)) for e in code_form.errors["code"]]
         return render(request, "contests/vote_start.html",
                       {"form": code_form, "errors": errors, "deadlines": _open_deadlines()},
@@ -113,15 +115,14 @@ def start(request: HttpRequest) -> HttpResponse:
     key = CredentialKey.of(code)  # hashed once for every look-up and the cast
     contest = contest_of_credential(key)
     if contest is None:
-        record_failure(request, ANY_CONTEST)
+        settle(attempt, matched=False)
         return _code_refused(request, code_form, UnknownCredential(UNKNOWN_CODE), UNKNOWN_CODE)
     close_if_due(contest)
     problem = credential_problem(contest, key)
+    settle(attempt, matched=not isinstance(problem, UnknownCredential))
     if problem is None:
         return _ballot_steps(request, contest, code, key, reverse("contests:vote"),
                              hidden=True, first=request.POST.get("step") == "code")
-    if isinstance(problem, UnknownCredential):
-        record_failure(request, ANY_CONTEST)
     if isinstance(problem, UnknownCredential | AlreadyVoted | VoteWithdrawn):
         return _code_refused(request, code_form, problem, _message(problem, contest))
     return _refuse(request, problem, contest)
@@ -142,14 +143,13 @@ def by_link(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The link from the ballot e-mail: its token is the voter's secret."""
     contest = get_object_or_404(Contest, slug=slug)
     try:
-        check(request, contest.slug)
+        attempt = reserve(request, contest.slug)
     except TooManyFailures as error:
         return _too_many(request, error)
     key = CredentialKey.of(token)  # hashed once for every look-up and the cast
     close_if_due(contest)
     problem = credential_problem(contest, key)
-    if isinstance(problem, UnknownCredential):
-        record_failure(request, contest.slug)
+    settle(attempt, matched=not isinstance(problem, UnknownCredential))
     if problem is not None:
         return _refuse(request, problem, contest)
     action = reverse("contests:vote-link", args=[slug, token])

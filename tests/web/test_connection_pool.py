@@ -1,0 +1,60 @@
+"""PostgreSQL under the real ASGI server: connections come from a bounded pool, so
+hundreds of Django-served requests never hold more than the pool's size (with
+``CONN_MAX_AGE=60`` each request leaked one, until PostgreSQL refused everyone)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.web.databases import PG_URL, fresh_database
+from tests.web.live import serve
+
+REQUESTS = 400
+POOL = 4
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            response.read()
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def _connections(database: str) -> int:
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
+                           [database]).fetchone()
+    return int(row[0]) if row else 0
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs PSEPHOS_TEST_DATABASE_URL (PostgreSQL)")
+def test_django_requests_under_asgi_stay_within_the_pool(tmp_path: Path) -> None:
+    with fresh_database("postgresql", tmp_path) as database:
+        name = database.rsplit("/", 1)[1]
+        env = {k: v for k, v in os.environ.items() if k != "PSEPHOS_DATABASE_URL"}
+        env.update(PSEPHOS_DATA_DIR=str(tmp_path / "data"), PSEPHOS_DB_POOL_SIZE=str(POOL),
+                   PSEPHOS_SECRET_KEY="pool-" + secrets.token_hex(16))
+        with serve(database, env, workers=1, demo=True) as live:
+            pages = [live.url, f"{live.url}contests/labour-2016-demo/",
+                     live.vote_link, f"{live.url}vote/labour-2016-demo/not-a-token/",
+                     f"{live.url}api/contests/labour-2016-demo"]
+            seen: list[int] = []
+            with ThreadPoolExecutor(max_workers=24) as pool:
+                for start in range(0, REQUESTS, 50):
+                    statuses = list(pool.map(_status, [pages[i % len(pages)] for i in
+                                                       range(start, start + 50)]))
+                    assert not [s for s in statuses if s >= 500], statuses
+                    seen.append(_connections(name))
+        # The pool's connections, and nothing left over by requests that have ended.
+        assert max(seen) <= POOL + 1, seen
