@@ -62,6 +62,7 @@ def make_contest(database_url: str, voters: int, slug: str) -> list[str]:
     from psephos.contests.demo import definition_text
     from psephos.contests.electorate import import_rows
     from psephos.contests.lifecycle import open_contest
+    from psephos.contests.trustees import run_local_ceremony
 
     data = tomllib.loads(definition_text())
     data["contest"]["slug"] = slug
@@ -74,6 +75,8 @@ def make_contest(database_url: str, voters: int, slug: str) -> list[str]:
     tokens: list[str] = []
     issue_credentials(contest, sink=lambda voter, secret: tokens.append(secret.link_token),
                       actor="bench")
+    run_local_ceremony(contest, 3, 2, Path(tempfile.mkdtemp(prefix="psephos-trustees-")),
+                       actor="bench")
     open_contest(contest, actor="bench")
     return tokens
 

@@ -57,6 +57,7 @@ def make_contest(voters: int, slug: str) -> Any:
     from psephos.contests.demo import definition_text
     from psephos.contests.electorate import import_rows
     from psephos.contests.lifecycle import open_contest
+    from psephos.contests.trustees import run_local_ceremony
 
     data = tomllib.loads(definition_text())
     data["contest"]["slug"] = slug
@@ -67,6 +68,8 @@ def make_contest(voters: int, slug: str) -> Any:
                      "arrears_paid": True}) for i in range(voters))
     import_rows(contest, section, rows)
     issue_credentials(contest, actor="benchmark")
+    run_local_ceremony(contest, 3, 2, Path(tempfile.mkdtemp(prefix="psephos-trustees-")),
+                       actor="benchmark")
     open_contest(contest, actor="benchmark")
     return contest
 

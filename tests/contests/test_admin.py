@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.contests.helpers import member, small_contest, write_roll
+from tests.contests.helpers import decrypt_with, local_ceremony, member, small_contest, write_roll
 
 PASSWORD = "a long passphrase here"
 CONTESTS = "/admin/contests/contest/"
@@ -42,6 +42,7 @@ def _draft(tmp_path: Path, voters: int = 3) -> tuple[Any, dict[str, Any]]:
                                           [member(i) for i in range(1, voters + 1)]), "members")
     secrets: dict[str, Any] = {}
     issue_credentials(contest, sink=lambda v, s: secrets.__setitem__(v.member_number, s))
+    local_ceremony(contest, tmp_path)
     return contest, secrets
 
 
@@ -89,6 +90,15 @@ def test_returning_officer_runs_a_contest_through_the_admin(db: str, tmp_path: P
     assert _state(contest) == Contest.State.CLOSED
     assert _log("contest.close") == ["returning_officer"]
 
+    early = _act(client, CONTESTS, "count_and_declare", contest.pk)
+    assert any("has not been shuffled yet" in m for m in _messages(early))
+    shuffled = _act(client, CONTESTS, "shuffle_ballots", contest.pk)
+    assert any("ballots shuffled" in m for m in _messages(shuffled))
+    assert _log("contest.shuffle") == ["returning_officer"]
+    short = _act(client, CONTESTS, "count_and_declare", contest.pk)
+    assert any("section members: 2 more trustee(s)' shares" in m for m in _messages(short))
+    assert _state(contest) == Contest.State.CLOSED
+    decrypt_with(contest)
     _act(client, CONTESTS, "count_and_declare", contest.pk)
     assert _state(contest) == Contest.State.COUNTED
     assert contest.declaration["elected"] == ["Alice"]

@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, str] = {
     "pact": "psephos.cli.pact:pact_command",
     "serve": "psephos.cli.serve:serve_command",
     "contest": "psephos.cli.contest:contest_app",
+    "trustee": "psephos.cli.trustee:trustee_app",
 }
 
 

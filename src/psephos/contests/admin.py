@@ -1,12 +1,13 @@
 """The Django admin: contests and rolls browsable; ballots, marks and the log read-only.
 
-The buttons that run a contest (open, close, count, revoke, reissue) are admin actions
-that call the contest services with the logged-in user as the actor, so the audit log
-says who pressed them. Who may press which follows `psephos.contests.roles`.
+The buttons that run a contest (open, close, shuffle, count, revoke, reissue) are admin
+actions that call the contest services with the logged-in user as the actor, so the audit
+log says who pressed them. Who may press which follows `psephos.contests.roles`.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import forms
@@ -16,9 +17,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from psephos.contests import credentials, lifecycle, models
+from psephos.contests import credentials, lifecycle, models, sealed_models
 from psephos.contests.counting import count_contest
 from psephos.contests.errors import ContestError
+from psephos.contests.mixing import mix_contest
 from psephos.contests.roles import ADMIN, HELPDESK, RETURNING_OFFICER, has_role
 
 #: Roles that run a contest: open, close, count, revoke.
@@ -78,7 +80,7 @@ class ContestAdmin(admin.ModelAdmin):
     list_filter = ("state", "method")
     readonly_fields = ("state", "declaration")
     inlines = (SectionInline, CandidateInline)
-    actions = ("open_voting", "close_voting", "count_and_declare")
+    actions = ("open_voting", "close_voting", "shuffle_ballots", "count_and_declare")
 
     def has_run_permission(self, request: HttpRequest) -> bool:
         """Only the people who run a contest see (or may use) its buttons."""
@@ -96,7 +98,14 @@ class ContestAdmin(admin.ModelAdmin):
         _each(request, queryset, lambda c: lifecycle.close_contest(c, actor=request.user),
               "voting is closed")
 
-    @admin.action(description="Count and declare", permissions=["run"])
+    @admin.action(description="Shuffle the ballots (after the close)", permissions=["run"])
+    def shuffle_ballots(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        _require(request, *RUNNERS)
+        _each(request, queryset, lambda c: mix_contest(c, actor=request.user),
+              "ballots shuffled; now write the decryption requests for the trustees")
+
+    @admin.action(description="Count and declare (once k trustees have decrypted)",
+                  permissions=["run"])
     def count_and_declare(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         _require(request, *RUNNERS)
         _each(request, queryset, lambda c: count_contest(c, actor=request.user),
@@ -205,5 +214,27 @@ class CredentialAdmin(ReadOnly):
 
 @admin.register(models.Ballot)
 class BallotAdmin(ReadOnly):
-    list_display = ("tracker", "contest", "section")
+    """A ballot shows its section, tracker and the hash of its ciphertext: never what it
+    says (it is sealed until k trustees decrypt the mixed ballots after the close)."""
+
+    list_display = ("tracker", "contest", "section", "sealed_sha256")
     list_filter = ("contest", "section")
+    fields = ("tracker", "contest", "section", "sealed_sha256")
+    readonly_fields = fields
+
+    @admin.display(description="SHA-256 of the sealed ballot")
+    def sealed_sha256(self, ballot: models.Ballot) -> str:
+        return hashlib.sha256(bytes(ballot.sealed)).hexdigest()
+
+
+@admin.register(sealed_models.Trustee)
+class TrusteeAdmin(ReadOnly):
+    list_display = ("contest", "index", "name")
+    list_filter = ("contest",)
+    exclude = ("public",)
+
+
+@admin.register(sealed_models.KeyCeremony)
+class KeyCeremonyAdmin(ReadOnly):
+    list_display = ("contest", "threshold", "state", "local")
+    exclude = ("document", "election_key")

@@ -62,6 +62,11 @@ class PostalBatchError(ContestError):
     one of its rows is refused."""
 
 
+class TrusteeError(ContestError):
+    """A trustee's file or message that the key ceremony or the decryption refuses: which
+    file, which trustee, which step and what failed."""
+
+
 #: The HTTP status of each refusal, shared by the pages and the API (first match wins).
 _STATUS: tuple[tuple[type[ContestError], int], ...] = (
     (ContestNotFound, 404),

@@ -191,6 +191,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = os.environ.get("PSEPHOS_STATIC_ROOT") or str(data_dir() / "static")
 #: Published records (ballots, trackers, declaration), one folder per contest slug.
+#: The data folder itself (the demonstration keeps its trustees' files there).
+PSEPHOS_DATA_DIR = str(data_dir())
 PSEPHOS_PUBLISHED_DIR = os.environ.get("PSEPHOS_PUBLISHED_DIR") or str(data_dir() / "published")
 
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("PSEPHOS_SECURE_COOKIES")
