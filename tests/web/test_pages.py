@@ -12,7 +12,7 @@ from psephos.contests.casting.service import cast_ballot
 from psephos.contests.counting import count_contest
 from psephos.contests.lifecycle import close_contest
 from psephos.contests.models import Ballot
-from tests.web.helpers import CORBYN, SLUG, SMITH, demo_contest, secrets_for
+from tests.web.helpers import CORBYN, SLUG, SMITH, decrypt_demo, demo_contest, secrets_for
 
 
 class ContestPages(TestCase):
@@ -80,6 +80,7 @@ class Declaration(TestCase):
         for secret, ranking in zip(secrets, rankings, strict=True):
             cast_ballot(cls.contest, secret.postal_code, ranking)
         close_contest(cls.contest, actor="test")
+        decrypt_demo(cls.contest)
         count_contest(cls.contest)
 
     def test_declaration_page(self) -> None:
