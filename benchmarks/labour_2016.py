@@ -10,9 +10,10 @@ e-mail, and people on two rolls), import them, issue credentials, run a local ke
 (3 trustees, any 2 decrypt), open, cast a sample of ballots through `cast_ballot` (the
 web's code path), record the rest as returned paper ballots in batch files through the
 postal import (with planted refusals: codes already used online, unknown codes), close,
-shuffle each section, have 2 trustees decrypt (their shares checked), count and declare. The declaration must equal 2016's:
-Corbyn 313,209 to Smith 193,229; by section Corbyn 168,216 / 84,918 / 60,075 and Smith
-116,960 / 36,599 / 39,670 (506,438 ballots). Prints each step's time and the peak RSS.
+shuffle each section, have 2 trustees decrypt (their shares checked), count and declare.
+The declaration must equal 2016's: Corbyn 313,209 to Smith 193,229; by section Corbyn
+168,216 / 84,918 / 60,075 and Smith 116,960 / 36,599 / 39,670 (506,438 ballots). Prints
+each step's time and the peak RSS.
 
 The electorate by section is not in the sources (only the total, 654,006, and the ballots
 by section); it is split here in proportion to each section's ballots, i.e. the same
@@ -181,8 +182,8 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     from psephos.contests.demo import definition_text
     from psephos.contests.electorate import import_electorate
     from psephos.contests.lifecycle import close_contest, open_contest
-    from psephos.contests.models import Contest
     from psephos.contests.mixing import mix_contest, requests_of
+    from psephos.contests.models import Contest
     from psephos.contests.opening import add_shares, open_ballots
     from psephos.contests.postal import import_postal
     from psephos.contests.trustees import run_local_ceremony

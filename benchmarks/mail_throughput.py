@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 GOAL_PER_SECOND = 40.0
