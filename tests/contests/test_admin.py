@@ -278,3 +278,26 @@ def test_no_one_deletes_a_contest_or_a_voter_from_the_admin(db: str, tmp_path: P
     assert client.post(f"{CONTESTS}{contest.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Contest.objects.filter(pk=contest.pk).exists()
     assert Voter.objects.filter(pk=voter.pk).exists()
+
+
+def test_the_ballot_pages_show_no_ranking(db: str, tmp_path: Path) -> None:
+    """Before: the admin's ballot page showed each ballot's ranking while voting was open
+    (a running result). Now a ballot shows its section, tracker and ciphertext's hash."""
+    import hashlib
+
+    from psephos.contests.casting.service import cast_ballot
+    from psephos.contests.lifecycle import open_contest
+    from psephos.contests.models import Ballot
+
+    contest, secrets = _draft(tmp_path)
+    open_contest(contest, actor="ro")
+    receipt = cast_ballot(contest, secrets["M1"].postal_code, ["Carol", "Bob"])
+    ballot = Ballot.objects.get()
+    client = _client("scrutineer")
+    listing = client.get("/admin/contests/ballot/").content.decode()
+    page = client.get(f"/admin/contests/ballot/{ballot.pk}/change/").content.decode()
+    digest = hashlib.sha256(bytes(ballot.sealed)).hexdigest()
+    for shown in (listing, page):
+        assert receipt.tracker in shown and digest in shown
+        assert "Carol" not in shown and "ranking" not in shown.casefold()
+    assert bytes(ballot.sealed).hex() not in page

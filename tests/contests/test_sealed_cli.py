@@ -153,3 +153,25 @@ def test_sealed_ballot_from_the_command_line(db_url: str, tmp_path: Path) -> Non
     assert {"trustees.add", "ceremony.start", "ceremony.round1", "ceremony.round2",
             "contest.shuffle", "decryption.shares", "contest.decrypt"} <= actions
     assert "audit log intact" in _ok(run_cli(db_url, "verify-log")).stdout
+
+
+def test_trustee_mistakes_are_one_line(tmp_path: Path) -> None:
+    private, public = tmp_path / "ann.json", tmp_path / "ann.public.json"
+    _ok(trustee("new", "Ann", "--private", str(private), "--public", str(public)))
+    kept = private.read_text()
+    again = trustee("new", "Ann", "--private", str(private), "--public", str(tmp_path / "x"))
+    assert again.exit_code == 2 and "already exists" in again.stderr
+    assert private.read_text() == kept
+    (tmp_path / "bad.json").write_text("{not json")
+    for args, message in [
+        (["round1", str(private), str(tmp_path / "bad.json"), "--out", str(tmp_path / "o")],
+         "bad.json:1: not JSON"),
+        (["round1", str(private), str(tmp_path / "none.json"), "--out", str(tmp_path / "o")],
+         "none.json: no such file"),
+        (["decrypt", str(private), str(public), "--out", str(tmp_path / "o")],
+         "decryption request: format is 'psephos-trustee-public/1'"),
+    ]:
+        done = trustee(*args)
+        assert done.exit_code == 2, done.output
+        assert message in done.stderr and "Traceback" not in done.stderr
+        assert not (tmp_path / "o").exists()

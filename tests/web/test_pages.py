@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import tempfile
 
 from django.test import TestCase, override_settings
@@ -117,3 +118,9 @@ class Declaration(TestCase):
             self.assertEqual(sorted(Ballot.objects.values_list("tracker", flat=True)), listed)
             self.assertEqual(
                 self.client.get(f"/contests/{SLUG}/published/secret.txt").status_code, 404)
+            mixed = self.client.get(f"/contests/{SLUG}/published/mixed-members.json")
+            document = json.loads(b"".join(mixed.streaming_content))
+            self.assertEqual(document["format"], "psephos-mixed-ballots/1")
+            shares = self.client.get(
+                f"/contests/{SLUG}/published/shares-members-trustee-1.json")
+            self.assertEqual(shares.status_code, 200)

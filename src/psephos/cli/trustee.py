@@ -39,9 +39,11 @@ def _read(path: Path, what: str) -> Any:
         fail(f"{path}:{error.lineno}: not JSON ({error.msg}); expected {what}")
 
 
-def _write(path: Path, document: Any, *, private: bool = False) -> None:
+def _write(path: Path, document: Any, *, private: bool = False, overwrite: bool = True
+           ) -> None:
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    write_atomically(path, lambda p: p.write_text(text, encoding="utf-8"), private=private)
+    write_atomically(path, lambda p: p.write_text(text, encoding="utf-8"), private=private,
+                     overwrite=overwrite)
 
 
 def _step(run: Any, *args: Any) -> Any:
@@ -68,9 +70,12 @@ def new_command(
 
     if not name.strip():
         fail("a trustee needs a name")
+    for path in (private, public):  # a trustee's keys are never written over
+        if path.exists() or path.is_symlink():
+            fail(f"{path}: already exists; it is not overwritten")
     secret, shown = new_trustee(name)
-    _write(private, secret, private=True)
-    _write(public, shown)
+    _write(private, secret, private=True, overwrite=False)
+    _write(public, shown, overwrite=False)
     typer.echo(f"wrote {private} (mode 0600; keep it) and {public} (send it to the server)")
 
 
@@ -88,8 +93,8 @@ def round1_command(
 
     updated, message = _step(round1, _read(private, "your private file"),
                              _read(ceremony, "a ceremony file"))
+    _write(private, updated, private=True)  # first: the message is no use without it
     _write(out, message)
-    _write(private, updated, private=True)
     typer.echo(f"wrote {out}; send it to the server ({private} updated)")
 
 
@@ -112,8 +117,8 @@ def round2_command(
         fail(f"{round1}: expected a JSON list of round 1 messages")
     updated, message = _step(round2, _read(private, "your private file"),
                              _read(ceremony, "a ceremony file"), messages)
+    _write(private, updated, private=True)  # first: the message is no use without it
     _write(out, message)
-    _write(private, updated, private=True)
     typer.echo(f"wrote {out}; send it to the server ({private} updated)")
 
 
