@@ -151,7 +151,8 @@ def test_sealed_ballot_from_the_command_line(db_url: str, tmp_path: Path) -> Non
     assert ceremony["threshold"] == 2 and len(ceremony["round2"]) == 3
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"trustees.add", "ceremony.start", "ceremony.round1", "ceremony.round2",
-            "contest.shuffle", "decryption.shares", "contest.decrypt"} <= actions
+            "contest.shuffle", "decryption.requests", "decryption.shares",
+            "contest.decrypt"} <= actions
     assert "audit log intact" in _ok(run_cli(db_url, "verify-log")).stdout
 
 

@@ -185,7 +185,7 @@ def decryption_request_command(
     with _services(ctx):
         from psephos.contests.mixing import write_requests
 
-        paths = write_requests(_contest(contest), folder)
+        paths = write_requests(_contest(contest), folder, actor=_actor())
     for path in paths:
         typer.echo(str(path))
 

@@ -142,12 +142,17 @@ def requests_of(contest: Contest) -> list[DecryptionRequest]:
     return found
 
 
-def write_requests(contest: Contest, folder: str | Path) -> list[Path]:
+def write_requests(contest: Contest, folder: str | Path, *, actor: Any) -> list[Path]:
     """One decryption request file a section (``request-<section>.json``) for the
-    trustees to decrypt with ``psephos trustee decrypt``."""
+    trustees to decrypt with ``psephos trustee decrypt``; logged (which requests went out)."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ContestError(f"{folder}: is not a folder")
     found = requests_of(contest)
     folder.mkdir(parents=True, exist_ok=True)
-    return [write_json(folder / f"request-{r.section.slug}.json", r.request) for r in found]
+    paths = [write_json(folder / f"request-{r.section.slug}.json", r.request) for r in found]
+    audit.record(actor, "decryption.requests", {
+        "contest": contest.slug,
+        "requests": [{"section": r.section.slug, "hash": r.request.get("hash")}
+                     for r in found]})
+    return paths
