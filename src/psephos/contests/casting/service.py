@@ -115,7 +115,8 @@ def _failed(error: Exception) -> Receipt | Exception:
 def _prepare_batch(items: Sequence[PreparedCast | PendingCast]
                    ) -> list[PreparedCast | PendingCast | Exception]:
     """Prepare the pending casts of a batch (checked and sealed), outside the writing
-    transaction; a refusal is that cast's outcome. ``contests``: looked up once a batch."""
+    transaction (`GroupCommit.prepare`); a refusal is that cast's outcome. Each contest is
+    looked up once a batch."""
     contests: dict[str, Contest] = {}
     prepared: list[PreparedCast | PendingCast | Exception] = []
     for item in items:
@@ -171,9 +172,9 @@ def store_ballots(contest_id: int,
                   ballots: Sequence[tuple[int, int, bytes, str, str]]) -> None:
     """For voters whose credentials were just spent, as (voter, section, sealed ranking,
     tracker, channel): their "voted" marks, their sealed ballots (random ids, nothing about
-    the voter) and
-    the seals a revocation needs until the close; one statement a table, or one in all on
-    PostgreSQL when it fits. Online casts and postal batches both store through here."""
+    the voter) and the seals a revocation needs until the close; one statement a table, or
+    one in all on PostgreSQL when it fits. Online casts and postal batches both store
+    through here."""
     noise = os.urandom(16 * len(ballots))
     ids = [uuid.UUID(bytes=noise[16 * n:16 * n + 16], version=4) for n in range(len(ballots))]
     key = tokens.seal_key(contest_id)
