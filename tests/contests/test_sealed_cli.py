@@ -49,8 +49,18 @@ def _ceremony(db_url: str, slug: str, tmp_path: Path) -> list[Path]:
     for private in privates:
         _ok(trustee("round1", str(private), str(ceremony), "--out",
                     str(private.with_suffix(".round1.json"))))
+    _ok(run_cli(db_url, "trustees", "submit", slug, str(privates[0].with_suffix(".round1.json"))))
+    again = run_cli(db_url, "trustees", "submit", slug,
+                    str(privates[0].with_suffix(".round1.json")))
+    assert again.exit_code == 2 and "has already sent their round 1 message" in again.stderr
+    forged = json.loads(privates[1].with_suffix(".round1.json").read_text())
+    forged["trustee"] = 3
+    (tmp_path / "forged.json").write_text(json.dumps(forged))
+    refused = run_cli(db_url, "trustees", "submit", slug, str(tmp_path / "forged.json"))
+    assert refused.exit_code == 2 and "Traceback" not in refused.stderr
+    assert "signature does not verify" in refused.stderr, refused.stderr
     _ok(run_cli(db_url, "trustees", "submit", slug,
-                *(str(p.with_suffix(".round1.json")) for p in privates)))
+                *(str(p.with_suffix(".round1.json")) for p in privates[1:])))
     round1 = tmp_path / "round1.json"
     _ok(run_cli(db_url, "trustees", "round1", slug, "--out", str(round1)))
     for private in privates:

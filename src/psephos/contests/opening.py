@@ -91,8 +91,8 @@ def add_shares(contest: Contest, response: dict[str, Any], *, actor: Any,
                 "contest": contest.slug, "section": request.section.slug,
                 "trustee": trustee.index, "shares_sha256": document_sha256(response)})
     except IntegrityError:
-        raise TrusteeError(f"{source}: {trustee}'s shares for section "
-                           f"{request.section.slug} are already in") from None
+        raise TrusteeError(f"{source}: trustee {trustee.index} ({trustee.name}) has already "
+                           f"sent their shares for section {request.section.slug}") from None
     return request
 
 
@@ -132,8 +132,8 @@ def open_ballots(contest: Contest, *, actor: Any) -> int:
         return OpenedBallot.objects.filter(contest=contest).count()
     status = decryption_status(contest)
     if status.missing is not None:
-        raise WrongState(f"contest {contest.slug!r} cannot be counted before k trustees have "
-                         f"decrypted: {status.missing}")
+        raise WrongState(f"contest {contest.slug!r} cannot be counted before "
+                         f"{status.threshold} trustees have decrypted: {status.missing}")
     ceremony = KeyCeremony.objects.get(contest=contest)
     document, round1 = dict(ceremony.document), round1_messages(ceremony)
     pks = ballot_paper(contest).pks

@@ -224,7 +224,8 @@ def submit_message(contest: Contest, message: dict[str, Any], *, actor: Any,
             raise WrongState(f"{source}: round 1 is over")
         if CeremonyMessage.objects.filter(ceremony=ceremony, trustee=trustee,
                                           round=round_).exists():
-            raise TrusteeError(f"{source}: {trustee}'s round {round_} message is already in")
+            raise TrusteeError(f"{source}: trustee {trustee.index} ({trustee.name}) has "
+                               f"already sent their round {round_} message")
         document = dict(ceremony.document)
         try:
             if round_ == 1:
