@@ -202,3 +202,41 @@ def test_a_private_file_whose_keys_do_not_match_is_refused() -> None:
     other, _ = ceremony.new_trustee("Eve")
     with pytest.raises(CeremonyError, match="signing_seed does not match"):
         ceremony.round1({**privates[0], "signing_seed": other["signing_seed"]}, setup)
+
+
+def test_a_round2_message_answering_other_round1_messages_is_refused() -> None:
+    setup, first, second, privates = ceremony_of(3, 2)
+    fresh = {**privates[0], "ceremonies": {}}
+    _, again = ceremony.round1(fresh, setup)  # trustee 1 deals a second polynomial
+    ceremony.check_round1(setup, again)
+    with pytest.raises(CeremonyError, match="trustee 2: it answers other round 1 messages"):
+        ceremony.check_round2(setup, [again, *first[1:]], second[1])
+
+
+def test_a_round1_message_missing_a_share_is_refused() -> None:
+    setup, first, _, privates = ceremony_of(3, 2)
+    shares = dict(first[0]["shares"])
+    del shares["3"]
+    with pytest.raises(CeremonyError, match="trustee 1: it must seal one share to each other"):
+        ceremony.check_round1(setup, _resigned({**first[0], "shares": shares}, privates[0]))
+    shares = {**first[0]["shares"], "3": first[0]["shares"]["3"][:-2]}
+    with pytest.raises(CeremonyError, match="share for trustee 3 must be 116 bytes, not 115"):
+        ceremony.check_round1(setup, _resigned({**first[0], "shares": shares}, privates[0]))
+
+
+def test_a_round1_message_with_too_few_commitments_is_refused() -> None:
+    setup, first, _, privates = ceremony_of(5, 3)
+    short = {**first[4], "commitments": first[4]["commitments"][:2]}
+    with pytest.raises(CeremonyError, match="trustee 5: 2 commitments for a threshold of 3"):
+        ceremony.check_round1(setup, _resigned(short, privates[4]))
+
+
+@pytest.mark.parametrize(("name", "value", "problem"), [
+    ("trustee", True, "trustee must be a JSON whole number"),
+    ("trustee", 9, "trustee 9 is not in the ceremony"),
+    ("format", "psephos-dkg-round2/1", "expected 'psephos-dkg-round1/1'"),
+])
+def test_a_malformed_round1_field_is_refused(name: str, value: Any, problem: str) -> None:
+    setup, first, _, _ = ceremony_of(3, 2)
+    with pytest.raises(CeremonyError, match=problem):
+        ceremony.check_round1(setup, {**first[0], name: value})

@@ -11,6 +11,8 @@ from itertools import combinations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from psephos.crypto import ceremony, decryption, elgamal, group
 from psephos.crypto.errors import CeremonyError
@@ -162,3 +164,30 @@ def test_lagrange_coefficients_interpolate_at_zero() -> None:
     weights = decryption.lagrange_at_zero([2, 4, 5])
     total = sum(group.scalar_value(weights[j]) * f(j) for j in (2, 4, 5)) % group.ORDER
     assert total == coefficients[0]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(1, 6).flatmap(lambda width: st.tuples(
+    st.just(width), st.lists(st.permutations(range(width)).flatmap(
+        lambda order: st.integers(0, width).map(lambda n: tuple(order[:n]))),
+        min_size=1, max_size=6))), st.sampled_from([(1, 2), (1, 3), (2, 3)]))
+def test_threshold_decryption_round_trips_any_rankings(
+        case: tuple[int, list[tuple[int, ...]]], pair: tuple[int, int]) -> None:
+    width, cast = case
+    setup, first, _, privates = ceremony_of(3, 2)
+    key = ceremony.election_key(setup, first)
+    request = decryption.decryption_request(
+        setup, first, elgamal.shuffle(key, [elgamal.encrypt_ranking(key, r, width)
+                                            for r in cast]), width, "s")
+    responses = [decryption.decrypt_shares(privates[j - 1], request, workers=2) for j in pair]
+    assert Counter(decryption.combine(setup, first, request, responses, workers=2)) == Counter(
+        cast)
+
+
+def test_a_request_with_an_absurd_width_is_refused() -> None:
+    _, _, privates, request, _ = _setup(3, 2)
+    body = {k: v for k, v in request.items() if k != "hash"}
+    body["width"] = 10**9
+    bad = {**body, "hash": digest(decryption.REQUEST_FORMAT, body)}
+    with pytest.raises(CeremonyError, match="width must be 1 to 1000"):
+        decryption.decrypt_shares(privates[0], bad)

@@ -73,7 +73,8 @@ def test_a_shuffle_keeps_the_multiset_of_rankings_and_hides_the_order() -> None:
 
 @pytest.mark.parametrize(("ranking", "width", "problem"), [
     ([0, 0], 3, "twice"), ([3], 3, "not a candidate"), ([-1], 3, "not a candidate"),
-    ([0, 1, 2, 0], 3, "longer"), ([True], 3, "not a candidate"), ([0], 0, "width")])
+    ([0, 1, 2, 0], 3, "longer"), ([True], 3, "not a candidate"), ([0], 0, "width"),
+    ([0], elgamal.MAX_WIDTH + 1, "width must be a whole number from 1 to 1000")])
 def test_a_bad_ranking_is_refused(ranking: list[int], width: int, problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
         elgamal.encrypt_ranking(KEY, ranking, width)
@@ -122,3 +123,14 @@ def test_group_checks_points_and_scalars() -> None:
     assert not group.is_scalar((group.ORDER).to_bytes(32, "little"))
     assert group.mult(group.scalar(3), group.GENERATOR) == group.base_mult(group.scalar(3))
     assert group.base_mult(group.scalar(0)) == group.IDENTITY
+
+
+def test_the_temporary_copy_of_libsodium_is_removed() -> None:
+    # rbcl 1.1 writes libsodium to a new temporary file at every import and never deletes
+    # it; psephos.crypto.group deletes it once loaded, or every process leaves 2.8 MB.
+    import sys
+    from pathlib import Path
+
+    path = sys.modules["rbcl._sodium"].lib_path
+    assert path.endswith(".so") and not Path(path).exists()
+    assert group.base_mult(group.scalar(1)) == group.GENERATOR  # still loaded

@@ -83,18 +83,20 @@ def trustees_submit_command(ctx: typer.Context, contest: ContestArg, files: Json
 @trustees_app.command("round1")
 def trustees_round1_command(
     ctx: typer.Context, contest: ContestArg,
-    out: Annotated[Path, typer.Option("--out", help="Where to write the list of messages.")],
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="Folder to write the messages "
+                                                            "into.")],
 ) -> None:
-    """Write every trustee's round 1 message (a JSON list), which each needs for round 2.
+    """Write every trustee's round 1 message (round1-trustee-<i>.json), which each needs
+    for round 2.
 
-    Example: psephos contest trustees round1 labour-2016 --out round1.json
+    Example: psephos contest trustees round1 labour-2016 --out-dir round1/
     """
     with _services(ctx):
-        from psephos.contests.textfile import write_json
-        from psephos.contests.trustees import all_round1_messages
+        from psephos.contests.trustees import write_round1_messages
 
-        write_json(out, all_round1_messages(_contest(contest)))
-    typer.echo(f"wrote {out}; each trustee now runs 'psephos trustee round2' with it")
+        paths = write_round1_messages(_contest(contest), out_dir)
+    typer.echo(f"wrote {len(paths)} messages into {out_dir}; each trustee now runs "
+               "'psephos trustee round2' with them")
 
 
 @trustees_app.command("status")

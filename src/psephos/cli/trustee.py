@@ -1,140 +1,289 @@
-"""`psephos trustee`: a trustee's own steps, on their own machine, with their private file.
+"""`psephos trustee`: a trustee's side of a sealed-ballot contest, run on the trustee's own
+machine with files only (no database, no network).
 
-Nothing here talks to the server or its database: the trustee receives files (the
-ceremony, the other trustees' round 1 messages, decryption requests) and sends files back
-(their public file, their round 1 and round 2 messages, their decryption shares). Their
-private file never leaves their machine; it is written with mode 0600 and updated in place
-(whole or not at all) as the ceremony goes on.
+    psephos trustee new "Ann Smith" --out ann.private.json --public ann.public.json
+    psephos trustee round1 ann.private.json ceremony.json --out ann.round1.json
+    psephos trustee round2 ann.private.json ceremony.json round1/ --out ann.round2.json
+    psephos trustee decrypt ann.private.json request.json --out ann.shares.json
+
+The private file holds the trustee's secret keys and, after round 2, its share of the
+election key: it is written readable by its owner only (mode 0600) and kept secret.
+docs/verifiability.md describes every file and check.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
-from psephos.cli.output import fail, write_atomically
+from psephos.cli.output import JsonOption, emit_json, fail, write_atomically
 
-trustee_app = typer.Typer(help="A trustee's steps: keys, the key ceremony, decryption.",
-                          no_args_is_help=True, add_completion=False)
+trustee_app = typer.Typer(
+    help="A trustee's side of a sealed-ballot contest: keys, key ceremony, decryption.",
+    no_args_is_help=True, add_completion=False)
 
-PrivateArg = Annotated[Path, typer.Argument(help="Your private file (keep it to yourself).")]
-OutOption = Annotated[Path, typer.Option("--out", help="The file to send to the server.")]
+PrivateArg = Annotated[Path, typer.Argument(help="The trustee's private file.",
+                                            metavar="PRIVATE.json")]
+CeremonyArg = Annotated[Path, typer.Argument(help="The ceremony file from the server.",
+                                             metavar="CEREMONY.json")]
+OutOption = Annotated[Path, typer.Option("--out", help="The message to send to the server "
+                                                       "(not overwritten if it exists).",
+                                         metavar="FILE.json")]
+WorkersOption = Annotated[int, typer.Option("--workers", min=1,
+                                            help="Threads for the group operations.")]
 
 
-def _read(path: Path, what: str) -> Any:
-    """A JSON file's content; a user error (exit 2) naming the file if it cannot be read."""
+def _read_json(path: Path, expected: str) -> Any:
+    """The JSON document in ``path``, or a one-line error naming the file (exit 2)."""
     from psephos.files import input_problem
 
-    problem = input_problem(path, what)
+    problem = input_problem(path, expected)
     if problem is not None:
         fail(f"{path}: {problem}")
     try:
-        return json.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError:
-        fail(f"{path}: not UTF-8 text; expected {what}")
+        return json.loads(path.read_bytes())
     except json.JSONDecodeError as error:
-        fail(f"{path}:{error.lineno}: not JSON ({error.msg}); expected {what}")
+        fail(f"{path}: not JSON ({error.msg} at line {error.lineno} column {error.colno}); "
+             f"expected {expected}")
+    except UnicodeDecodeError:
+        fail(f"{path}: not UTF-8 text; expected {expected}")
+    except OSError as error:
+        fail(f"{path}: cannot be read ({error.strerror or error})")
 
 
-def _write(path: Path, document: Any, *, private: bool = False, overwrite: bool = True
-           ) -> None:
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    write_atomically(path, lambda p: p.write_text(text, encoding="utf-8"), private=private,
-                     overwrite=overwrite)
-
-
-def _step(run: Any, *args: Any) -> Any:
-    """Run a ceremony or decryption step; its refusal is a user error, not a traceback."""
+def _checked(path: Path, expected: str, check: Any) -> Any:
+    """The document in ``path`` after ``check(document)`` accepted it."""
     from psephos.crypto.errors import CeremonyError
 
+    document = _read_json(path, expected)
     try:
-        return run(*args)
+        check(document)
     except CeremonyError as error:
+        _refuse(path, str(error))
+    return document
+
+
+def _refuse(path: Path, message: str) -> NoReturn:
+    """``psephos: FILE: what is wrong`` (the library's "who:" prefix dropped), exit 2."""
+    for prefix in ("trustee private file: ", "ceremony: ", "decryption request: "):
+        message = message.removeprefix(prefix)
+    fail(f"{path}: {message}")
+
+
+def _write_json(path: Path, document: Any, *, private: bool = False,
+                overwrite: bool = False) -> None:
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"),
+                     private=private, overwrite=overwrite)
+
+
+def _check_new_target(path: Path) -> None:
+    """Refuse, before any work, an output that exists or cannot be written."""
+    from psephos.files import OutputError, check_target
+
+    try:
+        check_target(path, overwrite=False)
+    except OutputError as error:
         fail(str(error))
+
+
+def _private(path: Path) -> dict[str, Any]:
+    from psephos.crypto.trustees import read_private
+
+    return _checked(path, "a trustee's private file", read_private)  # type: ignore[no-any-return]
+
+
+def _ceremony(path: Path) -> dict[str, Any]:
+    from psephos.crypto.ceremony import read_ceremony
+
+    return _checked(path, "a ceremony file", read_ceremony)  # type: ignore[no-any-return]
 
 
 @trustee_app.command("new")
 def new_command(
-    name: Annotated[str, typer.Argument(help="Your name, as the ceremony will show it.")],
-    private: Annotated[Path, typer.Option("--private", help="New private file (mode 0600).")],
-    public: Annotated[Path, typer.Option("--public", help="New public file, for the server.")],
+    name: Annotated[str, typer.Argument(help="The trustee's name, as others will see it.")],
+    out: Annotated[Path, typer.Option("--out", metavar="PRIVATE.json",
+                                      help="The private file to make (mode 0600).")],
+    public: Annotated[Path, typer.Option("--public", metavar="PUBLIC.json",
+                                         help="The public file to give the server.")],
+    as_json: JsonOption = False,
 ) -> None:
-    """Make your keys: a private file to keep, a public file to send.
+    """Make a trustee's keys: a private file to keep secret, a public file to hand in.
 
-    Example: psephos trustee new "Ann Example" --private ann.json --public ann.public.json
+    Example: psephos trustee new "Ann Smith" --out ann.private.json --public ann.public.json
     """
     from psephos.crypto.ceremony import new_trustee
 
     if not name.strip():
-        fail("a trustee needs a name")
-    for path in (private, public):  # a trustee's keys are never written over
-        if path.exists() or path.is_symlink():
-            fail(f"{path}: already exists; it is not overwritten")
-    secret, shown = new_trustee(name)
-    _write(private, secret, private=True, overwrite=False)
-    _write(public, shown, overwrite=False)
-    typer.echo(f"wrote {private} (mode 0600; keep it) and {public} (send it to the server)")
+        fail("NAME: a trustee needs a name")
+    if out.resolve() == public.resolve():
+        fail("--out and --public must be two different files")
+    _check_new_target(out)
+    _check_new_target(public)
+    private_file, public_file = new_trustee(name)
+    _write_json(out, private_file, private=True)
+    _write_json(public, public_file)
+    if as_json:
+        emit_json({"name": public_file["name"], "private": str(out), "public": str(public),
+                   "signing_key": public_file["signing_key"],
+                   "box_key": public_file["box_key"]})
+    else:
+        typer.echo(f"{out}: private keys of {public_file['name']} (keep it secret)")
+        typer.echo(f"{public}: public keys, to give the contest's organiser")
 
 
 @trustee_app.command("round1")
-def round1_command(
-    private: PrivateArg,
-    ceremony: Annotated[Path, typer.Argument(help="The ceremony file from the server.")],
-    out: OutOption,
-) -> None:
-    """Round 1 of the key ceremony: your commitments and a share for each other trustee.
+def round1_command(private: PrivateArg, ceremony: CeremonyArg, out: OutOption,
+                   as_json: JsonOption = False) -> None:
+    """Round 1 of the key ceremony: commitments and the other trustees' sealed shares.
 
-    Example: psephos trustee round1 ann.json ceremony.json --out ann.round1.json
+    Records this trustee's secret polynomial in PRIVATE.json. Run again, it writes the same
+    message: a second polynomial would contradict the first.
+
+    Example: psephos trustee round1 ann.private.json ceremony.json --out ann.round1.json
     """
-    from psephos.crypto.ceremony import round1
+    from psephos.crypto import ceremony as dkg
+    from psephos.crypto.errors import CeremonyError
 
-    updated, message = _step(round1, _read(private, "your private file"),
-                             _read(ceremony, "a ceremony file"))
-    _write(private, updated, private=True)  # first: the message is no use without it
-    _write(out, message)
-    typer.echo(f"wrote {out}; send it to the server ({private} updated)")
+    _check_new_target(out)
+    private_file = _private(private)
+    ceremony_file = _ceremony(ceremony)
+    try:
+        updated, message = dkg.round1(private_file, ceremony_file)
+    except CeremonyError as error:
+        _refuse(_blamed(str(error), private, ceremony), str(error))
+    if updated != private_file:
+        _write_json(private, updated, private=True, overwrite=True)
+    _write_json(out, message)
+    if as_json:
+        emit_json({"trustee": message["trustee"], "message": str(out),
+                   "private_updated": updated != private_file})
+    else:
+        checked = dkg.read_ceremony(ceremony_file)
+        names = ", ".join(t.name + (" (you)" if number == message["trustee"] else "")
+                          for number, t in checked.trustees.items())
+        typer.echo(f"ceremony {checked.hash[:16]}: {checked.contest!r}, any "
+                   f"{checked.threshold} of {len(checked.trustees)} trustees: {names}")
+        if updated != private_file:
+            typer.echo(f"{private}: now holds this trustee's secret polynomial for the ceremony")
+        typer.echo(f"{out}: round 1 message of trustee {message['trustee']}, to send to the "
+                   "organiser")
+
+
+def _round1_files(paths: list[Path]) -> list[Path]:
+    """The files named, a folder standing for the .json files in it."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix == ".json" and p.is_file())
+            if not found:
+                fail(f"{path}: this folder holds no .json files; expected round 1 messages")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
 
 
 @trustee_app.command("round2")
 def round2_command(
-    private: PrivateArg,
-    ceremony: Annotated[Path, typer.Argument(help="The ceremony file from the server.")],
-    round1: Annotated[Path, typer.Argument(help="Every trustee's round 1 messages, as the "
-                                                "server lists them (a JSON list).")],
+    private: PrivateArg, ceremony: CeremonyArg,
+    round1: Annotated[list[Path], typer.Argument(
+        help="Every trustee's round 1 message: files, or folders of .json files.",
+        metavar="ROUND1...")],
     out: OutOption,
+    as_json: JsonOption = False,
 ) -> None:
-    """Round 2: check the shares the others sent you, and publish your verification key.
+    """Round 2 of the key ceremony: open and check this trustee's shares, then accept (the
+    verification key) or complain about the trustees whose shares are wrong (exit 1).
 
-    Example: psephos trustee round2 ann.json ceremony.json round1.json --out ann.round2.json
+    Example: psephos trustee round2 ann.private.json ceremony.json round1/ --out ann.round2.json
     """
-    from psephos.crypto.ceremony import round2
+    from psephos.crypto import ceremony as dkg
+    from psephos.crypto.errors import CeremonyError
 
-    messages = _read(round1, "a JSON list of round 1 messages")
-    if not isinstance(messages, list):
-        fail(f"{round1}: expected a JSON list of round 1 messages")
-    updated, message = _step(round2, _read(private, "your private file"),
-                             _read(ceremony, "a ceremony file"), messages)
-    _write(private, updated, private=True)  # first: the message is no use without it
-    _write(out, message)
-    typer.echo(f"wrote {out}; send it to the server ({private} updated)")
+    _check_new_target(out)
+    private_file = _private(private)
+    ceremony_file = _ceremony(ceremony)
+    messages = []
+    by_trustee: dict[int, Path] = {}
+    for path in _round1_files(round1):
+        message = _checked(path, "a round 1 message",
+                           lambda document: dkg.check_round1(ceremony_file, document))
+        if message["trustee"] in by_trustee:
+            fail(f"{path}: a second round 1 message of trustee {message['trustee']} (the "
+                 f"first is {by_trustee[message['trustee']]})")
+        by_trustee[message["trustee"]] = path
+        messages.append(message)
+    try:
+        updated, reply = dkg.round2(private_file, ceremony_file, messages)
+    except CeremonyError as error:
+        _refuse(_blamed(str(error), private, ceremony, round1[0], by_trustee), str(error))
+    if updated != private_file:
+        _write_json(private, updated, private=True, overwrite=True)
+    _write_json(out, reply)
+    if as_json:
+        emit_json({"trustee": reply["trustee"], "verification_key": reply["verification_key"],
+                   "election_key": reply["election_key"], "complaints": reply["complaints"],
+                   "message": str(out), "private_updated": updated != private_file})
+    elif not reply["complaints"]:
+        if updated != private_file:
+            typer.echo(f"{private}: now holds this trustee's share of the election key (its "
+                       "polynomial is deleted)")
+        typer.echo(f"{out}: trustee {reply['trustee']} accepts; election key "
+                   f"{reply['election_key']}")
+    for complaint in reply["complaints"]:
+        typer.echo(f"psephos: trustee {complaint['trustee']} ({by_trustee[complaint['trustee']]}"
+                   f"): {complaint['problem']}", err=True)
+    if reply["complaints"]:
+        typer.echo(f"{out}: the complaint, to send to the organiser", err=True)
+        raise typer.Exit(1)
+
+
+def _blamed(message: str, private: Path, other: Path, round1: Path | None = None,
+            by_trustee: dict[int, Path] | None = None) -> Path:
+    """The file a refusal is about: the private file, a round 1 message, or else ``other``
+    (the ceremony or request the step was given)."""
+    if message.startswith("trustee private file:") or "round 1 has not been run" in message \
+            or "holds no share" in message:
+        return private
+    if round1 is not None and message.startswith("round 1 message of trustee "):
+        number = message.removeprefix("round 1 message of trustee ").split(":")[0]
+        return (by_trustee or {}).get(int(number), round1) if number.isdigit() else round1
+    if round1 is not None and message.startswith("round 1 messages:"):
+        return round1
+    return other
 
 
 @trustee_app.command("decrypt")
 def decrypt_command(
     private: PrivateArg,
-    request: Annotated[Path, typer.Argument(help="A decryption request from the server.")],
+    request: Annotated[Path, typer.Argument(help="The decryption request from the server.",
+                                            metavar="REQUEST.json")],
     out: OutOption,
+    workers: WorkersOption = 1,
+    as_json: JsonOption = False,
 ) -> None:
-    """Your share of the decryption of one section's mixed ballots, with proofs.
+    """This trustee's decryption shares of a request's ballots, with their proof.
 
-    Example: psephos trustee decrypt ann.json request-members.json --out ann.members.json
+    Example: psephos trustee decrypt ann.private.json request.json --out ann.shares.json
     """
-    from psephos.crypto.decryption import decrypt_shares
+    from psephos.crypto import decryption
+    from psephos.crypto.errors import CeremonyError
 
-    response = _step(decrypt_shares, _read(private, "your private file"),
-                     _read(request, "a decryption request"))
-    _write(out, response)
-    typer.echo(f"wrote {out}; send it to the server")
+    _check_new_target(out)
+    private_file = _private(private)
+    request_file = _checked(request, "a decryption request", decryption.read_request)
+    try:
+        response = decryption.decrypt_shares(private_file, request_file, workers=workers)
+    except CeremonyError as error:
+        _refuse(_blamed(str(error), private, request), str(error))
+    _write_json(out, response)
+    if as_json:
+        emit_json({"trustee": response["trustee"], "ballots": request_file["count"],
+                   "label": request_file["label"], "shares": str(out)})
+    else:
+        typer.echo(f"{out}: trustee {response['trustee']}'s shares of {request_file['count']:,} "
+                   f"ballots ({request_file['label']}), to send to the organiser")

@@ -36,6 +36,10 @@ from psephos.contests.trustees import document_sha256, round1_messages
 from psephos.crypto import decryption
 from psephos.crypto.errors import CeremonyError
 
+#: Threads for the group operations of checking and combining shares (libsodium releases
+#: the GIL while it works).
+WORKERS = min(4, os.cpu_count() or 1)
+
 
 @dataclass(frozen=True)
 class DecryptionStatus:
@@ -81,7 +85,7 @@ def add_shares(contest: Contest, response: dict[str, Any], *, actor: Any,
     ceremony = KeyCeremony.objects.get(contest=contest)
     try:
         decryption.check_shares(dict(ceremony.document), round1_messages(ceremony),
-                                dict(request.request), response)
+                                dict(request.request), response, workers=WORKERS)
     except CeremonyError as error:
         raise TrusteeError(f"{source}: refused: {error}") from None
     try:
@@ -143,7 +147,10 @@ def open_ballots(contest: Contest, *, actor: Any) -> int:
         responses = [dict(r) for r in request.shares.order_by("trustee__index")
                      .values_list("response", flat=True)[:ceremony.threshold]]
         try:
-            rankings = decryption.combine(document, round1, dict(request.request), responses)
+            # Every stored response's proof was checked as it came in (`add_shares`); its
+            # signature is checked again here.
+            rankings = decryption.combine(document, round1, dict(request.request), responses,
+                                          workers=WORKERS, checked=True)
         except (CeremonyError, ValueError) as error:
             raise ContestError(f"section {request.section.slug}: the ballots cannot be "
                                f"opened: {error}") from None

@@ -195,13 +195,19 @@ def round1_messages(ceremony: KeyCeremony) -> list[dict[str, Any]]:
             .order_by("trustee__index").values_list("message", flat=True)]
 
 
-def all_round1_messages(contest: Contest) -> list[dict[str, Any]]:
-    """Every trustee's round 1 message, once all are in (what round 2 needs)."""
+def write_round1_messages(contest: Contest, folder: str | Path) -> list[Path]:
+    """Every trustee's round 1 message, once all are in, as ``round1-trustee-<i>.json`` in
+    ``folder``: what each trustee's round 2 (`psephos trustee round2`) reads."""
     ceremony = KeyCeremony.objects.filter(contest=contest).first()
     if ceremony is None or ceremony.state == KeyCeremony.State.ROUND1:
         raise WrongState(f"contest {contest.slug!r}: not every trustee's round 1 message is "
                          "in yet ('contest trustees status' says whose are missing)")
-    return round1_messages(ceremony)
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise TrusteeError(f"{folder}: is not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    return [write_json(folder / f"round1-trustee-{m['trustee']}.json", m)
+            for m in round1_messages(ceremony)]
 
 
 def submit_message(contest: Contest, message: dict[str, Any], *, actor: Any,

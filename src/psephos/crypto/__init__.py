@@ -1,3 +1,5 @@
 """The cryptographic core of sealed ballots: the group (`group`), ballots as ElGamal
-ciphertexts (`elgamal`), the trustees' key ceremony (`ceremony`) and threshold decryption
-(`decryption`). docs/verifiability.md specifies every format and proof."""
+ciphertexts (`elgamal`), the trustees' keys (`trustees`), the key ceremony (`ceremony`, with
+the secret-sharing arithmetic in `sharing`), threshold decryption (`decryption`), the
+zero-knowledge proofs (`proofs`) and the signed JSON messages (`messages`).
+docs/verifiability.md specifies every format and proof."""

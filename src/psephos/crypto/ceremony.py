@@ -40,8 +40,10 @@ from psephos.crypto.messages import (
     hex_scalar,
     sign,
 )
+from psephos.crypto.sharing import committed, evaluate, summed_commitments
 from psephos.crypto.trustees import (
     PublicTrustee,
+    ceremony_state,
     new_trustee,
     read_private,
     read_public,
@@ -145,23 +147,6 @@ def _index(number: int) -> bytes:
     return number.to_bytes(2, "big")
 
 
-def _evaluate(coefficients: list[bytes], at: int) -> bytes:
-    """f(at) = Σ_l a_l·at^l mod ℓ, in constant-time scalar arithmetic."""
-    total = bytes(group.SCALAR_BYTES)
-    for power, coefficient in enumerate(coefficients):
-        total = group.scalar_add(total, group.scalar_mul(coefficient,
-                                                         group.scalar(at ** power)))
-    return total
-
-
-def _committed(commitments: list[bytes], at: int) -> bytes:
-    """Σ_l at^l·A_l: what f(at)·G must be."""
-    total = group.IDENTITY
-    for power, commitment in enumerate(commitments):
-        total = group.add(total, group.mult(group.scalar(at ** power), commitment))
-    return total
-
-
 def round1(private: dict[str, Any], ceremony: dict[str, Any]) -> tuple[dict[str, Any],
                                                                       dict[str, Any]]:
     """(the private file with this ceremony's polynomial, the round-1 message). Run again,
@@ -169,8 +154,8 @@ def round1(private: dict[str, Any], ceremony: dict[str, Any]) -> tuple[dict[str,
     trustee = read_private(private)
     checked = read_ceremony(ceremony)
     me = _my_index(checked, trustee.public)
-    state = trustee.ceremonies.get(checked.hash)
-    if isinstance(state, dict) and "round1" in state:
+    state = ceremony_state(trustee, checked.hash)
+    if state is not None:
         return private, state["round1"]
     coefficients = [group.random_scalar() for _ in range(checked.threshold)]
     commitments = [group.base_mult(a) for a in coefficients]
@@ -182,7 +167,7 @@ def round1(private: dict[str, Any], ceremony: dict[str, Any]) -> tuple[dict[str,
         if other == me:
             continue
         plaintext = (bytes.fromhex(checked.hash) + _index(me) + _index(other)
-                     + _evaluate(coefficients, other))
+                     + evaluate(coefficients, other))
         sealed = nacl.public.SealedBox(nacl.public.PublicKey(public.box_key)).encrypt(plaintext)
         shares[str(other)] = bytes(sealed).hex()
     message = sign({"format": ROUND1_FORMAT, "ceremony": checked.hash, "trustee": me,
@@ -267,24 +252,24 @@ def round2(private: dict[str, Any], ceremony: dict[str, Any],
     trustee = read_private(private)
     checked = read_ceremony(ceremony)
     me = _my_index(checked, trustee.public)
-    state = trustee.ceremonies.get(checked.hash)
-    if not isinstance(state, dict) or "round1" not in state:
+    state = ceremony_state(trustee, checked.hash)
+    if state is None:
         raise CeremonyError(f"trustee {me}: round 1 has not been run for this ceremony")
     if "secret_share" in state:
         return private, state["round2"]
     messages, set_digest = read_round1_set(checked, round1_messages)
-    coefficients = [hex_scalar(a, "private file: polynomial") for a in state["polynomial"]]
+    coefficients = [bytes.fromhex(a) for a in state["polynomial"]]
     if [group.base_mult(a) for a in coefficients] != messages[me].commitments:
         raise CeremonyError(f"round 1 message of trustee {me}: it is not the one this trustee "
                             "sent")
     opener = nacl.public.SealedBox(nacl.public.PrivateKey(trustee.box_secret))
-    share = _evaluate(coefficients, me)
+    share = evaluate(coefficients, me)
     complaints = []
     for dealer, dealt in sorted(messages.items()):
         if dealer == me:
             continue
         received, problem = _open_share(checked, opener, dealt, me)
-        if problem is None and group.base_mult(received) != _committed(dealt.commitments, me):
+        if problem is None and group.base_mult(received) != committed(dealt.commitments, me):
             problem = "its share does not match its commitments (Feldman check)"
         if problem is not None:
             complaints.append({"trustee": dealer, "problem": problem})
@@ -349,7 +334,8 @@ def check_round2(ceremony: dict[str, Any], round1_messages: list[dict[str, Any]]
         problem = complaint.get("problem") if isinstance(complaint, dict) else None
         raise CeremonyError(f"{who}: it complains about trustee {against}: {problem}")
     verification_key = hex_point(message.get("verification_key"), f"{who}: verification_key")
-    if verification_key != _committed(_summed_commitments(checked, messages), trustee):
+    joint = summed_commitments([dealt.commitments for dealt in messages.values()])
+    if verification_key != committed(joint, trustee):
         raise CeremonyError(f"{who}: its verification key is not the one the commitments imply")
     key = election_key_of(messages)
     if hex_point(message.get("election_key"), f"{who}: election_key") != key:
@@ -362,17 +348,6 @@ def check_round2(ceremony: dict[str, Any], round1_messages: list[dict[str, Any]]
             [*checked.context, _index(trustee), bytes.fromhex(set_digest), key],
             verification_key, (challenge, response)):
         raise CeremonyError(f"{who}: the proof of knowledge of its share does not verify")
-
-
-def _summed_commitments(ceremony: Ceremony, messages: dict[int, Round1]) -> list[bytes]:
-    """C_l = Σ_i A_il: the commitments to the joint polynomial Σ_i f_i."""
-    summed = []
-    for power in range(ceremony.threshold):
-        total = group.IDENTITY
-        for message in messages.values():
-            total = group.add(total, message.commitments[power])
-        summed.append(total)
-    return summed
 
 
 def election_key_of(messages: dict[int, Round1]) -> bytes:
@@ -394,8 +369,9 @@ def verification_keys(ceremony: dict[str, Any],
                       round1_messages: list[dict[str, Any]]) -> dict[int, bytes]:
     """Each trustee j's verification key s_j·G = Σ_l j^l·C_l, from the commitments alone."""
     checked = read_ceremony(ceremony)
-    summed = _summed_commitments(checked, read_round1_set(checked, round1_messages)[0])
-    return {j: _committed(summed, j) for j in checked.trustees}
+    summed = summed_commitments(
+        [m.commitments for m in read_round1_set(checked, round1_messages)[0].values()])
+    return {j: committed(summed, j) for j in checked.trustees}
 
 
 def local_ceremony(contest: str, n: int = 1, k: int = 1) -> tuple[

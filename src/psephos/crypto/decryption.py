@@ -16,9 +16,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from psephos.crypto import group, proofs
 from psephos.crypto.ceremony import (
@@ -27,7 +28,7 @@ from psephos.crypto.ceremony import (
     read_round1_set,
     verification_keys,
 )
-from psephos.crypto.elgamal import CIPHERTEXT_BYTES, check_sealed, decode_ranking
+from psephos.crypto.elgamal import CIPHERTEXT_BYTES, MAX_WIDTH, check_sealed, decode_ranking
 from psephos.crypto.errors import CeremonyError
 from psephos.crypto.messages import (
     check_format,
@@ -38,13 +39,29 @@ from psephos.crypto.messages import (
     hex_scalar,
     sign,
 )
-from psephos.crypto.trustees import read_private
+from psephos.crypto.sharing import lagrange_at_zero
+from psephos.crypto.trustees import ceremony_state, read_private
 
 REQUEST_FORMAT = "psephos-decryption-request/1"
 SHARES_FORMAT = "psephos-decryption-shares/1"
 WEIGHTS_DOMAIN = "psephos/decryption/weights/1"
 WEIGHT_DOMAIN = "psephos/decryption/weight/1"
 PROOF_DOMAIN = "psephos/decryption/proof/1"
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def in_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T],
+              workers: int) -> list[R]:
+    """``work(items)``, split into ``workers`` chunks run on threads when ``workers`` > 1:
+    libsodium's calls (through ctypes) release the GIL."""
+    if workers <= 1 or len(items) < 2 * workers:
+        return work(items)
+    size = -(-len(items) // workers)
+    with ThreadPoolExecutor(workers) as pool:
+        parts = pool.map(work, [items[at:at + size] for at in range(0, len(items), size)])
+        return [result for part in parts for result in part]
 
 
 @dataclass(frozen=True)
@@ -87,8 +104,8 @@ def read_request(document: Any) -> Request:
     key = hex_point(field(document, "election_key", str, who), f"{who}: election_key")
     width = field(document, "width", int, who)
     count = field(document, "count", int, who)
-    if width < 1 or count < 0:
-        raise CeremonyError(f"{who}: width must be at least 1 and count at least 0")
+    if not 1 <= width <= MAX_WIDTH or count < 0:
+        raise CeremonyError(f"{who}: width must be 1 to {MAX_WIDTH} and count at least 0")
     data = _base64(field(document, "ballots", str, who), f"{who}: ballots")
     if len(data) != count * width * CIPHERTEXT_BYTES:
         raise CeremonyError(f"{who}: ballots holds {len(data)} bytes, not {count} ballots of "
@@ -121,10 +138,17 @@ def _weights(request: Request, trustee: int, verification_key: bytes,
                   for i in range(len(shares) // group.POINT_BYTES)]
 
 
-def _combination(weights: Sequence[bytes], points: Sequence[bytes]) -> bytes:
+def _combination(weights: Sequence[bytes], points: Sequence[bytes], workers: int = 1) -> bytes:
+    """Σ z_i·P_i."""
+    def partial(pairs: Sequence[tuple[bytes, bytes]]) -> list[bytes]:
+        total = group.IDENTITY
+        for weight, point in pairs:
+            total = group.add(total, group.mult(weight, point))
+        return [total]
+
     total = group.IDENTITY
-    for weight, point in zip(weights, points, strict=True):
-        total = group.add(total, group.mult(weight, point))
+    for part in in_chunks(partial, list(zip(weights, points, strict=True)), workers):
+        total = group.add(total, part)
     return total
 
 
@@ -133,24 +157,27 @@ def _proof_context(request: Request, trustee: int, seed: bytes) -> list[bytes]:
             bytes.fromhex(request.hash), seed]
 
 
-def decrypt_shares(private: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
+def decrypt_shares(private: dict[str, Any], request: dict[str, Any], *,
+                   workers: int = 1) -> dict[str, Any]:
     """Trustee j's signed answer to ``request``: s_j·alpha for every ciphertext, in order,
-    with the batched proof."""
+    with the batched proof (``workers`` threads)."""
     trustee = read_private(private)
     checked = read_request(request)
-    state = trustee.ceremonies.get(checked.ceremony)
-    if not isinstance(state, dict) or "secret_share" not in state:
+    state = ceremony_state(trustee, checked.ceremony)
+    if state is None or "secret_share" not in state:
         raise CeremonyError("decryption request: this trustee holds no share of its ceremony's "
                             "key (round 2 has not been run for it)")
     if state["election_key"] != checked.election_key.hex():
         raise CeremonyError("decryption request: its election key is not the one this trustee "
                             "accepted in round 2")
-    share = hex_scalar(state["secret_share"], "private file: secret_share")
+    share = bytes.fromhex(state["secret_share"])
     verification_key = group.base_mult(share)
     index = state["index"]
-    shares = b"".join(group.mult(share, alpha) for alpha, _ in checked.ciphertexts)
+    alphas = [alpha for alpha, _ in checked.ciphertexts]
+    shares = b"".join(in_chunks(lambda part: [group.mult(share, a) for a in part], alphas,
+                                workers))
     seed, weights = _weights(checked, index, verification_key, shares)
-    base = _combination(weights, [alpha for alpha, _ in checked.ciphertexts])
+    base = _combination(weights, alphas, workers)
     challenge, response = proofs.prove_equal_logs(
         PROOF_DOMAIN, _proof_context(checked, index, seed), share, verification_key, base,
         group.mult(share, base))
@@ -162,14 +189,18 @@ def decrypt_shares(private: dict[str, Any], request: dict[str, Any]) -> dict[str
 
 
 def check_shares(ceremony: dict[str, Any], round1_messages: list[dict[str, Any]],
-                 request: dict[str, Any], response: dict[str, Any]) -> None:
+                 request: dict[str, Any], response: dict[str, Any], *,
+                 workers: int = 1) -> None:
     """CeremonyError unless ``response`` is a trustee's signed answer to ``request`` whose
-    shares its proof covers."""
-    _read_shares(ceremony, round1_messages, read_request(request), response)
+    shares its proof covers (``workers`` threads)."""
+    _read_shares(ceremony, round1_messages, read_request(request), response, workers=workers)
 
 
 def _read_shares(ceremony: dict[str, Any], round1_messages: list[dict[str, Any]],
-                 request: Request, response: Any) -> tuple[int, list[bytes]]:
+                 request: Request, response: Any, *, workers: int = 1,
+                 verify: bool = True) -> tuple[int, list[bytes]]:
+    """(trustee, shares) of a response; its proof checked unless not ``verify`` (then only
+    its signature and shape)."""
     checked = read_ceremony(ceremony)
     if request.ceremony != checked.hash:
         raise CeremonyError("decryption request: it belongs to another ceremony")
@@ -189,67 +220,66 @@ def _read_shares(ceremony: dict[str, Any], round1_messages: list[dict[str, Any]]
         raise CeremonyError(f"{who}: {len(shares) // group.POINT_BYTES} shares for "
                             f"{len(request.ciphertexts)} ciphertexts")
     points = [shares[at:at + group.POINT_BYTES] for at in range(0, len(shares), group.POINT_BYTES)]
-    for number, point in enumerate(points, start=1):
-        if not group.is_point(point):
-            raise CeremonyError(f"{who}: share {number} is not a valid point")
+    valid = in_chunks(lambda part: [group.is_point(p) for p in part], points, workers)
+    if not all(valid):
+        raise CeremonyError(f"{who}: share {valid.index(False) + 1} is not a valid point")
+    if not verify:
+        return trustee, points
     verification_key = verification_keys(ceremony, round1_messages)[trustee]
     proof = field(response, "proof", dict, who)
     challenge = hex_scalar(proof.get("challenge"), f"{who}: proof challenge")
     answer = hex_scalar(proof.get("response"), f"{who}: proof response")
     seed, weights = _weights(request, trustee, verification_key, shares)
-    base = _combination(weights, [alpha for alpha, _ in request.ciphertexts])
+    base = _combination(weights, [alpha for alpha, _ in request.ciphertexts], workers)
     if not proofs.equal_logs_hold(PROOF_DOMAIN, _proof_context(request, trustee, seed),
-                                  verification_key, base, _combination(weights, points),
+                                  verification_key, base,
+                                  _combination(weights, points, workers),
                                   (challenge, answer)):
         raise CeremonyError(f"{who}: the proof of the shares does not verify")
     return trustee, points
 
 
-def lagrange_at_zero(indices: Sequence[int]) -> dict[int, bytes]:
-    """λ_j = Π_{m ≠ j} m / (m − j) mod ℓ for each trustee index j: Σ λ_j·f(j) = f(0)."""
-    coefficients = {}
-    for j in indices:
-        numerator, denominator = 1, 1
-        for m in indices:
-            if m != j:
-                numerator = numerator * m % group.ORDER
-                denominator = denominator * (m - j) % group.ORDER
-        coefficients[j] = group.scalar(numerator * pow(denominator, -1, group.ORDER))
-    return coefficients
-
-
 def combine(ceremony: dict[str, Any], round1_messages: list[dict[str, Any]],
-            request: dict[str, Any], responses: list[dict[str, Any]]) -> list[tuple[int, ...]]:
+            request: dict[str, Any], responses: list[dict[str, Any]], *, workers: int = 1,
+            checked: bool = False) -> list[tuple[int, ...]]:
     """The rankings of the request's ballots, in its order, from the shares of at least k
-    trustees (each response checked here; the k lowest-numbered distinct trustees used)."""
-    checked = read_ceremony(ceremony)
+    trustees (the k lowest-numbered distinct trustees used). Each response's proof is
+    checked here unless ``checked`` says `check_shares` has already accepted every one."""
+    threshold = read_ceremony(ceremony).threshold
     read = read_request(request)
     found: dict[int, list[bytes]] = {}
     for response in responses:
-        trustee, points = _read_shares(ceremony, round1_messages, read, response)
+        trustee, points = _read_shares(ceremony, round1_messages, read, response,
+                                       workers=workers, verify=not checked)
         found[trustee] = points
-    if len(found) < checked.threshold:
+    if len(found) < threshold:
         raise CeremonyError(f"decryption shares: {len(found)} trustees answered; "
-                            f"{checked.threshold} are needed")
-    chosen = sorted(found)[:checked.threshold]
+                            f"{threshold} are needed")
+    chosen = sorted(found)[:threshold]
     coefficients = lagrange_at_zero(chosen)
     one = group.scalar(1)
-    rankings = []
     width = read.width
-    for first in range(0, len(read.ciphertexts), width):
-        slots = []
-        for number in range(first, first + width):
+
+    def decrypt(numbers: Sequence[int]) -> list[bytes]:
+        """M = beta − Σ λ_j·D_j for these ciphertexts."""
+        plain = []
+        for number in numbers:
             beta = read.ciphertexts[number][1]
             if not group.is_point(beta):
-                raise CeremonyError(f"decryption request: ballot {first // width + 1} slot "
-                                    f"{number - first + 1}: beta is not a valid point")
+                raise CeremonyError(f"decryption request: ballot {number // width + 1} slot "
+                                    f"{number % width + 1}: beta is not a valid point")
             for j in chosen:
                 share = found[j][number]
                 beta = group.sub(beta, share if coefficients[j] == one
                                  else group.mult(coefficients[j], share))
-            slots.append(beta)
+            plain.append(beta)
+        return plain
+
+    points = in_chunks(decrypt, range(len(read.ciphertexts)), workers)
+    rankings = []
+    for first in range(0, len(points), width):
         try:
-            rankings.append(decode_ranking(slots, width))
+            rankings.append(decode_ranking(points[first:first + width], width))
         except ValueError as error:
             raise CeremonyError(f"ballot {first // width + 1}: {error}") from None
     return rankings

@@ -16,6 +16,16 @@ from functools import lru_cache
 from psephos.crypto import group
 
 CIPHERTEXT_BYTES = 2 * group.POINT_BYTES
+#: The most candidates a ballot paper may have: bounds the decoding table (and the work a
+#: request with an absurd width could ask for).
+MAX_WIDTH = 1000
+
+
+def check_width(width: int) -> None:
+    """ValueError unless 1 <= ``width`` <= MAX_WIDTH."""
+    if isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= MAX_WIDTH:
+        raise ValueError(f"the width must be a whole number from 1 to {MAX_WIDTH}, not "
+                         f"{width!r}")
 
 
 @lru_cache(maxsize=64)
@@ -41,8 +51,7 @@ def _checked_key(election_key: bytes) -> bytes:
 def check_ranking(ranking: Sequence[int], width: int) -> None:
     """ValueError unless ``ranking`` is distinct candidate positions 0..width-1, at most
     ``width`` of them."""
-    if width < 1:
-        raise ValueError(f"the width must be at least 1, not {width}")
+    check_width(width)
     if len(ranking) > width:
         raise ValueError(f"a ranking of {len(ranking)} preferences is longer than the width "
                          f"{width}")
@@ -78,6 +87,7 @@ def split(sealed: bytes) -> list[tuple[bytes, bytes]]:
 def check_sealed(sealed: bytes, width: int) -> None:
     """ValueError unless ``sealed`` is ``width`` ciphertexts of valid points, no alpha the
     identity (an alpha of 0·G would leave its slot in the clear)."""
+    check_width(width)
     if not isinstance(sealed, bytes) or len(sealed) != width * CIPHERTEXT_BYTES:
         size = len(sealed) if isinstance(sealed, bytes) else type(sealed).__name__
         raise ValueError(f"a sealed ballot of width {width} is {width * CIPHERTEXT_BYTES} "
@@ -135,6 +145,7 @@ def decode_value(point: bytes, width: int) -> int | None:
 def decode_ranking(points: Sequence[bytes], width: int) -> tuple[int, ...]:
     """The ranking that ``width`` decrypted slot points encode; ValueError if a slot encodes
     nothing, a candidate is repeated, or a preference follows a blank slot."""
+    check_width(width)
     if len(points) != width:
         raise ValueError(f"{len(points)} slots for a ranking of width {width}")
     ranking: list[int] = []

@@ -9,7 +9,10 @@ silently and adds invalid encodings without complaint.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import sys
 
 import rbcl
 
@@ -119,6 +122,20 @@ def hash_to_scalar(domain: str, *parts: bytes) -> bytes:
     bias is below 2^-259)."""
     return scalar(int.from_bytes(hash_parts(domain, *parts), "little"))
 
+
+def _remove_rbcl_library_copy() -> None:
+    """Delete the copy of libsodium that rbcl (1.1) writes to a new temporary file at every
+    import and never deletes: 2.8 MB a process, filling the temporary folder of a server
+    that starts workers or a trustee who runs many commands. Once loaded it is no longer
+    read (on Windows, where a loaded library cannot be deleted, it stays)."""
+    for name in ("rbcl._sodium", "_sodium"):
+        path = getattr(sys.modules.get(name), "lib_path", None)
+        if isinstance(path, str) and os.path.basename(path).startswith("tmp"):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+
+
+_remove_rbcl_library_copy()
 
 #: The generator of RFC 9496 (libsodium's base point), 1·G.
 GENERATOR = base_mult(scalar(1))

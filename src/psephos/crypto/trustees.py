@@ -15,8 +15,17 @@ from typing import Any
 import nacl.public
 import nacl.signing
 
+from psephos.crypto import group
 from psephos.crypto.errors import CeremonyError
-from psephos.crypto.messages import check_format, check_signature, field, hex_bytes, sign
+from psephos.crypto.messages import (
+    check_format,
+    check_signature,
+    field,
+    hex_bytes,
+    hex_point,
+    hex_scalar,
+    sign,
+)
 
 PRIVATE_FORMAT = "psephos-trustee/1"
 PUBLIC_FORMAT = "psephos-trustee-public/1"
@@ -88,3 +97,25 @@ def with_ceremony(private: dict[str, Any], ceremony_hash: str,
     updated = copy.deepcopy(private)
     updated["ceremonies"][ceremony_hash] = state
     return updated
+
+
+def ceremony_state(trustee: PrivateTrustee, ceremony_hash: str) -> dict[str, Any] | None:
+    """What the private file records of the ceremony ``ceremony_hash`` (None if nothing):
+    after round 1 its index, polynomial and message; after round 2 its secret share, its
+    verification key, the election key and its round-2 message. CeremonyError if damaged."""
+    if ceremony_hash not in trustee.ceremonies:
+        return None
+    who = f"trustee private file: ceremony {ceremony_hash[:16]}"
+    state: dict[str, Any] = field(trustee.ceremonies, ceremony_hash, dict, who)
+    field(state, "index", int, who)
+    field(state, "round1", dict, who)
+    if "secret_share" not in state:
+        for coefficient in field(state, "polynomial", list, who):
+            hex_scalar(coefficient, f"{who}: polynomial")
+        return state
+    share = hex_scalar(state["secret_share"], f"{who}: secret_share")
+    if group.base_mult(share).hex() != field(state, "verification_key", str, who):
+        raise CeremonyError(f"{who}: secret_share does not match verification_key")
+    hex_point(field(state, "election_key", str, who), f"{who}: election_key")
+    field(state, "round2", dict, who)
+    return state
