@@ -61,6 +61,7 @@ def make_contest(database_url: str, voters: int, slug: str) -> list[str]:
     from psephos.contests.demo import definition_closing_later
     from psephos.contests.electorate import import_rows
     from psephos.contests.lifecycle import open_contest
+    from psephos.contests.trustees import run_local_ceremony
 
     data = definition_closing_later()
     data["contest"]["slug"] = slug
@@ -73,6 +74,8 @@ def make_contest(database_url: str, voters: int, slug: str) -> list[str]:
     tokens: list[str] = []
     issue_credentials(contest, sink=lambda voter, secret: tokens.append(secret.link_token),
                       actor="bench")
+    run_local_ceremony(contest, 3, 2, Path(tempfile.mkdtemp(prefix="psephos-trustees-")),
+                       actor="bench")
     open_contest(contest, actor="bench")
     return tokens
 

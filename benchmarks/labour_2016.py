@@ -6,12 +6,14 @@
 
 Step by step, as the platform would run it: write the three sections' electorate CSV files
 (with planted bad rows: joined after the freeze, arrears unpaid, fee outside the window, bad
-e-mail, and people on two rolls), import them, issue credentials, open, cast a sample of
-ballots through `cast_ballot` (the web's code path), record the rest as returned paper
-ballots in batch files through the postal import (with planted refusals: codes already
-used online, unknown codes), close, count and declare. The declaration must equal 2016's:
-Corbyn 313,209 to Smith 193,229; by section Corbyn 168,216 / 84,918 / 60,075 and Smith
-116,960 / 36,599 / 39,670 (506,438 ballots). Prints each step's time and the peak RSS.
+e-mail, and people on two rolls), import them, issue credentials, run a local key ceremony
+(3 trustees, any 2 decrypt), open, cast a sample of ballots through `cast_ballot` (the
+web's code path), record the rest as returned paper ballots in batch files through the
+postal import (with planted refusals: codes already used online, unknown codes), close,
+shuffle each section, have 2 trustees decrypt (their shares checked), count and declare.
+The declaration must equal 2016's: Corbyn 313,209 to Smith 193,229; by section Corbyn
+168,216 / 84,918 / 60,075 and Smith 116,960 / 36,599 / 39,670 (506,438 ballots). Prints
+each step's time and the peak RSS.
 
 The electorate by section is not in the sources (only the total, 654,006, and the ballots
 by section); it is split here in proportion to each section's ballots, i.e. the same
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import resource
@@ -178,8 +181,12 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     from psephos.contests.demo import definition_closing_later
     from psephos.contests.electorate import import_electorate
     from psephos.contests.lifecycle import close_contest, open_contest
+    from psephos.contests.mixing import mix_contest, requests_of
     from psephos.contests.models import Contest
+    from psephos.contests.opening import add_shares, open_ballots
     from psephos.contests.postal import import_postal
+    from psephos.contests.trustees import run_local_ceremony
+    from psephos.crypto.decryption import decrypt_shares
 
     scale = args.scale
     sizes = split_electorate(scale)
@@ -228,6 +235,8 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     with steps.step("issue credentials", sum(sizes.values())):
         issued = issue_credentials(contest, sink=keep, actor="bench")
     assert issued == sum(sizes.values())
+    with steps.step("key ceremony (local: 3 trustees, 2 decrypt)"):
+        trustees = run_local_ceremony(contest, 3, 2, folder / "trustees", actor="bench")
     with steps.step("open the ballot"):
         open_contest(contest, actor="bench")
     papers: list[tuple[str, list[str]]] = []
@@ -263,6 +272,17 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     assert rejected == sum(n for _, n in refusals)
     with steps.step("close (destroy the seals)"):
         close_contest(contest, actor="bench")
+    with steps.step("shuffle and re-encrypt each section", sum(ballots.values())):
+        mix_contest(contest, actor="bench")
+    for path in trustees[:2]:
+        private = json.loads(path.read_text(encoding="utf-8"))
+        with steps.step(f"{path.stem}: decryption shares", sum(ballots.values())):
+            responses = [decrypt_shares(private, r.request) for r in requests_of(contest)]
+        with steps.step(f"{path.stem}: shares checked and stored", sum(ballots.values())):
+            for response in responses:
+                add_shares(contest, response, actor="bench")
+    with steps.step("combine shares, open the ballots", sum(ballots.values())):
+        open_ballots(contest, actor="bench")
     with steps.step("count and declare", sum(ballots.values())):
         declaration = count_contest(contest, actor="bench")
     print()

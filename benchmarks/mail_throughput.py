@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 GOAL_PER_SECOND = 40.0
@@ -56,6 +57,7 @@ def make_contest(voters: int, slug: str) -> Any:
     from psephos.contests.demo import definition_closing_later
     from psephos.contests.electorate import import_rows
     from psephos.contests.lifecycle import open_contest
+    from psephos.contests.trustees import run_local_ceremony
 
     data = definition_closing_later()
     data["contest"]["slug"] = slug
@@ -66,6 +68,8 @@ def make_contest(voters: int, slug: str) -> Any:
                      "arrears_paid": True}) for i in range(voters))
     import_rows(contest, section, rows)
     issue_credentials(contest, actor="benchmark")
+    run_local_ceremony(contest, 3, 2, Path(tempfile.mkdtemp(prefix="psephos-trustees-")),
+                       actor="benchmark")
     open_contest(contest, actor="benchmark")
     return contest
 

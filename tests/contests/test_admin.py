@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.contests.helpers import member, small_contest, write_roll
+from tests.contests.helpers import decrypt_with, local_ceremony, member, small_contest, write_roll
 
 PASSWORD = "a long passphrase here"
 CONTESTS = "/admin/contests/contest/"
@@ -42,6 +42,7 @@ def _draft(tmp_path: Path, voters: int = 3) -> tuple[Any, dict[str, Any]]:
                                           [member(i) for i in range(1, voters + 1)]), "members")
     secrets: dict[str, Any] = {}
     issue_credentials(contest, sink=lambda v, s: secrets.__setitem__(v.member_number, s))
+    local_ceremony(contest, tmp_path)
     return contest, secrets
 
 
@@ -89,6 +90,15 @@ def test_returning_officer_runs_a_contest_through_the_admin(db: str, tmp_path: P
     assert _state(contest) == Contest.State.CLOSED
     assert _log("contest.close") == ["returning_officer"]
 
+    early = _act(client, CONTESTS, "count_and_declare", contest.pk)
+    assert any("has not been shuffled yet" in m for m in _messages(early))
+    shuffled = _act(client, CONTESTS, "shuffle_ballots", contest.pk)
+    assert any("ballots shuffled" in m for m in _messages(shuffled))
+    assert _log("contest.shuffle") == ["returning_officer"]
+    short = _act(client, CONTESTS, "count_and_declare", contest.pk)
+    assert any("section members: 2 more trustee(s)' shares" in m for m in _messages(short))
+    assert _state(contest) == Contest.State.CLOSED
+    decrypt_with(contest)
     _act(client, CONTESTS, "count_and_declare", contest.pk)
     assert _state(contest) == Contest.State.COUNTED
     assert contest.declaration["elected"] == ["Alice"]
@@ -268,3 +278,26 @@ def test_no_one_deletes_a_contest_or_a_voter_from_the_admin(db: str, tmp_path: P
     assert client.post(f"{CONTESTS}{contest.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Contest.objects.filter(pk=contest.pk).exists()
     assert Voter.objects.filter(pk=voter.pk).exists()
+
+
+def test_the_ballot_pages_show_no_ranking(db: str, tmp_path: Path) -> None:
+    """Before: the admin's ballot page showed each ballot's ranking while voting was open
+    (a running result). Now a ballot shows its section, tracker and ciphertext's hash."""
+    import hashlib
+
+    from psephos.contests.casting.service import cast_ballot
+    from psephos.contests.lifecycle import open_contest
+    from psephos.contests.models import Ballot
+
+    contest, secrets = _draft(tmp_path)
+    open_contest(contest, actor="ro")
+    receipt = cast_ballot(contest, secrets["M1"].postal_code, ["Carol", "Bob"])
+    ballot = Ballot.objects.get()
+    client = _client("scrutineer")
+    listing = client.get("/admin/contests/ballot/").content.decode()
+    page = client.get(f"/admin/contests/ballot/{ballot.pk}/change/").content.decode()
+    digest = hashlib.sha256(bytes(ballot.sealed)).hexdigest()
+    for shown in (listing, page):
+        assert receipt.tracker in shown and digest in shown
+        assert "Carol" not in shown and "ranking" not in shown.casefold()
+    assert bytes(ballot.sealed).hex() not in page

@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from tests.contests.helpers import (
     SMALL,
+    ceremony_by_cli,
+    decrypt_by_cli,
     example_still_open,
     member,
     small_by_cli,
@@ -45,6 +47,9 @@ def test_flow_from_the_command_line(db_url: str, tmp_path: Path) -> None:
     rows = list(csv.DictReader(out.open()))
     again = _run(db_url, "credentials", "issue", "labour-2016", "--out", str(out))
     assert again.exit_code == 2 and "already exists" in again.stderr
+    refused = _run(db_url, "open", "labour-2016")
+    assert refused.exit_code == 2 and "missing: no trustees" in refused.stderr
+    trustees = ceremony_by_cli(db_url, "labour-2016", tmp_path)
     assert _run(db_url, "open", "labour-2016").exit_code == 0
     for row, ranking in zip(rows, ["Owen Smith", "Jeremy Corbyn,Owen Smith", "Owen Smith"],
                             strict=True):
@@ -55,6 +60,9 @@ def test_flow_from_the_command_line(db_url: str, tmp_path: Path) -> None:
                  "--ranking", "Owen Smith")
     assert twice.exit_code == 2 and twice.stderr.startswith("psephos: ")
     assert _run(db_url, "close", "labour-2016").exit_code == 0
+    early = _run(db_url, "count", "labour-2016")
+    assert early.exit_code == 2 and "has not been shuffled yet" in early.stderr
+    decrypt_by_cli(db_url, "labour-2016", trustees, tmp_path)
     counted = _run(db_url, "count", "labour-2016", "--json")
     result = json.loads(counted.stdout)
     assert result["elected"] == ["Owen Smith"]

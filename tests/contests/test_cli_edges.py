@@ -11,7 +11,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.contests.helpers import SMALL, member, run_cli, small_by_cli, write_roll
+from tests.contests.helpers import (
+    SMALL,
+    ceremony_by_cli,
+    decrypt_by_cli,
+    member,
+    run_cli,
+    small_by_cli,
+    write_roll,
+)
 
 _run = run_cli
 
@@ -22,10 +30,12 @@ def _counted(db_url: str, tmp_path: Path) -> None:
     out = tmp_path / "credentials.csv"
     assert _run(db_url, "credentials", "issue", "small", "--out", str(out)).exit_code == 0
     code = next(iter(csv.DictReader(out.open())))["postal_code"]
+    trustees = ceremony_by_cli(db_url, "small", tmp_path)
     assert _run(db_url, "open", "small").exit_code == 0
     assert _run(db_url, "vote", "small", "--credential", code, "--ranking",
                 "Alice").exit_code == 0
     assert _run(db_url, "close", "small").exit_code == 0
+    decrypt_by_cli(db_url, "small", trustees, tmp_path)
     assert _run(db_url, "count", "small").exit_code == 0
 
 
@@ -139,11 +149,13 @@ def test_export_quotes_names_with_commas_and_quotes(db_url: str, tmp_path: Path)
     out = tmp_path / "credentials.csv"
     assert _run(db_url, "credentials", "issue", "small", "--out", str(out)).exit_code == 0
     codes = [row["postal_code"] for row in csv.DictReader(out.open())]
+    trustees = ceremony_by_cli(db_url, "small", tmp_path)
     assert _run(db_url, "open", "small").exit_code == 0
     for code in codes:
         assert _run(db_url, "vote", "small", "--credential", code, "--ranking",
                     "Bob").exit_code == 0
     assert _run(db_url, "close", "small").exit_code == 0
+    decrypt_by_cli(db_url, "small", trustees, tmp_path)
     assert _run(db_url, "count", "small").exit_code == 0
     done = _run(db_url, "export", "small", str(tmp_path / "record"))
     assert done.exit_code == 0, done.output
@@ -171,6 +183,7 @@ def test_inputs_that_are_not_regular_files_are_refused(db_url: str, tmp_path: Pa
                                *args], capture_output=True, text=True, timeout=60, check=False)
         assert done.returncode == 2, done.stderr
         assert f"expected {expected}" in done.stderr and "Traceback" not in done.stderr
+    ceremony_by_cli(db_url, "small", tmp_path)
     assert _run(db_url, "open", "small").exit_code == 0
     done = subprocess.run([sys.executable, "-m", "psephos", "contest", "--database", db_url,
                            "postal", "import", "small", str(fifo)], capture_output=True,

@@ -12,7 +12,15 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from tests.contests.helpers import HEADER, example_still_open, member, supporter, write_roll
+from tests.contests.helpers import (
+    HEADER,
+    decrypt_with,
+    example_still_open,
+    local_ceremony,
+    member,
+    supporter,
+    write_roll,
+)
 
 CANDIDATES = ["Jeremy Corbyn", "Owen Smith", "Angela Eagle"]
 
@@ -93,6 +101,7 @@ def test_members_ballot_end_to_end(db: str, tmp_path: Path) -> None:
 
     secrets: dict[str, Any] = {}
     issue_credentials(contest, sink=lambda v, s: secrets.__setitem__(v.member_number, s))
+    local_ceremony(contest, tmp_path)
     open_contest(contest, actor="ro")
 
     rng = random.Random(2016)
@@ -116,6 +125,7 @@ def test_members_ballot_end_to_end(db: str, tmp_path: Path) -> None:
     revoke(voted.first(), actor="ro", reason="suspended")
     revoke(contest.voters.filter(voted__isnull=True).first(), actor="ro", reason="lapsed")
     close_contest(contest, actor="ro")
+    decrypt_with(contest)
     declaration = count_contest(contest, actor="ro")
     files = export_contest(contest, tmp_path / "record")
 

@@ -8,16 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.contests.helpers import open_with_voters
+from tests.contests.helpers import close_and_count, open_with_voters
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_random_interleavings_keep_one_vote_each(db: str, tmp_path: Path, seed: int) -> None:
     from psephos.contests.casting.service import cast_ballot
-    from psephos.contests.counting import count_contest
     from psephos.contests.credentials import reissue
     from psephos.contests.errors import ContestError
-    from psephos.contests.lifecycle import close_contest, review_revocation, revoke
+    from psephos.contests.lifecycle import review_revocation, revoke
     from psephos.contests.models import Ballot, Revocation, VotedMark, Voter
 
     rng = random.Random(seed)
@@ -58,8 +57,7 @@ def test_random_interleavings_keep_one_vote_each(db: str, tmp_path: Path, seed: 
                                              upheld=True).count()
         assert Ballot.objects.count() == VotedMark.objects.count() - removed
     assert all(n <= 1 for n in accepted.values()), accepted
-    close_contest(contest, actor="ro")
-    declaration = count_contest(contest)
+    declaration = close_and_count(contest)
     assert declaration.ballots == Ballot.objects.count()
     assert declaration.ballots <= declaration.electorate + Revocation.objects.filter(
         upheld=True).count()

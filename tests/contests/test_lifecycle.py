@@ -6,15 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.contests.helpers import open_with_voters
+from tests.contests.helpers import close_and_count, decrypt_with, open_with_voters
 
 
 def test_revoke_removes_the_ballot_and_logs_it(db: str, tmp_path: Path) -> None:
     from psephos.contests.audit import verify_log
     from psephos.contests.casting.service import cast_ballot
-    from psephos.contests.counting import count_contest
     from psephos.contests.errors import VoteWithdrawn
-    from psephos.contests.lifecycle import close_contest, revoke
+    from psephos.contests.lifecycle import revoke
     from psephos.contests.models import AuditEntry, Ballot
 
     contest, secrets = open_with_voters(tmp_path)
@@ -34,8 +33,7 @@ def test_revoke_removes_the_ballot_and_logs_it(db: str, tmp_path: Path) -> None:
     # A voter who has not voted can be revoked too: nothing to remove.
     assert not revoke(contest.voters.get(member_number="M3"), actor="ro",
                       reason="not a member").ballot_removed
-    close_contest(contest, actor="ro")
-    declaration = count_contest(contest)
+    declaration = close_and_count(contest)
     assert declaration.ballots == 1 and declaration.votes["Bob"] == 0
     assert declaration.electorate == 8 - 2
     assert verify_log().ok
@@ -92,5 +90,33 @@ def test_states_move_forward_only(db: str, tmp_path: Path) -> None:
     close_contest(contest, actor="ro")
     with pytest.raises(WrongState, match="only an open contest closes"):
         close_contest(contest, actor="ro")
+    with pytest.raises(WrongState, match="has not been shuffled yet"):
+        count_contest(contest)
+    decrypt_with(contest)
     with pytest.raises(ContestError, match="has no ballots: there is nothing to count"):
         count_contest(contest)
+
+
+def test_a_contest_opens_only_after_its_key_ceremony(db: str, tmp_path: Path) -> None:
+    from psephos.contests.credentials import issue_credentials
+    from psephos.contests.electorate import import_electorate
+    from psephos.contests.errors import WrongState
+    from psephos.contests.lifecycle import open_contest
+    from psephos.contests.trustees import add_trustees, start_ceremony
+    from psephos.crypto.ceremony import new_trustee
+    from tests.contests.helpers import member, small_contest, write_roll
+
+    contest = small_contest(tmp_path)
+    import_electorate(contest, write_roll(tmp_path / "m.csv", [member(1)]), "members")
+    issue_credentials(contest)
+    with pytest.raises(WrongState, match="missing: no trustees"):
+        open_contest(contest, actor="ro")
+    add_trustees(contest, [(f"t{i}.json", new_trustee(f"T{i}")[1]) for i in (1, 2)],
+                 actor="ro")
+    with pytest.raises(WrongState, match="missing: no key ceremony"):
+        open_contest(contest, actor="ro")
+    start_ceremony(contest, 2, actor="ro")
+    with pytest.raises(WrongState, match="missing: round 1 messages from 2 of 2 trustees"):
+        open_contest(contest, actor="ro")
+    contest.refresh_from_db()
+    assert contest.state == "draft"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.contests.helpers import EXAMPLE, member, small_contest, write_roll
+from tests.contests.helpers import EXAMPLE, member, open_sealed, small_contest, write_roll
 
 RULES_2020 = """
 [contest]
@@ -148,7 +148,7 @@ def test_open_needs_a_contest_and_an_electorate(db: str, tmp_path: Path) -> None
     with pytest.raises(WrongState, match="no electorate"):
         open_contest(contest, actor="ro")
     import_electorate(contest, write_roll(tmp_path / "m.csv", [member(1)]), "members")
-    open_contest(contest, actor="ro")
+    open_sealed(contest, tmp_path)
     assert sorted(contest.candidates.filter(on_ballot=True).values_list("name", flat=True)) == [
         "Keir Starmer", "Rebecca Long-Bailey"]
     with pytest.raises(WrongState, match="nominations are closed"):

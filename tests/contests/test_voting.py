@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.contests.helpers import open_with_voters, small_contest
+from tests.contests.helpers import (
+    decrypt_with,
+    open_with_voters,
+    small_contest,
+    stored_rankings,
+)
 
 
 def test_vote_with_link_or_typed_postal_code(db: str, tmp_path: Path) -> None:
@@ -22,9 +27,9 @@ def test_vote_with_link_or_typed_postal_code(db: str, tmp_path: Path) -> None:
     assert tracker_on_board(contest, receipt.tracker)
     assert tracker_on_board(contest, second.tracker.replace("-", "").lower())
     assert Ballot.objects.count() == 2 and VotedMark.objects.count() == 2
-    names = {b.tracker: b.ranking for b in Ballot.objects.all()}
-    bob, alice = (contest.candidates.get(name=n).pk for n in ("Bob", "Alice"))
-    assert names[receipt.tracker] == [bob, alice]
+    names = stored_rankings(contest)
+    bob, alice, carol = (contest.candidates.get(name=n).pk for n in ("Bob", "Alice", "Carol"))
+    assert names == {receipt.tracker: [bob, alice], second.tracker: [carol]}
 
 
 def test_first_ballot_wins_across_channels(db: str, tmp_path: Path) -> None:
@@ -140,6 +145,7 @@ def test_recount_changes_nothing(db: str, tmp_path: Path) -> None:
     from psephos.contests.errors import WrongState
     from psephos.contests.lifecycle import close_contest
     from psephos.contests.models import AuditEntry
+    from psephos.contests.opening import open_ballots
 
     contest, secrets = open_with_voters(tmp_path)
     for member, ranking in (("M1", ["Bob"]), ("M2", ["Carol", "Bob"]), ("M3", ["Alice"]),
@@ -148,6 +154,10 @@ def test_recount_changes_nothing(db: str, tmp_path: Path) -> None:
     with pytest.raises(WrongState, match="close it before recounting"):
         recount(contest)
     close_contest(contest, actor="ro")
+    with pytest.raises(WrongState, match="have not been decrypted"):
+        recount(contest)
+    decrypt_with(contest)
+    open_ballots(contest, actor="ro")
     entries = AuditEntry.objects.count()
     result = recount(contest)
     contest.refresh_from_db()

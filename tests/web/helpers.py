@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from psephos.contests.credentials import IssuedCredential, reissue
 from psephos.contests.demo import create_demo
-from psephos.contests.models import Contest, Voter
+from psephos.contests.models import Ballot, Contest, Voter
 
 SLUG = "labour-2016-test"
 CORBYN, SMITH = "Jeremy Corbyn", "Owen Smith"
@@ -19,3 +19,21 @@ def secrets_for(contest: Contest, n: int) -> list[IssuedCredential]:
     """Fresh link tokens and postal codes for ``n`` voters who have not voted."""
     voters = Voter.objects.filter(contest=contest, voted__isnull=True).order_by("pk")[:n]
     return [reissue(voter, actor="test") for voter in voters]
+
+
+def decrypt_demo(contest: Contest) -> None:
+    """After the close: shuffle, and have 2 of the demonstration's 3 trustees decrypt."""
+    from psephos.contests.demo import demo_trustee_folder
+    from tests.contests.helpers import decrypt_with
+
+    decrypt_with(contest, sorted(demo_trustee_folder(contest).glob("trustee-*.json")))
+
+
+def demo_rankings(contest: Contest) -> list[list[int]]:
+    """The demonstration's stored ballots decrypted by 2 of its trustees (candidate keys)."""
+    from psephos.contests.demo import demo_trustee_folder
+    from tests.contests.helpers import unseal
+
+    sealed = [bytes(s) for s in Ballot.objects.filter(contest=contest)
+              .values_list("sealed", flat=True)]
+    return unseal(contest, sealed, files=sorted(demo_trustee_folder(contest).glob("*.json")))

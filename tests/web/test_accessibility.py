@@ -8,7 +8,7 @@ from psephos.contests.casting.service import cast_ballot
 from psephos.contests.counting import count_contest
 from psephos.contests.lifecycle import close_contest
 from tests.web.a11y import problems
-from tests.web.helpers import CORBYN, SLUG, SMITH, demo_contest, secrets_for
+from tests.web.helpers import CORBYN, SLUG, SMITH, decrypt_demo, demo_contest, secrets_for
 
 
 class Accessibility(TestCase):
@@ -53,5 +53,6 @@ class Accessibility(TestCase):
     def test_declaration(self) -> None:
         cast_ballot(self.contest, self.secrets[0].link_token, [CORBYN])
         close_contest(self.contest, actor="test")
+        decrypt_demo(self.contest)
         count_contest(self.contest)
         self.check(self.client.get(f"/contests/{SLUG}/declaration"))

@@ -9,7 +9,7 @@ from django.test import TestCase
 from psephos.contests.counting import count_contest
 from psephos.contests.lifecycle import close_contest
 from psephos.contests.models import Ballot
-from tests.web.helpers import CORBYN, SLUG, SMITH, demo_contest, secrets_for
+from tests.web.helpers import CORBYN, SLUG, SMITH, decrypt_demo, demo_contest, secrets_for
 
 API = f"/api/contests/{SLUG}"
 
@@ -84,6 +84,7 @@ class Api(TestCase):
         self._cast(self.secrets[0].link_token, [SMITH])
         self._cast(self.secrets[1].link_token, [CORBYN, SMITH])
         close_contest(self.contest, actor="test")
+        decrypt_demo(self.contest)
         count_contest(self.contest)
         body = self.client.get(f"{API}/declaration").json()
         self.assertEqual(body["ballots"], 2)

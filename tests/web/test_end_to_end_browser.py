@@ -154,6 +154,23 @@ class Admin:
         return done
 
 
+def _decrypt(admin: Admin, slug: str, tmp_path: Path) -> None:
+    """Shuffle, then two of the three trustees decrypt each section on "their machines"."""
+    admin("shuffle", slug)
+    admin("decryption-request", slug, str(tmp_path / "requests"))
+    shares = []
+    for trustee in (1, 3):
+        for request in sorted((tmp_path / "requests").glob("request-*.json")):
+            out = tmp_path / f"shares-{trustee}-{request.name}"
+            done = subprocess.run([sys.executable, "-m", "psephos", "trustee", "decrypt",
+                                   str(tmp_path / "trustees" / f"trustee-{trustee}.json"),
+                                   str(request), "--out", str(out)], env=admin.env,
+                                  capture_output=True, text=True, timeout=180, check=False)
+            assert done.returncode == 0, done.stderr
+            shares.append(str(out))
+    admin("decrypt", slug, *shares)
+
+
 def _api(url: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url.rstrip("/") + path, data=data,
@@ -204,6 +221,8 @@ def test_members_ballot_through_the_real_server(backend: str, tmp_path: Path) ->
         admin = Admin(database, env, slug)
         _define_and_import(admin, tmp_path)
         _nominate(database, slug)
+        admin("trustees", "local", slug, "--trustees", "3", "--threshold", "2", "--out-dir",
+              str(tmp_path / "trustees"))
         opened = admin("open", slug)
         assert opened.stdout.strip() == f"{slug} is open; on the ballot: {ADA}, {BRIAN}, {GRACE}"
         links = _mail_credentials(admin, sink, url)
@@ -218,6 +237,7 @@ def test_members_ballot_through_the_real_server(backend: str, tmp_path: Path) ->
 
             closed = admin("close", slug)
             assert closed.stdout.strip() == f"{slug} is closed: {len(record.cast)} ballots"
+            _decrypt(admin, slug, tmp_path)
             declared = json.loads(admin("count", slug, "--json").stdout)
             expected = _expected(record)
             _check_declaration(declared, expected)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import tempfile
 
 from django.test import TestCase, override_settings
@@ -12,7 +13,7 @@ from psephos.contests.casting.service import cast_ballot
 from psephos.contests.counting import count_contest
 from psephos.contests.lifecycle import close_contest
 from psephos.contests.models import Ballot
-from tests.web.helpers import CORBYN, SLUG, SMITH, demo_contest, secrets_for
+from tests.web.helpers import CORBYN, SLUG, SMITH, decrypt_demo, demo_contest, secrets_for
 
 
 class ContestPages(TestCase):
@@ -80,6 +81,7 @@ class Declaration(TestCase):
         for secret, ranking in zip(secrets, rankings, strict=True):
             cast_ballot(cls.contest, secret.postal_code, ranking)
         close_contest(cls.contest, actor="test")
+        decrypt_demo(cls.contest)
         count_contest(cls.contest)
 
     def test_declaration_page(self) -> None:
@@ -116,3 +118,9 @@ class Declaration(TestCase):
             self.assertEqual(sorted(Ballot.objects.values_list("tracker", flat=True)), listed)
             self.assertEqual(
                 self.client.get(f"/contests/{SLUG}/published/secret.txt").status_code, 404)
+            mixed = self.client.get(f"/contests/{SLUG}/published/mixed-members.json")
+            document = json.loads(b"".join(mixed.streaming_content))
+            self.assertEqual(document["format"], "psephos-mixed-ballots/1")
+            shares = self.client.get(
+                f"/contests/{SLUG}/published/shares-members-trustee-1.json")
+            self.assertEqual(shares.status_code, 200)

@@ -8,7 +8,7 @@ from django.test import Client, TestCase
 
 from psephos.contests.lifecycle import close_contest
 from psephos.contests.models import Ballot
-from tests.web.helpers import CORBYN, SLUG, SMITH, demo_contest, secrets_for
+from tests.web.helpers import CORBYN, SLUG, SMITH, demo_contest, demo_rankings, secrets_for
 
 LINK = "/vote/{slug}/{token}/"
 
@@ -58,9 +58,9 @@ class VoteByLink(TestCase):
         board = self.client.get(f"/contests/{SLUG}/board", {"tracker": tracker.lower()})
         self.assertContains(board, "Found.")
         self.assertContains(board, f"<li>{tracker}</li>")
-        self.assertEqual(Ballot.objects.get().ranking,
-                         [c.pk for c in (self.contest.candidates.get(name=n)
-                                         for n in (SMITH, CORBYN))])
+        self.assertEqual(demo_rankings(self.contest),
+                         [[c.pk for c in (self.contest.candidates.get(name=n)
+                                         for n in (SMITH, CORBYN))]])
 
     def test_change_my_ranking_goes_back_with_choices_kept(self) -> None:
         page = self._post(self.link, {"step": "change", "pref-1": SMITH, "pref-2": ""})

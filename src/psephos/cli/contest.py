@@ -606,3 +606,8 @@ def _line_count(file: Path) -> int | None:
     except OSError:
         return None
     return max(lines - 1, 0)
+
+
+# The sealed ballot's commands (trustees, shuffle, decrypt) live in their own module, which
+# adds them to `contest_app` when imported.
+from psephos.cli import contest_sealed  # noqa: E402, F401

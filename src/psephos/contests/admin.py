@@ -1,8 +1,8 @@
 """The Django admin: contests and rolls browsable; ballots, marks and the log read-only.
 
-The buttons that run a contest (open, close, count, revoke, reissue) are admin actions
-that call the contest services with the logged-in user as the actor, so the audit log
-says who pressed them. Who may press which follows `psephos.contests.roles`. Every other
+The buttons that run a contest (open, close, shuffle, count, revoke, reissue) are admin
+actions that call the contest services with the logged-in user as the actor, so the audit
+log says who pressed them. Who may press which follows `psephos.contests.roles`. Every other
 change made here is in the audit chain too (`psephos.contests.admin_audit`), and from the
 opening a contest's definition and roll are shown read-only (the model guard in
 `psephos.contests.locking` refuses them whatever the form sends).
@@ -10,6 +10,7 @@ opening a contest's definition and roll are shown read-only (the model guard in
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import forms
@@ -21,11 +22,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from psephos.contests import credentials, lifecycle, models, roll
+from psephos.contests import credentials, lifecycle, models, roll, sealed_models
 from psephos.contests.admin_audit import AuditedAdmin
 from psephos.contests.counting import count_contest
 from psephos.contests.errors import ContestError
 from psephos.contests.locking import LOCKED_CONTEST_FIELDS, ROLL_FIELDS
+from psephos.contests.mixing import mix_contest
 from psephos.contests.names import clash_message, first_clash, name_problem, stored_name
 from psephos.contests.roles import ADMIN, HELPDESK, RETURNING_OFFICER, has_role
 
@@ -149,13 +151,13 @@ class ContestAdmin(ActionsByRole):
     list_filter = ("state", "method")
     readonly_fields = ("state", "declaration")
     inlines = (SectionInline, CandidateInline)
+    actions = ("open_voting", "close_voting", "shuffle_ballots", "count_and_declare")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         """From the opening the definition is shown, not offered for editing."""
         if _draft(obj):
             return self.readonly_fields
         return (*self.readonly_fields, *LOCKED_CONTEST_FIELDS)
-    actions = ("open_voting", "close_voting", "count_and_declare")
 
     def has_run_permission(self, request: HttpRequest) -> bool:
         """Only the people who run a contest see (or may use) its buttons."""
@@ -173,7 +175,14 @@ class ContestAdmin(ActionsByRole):
         _each(request, queryset, lambda c: lifecycle.close_contest(c, actor=request.user),
               "voting is closed")
 
-    @admin.action(description="Count and declare", permissions=["run"])
+    @admin.action(description="Shuffle the ballots (after the close)", permissions=["run"])
+    def shuffle_ballots(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        _require(request, *RUNNERS)
+        _each(request, queryset, lambda c: mix_contest(c, actor=request.user),
+              "ballots shuffled; now write the decryption requests for the trustees")
+
+    @admin.action(description="Count and declare (once k trustees have decrypted)",
+                  permissions=["run"])
     def count_and_declare(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         _require(request, *RUNNERS)
         _each(request, queryset, lambda c: count_contest(c, actor=request.user),
@@ -345,8 +354,30 @@ class CredentialAdmin(ReadOnly):
 
 @admin.register(models.Ballot)
 class BallotAdmin(ReadOnly):
-    list_display = ("tracker", "contest", "section")
+    """A ballot shows its section, tracker and the hash of its ciphertext: never what it
+    says (it is sealed until k trustees decrypt the mixed ballots after the close)."""
+
+    list_display = ("tracker", "contest", "section", "sealed_sha256")
     list_filter = ("contest", "section")
+    fields = ("tracker", "contest", "section", "sealed_sha256")
+    readonly_fields = fields
+
+    @admin.display(description="SHA-256 of the sealed ballot")
+    def sealed_sha256(self, ballot: models.Ballot) -> str:
+        return hashlib.sha256(bytes(ballot.sealed)).hexdigest()
+
+
+@admin.register(sealed_models.Trustee)
+class TrusteeAdmin(ReadOnly):
+    list_display = ("contest", "index", "name")
+    list_filter = ("contest",)
+    exclude = ("public",)
+
+
+@admin.register(sealed_models.KeyCeremony)
+class KeyCeremonyAdmin(ReadOnly):
+    list_display = ("contest", "threshold", "state", "local")
+    exclude = ("document", "election_key")
 
 
 class AuditedUserAdmin(UserAdmin, AuditedAdmin):

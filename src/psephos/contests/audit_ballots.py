@@ -21,7 +21,7 @@ from django.db.models.functions import Cast
 from psephos.contests.models import Ballot, Contest, Revocation, VotedMark
 
 #: The column holding what a ballot says: the one place to change when it changes.
-BALLOT_CONTENT = "ranking"
+BALLOT_CONTENT = "sealed"
 #: The payload keys of the close's entry that `ballot_commitment` fills.
 KEYS = ("ballots_by_section", "marks_by_section", "revocations", "ballots_sha256",
         "marks_sha256")

@@ -1,7 +1,8 @@
 """The count and the declaration, overall and by section, and the published record.
 
-The count is `psephos.rules.methods.count` over every ballot, so it is the count
-`psephos count` makes of the exported ballot file. Sections are reported as Labour
+The count is `psephos.rules.methods.count` over every opened ballot (the ballots the
+trustees decrypted after the close and the shuffle: `psephos.contests.opening`), so it is
+the count `psephos count` makes of the exported ballot file. Sections are reported as Labour
 declares them: electorate, ballots, turnout and each candidate's votes, and (for counts
 that only exclude, such as AV) each round, following the overall count's exclusions.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +27,9 @@ from psephos.contests import audit
 from psephos.contests.errors import ContestError, WrongState
 from psephos.contests.models import Ballot, Contest, Section, Voter
 from psephos.contests.nominations import ballot_candidates
+from psephos.contests.opening import is_opened, open_ballots
+from psephos.contests.record import sealed_record
+from psephos.contests.sealed_models import OpenedBallot
 from psephos.count import Count
 from psephos.files import write_atomically
 from psephos.reports.json import count_to_dict
@@ -119,15 +122,26 @@ def _plain(value: Decimal) -> int | str:
     return int(value) if value == value.to_integral_value() else format(value, "f")
 
 
-def load_rankings(contest: Contest) -> tuple[list[str], dict[int, Counter[Ranking]]]:
-    """Candidate names in ballot order, and per section id the distinct rankings counted."""
+def opened_rankings(contest: Contest) -> tuple[list[str], dict[int, list[Ranking]]]:
+    """Candidate names in ballot order, and per section id the opened ballots' rankings in
+    the mixed order (WrongState before the trustees have decrypted)."""
+    if not is_opened(contest):
+        raise WrongState(f"contest {contest.slug!r}: the ballots have not been decrypted; "
+                         "count it first")
     standing = ballot_candidates(contest)
     index = {c.pk: i for i, c in enumerate(standing)}
-    by_section: dict[int, Counter[Ranking]] = {s.pk: Counter() for s in contest.sections.all()}
-    rows = Ballot.objects.filter(contest=contest).values_list("section_id", "ranking")
+    by_section: dict[int, list[Ranking]] = {s.pk: [] for s in contest.sections.all()}
+    rows = (OpenedBallot.objects.filter(contest=contest).order_by("section_id", "position")
+            .values_list("section_id", "ranking"))
     for section_id, ranking in rows.iterator(chunk_size=10000):
-        by_section[section_id][tuple(index[pk] for pk in ranking if pk in index)] += 1
+        by_section[section_id].append(tuple(index[pk] for pk in ranking if pk in index))
     return [c.name for c in standing], by_section
+
+
+def load_rankings(contest: Contest) -> tuple[list[str], dict[int, Counter[Ranking]]]:
+    """Candidate names in ballot order, and per section id the distinct rankings counted."""
+    names, by_section = opened_rankings(contest)
+    return names, {pk: Counter(rankings) for pk, rankings in by_section.items()}
 
 
 def _closed(contest: Contest, doing: str) -> None:
@@ -165,9 +179,13 @@ def recount(contest: Contest) -> Count:
 
 
 def count_contest(contest: Contest, *, actor: Any = "system") -> Declaration:
-    """Count a closed contest, store the declaration and mark it counted (repeatable)."""
+    """Count a closed contest, store the declaration and mark it counted (repeatable).
+
+    The first count opens the ballots (`open_ballots`): it needs the shuffle done and k
+    trustees' shares of every section in, and says which are missing."""
     _closed(contest, "counting")
     audit.check_ballots_unchanged(contest)  # refuses ballots edited since the close
+    open_ballots(contest, actor=actor)
     names, by_section = load_rankings(contest)
     total: Counter[Ranking] = Counter()
     for counter in by_section.values():
@@ -253,16 +271,16 @@ def _section_rounds(names: Sequence[str], rankings: Mapping[Ranking, int],
     return tuple(out)
 
 
-def ballot_rows(names: Sequence[str], rankings: Mapping[Ranking, int]) -> list[list[str]]:
-    """One row of candidate names per ballot, in a random order nobody chose."""
-    rows = [[names[c] for c in ranking] for ranking, n in rankings.items() for _ in range(n)]
-    random.SystemRandom().shuffle(rows)
-    return rows
+def ballot_rows(names: Sequence[str], rankings: Sequence[Ranking]) -> list[list[str]]:
+    """One row of candidate names per ballot, in the order given (the mixed order)."""
+    return [[names[c] for c in ranking] for ranking in rankings]
 
 
 def export_contest(contest: Contest, folder: str | Path, *, force: bool = False) -> list[Path]:
-    """Publish the record of a counted contest into ``folder``: shuffled ballots (all, and
-    per section), the sorted list of trackers and the declaration. Returns the files.
+    """Publish the record of a counted contest into ``folder``: the opened ballots in the
+    mixed order (all, section after section, and per section), the sorted list of
+    trackers, the declaration, and the sealed record the trustees' work can be checked
+    against (`psephos.contests.record`). Returns the files.
 
     A folder that already holds anything is refused unless ``force``: a record written over
     another would mix two exports. Each file is written whole or not at all."""
@@ -277,14 +295,14 @@ def export_contest(contest: Contest, folder: str | Path, *, force: bool = False)
         raise ContestError(f"{folder}: the folder is not empty; export into a new or empty "
                            "folder, or use --force to write into it")
     folder.mkdir(parents=True, exist_ok=True)
-    names, by_section = load_rankings(contest)
+    names, by_section = opened_rankings(contest)
     sections = {s.pk: s for s in Section.objects.filter(contest=contest)}
-    total: Counter[Ranking] = Counter()
+    total: list[Ranking] = []
     files: list[tuple[str, Any]] = []
-    for pk, counter in by_section.items():
-        total.update(counter)
+    for pk, rankings in by_section.items():
+        total += rankings
         files.append((f"ballots-{sections[pk].slug}.csv",
-                      lambda p, c=counter: write_ballot_file(p, names, ballot_rows(names, c))))
+                      lambda p, r=rankings: write_ballot_file(p, names, ballot_rows(names, r))))
     files.insert(0, ("ballots.csv",
                      lambda p: write_ballot_file(p, names, ballot_rows(names, total))))
     trackers = sorted(Ballot.objects.filter(contest=contest).values_list("tracker", flat=True))
@@ -292,6 +310,7 @@ def export_contest(contest: Contest, folder: str | Path, *, force: bool = False)
     document = contest.declaration
     files.append(("declaration.json", lambda p: p.write_text(
         json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")))
+    files += sealed_record(contest)
     for name, write in files:
         write_atomically(folder / name, write)
     return [folder / name for name, _ in files]

@@ -2,7 +2,10 @@
 
 Three sections, Corbyn and Smith, the 2016 timetable (with the Glasgow debate) and a few
 thousand synthetic voters split between the sections as the 2016 ballots were, opened for
-voting. With ``turnout`` some of them vote at random, leaning as each section did in 2016.
+voting. Its key ceremony is run locally (3 trustees, any 2 decrypt), their private files
+written into ``demo-trustees/`` in the data folder so the demonstration can be closed,
+decrypted and counted. With ``turnout`` some of them vote at random, leaning as each
+section did in 2016.
 
 The timetable runs the ballot, so 2016's dates would close it before it opened: every
 date of the definition (freeze, windows, events) and of the synthetic roll is moved by the
@@ -17,7 +20,10 @@ import tomllib
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from importlib import resources
+from pathlib import Path
 from typing import Any
+
+from django.conf import settings
 
 from psephos.contests import timetable
 from psephos.contests.casting.service import cast_ballot
@@ -26,6 +32,7 @@ from psephos.contests.definition import create_contest, parse_definition
 from psephos.contests.electorate import import_rows
 from psephos.contests.lifecycle import open_contest
 from psephos.contests.models import Contest, Voter
+from psephos.contests.trustees import run_local_ceremony
 
 #: Ballots returned per section in 2016, which sets the synthetic sections' sizes.
 SECTION_SHARE = {"members": 285_176, "registered-supporters": 121_517,
@@ -93,10 +100,21 @@ def _rows(section: str, count: int, start: int, rng: random.Random, shift: timed
         yield i - start + 2, row
 
 
+#: The demonstration's trustees: n and k.
+DEMO_TRUSTEES, DEMO_THRESHOLD = 3, 2
+
+
+def demo_trustee_folder(contest: Contest) -> Path:
+    """Where the demonstration's trustees' private files go: one folder per contest made."""
+    return (Path(settings.PSEPHOS_DATA_DIR) / "demo-trustees"
+            / f"{contest.slug}-{contest.created_at:%Y%m%d-%H%M%S-%f}")
+
+
 def create_demo(*, voters: int = 3000, seed: int = 0, slug: str = "labour-2016-demo",
                 turnout: float = 0.0) -> Contest:
     """Create, fill and open the demonstration contest, its ballot closing at noon
-    `OPEN_FOR` from today (UK time); ``turnout`` of the voters vote."""
+    `OPEN_FOR` from today (UK time) and its key ceremony run locally; ``turnout`` of the
+    voters vote."""
     shift = days_to_move(timetable.now().astimezone(timetable.UK_TIME).date())
     data = moved_definition(shift)
     data["contest"]["slug"] = slug
@@ -114,6 +132,8 @@ def create_demo(*, voters: int = 3000, seed: int = 0, slug: str = "labour-2016-d
     issued: list[tuple[Voter, IssuedCredential]] = []
     issue_credentials(contest, sink=lambda voter, secret: issued.append((voter, secret)),
                       actor="demo")
+    run_local_ceremony(contest, DEMO_TRUSTEES, DEMO_THRESHOLD, demo_trustee_folder(contest),
+                       actor="demo")
     open_contest(contest, actor="demo")
     for voter, secret in issued:
         if rng.random() < turnout:

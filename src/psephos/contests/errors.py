@@ -76,6 +76,11 @@ class BallotsChanged(ContestError):
     """The ballots or "voted" marks differ from those committed to the audit log at the close."""
 
 
+class TrusteeError(ContestError):
+    """A trustee's file or message that the key ceremony or the decryption refuses: which
+    file, which trustee, which step and what failed."""
+
+
 #: The HTTP status of each refusal, shared by the pages and the API (first match wins).
 _STATUS: tuple[tuple[type[ContestError], int], ...] = (
     (ContestNotFound, 404),

@@ -33,6 +33,7 @@ from psephos.contests.models import (
     Voter,
 )
 from psephos.contests.nominations import ballot_candidates
+from psephos.contests.trustees import missing_for_opening
 
 
 def _lock(contest: Contest) -> Contest:
@@ -53,7 +54,8 @@ def roll_hash(contest: Contest) -> str:
 
 
 def open_contest(contest: Contest, *, actor: Any) -> None:
-    """Fix the ballot paper and start voting."""
+    """Fix the ballot paper and start voting, once the trustees' key ceremony is complete
+    (every ballot is sealed under its key as it is cast)."""
     with transaction.atomic():
         locked = _lock(contest)
         if locked.state != Contest.State.DRAFT:
@@ -67,6 +69,10 @@ def open_contest(contest: Contest, *, actor: Any) -> None:
         electorate = Voter.objects.filter(contest=locked, status=Voter.Status.ELIGIBLE).count()
         if electorate == 0:
             raise WrongState(f"contest {contest.slug!r} has no electorate; import one first")
+        missing = missing_for_opening(locked)
+        if missing is not None:
+            raise WrongState(f"contest {contest.slug!r} cannot open before its trustees' key "
+                             f"ceremony is complete; missing: {missing}")
         opens_at, closes_at = timetable.now(), timetable.scheduled_close(locked)
         if closes_at is not None and closes_at <= opens_at:
             raise WrongState(f"the timetable closes {contest.slug!r} at "

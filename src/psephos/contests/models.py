@@ -1,10 +1,12 @@
 """The tables of a members' ballot.
 
 Identity and ballots are kept apart: `Voter`, `Credential` and `VotedMark` say who may vote
-and who has; `Ballot` says what was voted, with nothing that joins it back to a voter (no
-key, no voter column, no timestamp; a random primary key so row ids do not follow the
-order of the "voted" marks). `BallotSeal` is the one bridge, and only until the close: it
-lets a revocation remove a ballot (see `psephos.contests.lifecycle`).
+and who has; `Ballot` holds what was voted only as a ciphertext under the trustees' joint
+key, with nothing that joins it back to a voter (no key, no voter column, no timestamp; a
+random primary key so row ids do not follow the order of the "voted" marks). `BallotSeal`
+is the one bridge, and only until the close: it lets a revocation remove a ballot (see
+`psephos.contests.lifecycle`). The trustees' key ceremony, the mixed ballots and their
+decryption are in `psephos.contests.sealed_models`.
 """
 
 from __future__ import annotations
@@ -213,13 +215,15 @@ class VotedMark(models.Model):
 
 
 class Ballot(models.Model):
-    """A cast ballot: what was voted and in which section; nothing about who or when."""
+    """A cast ballot, sealed: in which section, and what was voted only as a ciphertext;
+    nothing about who or when."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="ballots")
     section = models.ForeignKey(Section, on_delete=models.RESTRICT, related_name="ballots")
-    #: Candidate primary keys in order of preference.
-    ranking = models.JSONField()
+    #: The ranking encrypted under the contest's election key: one 64-byte ElGamal
+    #: ciphertext per candidate on the paper (`psephos.crypto.elgamal.encrypt_ranking`).
+    sealed = models.BinaryField()
     tracker = models.CharField(max_length=32, unique=True)
 
 
@@ -382,3 +386,15 @@ class TrackerRecovery(models.Model):
                                 related_name="tracker_recoveries")
     lookup = models.CharField(max_length=64, unique=True)
     sealed = models.BinaryField()
+
+
+# The sealed count's tables live in their own module; importing them here registers them.
+from psephos.contests.sealed_models import (  # noqa: E402, F401
+    CeremonyMessage,
+    DecryptionRequest,
+    DecryptionShare,
+    KeyCeremony,
+    MixedBallot,
+    OpenedBallot,
+    Trustee,
+)

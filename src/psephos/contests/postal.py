@@ -5,8 +5,10 @@ ranking, either as rank columns (``rank1, rank2, ...`` holding candidate names, 
 `psephos count` reads them) or as one column per candidate (headed with the candidate's
 name) holding the preference number marked beside it. Each row goes through the rules of
 an online vote (`psephos.contests.casting`): the same credential, the same ranking checks,
-the first valid ballot wins across channels. A used, unknown, replaced or withdrawn code
-is rejected and reported with its line; the rest are recorded in one transaction, with
+the first valid ballot wins across channels, and each ranking is sealed under the
+election key as it is read, before anything is written. A used, unknown, replaced or
+withdrawn code is rejected and reported with its line; the rest are recorded in one
+transaction, with
 set-wise queries rather than one cast per row. The file's SHA-256 and counts are logged.
 """
 
@@ -19,7 +21,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from psephos.contests import audit, timetable, tokens
+from psephos.contests import audit, sealing, timetable, tokens
 from psephos.contests.casting.lookup import not_open, refusal
 from psephos.contests.casting.paper import BallotPaper, ballot_paper
 from psephos.contests.casting.service import store_ballots
@@ -60,7 +62,7 @@ class PostalReport:
 class _Paper:
     line: int
     code_hash: str
-    ranking: list[int]
+    sealed: bytes
 
 
 def import_postal(contest: Contest, path: str | Path, *, dry_run: bool = False,
@@ -74,8 +76,11 @@ def import_postal(contest: Contest, path: str | Path, *, dry_run: bool = False,
     if problem is not None:
         raise problem
     paper = ballot_paper(contest)
+    key = sealing.election_key(contest)
+    if key is None:  # an open contest always has one
+        raise ContestError(f"contest {contest.slug!r} has no election key")
     report = PostalReport(file=str(path), sha256=file_sha256(path), dry_run=dry_run)
-    papers = list(_read(path, paper, report))
+    papers = list(_read(path, paper, key, report))
     with transaction.atomic():
         # Lock the contest row: a close waits for the batch, and batches go one at a time;
         # "no key" so that online casts (which share-lock the row's key) carry on meanwhile.
@@ -100,8 +105,10 @@ def import_postal(contest: Contest, path: str | Path, *, dry_run: bool = False,
     return report
 
 
-def _read(path: Path, paper: BallotPaper, report: PostalReport) -> Iterator[_Paper]:
-    """Each row with a readable code and a valid ranking; the others go in the report."""
+def _read(path: Path, paper: BallotPaper, key: bytes, report: PostalReport
+          ) -> Iterator[_Paper]:
+    """Each row with a readable code and a valid ranking, sealed under ``key``; the others
+    go in the report."""
     records = csv_records(path, PostalBatchError)
     try:
         header = [h.strip() for h in next(records)[1]]
@@ -132,7 +139,7 @@ def _read(path: Path, paper: BallotPaper, report: PostalReport) -> Iterator[_Pap
         except ContestError as error:
             report.rejected.append(RejectedPaper(line, error.message))
             continue
-        yield _Paper(line, tokens.postal_hash(code), chosen)
+        yield _Paper(line, tokens.postal_hash(code), sealing.seal(key, paper, chosen))
 
 
 def _by_preference(names: list[str], marks: list[str]) -> list[str]:
@@ -154,7 +161,7 @@ class _Accepted:
     credential_id: int
     voter_id: int
     section_id: int
-    ranking: list[int]
+    sealed: bytes
 
 
 def _accept(contest: Contest, papers: list[_Paper], report: PostalReport) -> list[_Accepted]:
@@ -184,7 +191,7 @@ def _accept(contest: Contest, papers: list[_Paper], report: PostalReport) -> lis
         assert row is not None
         voted.add(row[2])
         found[p.code_hash] = (row[0], Credential.Status.USED, *row[2:])
-        accepted.append(_Accepted(row[0], row[2], row[4], p.ranking))
+        accepted.append(_Accepted(row[0], row[2], row[4], p.sealed))
     report.recorded = len(accepted)
     return accepted
 
@@ -199,5 +206,5 @@ def _record(contest: Contest, accepted: list[_Accepted]) -> None:
         if spent != len(chunk):  # cannot happen under the locks; refuse rather than guess
             raise ContestError("credentials changed while the batch was recorded; nothing "
                                "was recorded, run the batch again")
-        store_ballots(contest.pk, [(a.voter_id, a.section_id, a.ranking, new_tracker(),
+        store_ballots(contest.pk, [(a.voter_id, a.section_id, a.sealed, new_tracker(),
                                     "post") for a in chunk])

@@ -19,6 +19,7 @@ from django.conf import settings
 
 from psephos.contests.counting import export_contest, recount
 from psephos.contests.models import Contest
+from psephos.contests.record import sealed_record
 from psephos.reports.chart import count_figure
 
 
@@ -65,6 +66,9 @@ def published_folder(contest: Contest) -> Path:
 
 
 def published_names(contest: Contest) -> list[str]:
-    """The files of the published record: all ballots, each section's, trackers, declaration."""
+    """The files of the published record: all ballots, each section's, trackers, declaration,
+    and the sealed record a verifier checks the trustees' work against."""
+    if not contest.declaration:
+        return []
     return ["ballots.csv", *(f"ballots-{s['slug']}.csv" for s in contest.declaration["sections"]),
-            "trackers.txt", "declaration.json"] if contest.declaration else []
+            "trackers.txt", "declaration.json", *(name for name, _ in sealed_record(contest))]

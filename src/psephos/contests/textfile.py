@@ -1,14 +1,17 @@
-"""Uploaded files (rolls, postal batches): their lines as UTF-8 text, their CSV records read
-strictly, and their SHA-256."""
+"""Uploaded files (rolls, postal batches, trustees' files): their lines as UTF-8 text, their
+CSV records read strictly, their SHA-256, JSON documents read and written whole."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from psephos.contests.errors import ContestError
+from psephos.files import input_problem, write_atomically
 
 
 def utf8_lines(path: Path, error: type[ContestError]) -> Iterator[str]:
@@ -58,3 +61,29 @@ def csv_records(path: Path, error: type[ContestError]) -> Iterator[tuple[int, li
             raise error(f"{path}:{start}: a quoted field opens on this line and runs on to "
                         f"line {end} (an unbalanced quote?); nothing was imported")
         yield start, row
+
+
+def read_json_object(path: str | Path, expected: str, error: type[ContestError]) -> dict[str, Any]:
+    """A JSON file holding one object (a trustee's file or message); ``error`` says which
+    file and what is wrong with it, never a traceback."""
+    path = Path(path)
+    unreadable = input_problem(path, expected)
+    if unreadable is not None:
+        raise error(f"{path}: {unreadable}")
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise error(f"{path}: not UTF-8 text; expected {expected}") from None
+    except json.JSONDecodeError as problem:
+        raise error(f"{path}:{problem.lineno}: not JSON ({problem.msg}); expected "
+                    f"{expected}") from None
+    if not isinstance(data, dict):
+        raise error(f"{path}: expected {expected} (a JSON object)")
+    return data
+
+
+def write_json(path: str | Path, document: Any, *, private: bool = False) -> Path:
+    """Write a JSON document whole or not at all (owner-only when ``private``)."""
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    write_atomically(path, lambda p: p.write_text(text, encoding="utf-8"), private=private)
+    return Path(path)

@@ -251,6 +251,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = os.environ.get("PSEPHOS_STATIC_ROOT") or str(data_dir() / "static")
 #: Published records (ballots, trackers, declaration), one folder per contest slug.
+#: The data folder itself (the demonstration keeps its trustees' files there).
+PSEPHOS_DATA_DIR = str(data_dir())
 PSEPHOS_PUBLISHED_DIR = os.environ.get("PSEPHOS_PUBLISHED_DIR") or str(data_dir() / "published")
 #: The audit log's Ed25519 signing key (made once, mode 0600), never in the database.
 PSEPHOS_AUDIT_KEY_FILE = (os.environ.get("PSEPHOS_AUDIT_KEY_FILE")

@@ -70,16 +70,20 @@ class _Ticket(Generic[Item]):
 class GroupCommit(Generic[Item, Outcome]):
     """Writes the items callers hand in, a batch per transaction, with ``write``.
 
-    ``write(items)`` runs inside the transaction and returns one outcome per item, in
-    order: a value for the caller, or an exception for the caller to raise (only that
-    item's writes must then be undone, e.g. with a savepoint). If ``write`` raises, or the
-    commit fails, the whole batch is undone and each item is written again alone, so one
-    item that cannot be written does not fail the others; an item that fails alone gets
-    its failure, as ``failed`` turns it into the caller's answer.
+    ``prepare(items)``, when given, runs first, outside the transaction and any writer's
+    lock (the work a batch needs that is not writing: checks, encryption): it returns each
+    item ready to write, or the exception that is its outcome. ``write(items)`` runs
+    inside the transaction and returns one outcome per item, in order: a value for the
+    caller, or an exception for the caller to raise (only that item's writes must then be
+    undone, e.g. with a savepoint). If ``write`` raises, or the commit fails, the whole
+    batch is undone and each item is written again alone, so one item that cannot be
+    written does not fail the others; an item that fails alone gets its failure, as
+    ``failed`` turns it into the caller's answer.
     """
 
     write: Callable[[Sequence[Item]], Sequence[Outcome | Exception]]
     failed: Callable[[Exception], Outcome | Exception] = lambda error: error
+    prepare: Callable[[Sequence[Item]], Sequence[Item | Exception]] | None = None
     max_batch: int = MAX_BATCH
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _waiting: list[_Ticket[Item]] = field(default_factory=list)
@@ -181,7 +185,18 @@ class GroupCommit(Generic[Item, Outcome]):
             self._wake_thread()
 
     def commit(self, items: Sequence[Item]) -> list[Outcome | Exception]:
-        """Write these items in one transaction now; their outcomes once it has committed."""
+        """Prepare these items, then write the ready ones in one transaction now; their
+        outcomes once it has committed."""
+        if self.prepare is None:
+            return self._commit_ready(items)
+        prepared = list(self.prepare(items))
+        if len(prepared) != len(items):
+            raise RuntimeError(f"{len(items)} items prepared, {len(prepared)} came back")
+        ready = [item for item in prepared if not isinstance(item, Exception)]
+        written = iter(self._commit_ready(ready) if ready else [])
+        return [item if isinstance(item, Exception) else next(written) for item in prepared]
+
+    def _commit_ready(self, items: Sequence[Item]) -> list[Outcome | Exception]:
         try:
             return self._transaction(items)
         except Exception as error:  # nothing in the batch is stored

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import connection
 
@@ -41,6 +42,11 @@ class BallotPaper:
         lookup.update({c.name: c.pk for c in candidates})
         lookup.update({str(c.pk): c.pk for c in candidates})  # a key beats a name
         return cls(tuple(c.name for c in candidates), tuple(c.pk for c in candidates), lookup)
+
+    @cached_property
+    def slots(self) -> dict[int, int]:
+        """Each candidate key's place on the paper (0 first): its slot in a sealed ballot."""
+        return {pk: n for n, pk in enumerate(self.pks)}
 
     def resolve(self, ranking: Sequence[str | int]) -> list[int]:
         """Candidate keys for a ranking given as names or keys; `InvalidRanking` if it cannot be."""

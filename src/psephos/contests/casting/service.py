@@ -1,8 +1,10 @@
 """Casting a ballot: the one path every channel (web, post, phone) goes through.
 
-In one transaction: spend the voter's active credential (one conditional UPDATE that also
-checks the contest is open and the voter eligible), write their "voted" mark (the
-database's unique key refuses a second), store the ballot with no link to the voter, and
+The ranking is sealed first, outside any transaction: encrypted under the contest's
+election key (`psephos.contests.sealing`), so only the ciphertext goes on. Then in one
+transaction: spend the voter's active credential (one conditional UPDATE that also checks
+the contest is open and the voter eligible), write their "voted" mark (the database's
+unique key refuses a second), store the sealed ballot with no link to the voter, and
 seal the voter -> ballot pointer that a revocation may need until the close. The receipt
 exists only once that transaction has committed; casts arriving together share it (a
 group commit: `psephos.contests.casting.groupcommit`), written set-wise. The batch of
@@ -20,7 +22,7 @@ from typing import Protocol
 
 from django.db import IntegrityError, connection
 
-from psephos.contests import timetable, tokens
+from psephos.contests import sealing, timetable, tokens
 from psephos.contests.casting.groupcommit import GroupCommit
 from psephos.contests.casting.lookup import CredentialKey, credential_problem, not_open
 from psephos.contests.casting.paper import ballot_paper
@@ -30,6 +32,7 @@ from psephos.contests.casting.trackers import new_tracker
 from psephos.contests.errors import (
     AlreadyVoted,
     ContestError,
+    ContestNotOpen,
     InvalidRanking,
     UnknownCredential,
 )
@@ -102,11 +105,11 @@ def _refusal(contest: Contest, key: CredentialKey) -> ContestError:
 
 @dataclass(frozen=True)
 class PreparedCast:
-    """A ballot ready to be written: its ranking as candidate keys, its tracker drawn."""
+    """A ballot ready to be written: its ranking sealed, its tracker drawn."""
 
     contest: Contest
     key: CredentialKey
-    ranking: list[int]
+    sealed: bytes
     channel: str
     tracker: str
 
@@ -129,25 +132,30 @@ def _failed(error: Exception) -> Receipt | Exception:
     return error
 
 
-def _write_batch(items: Sequence[PreparedCast | PendingCast]) -> list[Receipt | Exception]:
-    """Prepare the pending casts of a batch (a refusal is that cast's outcome), then write
-    the ready ones together (`_write_casts`)."""
-    outcomes: list[Receipt | Exception | None] = [None] * len(items)
-    ready: list[tuple[int, PreparedCast]] = []
+def _prepare_batch(items: Sequence[PreparedCast | PendingCast]
+                   ) -> list[PreparedCast | PendingCast | Exception]:
+    """Prepare the pending casts of a batch (checked and sealed), outside the writing
+    transaction (`GroupCommit.prepare`); a refusal is that cast's outcome. Each contest is
+    looked up once a batch."""
     contests: dict[str, Contest] = {}
-    for index, item in enumerate(items):
-        if isinstance(item, PreparedCast):
-            ready.append((index, item))
-            continue
+    prepared: list[PreparedCast | PendingCast | Exception] = []
+    for item in items:
         try:
-            ready.append((index, item.prepare(contests)))
+            prepared.append(item if isinstance(item, PreparedCast) else item.prepare(contests))
         except (ContestError, TooManyFailures) as error:
-            outcomes[index] = error
-    written = _write_casts([cast for _, cast in ready]) if ready else []
-    for (index, _), outcome in zip(ready, written, strict=True):
-        outcomes[index] = outcome
-    return [RuntimeError("a cast was neither refused nor written") if outcome is None
-            else outcome for outcome in outcomes]
+            prepared.append(error)
+    return prepared
+
+
+def _write_batch(items: Sequence[PreparedCast | PendingCast]) -> list[Receipt | Exception]:
+    """Write a batch's casts together (`_write_casts`), preparing any still pending (a
+    cast written inside a caller's own transaction skips `_prepare_batch`)."""
+    ready = _prepare_batch(items)
+    casts = [item for item in ready if isinstance(item, PreparedCast)]
+    written = iter(_write_casts(casts) if casts else [])
+    return [next(written) if isinstance(item, PreparedCast)
+            else item if isinstance(item, Exception)
+            else RuntimeError("a cast was neither refused nor written") for item in ready]
 
 
 def _write_casts(casts: Sequence[PreparedCast]) -> list[Receipt | Exception]:
@@ -173,7 +181,7 @@ def _write_casts(casts: Sequence[PreparedCast]) -> list[Receipt | Exception]:
                          and (casts[i].key.link == link or casts[i].key.postal == postal))
             spent.add(first)
             cast = casts[first]
-            ballots.append((int(voter_id), int(section_id), cast.ranking, cast.tracker,
+            ballots.append((int(voter_id), int(section_id), cast.sealed, cast.tracker,
                             cast.channel))
             if cast.key.recovery:  # under the secret that cast it: a link, or a code
                 lookup, box = cast.key.recovery[0 if cast.key.link == link else 1]
@@ -185,23 +193,23 @@ def _write_casts(casts: Sequence[PreparedCast]) -> list[Receipt | Exception]:
 
 
 def store_ballots(contest_id: int,
-                  ballots: Sequence[tuple[int, int, list[int], str, str]],
+                  ballots: Sequence[tuple[int, int, bytes, str, str]],
                   recoveries: Sequence[tuple[str, bytes]] = ()) -> None:
-    """For voters whose credentials were just spent, as (voter, section, ranking, tracker,
-    channel): their "voted" marks, their ballots (random ids, nothing about the voter) and
-    the seals a revocation needs until the close; one statement a table, or one in all on
-    PostgreSQL when it fits. Online casts and postal batches both store through here;
-    online casts also give their trackers' recovery rows as (lookup, sealed tracker),
-    written in lookup order, not the ballots' (`psephos.contests.casting.recovery`)."""
+    """For voters whose credentials were just spent, as (voter, section, sealed ranking,
+    tracker, channel): their "voted" marks, their sealed ballots (random ids, nothing about
+    the voter) and the seals a revocation needs until the close; one statement a table, or
+    one in all on PostgreSQL when it fits. Online casts and postal batches both store
+    through here; online casts also give their trackers' recovery rows as (lookup, sealed
+    tracker), written in lookup order, not the ballots' (`psephos.contests.casting.recovery`)."""
     noise = os.urandom(16 * len(ballots))
     ids = [uuid.UUID(bytes=noise[16 * n:16 * n + 16], version=4) for n in range(len(ballots))]
     key = tokens.seal_key(contest_id)
     insert_groups([
         (VotedMark, ("voter_id", "contest_id", "channel"),
          [(voter, contest_id, channel) for voter, _, _, _, channel in ballots]),
-        (Ballot, ("id", "contest_id", "section_id", "ranking", "tracker"),
-         [(i, contest_id, section, ranking, tracker)
-          for i, (_, section, ranking, tracker, _) in zip(ids, ballots, strict=True)]),
+        (Ballot, ("id", "contest_id", "section_id", "sealed", "tracker"),
+         [(i, contest_id, section, sealed, tracker)
+          for i, (_, section, sealed, tracker, _) in zip(ids, ballots, strict=True)]),
         (BallotSeal, ("contest_id", "voter_key", "ballot_id"),
          [(contest_id, tokens.seal_with(key, voter), i)
           for i, (voter, *_) in zip(ids, ballots, strict=True)]),
@@ -212,23 +220,30 @@ def store_ballots(contest_id: int,
 
 #: Every cast in this process goes through this one batcher
 #: (`psephos.contests.casting.groupcommit`), whether its caller waits or not.
-CASTS: GroupCommit[PreparedCast | PendingCast, Receipt] = GroupCommit(_write_batch, _failed)
+CASTS: GroupCommit[PreparedCast | PendingCast, Receipt] = GroupCommit(
+    _write_batch, _failed, prepare=_prepare_batch)
 
 
 def prepare_cast(contest: Contest, credential: str | CredentialKey,
                  ranking: Sequence[str | int], *, channel: str = "web") -> PreparedCast:
     """A ballot ready to be written (`CASTS`): its ranking checked against the paper and
-    its tracker drawn; `ContestNotOpen` or `InvalidRanking` if it cannot be."""
+    sealed, its tracker drawn; `ContestNotOpen` or `InvalidRanking` if it cannot be."""
     if channel not in CHANNELS:
         raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
+    paper = ballot_paper(contest)
     try:
-        chosen = ballot_paper(contest).resolve(ranking)
+        chosen = paper.resolve(ranking)
     except InvalidRanking:
         problem = not_open(contest)  # a closed contest says so before judging the ranking
         if problem is not None:
             raise problem from None
-        chosen = ballot_paper(contest).resolve(ranking)  # the paper as it is now, or raise
-    return PreparedCast(contest, CredentialKey.of(credential), chosen, channel, new_tracker())
+        paper = ballot_paper(contest)
+        chosen = paper.resolve(ranking)  # the paper as it is now, or raise
+    key = sealing.election_key(contest)
+    if key is None:  # no complete ceremony: the contest cannot have opened
+        raise not_open(contest) or ContestNotOpen("voting is not open")
+    return PreparedCast(contest, CredentialKey.of(credential), sealing.seal(key, paper, chosen),
+                        channel, new_tracker())
 
 
 def cast_ballot(contest: Contest, credential: str | CredentialKey,

@@ -1,0 +1,86 @@
+"""The sealed part of a contest's published record: what a verifier (issue #13) needs to
+check the trustees' key, the mix and every decryption against the opened ballots.
+
+Written by `psephos.contests.counting.export_contest` beside the ballots and the
+declaration, as JSON files:
+
+- ``ceremony.json``: the ceremony file, every trustee's round 1 and round 2 message, the
+  election key;
+- ``sealed-<section>.json``: the section's cast ballots as (tracker, ciphertext), ordered
+  by tracker: the input of its mix (a voter finds their ciphertext by their tracker);
+- ``mixed-<section>.json``: the mixed list, in order, with its SHA-256 as logged;
+- ``request-<section>.json``: the decryption request the trustees answered;
+- ``shares-<section>-trustee-<i>.json``: each trustee's decryption shares with proofs.
+
+Ciphertexts are lowercase hex, ``width`` x 64 bytes (`psephos.crypto.elgamal`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from psephos.contests.casting.paper import ballot_paper
+from psephos.contests.mixing import mixed_ballots, requests_of, sealed_ballots
+from psephos.contests.models import Contest, Section
+from psephos.contests.sealed_models import CeremonyMessage, DecryptionRequest, KeyCeremony
+
+Writer = Callable[[Path], Any]
+SEALED_FORMAT = "psephos-sealed-ballots/1"
+MIXED_FORMAT = "psephos-mixed-ballots/1"
+CEREMONY_FORMAT = "psephos-ceremony-record/1"
+
+
+def _json_writer(document_of: Callable[[], Any]) -> Writer:
+    """A writer of the JSON document ``document_of()`` makes (made only when written)."""
+    def write(path: Path) -> None:
+        with path.open("w", encoding="utf-8") as handle:
+            json.dump(document_of(), handle, indent=1, ensure_ascii=False)
+            handle.write("\n")
+    return write
+
+
+def ceremony_record(contest: Contest) -> dict[str, Any]:
+    ceremony = KeyCeremony.objects.get(contest=contest)
+    messages = CeremonyMessage.objects.filter(ceremony=ceremony).order_by("trustee__index")
+    return {"format": CEREMONY_FORMAT, "contest": contest.slug, "local": ceremony.local,
+            "threshold": ceremony.threshold, "ceremony": ceremony.document,
+            "round1": [m.message for m in messages if m.round == 1],
+            "round2": [m.message for m in messages if m.round == 2],
+            "election_key": bytes(ceremony.election_key or b"").hex()}
+
+
+def sealed_list(contest: Contest, section: Section, width: int) -> dict[str, Any]:
+    """A section's cast ballots, by tracker: the input of its mix."""
+    return {"format": SEALED_FORMAT, "contest": contest.slug, "section": section.slug,
+            "width": width, "ballots": [{"tracker": t, "sealed": c.hex()}
+                                        for t, c in sealed_ballots(section)]}
+
+
+def mixed_list(contest: Contest, request: DecryptionRequest, width: int) -> dict[str, Any]:
+    """A section's mixed list, in order, with the SHA-256 the audit chain holds."""
+    return {"format": MIXED_FORMAT, "contest": contest.slug, "section": request.section.slug,
+            "width": width, "sha256": request.mixed_sha256,
+            "ballots": [c.hex() for c in mixed_ballots(request.section)]}
+
+
+def sealed_record(contest: Contest) -> list[tuple[str, Writer]]:
+    """The files of the sealed record, as (name, writer), in the order listed above."""
+    width = len(ballot_paper(contest).pks)
+    files: list[tuple[str, Writer]] = [
+        ("ceremony.json", _json_writer(partial(ceremony_record, contest)))]
+    for request in requests_of(contest):
+        slug = request.section.slug
+        files += [
+            (f"sealed-{slug}.json", _json_writer(partial(sealed_list, contest, request.section,
+                                                         width))),
+            (f"mixed-{slug}.json", _json_writer(partial(mixed_list, contest, request, width))),
+            (f"request-{slug}.json", _json_writer(partial(dict, request.request)))]
+        files += [(f"shares-{slug}-trustee-{share.trustee.index}.json",
+                   _json_writer(partial(dict, share.response)))
+                  for share in request.shares.select_related("trustee")
+                  .order_by("trustee__index")]
+    return files
