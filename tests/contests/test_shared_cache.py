@@ -80,3 +80,26 @@ def test_serve_with_several_workers_counts_in_the_database(
         from asgiref.local import Local
 
         caches._connections = Local()
+
+
+def test_a_count_starts_even_when_the_cache_refuses_an_add_for_a_moment(
+        db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Django's database cache ``add`` answers False without writing when the database
+    refuses it for a moment (it swallows the error); a thousand concurrent codes on SQLite
+    then raised "Key ... not found" from the ``incr`` after it."""
+    from django.core.cache import cache, caches
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from psephos.contests import throttle
+    from psephos.web.settings import cache_config
+
+    with override_settings(CACHES={"default": cache_config("database")}):
+        call_command("createcachetable", verbosity=0)
+        monkeypatch.setattr(type(caches["default"]), "add", lambda *args, **kwargs: False)
+        assert throttle._add("psephos:test:count", 60) == 1
+        assert throttle._add("psephos:test:count", 60, 2) == 3
+        assert cache.get("psephos:test:count") == 3
+        cache.set("psephos:test:old", 7, timeout=-1)  # an expired count starts afresh
+        assert throttle._add("psephos:test:old", 60) == 1
+        cache.clear()
