@@ -599,6 +599,7 @@ def _turnout(ballots: int, electorate: int) -> str:
 
 def _check_declaration(declared: dict[str, Any], expected: Expected) -> None:
     electorate, ballots = expected.total
+    assert len(expected.rounds) > 1, "the votes make the count transfer, not just add up"
     assert (declared["elected"], declared["electorate"], declared["ballots"]) == (
         expected.elected, electorate, ballots)
     assert [(r["tallies"], r["exhausted"]) for r in declared["rounds"]] == expected.rounds
