@@ -20,13 +20,9 @@ import json
 import os
 import re
 import secrets
-import subprocess
-import sys
 import urllib.error
 import urllib.request
-from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +31,13 @@ import pytest
 from psephos.contests.views.forms import ordinal
 from tests.web.browser import chromium, focused, require_browser, submit, tab_to
 from tests.web.databases import BACKENDS, fresh_database, using_database
+from tests.web.e2e_result import (
+    Expected,
+    check_declaration,
+    check_declaration_page,
+    check_downloads,
+    check_export,
+)
 from tests.web.e2e_steps import (
     Admin,
     candidate_ids,
@@ -239,11 +242,11 @@ def test_members_ballot_through_the_real_server(backend: str, tmp_path: Path) ->
             decrypt(admin, trustees, tmp_path)
             declared = json.loads(admin("count", slug, "--json").stdout)
             expected = _expected(record)
-            _check_declaration(declared, expected)
-            anchor = _check_declaration_page(browser, live.url, slug, expected)
-            _check_downloads(live.url, slug, tmp_path / "downloads", record)
+            check_declaration(declared, expected)
+            anchor = check_declaration_page(browser, live.url, slug, expected)
+            check_downloads(live.url, slug, tmp_path / "downloads", expected)
             _opened_ballots_are_found(database_dump(database), record, ids, paper)
-        _check_export(admin, tmp_path / "record", declared, record)
+        check_export(admin, tmp_path / "record", declared, expected)
         assert anchor == declared["audit_head"], "the page shows the head the count printed"
         verified = admin("verify-log", "--anchor", f"{anchor['seq']}:{anchor['hash']}",
                          "--public-key", anchor["public_key"])
@@ -523,183 +526,14 @@ def _opened_ballots_are_found(dump: str, record: Record, ids: dict[str, int],
             assert found_in(dump, ranking_forms(ranking, ids, paper), whole=True), ranking
 
 
-@dataclass(frozen=True)
-class Expected:
-    """The result computed from what the test did, by the test's own count."""
-
-    electorate: dict[str, int]
-    ballots: dict[str, int]
-    votes: dict[str, dict[str, int]]
-    elected: list[str]
-    #: Each stage: every candidate's votes (0 once excluded) and the votes exhausted.
-    rounds: list[tuple[dict[str, int], int]]
-    sections: dict[str, list[tuple[dict[str, int], int]]]
-
-    @property
-    def total(self) -> tuple[int, int]:
-        return sum(self.electorate.values()), sum(self.ballots.values())
-
-
 def _section_of(voter: str) -> str:
     return "members" if voter.startswith("M") else "supporters"
 
 
 def _expected(record: Record) -> Expected:
-    """Each section's electorate, ballots and first preferences, and the alternative vote
-    counted from the record of who voted what (independently of `psephos.rules`)."""
-    electorate = {"members": N_MEMBERS, "supporters": N_SUPPORTERS - 1}  # S3 revoked
-    ballots = Counter(_section_of(v) for v in record.cast)
-    votes = {s: {name: 0 for name in (ADA, BRIAN, GRACE)} for s in SECTIONS}
-    for voter, ranking in record.cast.items():
-        votes[_section_of(voter)][ranking[0]] += 1
-    elected, exclusions = _alternative_vote(list(record.cast.values()))
+    """What was cast in each section, from the test's record of who voted what."""
     return Expected(
-        electorate, {s: ballots[s] for s in SECTIONS}, votes, elected,
-        _stages(list(record.cast.values()), exclusions),
-        {s: _stages([r for v, r in record.cast.items() if _section_of(v) == s], exclusions)
-         for s in SECTIONS})
-
-
-def _alternative_vote(rankings: list[list[str]]) -> tuple[list[str], list[str]]:
-    """Who wins a majority of the continuing votes, excluding the last each round (the
-    test's votes leave no tie to break); and the exclusions in order."""
-    excluded: list[str] = []
-    while True:
-        tallies, _ = _stage(rankings, excluded)
-        continuing = sum(tallies.values())
-        leader = max(tallies, key=tallies.__getitem__)
-        if 2 * tallies[leader] > continuing:
-            return [leader], excluded
-        live = {n: t for n, t in tallies.items() if n not in excluded}
-        last = min(live.values())
-        assert list(live.values()).count(last) == 1, "the test's votes must not tie"
-        excluded.append(next(n for n, t in live.items() if t == last))
-
-
-def _stage(rankings: list[list[str]], excluded: list[str]) -> tuple[dict[str, int], int]:
-    tallies = {name: 0 for name in (ADA, BRIAN, GRACE)}
-    exhausted = 0
-    for ranking in rankings:
-        top = next((n for n in ranking if n not in excluded), None)
-        if top is None:
-            exhausted += 1
-        else:
-            tallies[top] += 1
-    return tallies, exhausted
-
-
-def _stages(rankings: list[list[str]], exclusions: list[str]
-            ) -> list[tuple[dict[str, int], int]]:
-    return [_stage(rankings, exclusions[:n]) for n in range(len(exclusions) + 1)]
-
-
-def _turnout(ballots: int, electorate: int) -> str:
-    return str((Decimal(100 * ballots) / electorate).quantize(Decimal("0.1")))
-
-
-def _check_declaration(declared: dict[str, Any], expected: Expected) -> None:
-    electorate, ballots = expected.total
-    assert len(expected.rounds) > 1, "the votes make the count transfer, not just add up"
-    assert (declared["elected"], declared["electorate"], declared["ballots"]) == (
-        expected.elected, electorate, ballots)
-    assert [(r["tallies"], r["exhausted"]) for r in declared["rounds"]] == expected.rounds
-    for section in declared["sections"]:
-        slug = section["slug"]
-        assert (section["electorate"], section["ballots"], section["votes"]) == (
-            expected.electorate[slug], expected.ballots[slug], expected.votes[slug])
-        assert section["turnout"] == _turnout(expected.ballots[slug], expected.electorate[slug])
-        assert [(r["tallies"], r["exhausted"]) for r in section["rounds"]] == \
-            expected.sections[slug]
-
-
-def _check_declaration_page(browser: Any, url: str, slug: str, expected: Expected
-                            ) -> dict[str, Any]:
-    """Totals and each section as a visitor reads them in the first-preferences table; the
-    audit log's head printed on the page, returned as an anchor."""
-    electorate, ballots = expected.total
-    page = browser.new_page()
-    refused: list[str] = []
-    page.on("console", lambda m: refused.append(m.text) if "Security Policy" in m.text else None)
-    assert page.goto(f"{url}contests/{slug}/declaration").status == 200
-    assert page.evaluate("document.querySelector('figure.chart img').naturalWidth") > 0
-    assert page.locator(".panel").inner_text().strip() == f"Elected: {expected.elected[0]}"
-    summary = dict(zip(page.locator("dl.summary dt").all_inner_texts(),
-                       page.locator("dl.summary dd").all_inner_texts(), strict=True))
-    assert (summary["Electorate"], summary["Ballots returned"], summary["Turnout"]) == (
-        str(electorate), str(ballots), f"{_turnout(ballots, electorate)}%")
-    table = page.locator("table", has=page.locator("caption", has_text="First preferences"))
-    rows = {r[0]: r[1:] for r in table.evaluate(
-        "t => [...t.rows].map(r => [...r.cells].map(c => c.innerText.trim()))")}
-    assert rows["Candidate"] == [*SECTIONS.values(), "Total", "Share"]
-    order = list(SECTIONS)
-    for name in (ADA, BRIAN, GRACE):
-        per_section = [expected.votes[s][name] for s in order]
-        assert rows[name][:3] == [str(n) for n in (*per_section, sum(per_section))]
-    assert rows["Ballots returned"][:3] == [str(expected.ballots[s]) for s in order] + [
-        str(ballots)]
-    assert rows["Electorate"][:3] == [str(expected.electorate[s]) for s in order] + [
-        str(electorate)]
-    assert rows["Turnout"][:3] == [
-        f"{_turnout(expected.ballots[s], expected.electorate[s])}%" for s in order] + [
-        f"{_turnout(ballots, electorate)}%"]
-    anchor = {"seq": int(summary["Entry"]), "hash": summary["Hash"],
-              "public_key": summary["Signing key (public)"]}
-    chart = page.goto(f"{url}contests/{slug}/declaration/chart.svg")
-    assert chart.status == 200 and chart.headers["content-type"] == "image/svg+xml"
-    assert refused == [], "nothing on the page is refused by the Content-Security-Policy"
-    page.close()
-    return anchor
-
-
-def _cast_in(section: str, record: Record) -> Counter[tuple[str, ...]]:
-    return Counter(tuple(r) for v, r in record.cast.items() if _section_of(v) == section)
-
-
-def _check_downloads(url: str, slug: str, folder: Path, record: Record) -> None:
-    """The files the declaration page links to hold the ballots cast, section by section."""
-    from psephos.ballots.csv_ballots import read_csv_ballots
-
-    folder.mkdir()
-    for section in SECTIONS:
-        with urllib.request.urlopen(f"{url}contests/{slug}/published/ballots-{section}.csv",
-                                    timeout=30) as response:
-            path = folder / f"{section}.csv"
-            path.write_bytes(response.read())
-        assert _rankings(read_csv_ballots(path)) == _cast_in(section, record)
-
-
-def _check_export(admin: Admin, folder: Path, declared: dict[str, Any], record: Record) -> None:
-    """The exported ballots are the ballots cast, and `psephos count` of them gives the
-    declaration, overall and in every section (first preferences, and who would win)."""
-    from psephos.ballots.csv_ballots import read_csv_ballots
-
-    admin("export", admin.slug, str(folder))
-    overall = _psephos_count(admin, folder / "ballots.csv")
-    assert overall["elected"] == declared["elected"]
-    assert [{n: int(v) for n, v in s["tallies"].items()} for s in overall["stages"]] == [
-        r["tallies"] for r in declared["rounds"]]
-    for section in declared["sections"]:
-        path = folder / f"ballots-{section['slug']}.csv"
-        assert _rankings(read_csv_ballots(path)) == _cast_in(section["slug"], record), \
-            "the published ballots are the ballots cast"
-        alone = _psephos_count(admin, path)
-        assert {n: int(v) for n, v in alone["stages"][0]["tallies"].items()} == \
-            section["votes"]
-        assert int(alone["valid"]) == section["ballots"]
-    trackers = (folder / "trackers.txt").read_text().split()
-    assert len(trackers) == len(record.cast) and set(record.trackers.values()) <= set(trackers)
-
-
-def _psephos_count(admin: Admin, path: Path) -> dict[str, Any]:
-    """`psephos count FILE --method av --json`, as anyone recounting the record runs it."""
-    done = subprocess.run([sys.executable, "-m", "psephos", "count", str(path), "--method",
-                           "av", "--json"], env=admin.env, capture_output=True, text=True,
-                          timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
-
-
-def _rankings(profile: Any) -> Counter[tuple[str, ...]]:
-    names = profile.candidates
-    return Counter({tuple(names[c] for c in ranking): int(weight)
-                    for ranking, weight in profile.iter_rankings()})
+        [ADA, BRIAN, GRACE], SECTIONS,
+        {"members": N_MEMBERS, "supporters": N_SUPPORTERS - 1},  # S3 revoked
+        {s: [r for v, r in record.cast.items() if _section_of(v) == s] for s in SECTIONS},
+        set(record.trackers.values()))
