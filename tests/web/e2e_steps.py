@@ -67,7 +67,7 @@ class Trustee:
 
 
 def key_ceremony(admin: Admin, names: list[str], folder: Path) -> list[Trustee]:
-    """Three trustees make the election key, any two of whom can decrypt (Pedersen's DKG):
+    """The trustees make the election key, any two of whom can decrypt (Pedersen's DKG):
     every step through `psephos trustee` and `psephos contest trustees`, the files carried
     between the returning officer's folder and each trustee's."""
     office = folder / "office"
@@ -110,7 +110,8 @@ def key_ceremony(admin: Admin, names: list[str], folder: Path) -> list[Trustee]:
     admin("trustees", "submit", admin.slug, *map(str, round2))
     status = json.loads(admin("trustees", "status", admin.slug, "--json").stdout)
     assert (status["state"], status["threshold"], status["local"], status["missing"],
-            status["round2"]) == ("complete", THRESHOLD, False, None, [1, 2, 3]), status
+            status["round2"]) == ("complete", THRESHOLD, False, None,
+                                 [t.number for t in trustees]), status
     assert {status["election_key"]} == keys, "every trustee computed the server's key"
     assert not list(office.glob("**/private*")), "no private file reaches the server"
     return trustees
@@ -141,9 +142,6 @@ def decrypt(admin: Admin, trustees: list[Trustee], folder: Path) -> None:
         *(f"{share}: accepted for section {section}"
           for share, section in zip(shares[2:], ("members", "supporters"), strict=True)),
         "enough shares for every section; run 'contest count'"], done
-
-
-# Searching a database dump and a log for secrets -------------------------------------
 
 
 def database_dump(url: str) -> str:
