@@ -1,36 +1,55 @@
-"""A whole members' ballot through the real server, the real pages and the command line.
+"""A whole sealed members' ballot through the real server, the real pages and the command line.
 
 Define from TOML; import each section's roll (bad rows reported, a broken file refused
-whole); nominate to the threshold and consent; open; e-mail the credentials through the
-outbox to a local SMTP sink and read the links out of the messages; vote in headless
-chromium (one voter with the keyboard only) and through the API; a helpdesk reissue; a
-revocation; close, count, read the declaration page; export, and recount the exported
-files section by section with `psephos.rules`. On SQLite, and on PostgreSQL when
-``PSEPHOS_TEST_DATABASE_URL`` is set.
+whole); nominate to the threshold and consent; three trustees make the key (any two
+decrypt), each with `psephos trustee` in their own folder; open; e-mail the credentials
+through the outbox to a local SMTP sink and read the links out of the messages, and print
+the postal packs; vote in headless chromium by link (one voter with the keyboard only) and
+by typed postal code, through the API, and in a returned postal batch; a helpdesk reissue;
+a revocation. Before the close, no voting secret and no ranking is in a dump of the
+database or in the server's log. Close, shuffle, two trustees decrypt; the declaration is
+the test's own count of what was cast; read the declaration page; export, and recount the
+exported files with `psephos count`; the audit log verifies against the head the page
+shows. On SQLite, and on PostgreSQL when ``PSEPHOS_TEST_DATABASE_URL`` is set.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
 import secrets
-import subprocess
-import sys
 import urllib.error
 import urllib.request
-from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 from psephos.contests.views.forms import ordinal
 from tests.web.browser import chromium, focused, require_browser, submit, tab_to
 from tests.web.databases import BACKENDS, fresh_database, using_database
+from tests.web.e2e_result import (
+    Expected,
+    check_declaration,
+    check_declaration_page,
+    check_downloads,
+    check_export,
+)
+from tests.web.e2e_steps import (
+    Admin,
+    candidate_ids,
+    database_dump,
+    decrypt,
+    found_in,
+    key_ceremony,
+    log_text,
+    ranking_forms,
+    secret_forms,
+    secrets_of,
+)
 from tests.web.live import free_port, serve
 from tests.web.smtp_sink import smtp_sink
 
@@ -102,33 +121,40 @@ nominators = ["Cllr C"]
 """
 
 HEADER = "member_number,name,email,joined,arrears_paid,fee_paid_on,suspended\n"
-MEMBERS = HEADER + "".join(f"M{i},Member {i},m{i}@example.org,2025-05-0{i},yes,,no\n"
-                           for i in range(1, 9)) + (
+N_MEMBERS, N_SUPPORTERS = 10, 8
+MEMBERS = HEADER + "".join(f"M{i},Member {i},m{i}@example.org,2025-05-{i:02d},yes,,no\n"
+                           for i in range(1, N_MEMBERS + 1)) + (
     "M90,Late Joiner,late@example.org,2026-03-01,yes,,no\n"
     "M91,Owes Fees,owes@example.org,2025-01-01,no,,no\n"
     "M92,Bad Address,not-an-address,2025-01-01,yes,,no\n"
     "M93,Suspended Person,susp@example.org,2025-01-01,yes,,yes\n")
-SUPPORTERS = HEADER + "".join(f"S{i},Supporter {i},s{i}@example.org,2026-06-10,,2026-06-1{i},\n"
-                              for i in range(1, 7)) + (
+SUPPORTERS = HEADER + "".join(f"S{i},Supporter {i},s{i}@example.org,2026-06-10,,2026-06-{10 + i},\n"
+                              for i in range(1, N_SUPPORTERS + 1)) + (
     "S90,Too Late,toolate@example.org,2026-06-10,,2026-07-05,\n"
     "S91,Member Too,m1@example.org,2026-06-10,,2026-06-10,\n")
 MEMBERS_REJECTED = [
-    (10, "joined 2026-03-01, after the freeze date 2026-01-01"),
-    (11, "arrears not paid"),
-    (12, "email: 'not-an-address' is not an e-mail address"),
-    (13, "suspended"),
+    (N_MEMBERS + 2, "joined 2026-03-01, after the freeze date 2026-01-01"),
+    (N_MEMBERS + 3, "arrears not paid"),
+    (N_MEMBERS + 4, "email: 'not-an-address' is not an e-mail address"),
+    (N_MEMBERS + 5, "suspended"),
 ]
 SUPPORTERS_REJECTED = [
-    (8, "fee paid on 2026-07-05, outside the window 2026-06-01 to 2026-06-30"),
+    (N_SUPPORTERS + 2, "fee paid on 2026-07-05, outside the window 2026-06-01 to 2026-06-30"),
 ]
+VOTERS = N_MEMBERS + N_SUPPORTERS
 
-#: Who votes how, and where: chromium (keyboard only, or pointer), a typed code, the API.
-BROWSER_VOTES = {"M2": [ADA], "M3": [BRIAN, GRACE], "S1": [ADA, BRIAN, GRACE]}
+#: Who votes how, and where: chromium by link (keyboard only, or pointer), the API, a postal
+#: code typed in chromium, a returned postal batch. M10 abstains. No ranking is the ballot
+#: paper's own order in full (A, B, G), which the opening logs in the clear.
+BROWSER_VOTES = {"M2": [ADA], "M3": [BRIAN, GRACE], "S1": [ADA, GRACE, BRIAN]}
 API_VOTES = {"M5": [ADA, GRACE], "M6": [BRIAN], "S2": [GRACE, BRIAN], "S3": [BRIAN, ADA],
              "S4": [ADA], "S5": [GRACE, ADA, BRIAN]}
+TYPED_VOTES = {"M7": [BRIAN, ADA], "S6": [GRACE, ADA]}
+POSTAL_VOTES = {"M8": [ADA, BRIAN], "M9": [GRACE], "S7": [BRIAN, GRACE, ADA], "S8": [ADA, GRACE]}
 KEYBOARD_VOTER, KEYBOARD_RANKING = "M1", [GRACE, ADA]
 REISSUED_VOTER, REISSUED_RANKING = "M4", [GRACE]
 REVOKED_VOTER = "S3"
+TRUSTEES = ["Ann Trustee", "Bob Trustee", "Cat Trustee"]
 
 
 @dataclass
@@ -137,38 +163,8 @@ class Record:
 
     cast: dict[str, list[str]] = field(default_factory=dict)
     trackers: dict[str, str] = field(default_factory=dict)
-
-
-class Admin:
-    """`psephos contest --database URL ...` in a child process, as an administrator runs it."""
-
-    def __init__(self, database: str, env: dict[str, str], slug: str) -> None:
-        self.database, self.env, self.slug = database, env, slug
-
-    def __call__(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run([sys.executable, "-m", "psephos", "contest", "--database",
-                               self.database, *args], env=self.env, capture_output=True,
-                              text=True, timeout=180, check=False)
-        if ok:
-            assert done.returncode == 0, f"{args}: {done.stdout}{done.stderr}"
-        return done
-
-
-def _decrypt(admin: Admin, slug: str, tmp_path: Path) -> None:
-    """Shuffle, then two of the three trustees decrypt each section on "their machines"."""
-    admin("shuffle", slug)
-    admin("decryption-request", slug, str(tmp_path / "requests"))
-    shares = []
-    for trustee in (1, 3):
-        for request in sorted((tmp_path / "requests").glob("request-*.json")):
-            out = tmp_path / f"shares-{trustee}-{request.name}"
-            done = subprocess.run([sys.executable, "-m", "psephos", "trustee", "decrypt",
-                                   str(tmp_path / "trustees" / f"trustee-{trustee}.json"),
-                                   str(request), "--out", str(out)], env=admin.env,
-                                  capture_output=True, text=True, timeout=180, check=False)
-            assert done.returncode == 0, done.stderr
-            shares.append(str(out))
-    admin("decrypt", slug, *shares)
+    #: Every voting secret handed out (link tokens, postal codes), old and new.
+    secrets: set[str] = field(default_factory=set)
 
 
 def _api(url: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
@@ -221,30 +217,40 @@ def test_members_ballot_through_the_real_server(backend: str, tmp_path: Path) ->
         admin = Admin(database, env, slug)
         _define_and_import(admin, tmp_path)
         _nominate(database, slug)
-        admin("trustees", "local", slug, "--trustees", "3", "--threshold", "2", "--out-dir",
-              str(tmp_path / "trustees"))
+        trustees = key_ceremony(admin, TRUSTEES, tmp_path)
         opened = admin("open", slug)
         assert opened.stdout.strip() == f"{slug} is open; on the ballot: {ADA}, {BRIAN}, {GRACE}"
-        links = _mail_credentials(admin, sink, url)
+        ids, paper = candidate_ids(database, slug)  # (no Django calls under playwright's loop)
         record = Record()
+        links = _mail_credentials(admin, sink, url)
+        codes = _postal_pack(admin, tmp_path / "postal-pack.csv")
+        record.secrets |= secrets_of(links, codes)
         with serve(database, env, port=port, workers=2) as live, chromium() as browser:
             _vote_in_the_browser(browser, live.url, links, record)
             _vote_through_the_api(live.url, slug, links, record)
+            _type_postal_codes(browser, live.url, codes, record)
             _reissue(admin, browser, live.url, slug, links, record)
             _revoke(admin, live.url, slug, links, record)
+            _return_postal_batch(admin, tmp_path / "batch-0001.csv", codes, record)
             for tracker in record.trackers.values():
                 assert _api(live.url, f"/api/contests/{slug}/board/{tracker}")[0] == 200
+            _nothing_in_the_clear(database_dump(database), log_text(live.output), record,
+                                  ids, paper)
 
             closed = admin("close", slug)
             assert closed.stdout.strip() == f"{slug} is closed: {len(record.cast)} ballots"
-            _decrypt(admin, slug, tmp_path)
+            decrypt(admin, trustees, tmp_path)
             declared = json.loads(admin("count", slug, "--json").stdout)
             expected = _expected(record)
-            _check_declaration(declared, expected)
-            _check_declaration_page(browser, live.url, slug, expected)
-            _check_downloads(live.url, slug, tmp_path / "downloads", record)
-        _check_export(admin, tmp_path / "record", declared, record)
-        assert admin("verify-log").stdout.startswith("audit log intact: ")
+            check_declaration(declared, expected)
+            anchor = check_declaration_page(browser, live.url, slug, expected)
+            check_downloads(live.url, slug, tmp_path / "downloads", expected)
+            _opened_ballots_are_found(database_dump(database), record, ids, paper)
+        check_export(admin, tmp_path / "record", declared, expected)
+        assert anchor == declared["audit_head"], "the page shows the head the count printed"
+        verified = admin("verify-log", "--anchor", f"{anchor['seq']}:{anchor['hash']}",
+                         "--public-key", anchor["public_key"])
+        assert verified.stdout.startswith("audit log intact: "), verified.stdout
 
 
 def _define_and_import(admin: Admin, folder: Path) -> None:
@@ -272,9 +278,9 @@ def _define_and_import(admin: Admin, folder: Path) -> None:
 
         assert Voter.objects.filter(contest__slug=admin.slug).count() == 0
 
-    for section, text, rejected, accepted in (("members", MEMBERS, MEMBERS_REJECTED, 8),
-                                              ("supporters", SUPPORTERS, SUPPORTERS_REJECTED,
-                                               6)):
+    for section, text, rejected, accepted in (
+            ("members", MEMBERS, MEMBERS_REJECTED, N_MEMBERS),
+            ("supporters", SUPPORTERS, SUPPORTERS_REJECTED, N_SUPPORTERS)):
         roll = folder / f"{section}.csv"
         roll.write_text(text, encoding="utf-8")
         report = json.loads(admin("electorate", "import", admin.slug, str(roll), "--section",
@@ -283,7 +289,7 @@ def _define_and_import(admin: Admin, folder: Path) -> None:
         assert report["accepted"] == accepted
         if section == "supporters":
             assert [(d["line"], d["member_number"], d["kept"])
-                    for d in report["duplicates"]] == [(9, "S91", "members")]
+                    for d in report["duplicates"]] == [(N_SUPPORTERS + 3, "S91", "members")]
 
 
 def _nominate(database: str, slug: str) -> None:
@@ -317,10 +323,12 @@ def _nominate(database: str, slug: str) -> None:
 
 def _mail_credentials(admin: Admin, sink: Any, url: str) -> dict[str, str]:
     """Issue, queue and send the ballot e-mails; member number -> the link each one holds."""
-    assert admin("credentials", "issue", admin.slug).stdout.startswith("issued 14 credentials")
-    assert admin("credentials", "mail", admin.slug).stdout.strip() == "queued 14 ballot e-mails"
+    assert admin("credentials", "issue", admin.slug).stdout.startswith(
+        f"issued {VOTERS} credentials")
+    assert admin("credentials", "mail", admin.slug).stdout.strip() == (
+        f"queued {VOTERS} ballot e-mails")
     sent = admin("mail", "send").stdout.strip()
-    assert sent == "sent 14; outbox: 0 queued, 14 sent, 0 failed", sent
+    assert sent == f"sent {VOTERS}; outbox: 0 queued, {VOTERS} sent, 0 failed", sent
     pattern = re.compile(rf"{re.escape(url)}vote/{admin.slug}/[A-Za-z0-9_-]+/")
     by_address = {}
     for message in sink.messages:
@@ -328,8 +336,60 @@ def _mail_credentials(admin: Admin, sink: Any, url: str) -> dict[str, str]:
         found = pattern.findall(message.get_content())
         assert len(found) == 1, message.get_content()
         by_address[message["To"]] = found[0]
-    assert len(by_address) == 14
+    assert len(by_address) == VOTERS
     return {address.split("@")[0].upper(): link for address, link in by_address.items()}
+
+
+def _postal_pack(admin: Admin, path: Path) -> dict[str, str]:
+    """The print file of postal packs: member number -> the postal code on their paper (the
+    e-mailed links keep working: a pack mints only new postal codes)."""
+    assert admin("credentials", "postal-pack", admin.slug, str(path)).stdout.strip() == (
+        f"wrote {VOTERS} postal codes to {path}")
+    with path.open(encoding="utf-8", newline="") as rows:
+        return {row["member_number"]: row["postal_code"] for row in csv.DictReader(rows)}
+
+
+def _type_postal_codes(browser: Any, url: str, codes: dict[str, str], record: Record) -> None:
+    """Voters with a paper pack type its code on the code page, as printed or carelessly."""
+    page = browser.new_page()
+    for typed, (voter, ranking) in zip((_as_printed, _carelessly), TYPED_VOTES.items(),
+                                       strict=True):
+        page.goto(f"{url}vote/")
+        page.fill("#code", typed(codes[voter]))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
+        record.trackers[voter] = _cast_in_page(page, ranking)
+        record.cast[voter] = ranking
+    page.close()
+
+
+def _as_printed(code: str) -> str:
+    return code
+
+
+def _carelessly(code: str) -> str:
+    """Lower case, spaces for dashes: the code page forgives both."""
+    return code.lower().replace("-", " ")
+
+
+def _return_postal_batch(admin: Admin, path: Path, codes: dict[str, str],
+                         record: Record) -> None:
+    """A scrutineer's batch of returned papers: the valid ones are recorded on channel
+    post; a code already used online, a withdrawn voter's and a made-up one are refused."""
+    rows = [(codes[voter], ranking) for voter, ranking in POSTAL_VOTES.items()]
+    rows += [(codes["M2"], [GRACE]), (codes[REVOKED_VOTER], [ADA]),
+             ("AAAA-BBBB-CCCC-DDDD", [ADA])]
+    path.write_text("postal_code,rank1,rank2,rank3\n" + "".join(
+        f"{code},{','.join(ranking)}\n" for code, ranking in rows), encoding="utf-8")
+    report = json.loads(admin("postal", "import", admin.slug, str(path), "--json").stdout)
+    first_refused = len(POSTAL_VOTES) + 2
+    assert (report["rows"], report["recorded"]) == (len(rows), len(POSTAL_VOTES)), report
+    assert [r["line"] for r in report["rejected"]] == [first_refused, first_refused + 1,
+                                                       first_refused + 2], report
+    reasons = [r["reason"] for r in report["rejected"]]
+    assert "already" in reasons[0] and "withdrawn" in reasons[1] and "not" in reasons[2], \
+        reasons
+    record.cast.update(POSTAL_VOTES)
 
 
 def _cast_in_page(page: Any, ranking: list[str]) -> str:
@@ -393,6 +453,7 @@ def _reissue(admin: Admin, browser: Any, url: str, slug: str, links: dict[str, s
     code = re.search(r"postal code: (\S+)", printed)
     new_link = re.search(r"url:\s+(\S+)", printed)
     assert code and new_link and new_link[1].startswith(f"{url}vote/{slug}/")
+    record.secrets |= {code[1], new_link[1].rstrip("/").rsplit("/", 1)[1]}
     page = browser.new_page()
     old = page.goto(links[REISSUED_VOTER])
     assert old.status == 403
@@ -427,135 +488,52 @@ def _revoke(admin: Admin, url: str, slug: str, links: dict[str, str], record: Re
     assert status == 403 and "withdrawn" in str(body), body
 
 
-@dataclass(frozen=True)
-class Expected:
-    electorate: dict[str, int]
-    ballots: dict[str, int]
-    votes: dict[str, dict[str, int]]
+def _nothing_in_the_clear(dump: str, log: str, record: Record, ids: dict[str, int],
+                          paper: list[str]) -> None:
+    """Before the close, neither the database (dumped as a backup would hold it) nor the
+    server's log holds a voting secret or a ranking in plain text.
+
+    A ranking of one candidate is not searched for: ``[3]`` or a lone name is everywhere
+    (candidate lists, ids). Every longer ranking cast is, in each plain form a program
+    would store it in (`ranking_forms`); `_opened_ballots_are_found` shows the same search
+    finding them once the count has stored the opened ballots, so it cannot pass by
+    looking for the wrong thing."""
+    assert len(record.secrets) > VOTERS
+    for secret in sorted(record.secrets):
+        forms = secret_forms(secret)
+        assert not found_in(dump, forms), f"a voting secret is in the database dump: {secret}"
+        assert not found_in(log, forms), f"a voting secret is in the server's log: {secret}"
+    searched = [r for r in record.cast.values() if len(r) > 1]
+    assert len(searched) >= 8
+    for ranking in searched:
+        forms = ranking_forms(ranking, ids, paper)
+        assert not found_in(dump, forms, whole=True), f"{ranking} is in the database dump"
+        assert not found_in(log, forms, whole=True), f"{ranking} is in the server's log"
+    # The log is not empty: requests that carried a token were logged, with it redacted.
+    assert "[redacted]" in log, log
+    # The search itself: a ranking written in plain text, as a dump would show it, is found.
+    planted = f"INSERT INTO ballot VALUES('{json.dumps([ids[n] for n in searched[0]])}');"
+    assert found_in(dump + planted, ranking_forms(searched[0], ids, paper), whole=True)
+
+
+def _opened_ballots_are_found(dump: str, record: Record, ids: dict[str, int],
+                              paper: list[str]) -> None:
+    """The positive control: after the count the database holds the opened ballots
+    (`OpenedBallot.ranking`, candidate ids), and the search of `_nothing_in_the_clear`
+    finds every one of them in a dump."""
+    for ranking in record.cast.values():
+        if len(ranking) > 1:
+            assert found_in(dump, ranking_forms(ranking, ids, paper), whole=True), ranking
+
+
+def _section_of(voter: str) -> str:
+    return "members" if voter.startswith("M") else "supporters"
 
 
 def _expected(record: Record) -> Expected:
-    """Each section's electorate, ballots and first preferences, from what the test did."""
-    electorate = {"members": 8, "supporters": 6 - 1}  # S3 revoked
-    section = {voter: "members" if voter.startswith("M") else "supporters"
-               for voter in record.cast}
-    ballots = Counter(section.values())
-    votes = {s: {name: 0 for name in (ADA, BRIAN, GRACE)} for s in SECTIONS}
-    for voter, ranking in record.cast.items():
-        votes[section[voter]][ranking[0]] += 1
-    return Expected(electorate, {s: ballots[s] for s in SECTIONS}, votes)
-
-
-def _turnout(ballots: int, electorate: int) -> str:
-    return str((Decimal(100 * ballots) / electorate).quantize(Decimal("0.1")))
-
-
-def _check_declaration(declared: dict[str, Any], expected: Expected) -> None:
-    assert declared["elected"] == [GRACE]
-    assert declared["electorate"] == sum(expected.electorate.values()) == 13
-    assert declared["ballots"] == sum(expected.ballots.values()) == 10
-    for section in declared["sections"]:
-        slug = section["slug"]
-        assert (section["electorate"], section["ballots"], section["votes"]) == (
-            expected.electorate[slug], expected.ballots[slug], expected.votes[slug])
-        assert section["turnout"] == _turnout(expected.ballots[slug], expected.electorate[slug])
-
-
-def _check_declaration_page(browser: Any, url: str, slug: str, expected: Expected) -> None:
-    """Totals and each section as a visitor reads them in the first-preferences table."""
-    page = browser.new_page()
-    refused: list[str] = []
-    page.on("console", lambda m: refused.append(m.text) if "Security Policy" in m.text else None)
-    assert page.goto(f"{url}contests/{slug}/declaration").status == 200
-    assert page.evaluate("document.querySelector('figure.chart img').naturalWidth") > 0
-    assert page.locator(".panel").inner_text().strip() == f"Elected: {GRACE}"
-    summary = dict(zip(page.locator("dl.summary dt").all_inner_texts(),
-                       page.locator("dl.summary dd").all_inner_texts(), strict=True))
-    assert (summary["Electorate"], summary["Ballots returned"], summary["Turnout"]) == (
-        "13", "10", f"{_turnout(10, 13)}%")
-    table = page.locator("table", has=page.locator("caption", has_text="First preferences"))
-    rows = {r[0]: r[1:] for r in table.evaluate(
-        "t => [...t.rows].map(r => [...r.cells].map(c => c.innerText.trim()))")}
-    assert rows["Candidate"] == [*SECTIONS.values(), "Total", "Share"]
-    order = list(SECTIONS)
-    for name in (ADA, BRIAN, GRACE):
-        per_section = [expected.votes[s][name] for s in order]
-        assert rows[name][:3] == [str(n) for n in (*per_section, sum(per_section))]
-    assert rows["Ballots returned"][:3] == [str(expected.ballots[s]) for s in order] + ["10"]
-    assert rows["Electorate"][:3] == [str(expected.electorate[s]) for s in order] + ["13"]
-    assert rows["Turnout"][:3] == [
-        f"{_turnout(expected.ballots[s], expected.electorate[s])}%" for s in order] + [
-        f"{_turnout(10, 13)}%"]
-    chart = page.goto(f"{url}contests/{slug}/declaration/chart.svg")
-    assert chart.status == 200 and chart.headers["content-type"] == "image/svg+xml"
-    assert refused == [], "nothing on the page is refused by the Content-Security-Policy"
-    page.close()
-
-
-def _check_downloads(url: str, slug: str, folder: Path, record: Record) -> None:
-    """The files the declaration page links to hold the ballots cast, section by section."""
-    from psephos.ballots.csv_ballots import read_csv_ballots
-
-    folder.mkdir()
-    for section in SECTIONS:
-        with urllib.request.urlopen(f"{url}contests/{slug}/published/ballots-{section}.csv",
-                                    timeout=30) as response:
-            path = folder / f"{section}.csv"
-            path.write_bytes(response.read())
-        cast = Counter(tuple(r) for v, r in record.cast.items()
-                       if (v[0] == "M") == (section == "members"))
-        assert _rankings(read_csv_ballots(path)) == cast
-
-
-def _check_export(admin: Admin, folder: Path, declared: dict[str, Any], record: Record) -> None:
-    """The exported ballots are the ballots cast, and recounted by `psephos.rules` they give
-    the declaration overall and in every section, round by round."""
-    from psephos.ballots.csv_ballots import read_csv_ballots
-    from psephos.rules.registry import count as run_count
-
-    admin("export", admin.slug, str(folder))
-    overall = run_count(read_csv_ballots(folder / "ballots.csv"), "av", 1)
-    assert overall.elected_names == declared["elected"]
-    assert [dict(zip(overall.candidates, map(int, s.tallies), strict=True))
-            for s in overall.stages] == [r["tallies"] for r in declared["rounds"]]
-    exclusions = [list(s.excluded) for s in overall.stages]
-    for section in declared["sections"]:
-        profile = read_csv_ballots(folder / f"ballots-{section['slug']}.csv")
-        cast = Counter(tuple(r) for v, r in record.cast.items()
-                       if (v[0] == "M") == (section["slug"] == "members"))
-        assert _rankings(profile) == cast, "the published ballots are the ballots cast"
-        alone = run_count(profile, "av", 1)
-        assert dict(zip(alone.candidates, map(int, alone.stages[0].tallies), strict=True)) \
-            == section["votes"]
-        assert profile.n_ballots == section["ballots"]
-        assert _section_rounds(profile, exclusions) == [
-            (r["tallies"], r["exhausted"]) for r in section["rounds"]]
-    trackers = (folder / "trackers.txt").read_text().split()
-    assert trackers == sorted(record.trackers.values())
-
-
-def _rankings(profile: Any) -> Counter[tuple[str, ...]]:
-    names = profile.candidates
-    return Counter({tuple(names[c] for c in ranking): int(weight)
-                    for ranking, weight in profile.iter_rankings()})
-
-
-def _section_rounds(profile: Any, exclusions: list[list[int]]
-                    ) -> list[tuple[dict[str, int], int]]:
-    """A section's ballots at each stage of the overall count: each with its highest
-    continuing preference, found by `psephos.rules.preferences.next_preference`."""
-    from psephos.rules.preferences import next_preference
-
-    n = profile.n_candidates
-    live = np.ones(n + 1, dtype=bool)
-    live[n] = False
-    rows = np.arange(profile.rankings.shape[0], dtype=np.int64)
-    out = []
-    for excluded in exclusions:
-        live[excluded] = False
-        _, current = next_preference(profile.rankings, rows, np.full(rows.size, -1), live)
-        held = current >= 0
-        tallies = np.bincount(current[held], weights=profile.weights[held], minlength=n)
-        out.append(({name: int(t) for name, t in zip(profile.candidates, tallies, strict=True)},
-                    int(profile.weights[~held].sum())))
-    return out
+    """What was cast in each section, from the test's record of who voted what."""
+    return Expected(
+        [ADA, BRIAN, GRACE], SECTIONS,
+        {"members": N_MEMBERS, "supporters": N_SUPPORTERS - 1},  # S3 revoked
+        {s: [r for v, r in record.cast.items() if _section_of(v) == s] for s in SECTIONS},
+        set(record.trackers.values()))
