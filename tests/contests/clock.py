@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.contests.helpers import SMALL, member, small_contest, write_roll
+from tests.contests.helpers import SMALL, local_ceremony, member, small_contest, write_roll
 
 UK = ZoneInfo("Europe/London")
 
@@ -59,8 +59,10 @@ CLOSE = uk(2016, 9, 21, 12, 0)
 CLOSE_WORDS = "12:00 noon on Wednesday 21 September 2016 (UK time)"
 
 
-def timed_draft(tmp_path: Path, *, voters: int = 3) -> tuple[Any, dict[str, Any]]:
-    """The small contest with a 2016 ballot timetable, a roll and credentials, a draft."""
+def timed_draft(tmp_path: Path, *, voters: int = 3, ceremony: bool = True
+                ) -> tuple[Any, dict[str, Any]]:
+    """The small contest with a 2016 ballot timetable, a roll, credentials and (unless
+    ``ceremony`` is false) its trustees' local key ceremony: a draft ready to open."""
     from psephos.contests.credentials import issue_credentials
     from psephos.contests.electorate import import_electorate
 
@@ -70,9 +72,9 @@ def timed_draft(tmp_path: Path, *, voters: int = 3) -> tuple[Any, dict[str, Any]
         import_electorate(contest, write_roll(tmp_path / "m.csv", [
             member(i) for i in range(1, voters + 1)]), "members")
         issue_credentials(contest, sink=lambda v, s: secrets.__setitem__(v.member_number, s))
+    if ceremony:
+        local_ceremony(contest, tmp_path)
     return contest, secrets
-
-
 
 
 def timed_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.contests.helpers import open_with_voters, run_cli
+from tests.contests.helpers import decrypt_with, open_with_voters, run_cli
 
 VOTERS, ALICE, BOB = 350, 190, 110  # 50 abstain
 
@@ -80,11 +80,17 @@ def test_intact_ballots_count_and_the_declaration_carries_the_head(closed: Any,
     assert close["ballots_by_section"] == {"members": ALICE + BOB}
     assert close["marks_by_section"] == {"members": ALICE + BOB}
     assert close["revocations"] == 0 and len(close["ballots_sha256"]) == 64
+    decrypt_with(closed)
     declaration = _count(closed)
     assert declaration.votes == {"Alice": ALICE, "Bob": BOB, "Carol": 0}
     head = declaration.to_json()["audit_head"]
+    # The log as it stood when counted: the entry before the count's own, after the close
+    # (the shuffle, the trustees' shares and the opening of the ballots come between).
     close_entry = AuditEntry.objects.get(action="contest.close")
-    assert (head["seq"], head["hash"]) == (close_entry.seq, close_entry.hash)
+    before_count = AuditEntry.objects.get(
+        seq=AuditEntry.objects.get(action="contest.count").seq - 1)
+    assert (head["seq"], head["hash"]) == (before_count.seq, before_count.hash)
+    assert head["seq"] > close_entry.seq
     assert len(head["public_key"]) == 64
     result = verify_log(anchors=[Anchor(hash=head["hash"], seq=head["seq"])],
                         public_keys=[head["public_key"]])
@@ -174,6 +180,7 @@ def test_no_close_entry_no_count(closed: Any) -> None:
 def test_pages_show_the_head(closed: Any) -> None:
     from django.test import Client
 
+    decrypt_with(closed)
     head = _count(closed).to_json()["audit_head"]
     client = Client(HTTP_HOST="localhost")
     page = client.get(f"/contests/{closed.slug}/declaration").content.decode()
@@ -216,6 +223,7 @@ def test_cli_declaration_and_record_carry_the_head(closed: Any, db_url: str,
                                                     tmp_path: Path) -> None:
     import json
 
+    decrypt_with(closed)
     counted = run_cli(db_url, "count", closed.slug, "--json")
     assert counted.exit_code == 0, counted.output
     head = json.loads(counted.stdout)["audit_head"]

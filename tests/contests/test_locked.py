@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.contests.helpers import SMALL, open_with_voters, small_contest
+from tests.contests.helpers import SMALL, close_and_count, open_with_voters, small_contest
 from tests.contests.test_admin import CONTESTS, _client
 
 LOCKED = "the definition is locked from the opening"
@@ -20,14 +20,11 @@ LOCKED = "the definition is locked from the opening"
 
 def _counted(tmp_path: Path, slug: str = "small") -> Any:
     from psephos.contests.casting.service import cast_ballot
-    from psephos.contests.counting import count_contest
-    from psephos.contests.lifecycle import close_contest
 
     contest, secrets = open_with_voters(tmp_path, slug=slug)
     for secret in list(secrets.values())[:3]:
         cast_ballot(contest, secret.postal_code, ["Alice", "Bob"])
-    close_contest(contest, actor="ro")
-    count_contest(contest, actor="ro")
+    close_and_count(contest)
     return contest
 
 

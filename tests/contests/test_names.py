@@ -14,7 +14,15 @@ from typing import Any
 
 import pytest
 
-from tests.contests.helpers import SMALL, member, run_cli, small_contest, write_roll
+from tests.contests.helpers import (
+    SMALL,
+    ceremony_by_cli,
+    decrypt_by_cli,
+    member,
+    run_cli,
+    small_contest,
+    write_roll,
+)
 
 STRAUSS = ("Anna Strauß", "Anna Strauss")
 
@@ -169,6 +177,7 @@ def test_names_with_commas_and_quotes_publish_and_count_again_the_same(
     out = tmp_path / "credentials.csv"
     assert run_cli(db_url, "credentials", "issue", "small", "--out", str(out)).exit_code == 0
     codes = [row["postal_code"] for row in csv.DictReader(out.open())]
+    trustees = ceremony_by_cli(db_url, "small", tmp_path)
     assert run_cli(db_url, "open", "small").exit_code == 0
     from psephos.contests.casting.service import cast_ballot
     from psephos.contests.models import Contest
@@ -178,6 +187,7 @@ def test_names_with_commas_and_quotes_publish_and_count_again_the_same(
     for code, ranking in zip(codes, rankings, strict=True):
         cast_ballot(contest, code, ranking)
     assert run_cli(db_url, "close", "small").exit_code == 0
+    decrypt_by_cli(db_url, "small", trustees, tmp_path)
     counted = run_cli(db_url, "count", "small", "--json")
     assert counted.exit_code == 0, counted.output
     declared = json.loads(counted.stdout)

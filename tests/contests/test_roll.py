@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.contests.helpers import open_with_voters, run_cli, small_by_cli
+from tests.contests.helpers import ceremony_by_cli, open_with_voters, run_cli, small_by_cli
 from tests.contests.test_admin import VOTERS, _act, _client
 
 ANN = {"name": "Ann Example", "email": "ann@example.org", "section": "members",
@@ -127,6 +127,7 @@ def test_remove_and_edit(db: str, tmp_path: Path) -> None:
 def test_the_roll_commands(db_url: str, tmp_path: Path) -> None:
     small_by_cli(db_url, tmp_path, members=2)
     assert run_cli(db_url, "credentials", "issue", "small").exit_code == 0
+    ceremony_by_cli(db_url, "small", tmp_path)
     done = run_cli(db_url, "open", "small")
     assert done.exit_code == 0, done.output
     proposed = run_cli(db_url, "roll", "propose", "small", "add", "M900", "--section",

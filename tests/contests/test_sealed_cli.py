@@ -14,7 +14,13 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from tests.contests.helpers import EXAMPLE, member, run_cli, supporter, write_roll
+from tests.contests.helpers import (
+    example_still_open,
+    member,
+    run_cli,
+    supporter,
+    write_roll,
+)
 
 
 def trustee(*args: str) -> Any:
@@ -82,7 +88,7 @@ def test_sealed_ballot_from_the_command_line(db_url: str, tmp_path: Path) -> Non
     from psephos.contests.models import AuditEntry
 
     slug = "labour-2016"
-    _ok(run_cli(db_url, "init", str(EXAMPLE)))
+    _ok(run_cli(db_url, "init", str(example_still_open(tmp_path))))
     rolls = {"members": [member(i) for i in range(1, 7)],
              "registered-supporters": [supporter(i) for i in range(1, 4)]}
     for section, rows in rolls.items():

@@ -99,6 +99,25 @@ def test_a_ballot_whose_close_has_passed_does_not_open(db: str, tmp_path: Path,
     assert contest.state == "draft" and contest.closes_at is None
 
 
+def test_opening_reports_a_missing_ceremony_and_a_passed_close_together(
+        db: str, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each needs its own fix before the contest opens: neither hides the other."""
+    from psephos.contests.errors import WrongState
+    from psephos.contests.lifecycle import open_contest
+
+    stop_clock(monkeypatch, uk(2026, 12, 5, 9, 0))
+    contest, _ = timed_draft(tmp_path, ceremony=False)
+    with pytest.raises(WrongState) as refused:
+        open_contest(contest, actor="ro")
+    assert "key ceremony is complete; missing: no trustees" in str(refused.value)
+    assert f"at {CLOSE_WORDS}, which has passed" in str(refused.value)
+    ran = run_cli(db_url, "open", "small")
+    assert ran.exit_code == 2 and "Traceback" not in ran.output
+    assert "missing: no trustees" in ran.stderr and "which has passed" in ran.stderr
+    contest.refresh_from_db()
+    assert contest.state == "draft" and contest.closes_at is None
+
+
 def test_the_tick_closes_on_time_and_logs_it(db: str, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch,
                                              caplog: pytest.LogCaptureFixture) -> None:

@@ -69,15 +69,19 @@ def open_contest(contest: Contest, *, actor: Any) -> None:
         electorate = Voter.objects.filter(contest=locked, status=Voter.Status.ELIGIBLE).count()
         if electorate == 0:
             raise WrongState(f"contest {contest.slug!r} has no electorate; import one first")
+        # Both refusals at once: each needs its own fix before the contest can open.
+        refusals = []
         missing = missing_for_opening(locked)
         if missing is not None:
-            raise WrongState(f"contest {contest.slug!r} cannot open before its trustees' key "
-                             f"ceremony is complete; missing: {missing}")
+            refusals.append(f"contest {contest.slug!r} cannot open before its trustees' key "
+                            f"ceremony is complete; missing: {missing}")
         opens_at, closes_at = timetable.now(), timetable.scheduled_close(locked)
         if closes_at is not None and closes_at <= opens_at:
-            raise WrongState(f"the timetable closes {contest.slug!r} at "
-                             f"{timetable.uk_time(closes_at)}, which has passed; move its "
-                             "ballot_close event before opening it")
+            refusals.append(f"the timetable closes {contest.slug!r} at "
+                            f"{timetable.uk_time(closes_at)}, which has passed; move its "
+                            "ballot_close event before opening it")
+        if refusals:
+            raise WrongState("; and ".join(refusals))
         Candidate.objects.filter(pk__in=[c.pk for c in standing]).update(on_ballot=True)
         locked.state = Contest.State.OPEN
         locked.opens_at, locked.closes_at = opens_at, closes_at

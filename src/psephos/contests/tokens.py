@@ -15,6 +15,8 @@ import secrets
 
 from django.conf import settings
 
+from psephos.files import FORMULA_STARTS
+
 #: Crockford's base32 alphabet: no I, L, O or U.
 POSTAL_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 POSTAL_LENGTH = 16  # 16 x 5 bits = 80 bits
@@ -22,8 +24,13 @@ _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def new_link_token() -> str:
-    """128 random bits, URL-safe."""
-    return secrets.token_urlsafe(16)
+    """128 random bits, URL-safe, never starting with ``-``: a spreadsheet reads such a
+    cell as a formula, so the CSV files for people quote it (`spreadsheet_cell`) and the
+    token in them would no longer work. Drawing again costs 0.02 bits (63 of 64 kept)."""
+    while True:
+        token = secrets.token_urlsafe(16)
+        if not token.startswith(FORMULA_STARTS):
+            return token
 
 
 _FROM_RFC4648 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", POSTAL_ALPHABET)
