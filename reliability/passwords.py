@@ -128,12 +128,15 @@ def latency(db: Database, server: Server, casts: int) -> Row:
     guessing.join()
     p99_alone = 1000 * percentile(alone.latency, 99)
     p99_beside = 1000 * percentile(beside.latency, 99)
-    accepted = sum(1 for s in [*alone.status.values(), *beside.status.values()] if s == "201")
+    answers_alone, answers_beside = tally(list(alone.status.values())), \
+        tally(list(beside.status.values()))
+    accepted = answers_alone.get("201", 0) + answers_beside.get("201", 0)
     sent = len(alone.status) + len(beside.status)
     return Row("admin password guessing: cast p99", db.label,
                "cast p99 with 8 guessers <= 2 x p99 without + 10 ms",
                f"{casts} casts due at {RATE:.0f}/s each run ({accepted} of {2 * casts} "
-               f"accepted{', the rest not sent in time' if sent < 2 * casts else ''}): "
+               f"accepted{', the rest not sent in time' if sent < 2 * casts else ''}; "
+               f"alone {describe(answers_alone)}, beside {describe(answers_beside)}): "
                f"p99 {p99_alone:.1f} ms alone, {p99_beside:.1f} ms beside {GUESSERS} "
                f"guessers ({len(answers)} guesses answered {describe(tally(answers))})",
                p99_beside <= 2 * p99_alone + 10)

@@ -156,6 +156,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller runs (about 3 minutes)")
     parser.add_argument("--only", default="", help="comma-separated checks: " + ", ".join(CHECKS))
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgres-only", action="store_true")
     parser.add_argument("--postgres", default="own", metavar="URL",
                         help="a PostgreSQL server to make the run's database on (default "
                              "'own': a throwaway cluster; the connections' exhaustion some "
@@ -173,8 +174,9 @@ def main() -> None:
         folder = Path(tmp)
         os.environ["PSEPHOS_DATA_DIR"] = str(folder)  # one secret key for harness and server
         os.environ.setdefault("PSEPHOS_STATIC_ROOT", str(folder / "static"))
-        with sqlite_database(folder) as db:
-            rows += run_checks(db, names, sizes)
+        if not args.postgres_only:
+            with sqlite_database(folder) as db:
+                rows += run_checks(db, names, sizes)
         if not args.sqlite_only:
             with postgres_server(args.postgres) as server, \
                     postgres_database(server, folder) as db:
