@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import random
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -35,11 +36,13 @@ def login_client_ip(request: HttpRequest) -> str | None:
 
 class LockoutDelay:
     """ASGI middleware: a refused admin login (429, locked out) is answered only after
-    ``PSEPHOS_LOGIN_LOCKOUT_DELAY`` seconds (default 1), waited on the event loop, which
-    holds no thread and no CPU. A guesser waits for each answer, so 8 of them send 8 guesses
-    a second instead of as many as the server can refuse: at about 90 refusals a second the
-    refusals alone took the CPU casting needs (cast p99 from 99 to 358 ms on SQLite in
-    make reliability). This slows guessers that wait; it is no defence against a flood.
+    one to two times ``PSEPHOS_LOGIN_LOCKOUT_DELAY`` seconds (default 1), waited on the
+    event loop, which holds no thread and no CPU. A guesser waits for each answer, so 8 of
+    them send about 5 guesses a second instead of as many as the server can refuse: at
+    about 90 refusals a second the refusals alone took the CPU casting needs (cast p99 from
+    99 to 358 ms on SQLite in make reliability). The random part keeps guessers that
+    started together from arriving together, a burst each second. This slows guessers that
+    wait; it is no defence against a flood.
     """
 
     def __init__(self, application: Asgi) -> None:
@@ -53,7 +56,8 @@ class LockoutDelay:
 
         async def delayed(message: Message) -> None:
             if message.get("type") == "http.response.start" and message.get("status") == 429:
-                await asyncio.sleep(float(getattr(settings, "PSEPHOS_LOGIN_LOCKOUT_DELAY", 1)))
+                delay = float(getattr(settings, "PSEPHOS_LOGIN_LOCKOUT_DELAY", 1))
+                await asyncio.sleep(delay * (1 + random.random()))
             await send(message)
 
         await self.application(scope, receive, delayed)

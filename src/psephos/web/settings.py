@@ -30,8 +30,8 @@ Environment:
 - ``PSEPHOS_CACHE_URL``: where the rate limit counts (`cache_config`): ``memory``
   (default), ``database`` or ``redis://HOST:PORT/N``.
 - ``PSEPHOS_LOGIN_FAILURES``, ``PSEPHOS_LOGIN_COOLOFF_MINUTES``: the admin login lockout
-  (django-axes, below); ``PSEPHOS_LOGIN_LOCKOUT_DELAY``: seconds before a locked-out login
-  is answered (default 1; `psephos.web.logins.LockoutDelay`).
+  (django-axes, below); ``PSEPHOS_LOGIN_LOCKOUT_DELAY``: a locked-out login is answered
+  after one to two times these seconds (default 1; `psephos.web.logins.LockoutDelay`).
 - ``PSEPHOS_PUBLISHED_DIR``: where published records go, one folder per contest (default
   ``<data>/published``).
 """
