@@ -30,10 +30,13 @@ class Response:
 
 
 class Connection:
-    def __init__(self, base: str, timeout: float = 30.0) -> None:
+    def __init__(self, base: str, timeout: float = 30.0, source: str | None = None) -> None:
         parts = urllib.parse.urlsplit(base)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.timeout = timeout
+        #: The loopback address this client connects from (any of 127.0.0.0/8), so that
+        #: many clients are many voters' addresses, as the server's per-address limits see.
+        self.source = source
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
@@ -45,7 +48,9 @@ class Connection:
     async def _request(self, method: str, path: str, body: bytes,
                        headers: dict[str, str]) -> Response:
         if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            self.reader, self.writer = await asyncio.open_connection(
+                self.host, self.port,
+                local_addr=(self.source, 0) if self.source is not None else None)
         assert self.reader is not None
         lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}",
                  f"Content-Length: {len(body)}", *(f"{k}: {v}" for k, v in headers.items())]
@@ -106,6 +111,12 @@ async def outcome(connection: Connection, method: str, path: str, body: bytes = 
         connection.close()
         return NO_ANSWER, None
     return str(response.status), response
+
+
+def voter_address(index: int) -> str:
+    """The loopback address of the ``index``-th voting client (127.0.1.1 onwards; never
+    127.0.0.1, where the harness's attackers and its own requests come from)."""
+    return f"127.0.{1 + index // 250}.{1 + index % 250}"
 
 
 def cast_body(credential: str, ranking: list[str]) -> bytes:

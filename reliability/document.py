@@ -30,20 +30,23 @@ def _postgres_version() -> str:
     return f", PostgreSQL {found.group(0)}" if found else ""
 
 
-def _run_line(quick: bool) -> str:
+def _run_line(quick: bool, minutes: float, loads: tuple[float, float]) -> str:
     size = "`--quick` (smaller runs)" if quick else "full size"
-    return (f"Figures of one run at {size}, on {os.cpu_count()} CPU cores shared with other "
-            f"work ({platform.system()}, Python {platform.python_version()}"
-            f"{_postgres_version()}).")
+    return (f"Figures of one run at {size}, {minutes:.0f} minutes, on {os.cpu_count()} CPU "
+            f"cores shared with other work (load average over a minute {loads[0]:.1f} at the "
+            f"start, {loads[1]:.1f} at the end; {platform.system()}, Python "
+            f"{platform.python_version()}{_postgres_version()}).")
 
 
-def write_document(path: Path, rows: list[Row], *, quick: bool) -> None:
+def write_document(path: Path, rows: list[Row], *, quick: bool, minutes: float,
+                   load_at_start: float) -> None:
     """Write the file whole (through a temporary file beside it) or not at all."""
     from run import FULL, QUICK
 
     sizes = QUICK if quick else FULL
+    run = _run_line(quick, minutes, (load_at_start, os.getloadavg()[0]))
     text = TEMPLATE.read_text(encoding="utf-8").format(
-        run=_run_line(quick), table=table(rows), summary=summary(rows), **vars(sizes))
+        run=run, table=table(rows), summary=summary(rows), **vars(sizes))
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(path)

@@ -50,10 +50,18 @@ class Database:
         return self.url.startswith("sqlite")
 
     def use(self) -> None:
-        """Point this process's Django at the database (schema brought up to date)."""
-        from psephos.web import setup
+        """Point this process's Django at the database (schema brought up to date), without
+        the server's connection pool: the harness's threads end without handing their
+        connections back, and a pool of ten would soon lend none (PoolTimeout)."""
+        from psephos.web import migrate_quietly, setup, use_database_config
+        from psephos.web.settings import database_config
 
-        setup(self.url)
+        setup(migrate=False)
+        config = database_config(self.url)
+        config["OPTIONS"] = {k: v for k, v in config.get("OPTIONS", {}).items()
+                             if k != "pool"}
+        use_database_config(config)
+        migrate_quietly()
 
 
 def close_connections() -> None:

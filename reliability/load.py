@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from client import JSON, NO_ANSWER, Connection, cast_body, outcome
+from client import JSON, NO_ANSWER, Connection, cast_body, outcome, voter_address
 from harness import CANDIDATES, Voter
 
 
@@ -55,8 +55,12 @@ async def _cast_all(base: str, slug: str, voters: list[Voter], clients: int,
     start = time.perf_counter()
     deadline = time.monotonic() + max_seconds
 
-    async def client() -> None:
-        connection = Connection(base, timeout=30)
+    async def client(index: int) -> None:
+        # Each client its own address, as voters are: from one address, more than the
+        # limit's number of casts in flight at once are answered 429 (a busy shared
+        # address, `psephos.contests.throttle`), which is not what a crash or latency
+        # run measures.
+        connection = Connection(base, timeout=30, source=voter_address(index))
         for voter in queue:
             if stopped.is_set() or time.monotonic() > deadline or (stop and stop.is_set()):
                 break
@@ -78,7 +82,7 @@ async def _cast_all(base: str, slug: str, voters: list[Voter], clients: int,
                 break  # the server is gone: this client stops, as a browser would
         connection.close()
 
-    await asyncio.gather(*(client() for _ in range(clients)))
+    await asyncio.gather(*(client(index) for index in range(clients)))
     casts.seconds = time.perf_counter() - start
 
 

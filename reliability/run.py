@@ -1,7 +1,7 @@
 """Reliability figures of the members' ballot, on SQLite and PostgreSQL, as one table.
 
-    python reliability/run.py --out RELIABILITY.md     # everything (about 20 minutes)
-    python reliability/run.py --quick                  # smaller runs (about 3 minutes)
+    python reliability/run.py --out RELIABILITY.md     # everything (about 10-15 minutes)
+    python reliability/run.py --quick                  # smaller runs (about 7 minutes)
     python reliability/run.py --only crash,races --sqlite-only
 
 Each check is a function of its own (see ``CHECKS``); one that fails to run gives a row
@@ -153,9 +153,10 @@ def postgres_server(choice: str) -> Iterator[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="smaller runs (about 3 minutes)")
+    parser.add_argument("--quick", action="store_true", help="smaller runs (about 7 minutes)")
     parser.add_argument("--only", default="", help="comma-separated checks: " + ", ".join(CHECKS))
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgres-only", action="store_true")
     parser.add_argument("--postgres", default="own", metavar="URL",
                         help="a PostgreSQL server to make the run's database on (default "
                              "'own': a throwaway cluster; the connections' exhaustion some "
@@ -168,13 +169,15 @@ def main() -> None:
         parser.error(f"unknown check(s) {', '.join(unknown)}; choose from {', '.join(CHECKS)}")
     sizes = QUICK if args.quick else FULL
     started = time.monotonic()
+    load_at_start = os.getloadavg()[0]
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="psephos-reliability-") as tmp:
         folder = Path(tmp)
         os.environ["PSEPHOS_DATA_DIR"] = str(folder)  # one secret key for harness and server
         os.environ.setdefault("PSEPHOS_STATIC_ROOT", str(folder / "static"))
-        with sqlite_database(folder) as db:
-            rows += run_checks(db, names, sizes)
+        if not args.postgres_only:
+            with sqlite_database(folder) as db:
+                rows += run_checks(db, names, sizes)
         if not args.sqlite_only:
             with postgres_server(args.postgres) as server, \
                     postgres_database(server, folder) as db:
@@ -187,7 +190,8 @@ def main() -> None:
     if args.out:
         from document import write_document
 
-        write_document(args.out, rows, quick=args.quick)
+        write_document(args.out, rows, quick=args.quick, minutes=minutes,
+                       load_at_start=load_at_start)
         print(f"wrote {args.out}")
 
 

@@ -58,3 +58,35 @@ def test_django_requests_under_asgi_stay_within_the_pool(tmp_path: Path) -> None
                     seen.append(_connections(name))
         # The pool's connections, and nothing left over by requests that have ended.
         assert max(seen) <= POOL + 1, seen
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs PSEPHOS_TEST_DATABASE_URL (PostgreSQL)")
+def test_no_pooled_connection_is_open_when_the_workers_are_forked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Granian forks its workers: a connection psycopg's pool kept open in the parent was
+    one socket in every worker, each reading the others' answers (a cast's query got the
+    rate limit's cache row, IndexError and IntegrityError, 500s under load)."""
+    import granian
+    from django.db import connections
+
+    from psephos.cli import serve
+    from tests.web.databases import using_database
+
+    pools_at_fork: list[list[str]] = []
+
+    class Forking:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def serve(self) -> None:
+            pools = getattr(connections["default"], "_connection_pools", {})
+            pools_at_fork.append(sorted(pools))
+
+    monkeypatch.setattr(granian, "Granian", Forking)
+    monkeypatch.setattr(serve, "_start_timetable", serve._tick_once)  # a tick, no thread
+    with fresh_database("postgresql", tmp_path) as database, using_database(database):
+        from psephos.web import migrate_quietly
+
+        migrate_quietly()  # serve's preparation, which leaves a pooled connection open
+        serve._run("127.0.0.1", 0, 2)
+    assert pools_at_fork == [[]]

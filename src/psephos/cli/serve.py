@@ -191,22 +191,32 @@ def _collect_static() -> None:
 
 def _run(host: str, port: int, processes: int) -> None:
     """Serve in the foreground; Granian stops its workers cleanly on Ctrl-C or SIGTERM."""
-    from django.db import connections
     from granian import Granian
     from granian.constants import Interfaces
 
-    connections.close_all()  # the workers are forked: none may share this process's sockets
-    _start_timetable()
+    _start_timetable()  # its first tick releases its connections before the fork
     Granian("psephos.web.asgi:application", address=host, port=port,
             interface=Interfaces.ASGI, workers=processes, backlog=2048,
             log_access=False).serve()
 
 
-def _tick_once() -> None:
-    """One tick of the timetable (`psephos.contests.timekeeper.tick`); its own connection
-    is closed after it, so none is open when Granian forks a worker."""
+def release_connections() -> None:
+    """Close every database connection of this process, the pool's too: Granian forks
+    its workers, and a connection open here would be one socket in several processes, each
+    reading the others' answers (on PostgreSQL, ``close_all`` alone hands connections back
+    to psycopg's pool, which keeps them open)."""
     from django.db import connections
 
+    connections.close_all()
+    for connection in connections.all():
+        # Django makes a pool on first asking for one: ask only when there is one.
+        if connection.alias in getattr(connection, "_connection_pools", {}):
+            connection.close_pool()
+
+
+def _tick_once() -> None:
+    """One tick of the timetable (`psephos.contests.timekeeper.tick`); its connections
+    are released after it, so none is open when Granian forks a worker."""
     from psephos.contests.timekeeper import log, tick
 
     try:
@@ -215,7 +225,7 @@ def _tick_once() -> None:
     except Exception:  # the next tick tries again; serving goes on meanwhile
         log.exception("the timetable's tick failed")
     finally:
-        connections.close_all()
+        release_connections()
 
 
 def _start_timetable() -> threading.Thread:

@@ -1,6 +1,7 @@
 """The ASGI application `psephos serve` runs: Django, with these in front of it.
 
 - the security headers on every response (`psephos.web.security`);
+- a locked-out admin login answered after a delay (`psephos.web.logins`);
 - ballots cast through the API, handed to the batcher of casts on the server's fast path
   (`psephos.web.fastcast`);
 - the static files `collectstatic` wrote to ``STATIC_ROOT``, served by WhiteNoise with
@@ -80,8 +81,10 @@ class Lifespan:
 
 def _application() -> Lifespan:
     from psephos.web.fastcast import FastCast  # models: only once the apps are loaded
+    from psephos.web.logins import LockoutDelay
 
-    return Lifespan(AsgiSecurityHeaders(FastCast(StaticFiles(django_application))))
+    return Lifespan(AsgiSecurityHeaders(LockoutDelay(FastCast(StaticFiles(
+        django_application)))))
 
 
 def tune_for_serving() -> None:

@@ -29,6 +29,9 @@ Environment:
 - ``PSEPHOS_STATIC_ROOT``: where ``collectstatic`` puts files (default ``<data>/static``).
 - ``PSEPHOS_CACHE_URL``: where the rate limit counts (`cache_config`): ``memory``
   (default), ``database`` or ``redis://HOST:PORT/N``.
+- ``PSEPHOS_LOGIN_FAILURES``, ``PSEPHOS_LOGIN_COOLOFF_MINUTES``: the admin login lockout
+  (django-axes, below); ``PSEPHOS_LOGIN_LOCKOUT_DELAY``: a locked-out login is answered
+  after one to two times these seconds (default 1; `psephos.web.logins.LockoutDelay`).
 - ``PSEPHOS_PUBLISHED_DIR``: where published records go, one folder per contest (default
   ``<data>/published``).
 """
@@ -234,6 +237,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "psephos.web.logins.login_client_ip"  # trusted proxies too
 AXES_VERBOSE = False
+#: Seconds before a locked-out admin login is answered (`psephos.web.logins.LockoutDelay`).
+PSEPHOS_LOGIN_LOCKOUT_DELAY = float(os.environ.get("PSEPHOS_LOGIN_LOCKOUT_DELAY", "1"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
