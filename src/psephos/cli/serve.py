@@ -191,11 +191,10 @@ def _collect_static() -> None:
 
 def _run(host: str, port: int, processes: int) -> None:
     """Serve in the foreground; Granian stops its workers cleanly on Ctrl-C or SIGTERM."""
-    from django.db import connections
     from granian import Granian
     from granian.constants import Interfaces
 
-    connections.close_all()  # the workers are forked: none may share this process's sockets
+    _close_database()  # the workers are forked: none may share this process's sockets
     _start_timetable()
     Granian("psephos.web.asgi:application", address=host, port=port,
             interface=Interfaces.ASGI, workers=processes, backlog=2048,
@@ -205,7 +204,6 @@ def _run(host: str, port: int, processes: int) -> None:
 def _tick_once() -> None:
     """One tick of the timetable (`psephos.contests.timekeeper.tick`); its own connection
     is closed after it, so none is open when Granian forks a worker."""
-    from django.db import connections
 
     from psephos.contests.timekeeper import log, tick
 
@@ -215,7 +213,23 @@ def _tick_once() -> None:
     except Exception:  # the next tick tries again; serving goes on meanwhile
         log.exception("the timetable's tick failed")
     finally:
-        connections.close_all()
+        _close_database()
+
+
+def _close_database() -> None:
+    """Close this process's connections and PostgreSQL's connection pool, which
+    ``close_all`` alone leaves open with its idle connections (a pooled connection is
+    only handed back): a worker forked with the pool would share its sockets with the
+    other workers and with the timetable's ticks here, and its queries would interleave
+    with theirs on one connection (seen under load as connections "in transaction"
+    before they were used, and casts failing with 500)."""
+    from django.db import connections
+
+    connections.close_all()
+    for alias in connections:  # the pools are shared by the wrappers of every thread
+        connection = connections[alias]
+        if alias in getattr(connection, "_connection_pools", {}):
+            connection.close_pool()
 
 
 def _start_timetable() -> threading.Thread:
