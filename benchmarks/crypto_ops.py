@@ -34,6 +34,40 @@ def timed(action: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
+def primitives(repeat: int = 5_000) -> list[tuple[str, float, float]]:
+    """(name, µs wall, µs CPU) of each group operation. Point addition is also timed
+    through rbcl's ctypes handle on libsodium, skipping rbcl's argument checks: the
+    difference is all the wrapper costs (a ristretto255 addition decodes both points and
+    encodes the sum, two field inversions: most of its time is libsodium's)."""
+    import ctypes
+
+    from rbcl import _sodium  # type: ignore[attr-defined]
+
+    scalar, point = group.random_scalar(), group.base_mult(group.random_scalar())
+    other = group.base_mult(group.random_scalar())
+    add = _sodium.crypto_core_ristretto255_add
+
+    def bare_add() -> bytes:
+        result = ctypes.create_string_buffer(group.POINT_BYTES)
+        add(result, point, other)
+        return result.raw
+
+    assert bare_add() == group.add(point, other)
+    operations: list[tuple[str, Callable[[], Any]]] = [
+        ("add (psephos.crypto.group, rbcl)", lambda: group.add(point, other)),
+        ("add (libsodium through ctypes, no checks)", bare_add),
+        ("is_point (decode check)", lambda: group.is_point(point)),
+        ("base_mult (k·G)", lambda: group.base_mult(scalar)),
+        ("mult (k·P)", lambda: group.mult(scalar, point)),
+        ("random_scalar", group.random_scalar),
+    ]
+    rows = []
+    for name, operation in operations:
+        seconds, _ = timed(lambda op=operation: [op() for _ in range(repeat)])
+        rows.append((name, seconds / repeat * 1e6, LAST_CPU[0] / repeat * 1e6))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ballots", type=int, default=10_000)
@@ -66,7 +100,7 @@ def main() -> None:
     sealed = [elgamal.encrypt_ranking(key, r, width) for r in cast]
     seconds, _ = timed(lambda: [elgamal.reencrypt(key, s) for s in sealed])
     row(f"reencrypt, width {width}", seconds, len(sealed))
-    seconds, mixed = timed(lambda: elgamal.shuffle(key, sealed))
+    seconds, mixed = timed(lambda: elgamal.shuffle(key, sealed, workers=options.workers))
     row(f"shuffle, width {width}", seconds, len(sealed))
     seconds, request = timed(lambda: decryption.decryption_request(setup, first, mixed, width,
                                                                    "benchmark"))
@@ -87,12 +121,12 @@ def main() -> None:
                                                   workers=options.workers))
     row(f"check and combine {options.threshold} responses", seconds, len(mixed))
     assert sorted(rankings) == sorted(tuple(r) for r in cast)
-    scalar, point = group.random_scalar(), group.base_mult(group.random_scalar())
-    seconds, _ = timed(lambda: [group.mult(scalar, point) for _ in range(2_000)])
     print(f"{options.ballots:,} ballots, {options.threshold} of {options.trustees} trustees, "
-          f"{options.workers} worker thread(s); one variable-base multiplication "
-          f"{seconds / 2_000 * 1e6:.0f} µs wall, {LAST_CPU[0] / 2_000 * 1e6:.0f} µs CPU "
-          "(about 50 on an idle machine)")
+          f"{options.workers} worker thread(s); the group's operations, one at a time:")
+    print(f"{'operation':<44} {'µs wall':>10} {'µs CPU':>10}")
+    for name, micro, cpu in primitives():
+        print(f"{name:<44} {micro:>10.1f} {cpu:>10.1f}")
+    print()
     print(f"{'operation':<44} {'µs/ballot':>10} {'s/10k ballots':>14} {'CPU s/10k':>10}")
     for name, micro, ten_thousand, cpu in rows:
         print(f"{name:<44} {micro:>10.0f} {ten_thousand:>14.2f} {cpu:>10.2f}")

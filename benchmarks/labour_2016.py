@@ -73,28 +73,35 @@ def planted(scale: float) -> dict[str, list[tuple[str, int]]]:
 
 
 class Steps:
-    """Each step's wall time and the rows it handled, printed as a table at the end."""
+    """Each step's wall time, CPU time (this process; a PostgreSQL server's own work is not
+    in it) and the rows it handled, and the load average at its end, printed as a table at
+    the end: on a shared machine the wall clock also counts the time spent waiting for a
+    CPU."""
 
     def __init__(self) -> None:
-        self.rows: list[tuple[str, float, int]] = []
+        self.rows: list[tuple[str, float, float, int, float]] = []
 
     @contextmanager
     def step(self, name: str, count: int = 0) -> Iterator[list[int]]:
         counted = [count]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         yield counted
-        elapsed = time.perf_counter() - started
-        self.rows.append((name, elapsed, counted[0]))
+        elapsed, used = time.perf_counter() - started, time.process_time() - cpu
+        load = os.getloadavg()[0]
+        self.rows.append((name, elapsed, used, counted[0], load))
         rate = f"  {counted[0] / elapsed:>10,.0f}/s" if counted[0] and elapsed > 0 else ""
-        print(f"  {name:<44} {elapsed:8.2f} s{rate}", flush=True)
+        print(f"  {name:<44} {elapsed:8.2f} s (CPU {used:8.2f} s, load {load:4.2f}){rate}",
+              flush=True)
 
     def table(self) -> str:
-        lines = [f"{'step':<44} {'seconds':>9} {'rows':>10} {'rows/s':>10}"]
-        for name, elapsed, count in self.rows:
+        lines = [f"{'step':<44} {'seconds':>9} {'CPU s':>9} {'rows':>10} {'rows/s':>10} "
+                 f"{'load':>5}"]
+        for name, elapsed, used, count, load in self.rows:
             rate = f"{count / elapsed:10,.0f}" if count and elapsed > 0 else " " * 10
-            lines.append(f"{name:<44} {elapsed:9.2f} {count:>10,} {rate}")
-        total = sum(e for _, e, _ in self.rows)
-        lines.append(f"{'total':<44} {total:9.2f}")
+            lines.append(f"{name:<44} {elapsed:9.2f} {used:9.2f} {count:>10,} {rate} "
+                         f"{load:5.2f}")
+        total = sum(row[1] for row in self.rows)
+        lines.append(f"{'total':<44} {total:9.2f} {sum(row[2] for row in self.rows):9.2f}")
         return "\n".join(lines)
 
 

@@ -279,3 +279,40 @@ def test_a_tick_racing_someone_who_opened_or_closed_by_hand_reports_nothing(
     stale = Contest.objects.get(pk=contest.pk)
     close_contest(contest, actor="ro")
     assert close_if_due(stale) is None and stale.state == "closed"
+
+
+def _pools_open() -> list[str]:
+    from django.db import connections
+
+    return [alias for alias in connections
+            if alias in getattr(connections[alias], "_connection_pools", {})]
+
+
+def test_no_pool_is_left_open_for_the_forked_workers(db: str, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Granian forks `psephos serve`'s workers after the first tick: a PostgreSQL pool
+    left open then (``close_all`` only hands pooled connections back) would be inherited
+    by every worker, which would share its connections' sockets with each other and with
+    the ticks (casts failed with 500 under load)."""
+    import granian
+
+    from psephos.cli import serve
+    from psephos.contests.models import Contest
+
+    Contest.objects.exists()  # a connection, from the pool on PostgreSQL
+    serve._tick_once()
+    assert _pools_open() == []
+    Contest.objects.exists()
+    at_fork: list[list[str]] = []
+
+    class Forks:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def serve(self) -> None:
+            at_fork.append(_pools_open())
+
+    monkeypatch.setattr(granian, "Granian", Forks)
+    monkeypatch.setattr(serve, "_start_timetable", lambda: None)
+    serve._run("127.0.0.1", 8000, 2)
+    assert at_fork == [[]]

@@ -71,6 +71,17 @@ def test_a_shuffle_keeps_the_multiset_of_rankings_and_hides_the_order() -> None:
     assert elgamal._reencrypt(KEY, sealed[permutation[0]], scalars[0]) == outputs[0]
 
 
+def test_a_shuffle_on_threads_is_the_one_thread_shuffle_of_its_witness() -> None:
+    cast = [[0], [1, 0], [2], [0, 1, 2], [], [1]] * 5
+    sealed = [elgamal.encrypt_ranking(KEY, ranking, 3) for ranking in cast]
+    seen: list[object] = []
+    mixed = elgamal.shuffle(KEY, sealed, witness=lambda *args: seen.append(args), workers=4)
+    _, outputs, permutation, scalars = seen[0]  # type: ignore[misc]
+    assert outputs == mixed
+    assert mixed == [elgamal._reencrypt(KEY, sealed[source], randomness)
+                     for source, randomness in zip(permutation, scalars, strict=True)]
+
+
 @pytest.mark.parametrize(("ranking", "width", "problem"), [
     ([0, 0], 3, "twice"), ([3], 3, "not a candidate"), ([-1], 3, "not a candidate"),
     ([0, 1, 2, 0], 3, "longer"), ([True], 3, "not a candidate"), ([0], 0, "width"),

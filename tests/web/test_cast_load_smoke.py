@@ -16,6 +16,6 @@ def test_tiny_run_casts_every_ballot_once() -> None:
          "--max-seconds", "60"],
         capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
-    assert "| SQLite (1 worker), flat out | 60 |" in result.stdout
-    assert "| SQLite (1 worker), at 50/s | 20 |" in result.stdout
+    assert "| SQLite (1 worker, memory cache), flat out | 60 |" in result.stdout
+    assert "| SQLite (1 worker, memory cache), at 50/s | 20 |" in result.stdout
     assert "| none | yes |" in result.stdout

@@ -194,7 +194,8 @@ def _run(host: str, port: int, processes: int) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
-    _start_timetable()  # its first tick releases its connections before the fork
+    release_connections()  # the workers are forked: none may share this process's sockets
+    _start_timetable()  # its first tick releases its connections again
     Granian("psephos.web.asgi:application", address=host, port=port,
             interface=Interfaces.ASGI, workers=processes, backlog=2048,
             log_access=False).serve()

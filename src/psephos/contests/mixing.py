@@ -31,6 +31,7 @@ from psephos.contests.textfile import write_json
 from psephos.contests.trustees import document_sha256, round1_messages
 from psephos.crypto import decryption, elgamal
 from psephos.crypto.errors import CeremonyError
+from psephos.crypto.threads import WORKERS
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def mix_contest(contest: Contest, *, actor: Any) -> list[SectionMix]:
                 raise ContestError(f"section {section.slug}: stored ballot {n} (by tracker) "
                                    f"is not a sealed ballot of this contest: {error}; not "
                                    "shuffling") from None
-        mixed = elgamal.shuffle(key, cast)
+        mixed = elgamal.shuffle(key, cast, workers=WORKERS)
         try:
             request = decryption.decryption_request(document, round1, mixed, width,
                                                     request_label(contest, section))

@@ -35,10 +35,7 @@ from psephos.contests.sealed_models import (
 from psephos.contests.trustees import document_sha256, round1_messages
 from psephos.crypto import decryption
 from psephos.crypto.errors import CeremonyError
-
-#: Threads for the group operations of checking and combining shares (libsodium releases
-#: the GIL while it works).
-WORKERS = min(4, os.cpu_count() or 1)
+from psephos.crypto.threads import WORKERS
 
 
 @dataclass(frozen=True)

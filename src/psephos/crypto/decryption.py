@@ -16,10 +16,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from psephos.crypto import group, proofs
 from psephos.crypto.ceremony import (
@@ -40,6 +39,7 @@ from psephos.crypto.messages import (
     sign,
 )
 from psephos.crypto.sharing import lagrange_at_zero
+from psephos.crypto.threads import in_chunks
 from psephos.crypto.trustees import ceremony_state, read_private
 
 REQUEST_FORMAT = "psephos-decryption-request/1"
@@ -47,22 +47,6 @@ SHARES_FORMAT = "psephos-decryption-shares/1"
 WEIGHTS_DOMAIN = "psephos/decryption/weights/1"
 WEIGHT_DOMAIN = "psephos/decryption/weight/1"
 PROOF_DOMAIN = "psephos/decryption/proof/1"
-
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-def in_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T],
-              workers: int) -> list[R]:
-    """``work(items)``, split into ``workers`` chunks run on threads when ``workers`` > 1:
-    libsodium's calls (through ctypes) release the GIL."""
-    if workers <= 1 or len(items) < 2 * workers:
-        return work(items)
-    size = -(-len(items) // workers)
-    with ThreadPoolExecutor(workers) as pool:
-        parts = pool.map(work, [items[at:at + size] for at in range(0, len(items), size)])
-        return [result for part in parts for result in part]
-
 
 @dataclass(frozen=True)
 class Request:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from psephos.crypto import group
+from psephos.crypto.threads import in_chunks
 
 CIPHERTEXT_BYTES = 2 * group.POINT_BYTES
 #: The most candidates a ballot paper may have: bounds the decoding table (and the work a
@@ -120,9 +121,11 @@ ShuffleWitness = Callable[[Sequence[bytes], list[bytes], list[int], list[list[by
 
 
 def shuffle(election_key: bytes, sealed: Sequence[bytes],
-            witness: ShuffleWitness | None = None) -> list[bytes]:
+            witness: ShuffleWitness | None = None, *, workers: int = 1) -> list[bytes]:
     """The ballots re-encrypted and in a secret random order (Fisher–Yates over
-    `secrets.randbelow`). Without ``witness`` the permutation and scalars are forgotten."""
+    `secrets.randbelow`). Without ``witness`` the permutation and scalars are forgotten.
+    The order and scalars are drawn first; the re-encryptions then run on ``workers``
+    threads (the same result as on one)."""
     key = _checked_key(election_key)
     permutation = list(range(len(sealed)))
     for i in range(len(permutation) - 1, 0, -1):
@@ -130,8 +133,9 @@ def shuffle(election_key: bytes, sealed: Sequence[bytes],
         permutation[i], permutation[j] = permutation[j], permutation[i]
     scalars = [[group.random_scalar() for _ in range(len(sealed[source]) // CIPHERTEXT_BYTES)]
                for source in permutation]
-    mixed = [_reencrypt(key, sealed[source], randomness)
-             for source, randomness in zip(permutation, scalars, strict=True)]
+    mixed = in_chunks(lambda part: [_reencrypt(key, sealed[source], randomness)
+                                    for source, randomness in part],
+                      list(zip(permutation, scalars, strict=True)), workers)
     if witness is not None:
         witness(sealed, mixed, permutation, scalars)
     return mixed
