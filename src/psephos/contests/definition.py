@@ -13,7 +13,6 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
@@ -34,10 +33,10 @@ from psephos.contests.names import (
     name_problem,
     stored_name,
 )
+from psephos.contests.timetable import UK_TIME
 from psephos.files import input_problem
 from psephos.rules.registry import RULES
 
-LONDON = ZoneInfo("Europe/London")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 #: The most any count in a file may be unless something smaller bounds it: a nominating
 #: body's size, its nominations, a threshold (a count makes that many rows, so an
@@ -201,9 +200,9 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, datetime):
-            return value if value.tzinfo else value.replace(tzinfo=LONDON)
+            return value if value.tzinfo else value.replace(tzinfo=UK_TIME)
         if isinstance(value, date):
-            return datetime.combine(value, time(0), tzinfo=LONDON)
+            return datetime.combine(value, time(0), tzinfo=UK_TIME)
         raise self.fail(f"{key}.{name}", "expected a date or a date and time "
                         "such as 2016-08-25T19:00:00 (UK time unless an offset is given)")
 

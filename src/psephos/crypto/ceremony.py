@@ -195,16 +195,24 @@ def check_round1(ceremony: dict[str, Any], message: dict[str, Any]) -> None:
     _read_round1(read_ceremony(ceremony), message)
 
 
-def _read_round1(ceremony: Ceremony, message: Any) -> Round1:
-    who = "round 1 message"
-    check_format(message, ROUND1_FORMAT, who)
-    trustee = field(message, "trustee", int, who)
+def signed_message(ceremony: Ceremony, message: Any, expected: str, kind: str, *,
+                   belongs: str = "it belongs") -> tuple[int, str]:
+    """(trustee, how errors name the message) of a message in the ``expected`` format,
+    signed by one of the ceremony's trustees for this ceremony; CeremonyError otherwise.
+    ``kind`` names the message (``round 1 message``); ``belongs`` its verb."""
+    check_format(message, expected, kind)
+    trustee = field(message, "trustee", int, kind)
     if trustee not in ceremony.trustees:
-        raise CeremonyError(f"{who}: trustee {trustee} is not in the ceremony")
-    who = f"round 1 message of trustee {trustee}"
+        raise CeremonyError(f"{kind}: trustee {trustee} is not in the ceremony")
+    who = f"{kind} of trustee {trustee}"
     check_signature(message, ceremony.trustees[trustee].signing_key, who)
     if field(message, "ceremony", str, who) != ceremony.hash:
-        raise CeremonyError(f"{who}: it belongs to another ceremony")
+        raise CeremonyError(f"{who}: {belongs} to another ceremony")
+    return trustee, who
+
+
+def _read_round1(ceremony: Ceremony, message: Any) -> Round1:
+    trustee, who = signed_message(ceremony, message, ROUND1_FORMAT, "round 1 message")
     listed = field(message, "commitments", list, who)
     if len(listed) != ceremony.threshold:
         raise CeremonyError(f"{who}: {len(listed)} commitments for a threshold of "
@@ -318,15 +326,7 @@ def check_round2(ceremony: dict[str, Any], round1_messages: list[dict[str, Any]]
     messages, with the verification key the commitments imply and a valid proof."""
     checked = read_ceremony(ceremony)
     messages, set_digest = read_round1_set(checked, round1_messages)
-    who = "round 2 message"
-    check_format(message, ROUND2_FORMAT, who)
-    trustee = field(message, "trustee", int, who)
-    if trustee not in checked.trustees:
-        raise CeremonyError(f"{who}: trustee {trustee} is not in the ceremony")
-    who = f"round 2 message of trustee {trustee}"
-    check_signature(message, checked.trustees[trustee].signing_key, who)
-    if field(message, "ceremony", str, who) != checked.hash:
-        raise CeremonyError(f"{who}: it belongs to another ceremony")
+    trustee, who = signed_message(checked, message, ROUND2_FORMAT, "round 2 message")
     if field(message, "round1", str, who) != set_digest:
         raise CeremonyError(f"{who}: it answers other round 1 messages")
     for complaint in field(message, "complaints", list, who):

@@ -25,13 +25,13 @@ from psephos.crypto.ceremony import (
     election_key_of,
     read_ceremony,
     read_round1_set,
+    signed_message,
     verification_keys,
 )
 from psephos.crypto.elgamal import CIPHERTEXT_BYTES, MAX_WIDTH, check_sealed, decode_ranking
 from psephos.crypto.errors import CeremonyError
 from psephos.crypto.messages import (
     check_format,
-    check_signature,
     digest,
     field,
     hex_point,
@@ -188,15 +188,8 @@ def _read_shares(ceremony: dict[str, Any], round1_messages: list[dict[str, Any]]
     checked = read_ceremony(ceremony)
     if request.ceremony != checked.hash:
         raise CeremonyError("decryption request: it belongs to another ceremony")
-    who = "decryption shares"
-    check_format(response, SHARES_FORMAT, who)
-    trustee = field(response, "trustee", int, who)
-    if trustee not in checked.trustees:
-        raise CeremonyError(f"{who}: trustee {trustee} is not in the ceremony")
-    who = f"decryption shares of trustee {trustee}"
-    check_signature(response, checked.trustees[trustee].signing_key, who)
-    if field(response, "ceremony", str, who) != checked.hash:
-        raise CeremonyError(f"{who}: they belong to another ceremony")
+    trustee, who = signed_message(checked, response, SHARES_FORMAT, "decryption shares",
+                                  belongs="they belong")
     if field(response, "request", str, who) != request.hash:
         raise CeremonyError(f"{who}: they answer another decryption request")
     shares = _base64(field(response, "shares", str, who), f"{who}: shares")
