@@ -175,6 +175,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs' own script and styles (no CDN, strict CSP)
     "psephos.contests",
+    "psephos.explore",
     "axes",  # admin login lockout (`AXES_*` below)
 ]
 

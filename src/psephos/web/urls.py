@@ -7,6 +7,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from psephos.contests.api import api
+from psephos.explore.api import router as explore_router
+
+api.add_router("/explore/", explore_router)
 
 urlpatterns = [
     # A locked-out login is refused here, with reads only: through the login view it would
@@ -14,5 +17,6 @@ urlpatterns = [
     path("admin/login/", axes_dispatch(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("explore/", include("psephos.explore.urls")),
     path("", include("psephos.contests.views.urls")),
 ]

@@ -1,0 +1,11 @@
+"""The explorer's JSON endpoints, mounted in the site's API under ``/api/explore/``.
+
+Each endpoint parses its request, calls the core and returns what the core computed; the
+pages' scripts render these answers and compute nothing of their own.
+"""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["explorer"])
