@@ -152,6 +152,74 @@ def test_the_rate_limit_holds_on_the_fast_path(app: Any, tmp_path: Path,
     cache.clear()
 
 
+@pytest.mark.parametrize("cache_url", ["memory", "database"])
+def test_a_batch_of_guesses_evaluates_no_more_than_the_limit(
+        app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_url: str) -> None:
+    """Casts arriving together reserve their code attempts together (one change of the
+    counts a batch) and settle them together after the answers: still no more than the
+    limit evaluated, and nothing left counted in flight."""
+    import time
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from psephos.contests.casting import service
+    from psephos.web.settings import cache_config
+
+    reserved: list[int] = []
+    real = service.reserve_many
+
+    def counted(wanted: Any) -> Any:
+        reserved.append(len(wanted))
+        return real(wanted)
+
+    monkeypatch.setattr(service, "reserve_many", counted)
+    middle = (time.time() // 60) * 60 + 30  # one counting window for the whole test
+    monkeypatch.setattr("psephos.contests.throttle.clock", lambda: middle)
+    contest, secrets = open_with_voters(tmp_path, members=1, supporters=0)
+    path = f"/api/contests/{contest.slug}/ballots"
+    with override_settings(CACHES={"default": cache_config(cache_url)},
+                           PSEPHOS_FAILED_CODES_PER_MINUTE=3):
+        if cache_url == "database":
+            call_command("createcachetable", verbosity=0)
+        cache.clear()
+        guesses = [(path, _ballot(f"guess-{i}", ["Alice"]), "application/json", "127.0.0.1")
+                   for i in range(40)]
+        statuses = sorted(status for status, _, _ in asyncio.run(_calls(app, guesses)))
+        assert statuses == [403] * 3 + [429] * 37
+        assert len(reserved) < 40 and sum(reserved) == 40, reserved  # batches, not casts
+        deadline = time.monotonic() + 10  # settled on the batcher's thread after answering
+        keys = _throttle_keys(cache)
+        in_flight = [key for key in keys if key.endswith(":in-flight")]
+        assert in_flight
+        while time.monotonic() < deadline and any(cache.get(k) for k in in_flight):
+            time.sleep(0.05)
+        assert [cache.get(k) for k in in_flight] == [0] * len(in_flight)
+        assert [cache.get(key) for key in keys if key not in in_flight] == [3]
+        status, _, _ = _call(app, path, _ballot(secrets["M1"].link_token, ["Alice"]))
+        assert status == 429  # 3 failures this minute: a right code is held back too
+        cache.clear()
+
+
+def _throttle_keys(cache: Any) -> list[str]:
+    """The rate limit's keys of this minute, for any client of the tests (127.0.0.1)."""
+    from django.http import HttpRequest
+
+    from psephos.contests.throttle import IN_FLIGHT, _key
+
+    request = HttpRequest()
+    request.META = {"REMOTE_ADDR": "127.0.0.1"}
+    return [key + suffix for slug in _slugs() for key in [_key(request, slug)[0]]
+            for suffix in ("", IN_FLIGHT)]
+
+
+def _slugs() -> list[str]:
+    from psephos.contests.models import Contest
+
+    return list(Contest.objects.values_list("slug", flat=True))
+
+
 def test_requests_not_of_the_documented_shape_get_djangos_answer(app: Any,
                                                                  tmp_path: Path) -> None:
     from psephos.contests.api import NOT_JSON

@@ -139,3 +139,78 @@ def test_the_database_cache_commits_without_waiting_for_the_disk(db: str) -> Non
             cache.incr("j")
         assert not [q for q in inside.captured_queries if "synchronous_commit" in q["sql"]]
         cache.clear()
+
+
+def test_several_counts_change_in_one_transaction(db: str) -> None:
+    """A batch of casts reserves (and settles) its code attempts with one change of the
+    counts: up starts a missing or expired count, down never starts one, zero reads."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    from psephos.web.settings import cache_config
+
+    with override_settings(CACHES={"default": cache_config("database")}):
+        call_command("createcachetable", verbosity=0)
+        cache = caches["default"]
+        cache.clear()
+        cache.set("live", 5, timeout=60)
+        cache.set("old", 9, timeout=-1)
+        with CaptureQueriesContext(connection) as queries:
+            after = cache.count_many({"new": (2, 60), "live": (3, 60), "old": (1, 60),
+                                      "gone": (-1, 0), "read": (0, 0), "down": (0, 0)})
+        assert after == {"new": 2, "live": 8, "old": 1, "gone": 0, "read": 0, "down": 0}
+        statements = [q["sql"] for q in queries.captured_queries
+                      if q["sql"].split()[0] in ("INSERT", "SELECT", "UPDATE")]
+        assert len(statements) == 3, statements
+        assert cache.get("new") == 2 and cache.get("live") == 8 and cache.get("old") == 1
+        assert cache.get("gone") is None  # a count down never starts a count
+        assert cache.count_many({"live": (-2, 0), "new": (-1, 0)}) == {"live": 6, "new": 1}
+        assert cache.get("live") == 6
+        cache.clear()
+
+
+def test_a_batch_takes_the_attempts_one_by_one_would(db: str) -> None:
+    """Reserved together, a client's attempts are the first ones the limit allows, the
+    rest refused and given back; settled together, failures stay counted."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.http import HttpRequest
+    from django.test import override_settings
+
+    from psephos.contests import throttle
+    from psephos.web.settings import cache_config
+
+    def client(address: str) -> HttpRequest:
+        request = HttpRequest()
+        request.META = {"REMOTE_ADDR": address}
+        return request
+
+    one, two = client("203.0.113.1"), client("203.0.113.2")
+    with override_settings(CACHES={"default": cache_config("database")},
+                           PSEPHOS_FAILED_CODES_PER_MINUTE=3):
+        call_command("createcachetable", verbosity=0)
+        caches["default"].clear()
+        throttle.record_failure(one, "c")
+        outcomes = throttle.reserve_many([(one, "c"), (two, "c"), (one, "c"), (one, "c"),
+                                          (one, "d")])
+        taken = [isinstance(o, throttle.Attempt) for o in outcomes]
+        assert taken == [True, True, True, False, True]  # one has 1 failure + 2 in flight
+        refusal = outcomes[3]
+        assert isinstance(refusal, throttle.TooManyFailures)
+        assert str(refusal) == throttle.BUSY_MESSAGE  # not failures: codes in flight
+        attempts = [o for o in outcomes if isinstance(o, throttle.Attempt)]
+        in_flight = attempts[0].in_flight
+        assert caches["default"].get(in_flight) == 2  # the refused one was given back
+        throttle.settle_many([(attempts[0], False), (attempts[1], True), (attempts[2], False),
+                              (attempts[3], True)])
+        assert caches["default"].get(in_flight) == 0
+        assert throttle.retry_after(one, "c") is not None  # 3 failures: the limit
+        assert throttle.retry_after(two, "c") is None
+        assert throttle.retry_after(one, "d") is None
+        again = throttle.reserve_many([(one, "c")])[0]
+        assert isinstance(again, throttle.TooManyFailures)
+        assert str(again) != throttle.BUSY_MESSAGE
+        caches["default"].clear()

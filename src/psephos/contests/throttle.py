@@ -26,10 +26,10 @@ read from ``X-Forwarded-For``; otherwise every voter shares the proxy's address.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -41,6 +41,8 @@ WINDOW = 60
 DEFAULT_LIMIT = 10
 #: The scope of the code page, where the contest is not known until a code matches.
 ANY_CONTEST = "*"
+#: The suffix of the key counting a client's codes being evaluated now.
+IN_FLIGHT = ":in-flight"
 
 
 def _setting(name: str, default: int) -> int:
@@ -96,15 +98,33 @@ class Attempt:
 
 def _add(key: str, left: int, delta: int = 1) -> int:
     """``delta`` more in this window's count at ``key``, atomically; the count after it."""
-    count_up = getattr(cache, "count_up", None)
-    if count_up is not None:  # the shared database cache (`psephos.web.cache`)
-        return int(count_up(key, delta, left + 1))
-    cache.add(key, 0, timeout=left + 1)
-    try:
-        return int(cache.incr(key, delta))
-    except ValueError:  # expired between add and incr: start the new window's count
-        cache.add(key, 0, timeout=WINDOW + 1)
-        return int(cache.incr(key, delta))
+    return _change({key: (delta, left + 1)})[key]
+
+
+def _change(changes: dict[str, tuple[int, int]]) -> dict[str, int]:
+    """Counts changed by (delta, timeout), as `psephos.web.cache.DatabaseCache.count_many`
+    does them: in one transaction of the shared database cache, or one by one (each
+    atomic) in another cache. The count at each key after it."""
+    count_many = getattr(cache, "count_many", None)
+    if count_many is not None:  # the shared database cache (`psephos.web.cache`)
+        return {key: int(count) for key, count in count_many(changes).items()}
+    totals = {}
+    for key, (delta, timeout) in changes.items():
+        if delta > 0:
+            cache.add(key, 0, timeout=timeout)
+            try:
+                totals[key] = int(cache.incr(key, delta))
+            except ValueError:  # expired between add and incr: start the new count
+                cache.add(key, 0, timeout=timeout)
+                totals[key] = int(cache.incr(key, delta))
+        elif delta < 0:
+            try:
+                totals[key] = int(cache.decr(key, -delta))
+            except ValueError:  # its window is over, and its count with it
+                totals[key] = 0
+        else:
+            totals[key] = int(cache.get(key, 0))
+    return totals
 
 
 def reserve(request: HttpRequest, contest: str) -> Attempt:
@@ -115,27 +135,61 @@ def reserve(request: HttpRequest, contest: str) -> Attempt:
 
     The count in flight goes up before the failures are read, and a failure is counted
     before it leaves the count in flight, so the sum read is never too low."""
-    key, left = _key(request, contest)
-    attempt = Attempt(key, key + ":in-flight")
-    in_flight = _add(attempt.in_flight, left)
-    failed = int(cache.get(attempt.failed, 0))
+    outcome = reserve_many([(request, contest)])[0]
+    if isinstance(outcome, TooManyFailures):
+        raise outcome
+    return outcome
+
+
+def reserve_many(wanted: Sequence[tuple[HttpRequest, str]]
+                 ) -> list[Attempt | TooManyFailures]:
+    """`reserve` for several attempts at once (a batch of casts), in one change of the
+    counts: each attempt, or its refusal. Attempts of one client and contest are taken
+    in order, as one by one: each counted in flight, refused ones given back, so the
+    first ones the limit allows are taken and the rest refused."""
+    keyed = [_key(request, contest) for request, contest in wanted]
+    asked: dict[str, int] = {}
+    left_of: dict[str, int] = {}
+    for key, left in keyed:
+        asked[key] = asked.get(key, 0) + 1
+        left_of[key] = left
+    changes = {key + IN_FLIGHT: (n, left_of[key] + 1) for key, n in asked.items()}
+    counts = _change({**changes, **{key: (0, 0) for key in asked}})
     limit = failures_allowed()
-    if failed + in_flight <= limit:
-        return attempt
-    _release(attempt.in_flight)
-    raise TooManyFailures(left) if failed >= limit else TooManyFailures(1, busy=True)
+    taken: dict[str, int] = dict.fromkeys(asked, 0)
+    refused: dict[str, int] = {}
+    outcomes: list[Attempt | TooManyFailures] = []
+    for key, left in keyed:
+        failed = counts[key]
+        before = counts[key + IN_FLIGHT] - asked[key]  # in flight before this batch
+        if failed + before + taken[key] + 1 <= limit:
+            taken[key] += 1
+            outcomes.append(Attempt(key, key + IN_FLIGHT))
+        else:
+            refused[key] = refused.get(key, 0) + 1
+            outcomes.append(TooManyFailures(left) if failed >= limit
+                            else TooManyFailures(1, busy=True))
+    if refused:
+        _change({key + IN_FLIGHT: (-n, 0) for key, n in refused.items()})
+    return outcomes
 
 
 def settle(attempt: Attempt, *, matched: bool) -> None:
     """The end of an attempt: a code that matched nothing stays counted as a failure."""
-    if not matched:
-        _add(attempt.failed, WINDOW)
-    _release(attempt.in_flight)
+    settle_many([(attempt, matched)])
 
 
-def _release(key: str) -> None:
-    with contextlib.suppress(ValueError):  # its window is over, and its count with it
-        cache.decr(key)
+def settle_many(attempts: Sequence[tuple[Attempt, bool]]) -> None:
+    """`settle` for several attempts, (attempt, matched) each, in one change of the counts:
+    the failures counted and the attempts taken out of flight together."""
+    changes: dict[str, tuple[int, int]] = {}
+    for attempt, matched in attempts:
+        if not matched:
+            delta, _ = changes.get(attempt.failed, (0, 0))
+            changes[attempt.failed] = (delta + 1, WINDOW + 1)
+        delta, _ = changes.get(attempt.in_flight, (0, 0))
+        changes[attempt.in_flight] = (delta - 1, 0)
+    _change(changes)
 
 
 def record_failure(request: HttpRequest, contest: str) -> None:

@@ -36,21 +36,28 @@ class BallotIn(Schema):
 
 
 def prepare_api_cast(request: HttpRequest, slug: str, credential: str, ranking: list[str],
-                     contests: dict[str, Contest] | None = None
-                     ) -> tuple[PreparedCast, Attempt]:
+                     contests: dict[str, Contest] | None = None,
+                     attempt: Attempt | None = None) -> tuple[PreparedCast, Attempt]:
     """The checks before an API cast is written: the contest, one of this client's
     attempts reserved (`psephos.contests.throttle`), the ranking; the cast and its attempt,
     or the refusal raised with no attempt held. ``contests``: those already looked up, by
-    slug (a batch looks each contest up once)."""
+    slug (a batch looks each contest up once); ``attempt``: one its batch reserved for the
+    contest named ``slug``."""
     contest = contests.get(slug) if contests is not None else None
-    if contest is None:
-        try:
-            contest = contest_to_cast(slug)
-        except ContestNotFound:
-            raise ContestNotFound(f"no contest {slug!r}") from None
-        if contests is not None:
-            contests[slug] = contest
-    attempt = reserve(request, contest.slug)
+    try:
+        if contest is None:
+            try:
+                contest = contest_to_cast(slug)
+            except ContestNotFound:
+                raise ContestNotFound(f"no contest {slug!r}") from None
+            if contests is not None:
+                contests[slug] = contest
+    except BaseException:
+        if attempt is not None:
+            settle(attempt, matched=True)  # no contest, so no code was looked at
+        raise
+    if attempt is None:
+        attempt = reserve(request, contest.slug)
     try:
         return prepare_cast(contest, credential, ranking, channel="web"), attempt
     except BaseException:
@@ -104,20 +111,43 @@ class ApiCast:
     slug: str
     ballot: BallotIn
     attempt: Attempt | None = None
+    #: What its batch reserved for it, not yet used by `prepare`.
+    ahead: Attempt | TooManyFailures | None = None
 
     def prepare(self, contests: dict[str, Contest]) -> PreparedCast:
         if self.attempt is not None:  # prepared again, alone, after its batch failed
             settle(self.attempt, matched=True)
             self.attempt = None
+        ahead, self.ahead = self.ahead, None
+        if isinstance(ahead, TooManyFailures):
+            raise ahead
         cast, self.attempt = prepare_api_cast(self.request, self.slug,
                                               self.ballot.credential, self.ballot.ranking,
-                                              contests)
+                                              contests, ahead)
         return cast
+
+    def attempt_wanted(self) -> tuple[HttpRequest, str] | None:
+        return (self.request, self.slug) if self.attempt is None else None
+
+    def reserved(self, attempt: Attempt | TooManyFailures) -> None:
+        self.ahead = attempt
+
+    def attempt_to_settle(self, outcome: Receipt | Exception) -> tuple[Attempt, bool] | None:
+        if self.attempt is None:
+            return None
+        return self.attempt, not isinstance(outcome, UnknownCredential)
+
+    def settled(self) -> None:
+        self.attempt = None
 
 
 def submit_api_cast(request: HttpRequest, slug: str, ballot: BallotIn,
                     answer: Callable[[Answer], None]) -> None:
     """Hand an API cast to the batcher without waiting; ``answer`` gets what the view
-    would answer, on the batcher's thread, once the cast is committed or refused."""
+    would answer, on the batcher's thread, once the cast is committed or refused.
+
+    Its code attempt is settled with its batch's after the answers have gone out
+    (`CASTS`' ``after``): until then it still counts in flight, so the limit is never
+    read too low, and no voter waits for the count of failures."""
     cast = ApiCast(request, slug, ballot)
-    CASTS.submit(cast, lambda outcome: answer(answer_for(request, outcome, cast.attempt)))
+    CASTS.submit(cast, lambda outcome: answer(answer_for(request, outcome, None)))

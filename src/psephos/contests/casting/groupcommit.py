@@ -75,15 +75,20 @@ class GroupCommit(Generic[Item, Outcome]):
     item ready to write, or the exception that is its outcome. ``write(items)`` runs
     inside the transaction and returns one outcome per item, in order: a value for the
     caller, or an exception for the caller to raise (only that item's writes must then be
-    undone, e.g. with a savepoint). If ``write`` raises, or the commit fails, the whole
-    batch is undone and each item is written again alone, so one item that cannot be
-    written does not fail the others; an item that fails alone gets its failure, as
-    ``failed`` turns it into the caller's answer.
+    undone, e.g. with a savepoint). ``after(items, outcomes)``, when given, runs once a
+    batch's callers have their outcomes, before the next batch (what the items held is
+    then given back together, without keeping anyone waiting); a failure there is logged.
+
+    If ``write`` raises, or the commit fails, the whole batch is undone and each item is
+    written again alone, so one item that cannot be written does not fail the others; an
+    item that fails alone gets its failure, as ``failed`` turns it into the caller's
+    answer.
     """
 
     write: Callable[[Sequence[Item]], Sequence[Outcome | Exception]]
     failed: Callable[[Exception], Outcome | Exception] = lambda error: error
     prepare: Callable[[Sequence[Item]], Sequence[Item | Exception]] | None = None
+    after: Callable[[Sequence[Item], Sequence[Outcome | Exception]], None] | None = None
     max_batch: int = MAX_BATCH
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _waiting: list[_Ticket[Item]] = field(default_factory=list)
@@ -160,16 +165,26 @@ class GroupCommit(Generic[Item, Outcome]):
                     del self._waiting[:self.max_batch]
                 if not batch:
                     break
+                items = [ticket.item for ticket in batch]
                 try:
-                    outcomes = self.commit([ticket.item for ticket in batch])
+                    outcomes = self.commit(items)
                 except BaseException as error:  # an interrupt: nobody may wait for ever
                     for ticket in batch:
                         ticket.finish(error)
                     raise
                 for ticket, outcome in zip(batch, outcomes, strict=True):
                     ticket.finish(outcome)
+                self._after(items, outcomes)
         finally:
             self._hand_on()
+
+    def _after(self, items: Sequence[Item], outcomes: Sequence[Outcome | Exception]) -> None:
+        if self.after is None:
+            return
+        try:
+            self.after(items, outcomes)
+        except Exception:  # answered already: the next batch must still be written
+            log.exception("finishing a batch failed")
 
     def _hand_on(self) -> None:
         """Give the lead to the oldest item waiting: its caller, or the batcher's thread

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.db import IntegrityError, connection
+from django.http import HttpRequest
 
 from psephos.contests import sealing, timetable, tokens
 from psephos.contests.casting.groupcommit import GroupCommit
@@ -45,7 +46,7 @@ from psephos.contests.models import (
     VotedMark,
     Voter,
 )
-from psephos.contests.throttle import TooManyFailures
+from psephos.contests.throttle import Attempt, TooManyFailures, reserve_many, settle_many
 
 CHANNELS = ("web", "post", "phone", "cli")
 
@@ -123,6 +124,23 @@ class PendingCast(Protocol):
         ``TooManyFailures``); ``contests``: those looked up in this batch, by slug."""
         ...
 
+    def attempt_wanted(self) -> tuple[HttpRequest, str] | None:
+        """The client and contest whose code attempt (`psephos.contests.throttle`) its
+        batch should reserve for it before `prepare`, or None."""
+        ...
+
+    def reserved(self, attempt: Attempt | TooManyFailures) -> None:
+        """The attempt its batch reserved for it, or the refusal, for `prepare` to use."""
+        ...
+
+    def attempt_to_settle(self, outcome: Receipt | Exception) -> tuple[Attempt, bool] | None:
+        """Its attempt, with whether its code matched (by ``outcome``), or None."""
+        ...
+
+    def settled(self) -> None:
+        """Its attempt was settled with its batch's."""
+        ...
+
 
 def _failed(error: Exception) -> Receipt | Exception:
     """The answer to a cast that could not be written alone."""
@@ -138,6 +156,7 @@ def _prepare_batch(items: Sequence[PreparedCast | PendingCast]
     transaction (`GroupCommit.prepare`); a refusal is that cast's outcome. Each contest is
     looked up once a batch."""
     contests: dict[str, Contest] = {}
+    _reserve_attempts(items)
     prepared: list[PreparedCast | PendingCast | Exception] = []
     for item in items:
         try:
@@ -145,6 +164,29 @@ def _prepare_batch(items: Sequence[PreparedCast | PendingCast]
         except (ContestError, TooManyFailures) as error:
             prepared.append(error)
     return prepared
+
+
+def _reserve_attempts(items: Sequence[PreparedCast | PendingCast]) -> None:
+    """The code attempts of a batch's pending casts, reserved together: one change of the
+    shared counts a batch, not one a cast (`psephos.contests.throttle.reserve_many`)."""
+    pending = [(item, wanted) for item in items if not isinstance(item, PreparedCast)
+               for wanted in [item.attempt_wanted()] if wanted is not None]
+    if pending:
+        for (item, _), attempt in zip(pending, reserve_many([w for _, w in pending]),
+                                      strict=True):
+            item.reserved(attempt)
+
+
+def _settle_attempts(items: Sequence[PreparedCast | PendingCast],
+                     outcomes: Sequence[Receipt | Exception]) -> None:
+    """The code attempts of a written batch's pending casts, settled together."""
+    held = [(item, pair) for item, outcome in zip(items, outcomes, strict=True)
+            if not isinstance(item, PreparedCast)
+            for pair in [item.attempt_to_settle(outcome)] if pair is not None]
+    if held:
+        settle_many([pair for _, pair in held])
+        for item, _ in held:
+            item.settled()
 
 
 def _write_batch(items: Sequence[PreparedCast | PendingCast]) -> list[Receipt | Exception]:
@@ -221,7 +263,7 @@ def store_ballots(contest_id: int,
 #: Every cast in this process goes through this one batcher
 #: (`psephos.contests.casting.groupcommit`), whether its caller waits or not.
 CASTS: GroupCommit[PreparedCast | PendingCast, Receipt] = GroupCommit(
-    _write_batch, _failed, prepare=_prepare_batch)
+    _write_batch, _failed, prepare=_prepare_batch, after=_settle_attempts)
 
 
 def prepare_cast(contest: Contest, credential: str | CredentialKey,
