@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from unittest import mock
 
+import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.contrib.auth.models import User
 from django.test import TestCase, override_settings
@@ -88,7 +89,7 @@ def test_a_locked_out_login_is_answered_after_the_delay() -> None:
     from typing import Any
 
     from psephos.web import asgi
-    from psephos.web.logins import LockoutDelay
+    from psephos.web.logins import LoginPacing
 
     def answering(status: int) -> Any:
         async def app(scope: Any, receive: Any, send: Any) -> None:
@@ -108,7 +109,7 @@ def test_a_locked_out_login_is_answered_after_the_delay() -> None:
         started = time.monotonic()
         scope = {"type": "http", "method": "POST", "path": path}
         with override_settings(PSEPHOS_LOGIN_LOCKOUT_DELAY=0.3):
-            asyncio.run(LockoutDelay(answering(status))(scope, receive, send))
+            asyncio.run(LoginPacing(answering(status))(scope, receive, send))
         assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]
         return time.monotonic() - started
 
@@ -119,4 +120,53 @@ def test_a_locked_out_login_is_answered_after_the_delay() -> None:
     while layer is not None:  # the server's application has it in front of Django
         layers.append(type(layer).__name__)
         layer = getattr(layer, "application", None)
-    assert "LockoutDelay" in layers
+    assert "LoginPacing" in layers
+
+
+def test_login_requests_are_let_through_one_at_a_pace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """8 guessers asking for the login form at once held the interpreter for casting's
+    tens of milliseconds (make reliability): a worker lets them through spaced apart, and
+    refuses at once, without Django, one that would wait too long."""
+    import asyncio
+    import itertools
+    import time
+    from typing import Any
+
+    from psephos.web import logins
+
+    started: list[float] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        started.append(time.monotonic())
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"form"})
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request"}
+
+    async def requests(pacing: Any, n: int, path: str = "/admin/login/") -> list[int]:
+        async def one() -> int:
+            sent: list[Any] = []
+
+            async def send(message: Any) -> None:
+                sent.append(message)
+
+            await pacing({"type": "http", "method": "GET", "path": path}, receive, send)
+            return int(sent[0]["status"])
+
+        return list(await asyncio.gather(*(one() for _ in range(n))))
+
+    with override_settings(PSEPHOS_LOGIN_INTERVAL=0.05):
+        assert asyncio.run(requests(logins.LoginPacing(app), 8)) == [200] * 8
+        gaps = [b - a for a, b in itertools.pairwise(started)]
+        assert len(started) == 8 and min(gaps) >= 0.045, gaps
+        started.clear()
+        assert asyncio.run(requests(logins.LoginPacing(app), 8, "/")) == [200] * 8
+        assert started[-1] - started[0] < 0.04  # other pages are not paced
+    started.clear()
+    monkeypatch.setattr(logins, "MOST_WAITED", 0.55)
+    most = 5  # turns after 0, 0.1, ..., 0.5 s are let through; later ones refused
+    with override_settings(PSEPHOS_LOGIN_INTERVAL=0.1):
+        statuses = asyncio.run(requests(logins.LoginPacing(app), most + 3))
+    assert statuses.count(200) == most + 1 and statuses.count(429) == 2
+    assert len(started) == most + 1  # the refused ones never reached the application

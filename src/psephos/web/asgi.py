@@ -81,9 +81,9 @@ class Lifespan:
 
 def _application() -> Lifespan:
     from psephos.web.fastcast import FastCast  # models: only once the apps are loaded
-    from psephos.web.logins import LockoutDelay
+    from psephos.web.logins import LoginPacing
 
-    return Lifespan(AsgiSecurityHeaders(LockoutDelay(FastCast(StaticFiles(
+    return Lifespan(AsgiSecurityHeaders(LoginPacing(FastCast(StaticFiles(
         django_application)))))
 
 

@@ -31,7 +31,9 @@ Environment:
   (default), ``database`` or ``redis://HOST:PORT/N``.
 - ``PSEPHOS_LOGIN_FAILURES``, ``PSEPHOS_LOGIN_COOLOFF_MINUTES``: the admin login lockout
   (django-axes, below); ``PSEPHOS_LOGIN_LOCKOUT_DELAY``: a locked-out login is answered
-  after one to two times these seconds (default 1; `psephos.web.logins.LockoutDelay`).
+  after one to two times these seconds (default 1; `psephos.web.logins.LoginPacing`);
+  ``PSEPHOS_LOGIN_INTERVAL``: seconds between login requests a worker lets through
+  (default 0.05).
 - ``PSEPHOS_PUBLISHED_DIR``: where published records go, one folder per contest (default
   ``<data>/published``).
 """
@@ -238,8 +240,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "psephos.web.logins.login_client_ip"  # trusted proxies too
 AXES_VERBOSE = False
-#: Seconds before a locked-out admin login is answered (`psephos.web.logins.LockoutDelay`).
+#: Seconds before a locked-out admin login is answered (`psephos.web.logins.LoginPacing`).
 PSEPHOS_LOGIN_LOCKOUT_DELAY = float(os.environ.get("PSEPHOS_LOGIN_LOCKOUT_DELAY", "1"))
+#: Seconds between admin login requests one worker lets through (`LoginPacing`).
+PSEPHOS_LOGIN_INTERVAL = float(os.environ.get("PSEPHOS_LOGIN_INTERVAL", "0.05"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
