@@ -39,6 +39,8 @@ class PublisherFile:
     required: bool = True  # False: an alternative input (``data get`` does not insist)
     mirror_url: str | None = None  # a public copy of the same bytes, tried if ``url`` fails
     note: str = ""  # what a person must do to get the file by hand, where not obvious
+    source: str = ""  # where the pinned copy was taken from: "owner/repo @ commit : path"
+    licence: str = ""  # the terms it is published under, as its publisher or mirror states
 
     @property
     def encoding(self) -> str:
@@ -105,6 +107,50 @@ EC_SP_CONSTITUENCY_HEADER = ("Constituency Name", "Region Name", "Forename", "Su
                              "Party Name", "Votes")
 EC_SP_REGIONAL_HEADER = ("Region Name", "Party Name", "Votes")
 
+# --- Notional results: an election re-counted on boundaries it was not fought on ---------
+NOTIONALS_REPO = "ralphascott/UKGE24_wpc_census_summaries"
+NOTIONALS_COMMIT = "d37264281d7ffa9eff6a86a01008c15e331022cc"
+NOTIONALS_MIRROR = f"{GITHUB}/{NOTIONALS_REPO}/{NOTIONALS_COMMIT}/data"
+#: The BBC's distribution of Rallings & Thrasher's notional 2019 results (an .ods workbook).
+BBC_NOTIONALS = ("https://downloads.bbc.co.uk/news/nol/shared/spl/xls_spreadsheets/"
+                 "results_spreadsheet.ods")
+#: The columns of the notional spreadsheet that `psephos.uk.notionals` reads.
+NOTIONALS_HEADER = ("ONS code", "PANO", "Boundary Comm name", "country_name", "region_name",
+                    "electorate", "Conv", "Labv", "LDv", "TotOthv", "total_votes", "Win19")
+
+GE2019_NOTIONAL = ElectionEntry(
+    "ge2019-notional",
+    "UK general election, 12 December 2019, notional results on the 2024 boundaries",
+    datetime.date(2019, 12, 12), (
+        PublisherFile(
+            role="notionals", name="results_spreadsheet_for_distribution.csv",
+            folder="notionals_ge2019_on_2024",
+            publisher="Rallings & Thrasher, notional 2019 results on the 2024 boundaries "
+                      "(the BBC's results spreadsheet, as CSV)",
+            url=None, page=BBC_NOTIONALS,
+            sha256="3b6ac9d72b441323281ab6b75c8cfb2557b4f569fcd0052d3d857a89aa56107e",
+            format="csv", header=NOTIONALS_HEADER,
+            mirror_url=f"{NOTIONALS_MIRROR}/results_spreadsheet_for_distribution.csv",
+            note="download the BBC's results_spreadsheet.ods and save its sheet as CSV (UTF-8)",
+            source=f"{NOTIONALS_REPO} @ {NOTIONALS_COMMIT[:8]} : "
+                   "data/results_spreadsheet_for_distribution.csv",
+            licence="none stated by the spreadsheet; the mirroring repository is CC BY-SA 4.0",
+        ),
+        PublisherFile(
+            role="gb_codes", name="clean_notionals.csv", folder="notionals_ge2019_on_2024",
+            publisher="UKGE24 constituency summaries v1.1 (Ralph Scott): the same notionals "
+                      "for Great Britain, 5 Scottish ONS codes corrected",
+            url=None, page=f"https://github.com/{NOTIONALS_REPO}",
+            sha256="749251d9b703f181526f422b6cf2cf715a674792e432b3e816fe36c347d0ce47",
+            format="csv", header=("pano", "ONSConstID", "ConstituencyName", "TotalVote19"),
+            mirror_url=f"{NOTIONALS_MIRROR}/clean_notionals.csv",
+            note="download data/clean_notionals.csv from the repository",
+            source=f"{NOTIONALS_REPO} @ {NOTIONALS_COMMIT[:8]} : data/clean_notionals.csv",
+            licence="CC BY-SA 4.0 (the repository's LICENSE.txt)",
+        ),
+    ))
+# --- end of notional results ---------------------------------------------------------------
+
 ELECTIONS: dict[str, ElectionEntry] = {e.election: e for e in (
     ElectionEntry("ge2010", "UK general election, 6 May 2010", datetime.date(2010, 5, 6), (
         PublisherFile(
@@ -144,6 +190,7 @@ ELECTIONS: dict[str, ElectionEntry] = {e.election: e for e in (
         _hocl("CBP-8749", "constituencies", "HoC-GE2019-results-by-constituency-csv.csv",
               "2839c297df7e680c2c3e4faad88bdfdb372e67c66538425c4d738dc2096dc340", _HOC_SEAT),
     )),
+    GE2019_NOTIONAL,
     ElectionEntry("ge2024", "UK general election, 4 July 2024", datetime.date(2024, 7, 4), (
         _hocl("CBP-10009", "candidates", "HoC-GE2024-results-by-candidate.csv",
               "2e06832dbeb5ddbea940ea841211c608950ab9d4819379d5669b6cd583182dc7",
@@ -211,7 +258,8 @@ ELECTIONS: dict[str, ElectionEntry] = {e.election: e for e in (
     )),
 )}
 
-GENERAL_ELECTIONS: tuple[str, ...] = ("ge2010", "ge2015", "ge2017", "ge2019", "ge2024")
+GENERAL_ELECTIONS: tuple[str, ...] = ("ge2010", "ge2015", "ge2017", "ge2019", "ge2019-notional",
+                                      "ge2024")
 
 
 def entry(election: str) -> ElectionEntry:

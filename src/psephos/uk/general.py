@@ -9,6 +9,7 @@ from psephos.uk.ec2010 import read_ec2010
 from psephos.uk.ec2015 import read_ec2015
 from psephos.uk.errors import DataFileError, UKDataError
 from psephos.uk.hocl import SNAKE_CASE, TITLE_CASE, join, read_candidates, read_hocl
+from psephos.uk.notionals import read_notionals
 from psephos.uk.store import find
 from psephos.uk.tables import Constituency, GeneralElection
 
@@ -17,15 +18,16 @@ _LOADED: dict[tuple[object, ...], GeneralElection] = {}
 
 def load_general_election(election: str, *, mirror: Path | None = None,
                           cache_dir: Path | None = None) -> GeneralElection:
-    """Every constituency of ``election`` (ge2010, ge2015, ge2017, ge2019 or ge2024).
+    """Every constituency of ``election`` (ge2010, ge2015, ge2017, ge2019, ge2024, or
+    ge2019-notional: the 2019 votes on the 2024 seats, `psephos.uk.notionals`).
 
     Files come from the cache (``cache_dir``, ``$PSEPHOS_CACHE`` or the user's cache dir),
     else from ``mirror`` (or ``$PSEPHOS_MIRROR``); otherwise a `MissingDataError` says to
     run ``psephos data get``. A file that is not the publisher's format raises a
     `DataFileError` naming its line. Constituencies come in the order of the publisher's
-    constituency file, candidates in the publisher's order (ge2010: the flat file's party
-    columns, alphabetical); a party label the mapping does not know is ``other``, the
-    label kept in ``party_name``.
+    constituency file, candidates in the publisher's order (ge2010 and ge2019-notional: the
+    spreadsheet's party columns, one candidate per column with votes); a party label the
+    mapping does not know is ``other``, the label kept in ``party_name``.
     """
     if election not in GENERAL_ELECTIONS:
         raise UKDataError(f"unknown general election {election!r}; choose one of "
@@ -44,6 +46,8 @@ def load_general_election(election: str, *, mirror: Path | None = None,
 def _read(election: str, paths: dict[str, Path]) -> tuple[Constituency, ...]:
     if election == "ge2010":
         return read_ec2010(paths["flatfile"], read_ec2015(paths["constituencies"]))
+    if election == "ge2019-notional":
+        return read_notionals(paths["notionals"], paths["gb_codes"])
     if election == "ge2015":
         seats = read_ec2015(paths["constituencies"]).by_id
         return join(seats, read_candidates(paths["candidates"], SNAKE_CASE),

@@ -131,3 +131,31 @@ HOLYROOD_LABELS: dict[str, str] = {
     "Ind": "ind",
     "Independent": "ind",
 }
+
+
+#: Rallings & Thrasher's notional 2019 results (the BBC's spreadsheet): its party columns,
+#: less the trailing "v" (votes), with a code of their own; the ~55 other columns are minor
+#: parties (``other``). "Speaker" is no column: psephos names the Speaker's votes so
+#: (`psephos.uk.notionals`).
+NOTIONAL_COLUMNS: dict[str, str] = {
+    "Con": "con",
+    "Lab": "lab",
+    "LD": "ld",
+    "Grn": "green",
+    "Brx": "brexit",
+    "SNP": "snp",
+    "PC": "pc",
+    "APNI": "alliance",
+    "DUP": "dup",
+    "SDLP": "sdlp",
+    "SF": "sf",
+    "UUP": "uup",
+    "UKIP": "ukip",
+    "Speaker": "speaker",
+    "IND1": "ind",
+    "IND2": "ind",
+    "IND3": "ind",
+    "IND4": "ind",
+    "IND5": "ind",
+    "IND6": "ind",
+}

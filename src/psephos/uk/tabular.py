@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ from psephos.uk.errors import DataFileError
 MAX_BYTES = 64 * 1024 * 1024
 #: Largest count a results file may hold in one cell (the UK electorate is under 50 million).
 MAX_COUNT = 10**9
+#: A whole number with its thousands grouped by commas, as spreadsheets show them: "37,508".
+THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+")
 
 
 @dataclass(frozen=True)
@@ -33,14 +36,21 @@ class Row:
         """The cell, stripped of surrounding spaces."""
         return self.cells[column].strip()
 
-    def count(self, column: str, *, blank: int | None = None) -> int:
-        """The cell as a whole number of votes or electors (``blank`` if empty and allowed)."""
+    def count(self, column: str, *, blank: int | None = None, thousands: bool = False) -> int:
+        """The cell as a whole number of votes or electors (``blank`` if empty and allowed).
+
+        With ``thousands``, a number grouped by commas as a spreadsheet shows it ("37,508")
+        is read too; any other comma is an error.
+        """
         token = self.text(column)
         if not token and blank is not None:
             return blank
-        if not (token.isascii() and token.isdigit()) or len(token) > 10 or int(token) > MAX_COUNT:
-            raise self.error(f"expected a whole number, found {_shown(token)}", column)
-        return int(token)
+        digits = token.replace(",", "") if thousands and THOUSANDS.fullmatch(token) else token
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 10 \
+                or int(digits) > MAX_COUNT:
+            expected = "a whole number" + (" (commas only between thousands)" if thousands else "")
+            raise self.error(f"expected {expected}, found {_shown(token)}", column)
+        return int(digits)
 
     def is_blank(self) -> bool:
         """Whether every cell is empty (publishers end some files with blank or total rows)."""
