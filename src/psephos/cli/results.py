@@ -17,20 +17,34 @@ CacheDirOption = Annotated[Path | None, typer.Option(
 
 
 def results_command(
-    election: Annotated[str, typer.Argument(help="ge2010 ... ge2024, sp2016 or lm2016.")],
+    election: Annotated[str, typer.Argument(
+        help="ge2010 ... ge2024, ge2019-notional, sp2016 or lm2016.")],
     as_json: JsonOption = False,
     mirror: MirrorOption = None,
     cache_dir: CacheDirOption = None,
+    against: Annotated[str | None, typer.Option(
+        "--against", help="Measure the general election against this one on the same seats "
+                          "(e.g. ge2024 --against ge2019-notional): seats, votes and swing.")
+    ] = None,
+    pair: Annotated[str | None, typer.Option(
+        "--pair", help="With --against: the swing FROM,TO parties (default: the runner-up "
+                       "and the leader of ELECTION in votes).")] = None,
 ) -> None:
     """Count every constituency of an official election; print seats and votes by party.
 
-    Example: psephos results ge2019 --json
+    Example: psephos results ge2024 --against ge2019-notional --json
     """
     from psephos.uk.catalogue import ELECTIONS, GENERAL_ELECTIONS
     from psephos.uk.errors import UKDataError
 
     if election not in ELECTIONS:
         fail(f"unknown election {election!r}; choose one of {', '.join(ELECTIONS)}")
+    if against is not None or pair is not None:  # see psephos.cli.results_against
+        from psephos.cli.results_against import against_command
+
+        against_command(election, against, pair, as_json=as_json, mirror=mirror,
+                        cache_dir=cache_dir)
+        return
     try:
         if election in GENERAL_ELECTIONS:
             report = _general(election, mirror, cache_dir)
