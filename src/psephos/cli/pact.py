@@ -35,7 +35,8 @@ DRAW_SETTINGS = {"seed": "draws.seed", "national_sd": "draws.national_sd",
 
 def pact_command(
     election: Annotated[str | None, typer.Argument(
-        help="Base election: ge2010, ge2015, ge2017, ge2019 or ge2024.")] = None,
+        help="Base election: ge2010, ge2015, ge2017, ge2019, ge2019-notional or ge2024."
+    )] = None,
     alliance: Annotated[str | None, typer.Option(
         "--alliance", help="Allied parties, comma-separated party codes in any case (e.g. "
                            "lab,ld,green).")
