@@ -25,6 +25,7 @@ from psephos.uk.catalogue import ELECTIONS
 LOADERS: dict[str, Callable[..., object]] = {
     "ge2010": lambda **kw: load_general_election("ge2010", **kw),
     "ge2019": lambda **kw: load_general_election("ge2019", **kw),
+    "ge2019-notional": lambda **kw: load_general_election("ge2019-notional", **kw),
     "ge2024": lambda **kw: load_general_election("ge2024", **kw),
     "sp2016": lambda **kw: load_scottish_parliament("sp2016", **kw),
 }
