@@ -170,5 +170,6 @@ def test_environment_mirror_is_used(raw: Path, cache: Path,
 
 
 def test_unknown_election_lists_the_choices() -> None:
-    with pytest.raises(UKDataError, match="ge2010, ge2015, ge2017, ge2019, ge2019-notional, ge2024"):
+    with pytest.raises(UKDataError,
+                       match="ge2010, ge2015, ge2017, ge2019, ge2019-notional, ge2024"):
         load_general_election("ge2005")
