@@ -133,3 +133,29 @@ def test_a_malformed_notional_file_exits_2_and_caches_nothing(raw: Path, tmp_pat
                        str(cache))
     assert code == 2 and "SHA-256" in err
     assert not (cache / "results_spreadsheet_for_distribution.csv").exists()
+
+
+def test_pact_on_the_notional_base_and_ranked_at_it(raw: Path, tmp_path: Path) -> None:
+    """ge2019-notional is a pact base (with a swing) and a --ranked-at for GE2024's seats."""
+    from psephos.model import Scenario, run_pact
+
+    cache = tmp_path / "cache"
+    code, out, err = run("pact", "ge2019-notional", "--alliance", "lab,ld,green", "--swing",
+                         "uniform", "--poll", "lab=0.34,con=0.24", "--json", "--mirror",
+                         str(raw), "--cache-dir", str(cache))
+    assert code == 0, err
+    data = json.loads(out)
+    assert {p: n for p, n in data["seats_base"].items() if n} == NOTIONAL_SEATS
+    notional = load_general_election("ge2019-notional", mirror=raw, cache_dir=cache)
+    expected = run_pact(notional, Scenario("ge2019-notional", ("lab", "ld", "green"),
+                                           swing="uniform", poll={"lab": 0.34, "con": 0.24}))
+    assert data["seats_before"] == dict(expected.seats_before)
+    assert {p: n for p, n in data["seats"].items() if n} == dict(expected.seats_after)
+    assert expected.seats_before["lab"] > NOTIONAL_SEATS["lab"]
+    code, out, err = run("pact", "ge2024", "--alliance", "lab,ld", "--ranked-at",
+                         "ge2019-notional", "--json", "--mirror", str(raw), "--cache-dir",
+                         str(cache))
+    assert code == 0, err
+    code, _, err = run("pact", "ge2024", "--alliance", "lab,ld", "--ranked-at", "ge2019",
+                       "--mirror", str(raw), "--cache-dir", str(cache))
+    assert code == 2 and "different boundaries" in err
