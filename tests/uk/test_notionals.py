@@ -72,13 +72,16 @@ def test_catalogue_pins_the_raw_copies_and_says_where_they_come_from(raw: Path) 
 def test_winners_counted_from_the_votes_are_the_win19_column(raw: Path,
                                                           notional: GeneralElection) -> None:
     """Counting the votes (not reading Win19) gives Con 372, Lab 200, SNP 48, LD 8, DUP 8,
-    SF 7, PC 2, SDLP 2, Green 1, Alliance 1, Speaker 1; every seat's winner is its Win19."""
+    SF 7, PC 2, SDLP 2, Green 1, Alliance 1, Speaker 1; every seat's winner is its Win19 and
+    its margin the spreadsheet's majority."""
     result = count_general_election(notional)
     assert result.seats == SEATS["ge2019-notional"]
     rows = spreadsheet(raw)
     assert len(rows) == len(notional.constituencies) == 650
     for row, seat in zip(rows, notional.constituencies, strict=True):
         assert winner(seat.candidates).party_code == WIN19[row["Win19"]], seat.name
+        first, second = sorted((c.votes for c in seat.candidates), reverse=True)[:2]
+        assert first - second == number(row["majority"]), seat.name
 
 
 def test_party_columns_disagree_with_total_votes_only_in_chorley(raw: Path,

@@ -41,7 +41,8 @@ MAIN_PARTIES = ("Conv", "Labv", "LDv", "Grnv", "Brxv", "SNPv", "PCv", "APNIv", "
 #: Summary columns: all minor parties together, and the largest of them (not candidates).
 ALL_OTHERS, LARGEST_OTHER = "TotOthv", "MaxOthv"
 CODE, PANO, NAME, TOTAL = "ONS code", "PANO", "Boundary Comm name", "total_votes"
-COLUMNS = (CODE, PANO, NAME, "country_name", "region_name", "electorate", TOTAL, ALL_OTHERS)
+COLUMNS = (CODE, PANO, NAME, "country_name", "region_name", "electorate", TOTAL, ALL_OTHERS,
+           *MAIN_PARTIES)
 #: The spreadsheet's region abbreviations, as the House of Commons Library names the regions.
 REGIONS: dict[str, str] = {
     "EE": "East of England", "EM": "East Midlands", "GL": "London", "NE": "North East",
