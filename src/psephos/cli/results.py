@@ -26,50 +26,25 @@ def results_command(
 
     Example: psephos results ge2019 --json
     """
-    from psephos.uk.catalogue import ELECTIONS, GENERAL_ELECTIONS
+    from psephos.uk.catalogue import ELECTIONS
     from psephos.uk.errors import UKDataError
+    from psephos.uk.official import election_kind, results_report
 
     if election not in ELECTIONS:
         fail(f"unknown election {election!r}; choose one of {', '.join(ELECTIONS)}")
     try:
-        if election in GENERAL_ELECTIONS:
-            report = _general(election, mirror, cache_dir)
-        elif election == "sp2016":
-            report = _holyrood(election, mirror, cache_dir)
-        else:
-            report = _mayor(election, mirror, cache_dir)
+        report = results_report(election, mirror=mirror, cache_dir=cache_dir)
     except UKDataError as error:
         fail(str(error))
+    kind = election_kind(election)
     if as_json:
         emit_json(report)
-    elif election in GENERAL_ELECTIONS:
+    elif kind == "general":
         _print_general(report)
-    elif election == "sp2016":
+    elif kind == "holyrood":
         _print_holyrood(report)
     else:
         _print_mayor(report)
-
-
-def _general(election: str, mirror: Path | None, cache_dir: Path | None) -> dict[str, Any]:
-    from psephos.uk.catalogue import ELECTIONS
-    from psephos.uk.general import load_general_election
-    from psephos.uk.results import count_general_election
-
-    loaded = load_general_election(election, mirror=mirror, cache_dir=cache_dir)
-    return count_general_election(loaded, ELECTIONS[election].title).to_json()
-
-
-def _holyrood(election: str, mirror: Path | None, cache_dir: Path | None) -> dict[str, Any]:
-    from psephos.uk.scottish_parliament import count_scottish_parliament, load_scottish_parliament
-
-    return count_scottish_parliament(load_scottish_parliament(election, mirror=mirror,
-                                                              cache_dir=cache_dir))
-
-
-def _mayor(election: str, mirror: Path | None, cache_dir: Path | None) -> dict[str, Any]:
-    from psephos.uk.london_mayor import load_london_mayor, mayor_rounds
-
-    return mayor_rounds(load_london_mayor(election, mirror=mirror, cache_dir=cache_dir))
 
 
 def _print_general(report: dict[str, Any]) -> None:

@@ -213,6 +213,26 @@ ELECTIONS: dict[str, ElectionEntry] = {e.election: e for e in (
 
 GENERAL_ELECTIONS: tuple[str, ...] = ("ge2010", "ge2015", "ge2017", "ge2019", "ge2024")
 
+#: The constituency boundaries each general election was fought on (the review that drew them).
+BOUNDARY_SETS: dict[str, str] = {
+    "ge2010": "2010-review",
+    "ge2015": "2010-review",
+    "ge2017": "2010-review",
+    "ge2019": "2010-review",
+    "ge2024": "2023-review",
+}
+
+
+def previous_on_same_boundaries(election: str) -> str | None:
+    """The general election before ``election`` on the same seats, whose winners a seat's
+    "gain" or "hold" is measured against; None for the first on new boundaries."""
+    if election not in GENERAL_ELECTIONS:
+        return None
+    before = GENERAL_ELECTIONS[:GENERAL_ELECTIONS.index(election)]
+    if before and BOUNDARY_SETS[before[-1]] == BOUNDARY_SETS[election]:
+        return before[-1]
+    return None
+
 
 def entry(election: str) -> ElectionEntry:
     """The catalogue entry for ``election``, or an error listing the valid names."""
