@@ -88,6 +88,8 @@ def test_tab_reaches_a_hex_and_enter_opens_it(server: LiveServer, browser: Any,
                            ".strokeWidth")
     assert stroke not in ("0px", "0"), "the focused hex shows no focus"
     name, _ = _winner(uk_data, "ge2019", focused)
+    title = page.locator(f"#hex-{focused} title").text_content()
+    assert page.locator(".hexmap-readout").inner_text() == title  # shown on focus too
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith(f"/explore/results/ge2019/{focused}")

@@ -26,6 +26,7 @@ from psephos.explore.official_results import (
 from psephos.uk.catalogue import ELECTIONS
 from psephos.uk.errors import UKDataError
 from psephos.uk.hexmaps import load_hex_layout
+from psephos.uk.official import election_kind
 from psephos.uk.parties import PARTIES, UNKNOWN, party_colour, party_label
 
 KIND_LABELS = {
@@ -38,7 +39,7 @@ KIND_LABELS = {
 
 @require_GET
 def results_index(request: HttpRequest) -> HttpResponse:
-    elections = [{"entry": e, "kind": KIND_LABELS[_kind(e.election)]} for e in catalogue()]
+    elections = [{"entry": e, "kind": KIND_LABELS[election_kind(e.election)]} for e in catalogue()]
     return render(request, "explore/results_index.html", {"elections": elections})
 
 
@@ -89,12 +90,6 @@ def _results(request: HttpRequest, election: str) -> ElectionResults | HttpRespo
     except UKDataError as error:
         return render(request, "explore/results_unavailable.html",
                       {"entry": ELECTIONS[election], "message": str(error)}, status=503)
-
-
-def _kind(election: str) -> str:
-    from psephos.uk.official import election_kind
-
-    return election_kind(election)
 
 
 def _party_rows(seats: dict[str, int], votes: dict[str, int],
