@@ -138,6 +138,25 @@ def test_holyrood_constituency_page() -> None:
     assert "<h1>Glasgow Kelvin</h1>" in seat and "(elected)" in seat
 
 
+def test_london_assembly_page_equals_the_cli(cli_reports: dict[str, Any]) -> None:
+    report = cli_reports["la2016"]
+    page = _get("/explore/results/la2016")
+    rows = _rows(page, "parties", "party")
+    for party, votes in report["votes"].items():
+        assert rows[party]["seats"] == str(report["seats"].get(party, 0))
+        assert rows[party]["constituency"] == str(report["constituency_seats"].get(party, 0))
+        assert rows[party]["london"] == str(report["list_seats"].get(party, 0))
+        assert rows[party]["votes"] == f"{votes:,}"
+    # Declared (London Elects, 2016): Lab 12, Con 8, Green 2, UKIP 2, LD 1.
+    assert {p: r["seats"] for p, r in rows.items() if r["seats"] != "0"} == {
+        "lab": "12", "con": "8", "green": "2", "ukip": "2", "ld": "1"}
+    assert page.count(" won</strong>") == 11 and "majority 13 of 25" in page
+    links = re.findall(r'href="(/explore/results/la2016/[\w-]+)"', page)
+    assert len(links) == 14
+    seat = _get(links[0])
+    assert "(elected)" in seat
+
+
 def test_mayor_page_equals_the_cli(cli_reports: dict[str, Any]) -> None:
     report = cli_reports["lm2016"]
     first, second = report["rounds"]
@@ -189,7 +208,8 @@ def test_endpoints_are_documented() -> None:
 
 @pytest.mark.parametrize("path", ["/explore/results/ge1997", "/explore/results/ge2019/nowhere",
                                   "/explore/results/sp2016/nowhere",
-                                  "/explore/results/lm2016/anything"])
+                                  "/explore/results/lm2016/anything",
+                                  "/explore/results/la2016/nowhere"])
 def test_unknown_election_or_constituency_is_a_404_page(path: str) -> None:
     assert "Page not found" in _get(path, 404)
     api = Client().get("/api" + path)

@@ -100,7 +100,8 @@ def test_tab_reaches_a_hex_and_enter_opens_it(server: LiveServer, browser: Any,
 @pytest.mark.parametrize("path", ["explore/results/", "explore/results/ge2019",
                                   "explore/results/ge2019/E14000530", "explore/results/sp2016",
                                   "explore/results/sp2016/glasgow-kelvin",
-                                  "explore/results/lm2016", "explore/results/ge2024"])
+                                  "explore/results/lm2016", "explore/results/la2016",
+                                  "explore/results/ge2024"])
 def test_no_blocking_accessibility_violations(server: LiveServer, browser: Any,
                                               path: str) -> None:
     refused: list[str] = []

@@ -17,7 +17,7 @@ CacheDirOption = Annotated[Path | None, typer.Option(
 
 
 def results_command(
-    election: Annotated[str, typer.Argument(help="ge2010 ... ge2024, sp2016 or lm2016.")],
+    election: Annotated[str, typer.Argument(help="ge2010 ... ge2024, sp2016, la2016 or lm2016.")],
     as_json: JsonOption = False,
     mirror: MirrorOption = None,
     cache_dir: CacheDirOption = None,
@@ -43,6 +43,8 @@ def results_command(
         _print_general(report)
     elif kind == "holyrood":
         _print_holyrood(report)
+    elif kind == "assembly":
+        _print_assembly(report)
     else:
         _print_mayor(report)
 
@@ -83,6 +85,24 @@ def _print_holyrood(report: dict[str, Any]) -> None:
                   f"{_seats(report['seats'])}")
     for note in report["notes"]:
         console.print(f"Note: {note}")
+
+
+def _print_assembly(report: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from psephos.uk.parties import party_label
+
+    total = report["valid_list_votes"] or 1
+    table = Table(title="London Assembly 2016: 14 constituency members, 11 London members by "
+                        "d'Hondt after them (5% threshold)")
+    for column in ("Party", "Constituency", "London", "Seats", "List votes", "Share"):
+        table.add_column(column, justify="left" if column == "Party" else "right")
+    for party, votes in report["votes"].items():
+        table.add_row(party_label(party), str(report["constituency_seats"].get(party, 0)),
+                      str(report["list_seats"].get(party, 0)), str(report["seats"].get(party, 0)),
+                      f"{votes:,}", f"{100 * votes / total:.1f}%")
+    Console().print(table)
 
 
 def _print_mayor(report: dict[str, Any]) -> None:

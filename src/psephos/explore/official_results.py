@@ -9,6 +9,7 @@ Files come from the cache or the mirror the server was started with (``PSEPHOS_C
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -21,7 +22,13 @@ from psephos.rules.highest_averages import seats_won
 from psephos.uk.catalogue import ELECTIONS, ElectionEntry, previous_on_same_boundaries
 from psephos.uk.errors import UKDataError
 from psephos.uk.general import load_general_election
-from psephos.uk.holyrood import PARLIAMENT_SEATS, HolyroodElection
+from psephos.uk.holyrood import PARLIAMENT_SEATS, HolyroodElection, ListVote
+from psephos.uk.london_assembly import (
+    CONSTITUENCY_SEATS,
+    LONDON_SEATS,
+    LondonAssemblyElection,
+    load_london_assembly,
+)
 from psephos.uk.official import Kind, election_kind, results_report
 from psephos.uk.results import (
     SeatResult,
@@ -97,6 +104,8 @@ def _load(election: str) -> ElectionResults:
         return _general(election, report)
     if kind == "holyrood":
         return _holyrood(election, report)
+    if kind == "assembly":
+        return _assembly(election, report)
     return ElectionResults(ELECTIONS[election], kind, report, (), total_seats=1)
 
 
@@ -128,6 +137,21 @@ def _holyrood(election: str, report: dict[str, Any]) -> ElectionResults:
                            total_seats=PARLIAMENT_SEATS)
 
 
+def _assembly(election: str, report: dict[str, Any]) -> ElectionResults:
+    seats = tuple(
+        Seat(code=slugify(c.name), slug=slugify(c.name), name=c.name, region="London",
+             result=seat_result(c.candidates))
+        for c in assembly_election(election).constituencies)
+    return ElectionResults(ELECTIONS[election], "assembly", report, seats,
+                           total_seats=CONSTITUENCY_SEATS + LONDON_SEATS)
+
+
+@cache
+def assembly_election(election: str) -> LondonAssemblyElection:
+    """The loaded `LondonAssemblyElection` (constituencies and London-wide list votes)."""
+    return load_london_assembly(election)
+
+
 @cache
 def holyrood_election(election: str) -> HolyroodElection:
     """The loaded `HolyroodElection` (regions, list votes, constituencies)."""
@@ -157,25 +181,28 @@ class ListAllocation:
 
 @cache
 def list_allocations(election: str) -> tuple[ListAllocation, ...]:
-    """Every region with list votes, allocated by `HolyroodRegion.allocate` (d'Hondt)."""
-    out = []
-    for region in holyrood_election(election).regions:
-        if not region.list_votes:
-            continue
-        count: Count = region.allocate()
-        won = seats_won(count)
-        names = count.candidates
-        votes = {v.contestant: v.votes for v in region.list_votes}
-        held = dict(region.constituency_seats)
-        rounds = tuple(
-            ListRound(stage.number, tuple(_average(tally) for tally in stage.tallies),
-                      names[stage.elected[0]])
-            for stage in count.stages)
-        out.append(ListAllocation(
-            region=region.name, contestants=names, votes=tuple(votes[n] for n in names),
-            constituency_seats=tuple(held.get(n, 0) for n in names),
-            list_seats=tuple(won[n] for n in names), rounds=rounds))
-    return tuple(out)
+    """The list seats of ``election`` round by round: each Holyrood region with list votes
+    (`HolyroodRegion.allocate`), or London (`LondonAssemblyElection.allocate`)."""
+    if election_kind(election) == "assembly":
+        london = assembly_election(election)
+        return (_allocation("London", london.allocate(), london.list_votes,
+                            london.constituency_seats()),)
+    return tuple(_allocation(region.name, region.allocate(), region.list_votes,
+                             region.constituency_seats)
+                 for region in holyrood_election(election).regions if region.list_votes)
+
+
+def _allocation(area: str, count: Count, list_votes: tuple[ListVote, ...],
+                held: Mapping[str, int]) -> ListAllocation:
+    won = seats_won(count)
+    names = count.candidates
+    votes = {v.contestant: v.votes for v in list_votes}
+    rounds = tuple(ListRound(stage.number, tuple(_average(t) for t in stage.tallies),
+                             names[stage.elected[0]])
+                   for stage in count.stages)
+    return ListAllocation(region=area, contestants=names, votes=tuple(votes[n] for n in names),
+                          constituency_seats=tuple(held.get(n, 0) for n in names),
+                          list_seats=tuple(won[n] for n in names), rounds=rounds)
 
 
 def _average(tally: Decimal) -> str:
@@ -188,7 +215,8 @@ def _average(tally: Decimal) -> str:
 
 def clear() -> None:
     """Forget every loaded election (tests that change the data folder call this)."""
-    for cached in (_load, general_counted, holyrood_election, list_allocations):
+    for cached in (_load, general_counted, holyrood_election, assembly_election,
+                   list_allocations):
         cached.cache_clear()
 
 

@@ -33,6 +33,8 @@ KIND_LABELS = {
     "general": "House of Commons, 650 seats by first past the post",
     "holyrood": "Scottish Parliament, additional member system (constituencies and regional "
                 "lists by d'Hondt)",
+    "assembly": "London Assembly, additional member system (constituencies and a London-wide "
+                "list by d'Hondt)",
     "mayor": "Mayor of London, supplementary vote",
 }
 
@@ -56,6 +58,9 @@ def election_page(request: HttpRequest, election: str) -> HttpResponse:
     if results.kind == "holyrood":
         context.update(_holyrood_context(results.election))
         return render(request, "explore/results_holyrood.html", context)
+    if results.kind == "assembly":
+        context.update(_assembly_context(results.election))
+        return render(request, "explore/results_assembly.html", context)
     context.update(_mayor_context(results))
     return render(request, "explore/results_mayor.html", context)
 
@@ -167,15 +172,6 @@ def _holyrood_context(election: str) -> dict[str, Any]:
                 else None,
                 "declared": _seat_list(region["reported_list_seats"] or {})}
                for region in report["regions"]]
-    allocations = [{
-        "region": a.region,
-        "rows": [{"name": _contestant(name), "votes": a.votes[i],
-                  "held": a.constituency_seats[i], "won": a.list_seats[i],
-                  "cells": [{"average": r.averages[i], "won": r.winner == name}
-                            for r in a.rounds]}
-                 for i, name in enumerate(a.contestants)],
-        "rounds": [{"number": r.number, "winner": _contestant(r.winner)} for r in a.rounds],
-    } for a in list_allocations(results.election)]
     seats = [{"seat": s, "winner": party_label(s.result.winner.party_code),
               "winner_name": PARTIES.get(s.result.winner.party_code, UNKNOWN).name}
              for s in sorted(results.seats, key=lambda s: (s.region, s.name))]
@@ -188,9 +184,43 @@ def _holyrood_context(election: str) -> dict[str, Any]:
             majority=results.majority if complete else None,
             label=_chart_label(chart_seats, results.majority if complete else None))),
         "regions": regions,
-        "allocations": allocations,
+        "allocations": _allocations(election),
         "constituencies": seats,
     }
+
+
+@cache
+def _assembly_context(election: str) -> dict[str, Any]:
+    results = election_results(election)
+    report = results.report
+    parties = _party_rows(report["seats"], report["votes"])
+    for party in parties:
+        party["constituency"] = report["constituency_seats"].get(party["code"], 0)
+        party["london"] = report["list_seats"].get(party["code"], 0)
+    seats = [{"seat": s, "winner_name": PARTIES.get(s.result.winner.party_code, UNKNOWN).name}
+             for s in sorted(results.seats, key=lambda s: s.name)]
+    return {
+        "parties": parties,
+        "chart": mark_safe(seats_chart(  # built from escaped parts
+            report["seats"], total=results.total_seats, majority=results.majority,
+            label=_chart_label(report["seats"], results.majority))),
+        "allocations": _allocations(election),
+        "constituencies": seats,
+        "below": report["below_threshold"],
+    }
+
+
+def _allocations(election: str) -> list[dict[str, Any]]:
+    """Each list allocation as a table: contestants by rows, rounds by columns."""
+    return [{
+        "region": a.region,
+        "rows": [{"name": _contestant(name), "votes": a.votes[i],
+                  "held": a.constituency_seats[i], "won": a.list_seats[i],
+                  "cells": [{"average": r.averages[i], "won": r.winner == name}
+                            for r in a.rounds]}
+                 for i, name in enumerate(a.contestants)],
+        "rounds": [{"number": r.number, "winner": _contestant(r.winner)} for r in a.rounds],
+    } for a in list_allocations(election)]
 
 
 def _mayor_context(results: ElectionResults) -> dict[str, Any]:
@@ -225,4 +255,5 @@ def clear() -> None:
     """Forget the drawn pages and the loaded elections (tests that change the data do)."""
     _general_context.cache_clear()
     _holyrood_context.cache_clear()
+    _assembly_context.cache_clear()
     official_results.clear()
