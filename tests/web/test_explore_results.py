@@ -128,6 +128,10 @@ def test_holyrood_page_equals_the_cli(cli_reports: dict[str, Any]) -> None:
             labels.get(p, p): s for p, s in region["list_seats"].items()}, region["region"]
     # Glasgow's declared list seats: Lab 4, Con 2, Green 1 (README, sp2016 section).
     assert "Lab 4, Con 2, Green 1" in page
+    regions = json.loads(_get("/api/explore/results/sp2016"))["regions"]
+    glasgow = next(r for r in regions if r["region"] == "Glasgow")
+    winners = [r["winner"] for r in glasgow["rounds"]]
+    assert {p: winners.count(p) for p in set(winners)} == {"lab": 4, "con": 2, "green": 1}
 
 
 def test_holyrood_constituency_page() -> None:
@@ -151,6 +155,9 @@ def test_london_assembly_page_equals_the_cli(cli_reports: dict[str, Any]) -> Non
     assert {p: r["seats"] for p, r in rows.items() if r["seats"] != "0"} == {
         "lab": "12", "con": "8", "green": "2", "ukip": "2", "ld": "1"}
     assert page.count(" won</strong>") == 11 and "majority 13 of 25" in page
+    london = json.loads(_get("/api/explore/results/la2016"))["regions"]
+    assert [r["region"] for r in london] == ["London"] and len(london[0]["rounds"]) == 11
+    assert london[0]["list_seats"] == report["list_seats"]
     links = re.findall(r'href="(/explore/results/la2016/[\w-]+)"', page)
     assert len(links) == 14
     seat = _get(links[0])

@@ -36,7 +36,7 @@ class ElectionOut(Schema):
     election: str
     title: str
     date: datetime.date
-    kind: str  # "general", "holyrood" or "mayor"
+    kind: str  # "general", "holyrood", "assembly" or "mayor"
 
 
 class CandidateOut(Schema):
@@ -99,7 +99,7 @@ class ElectionResultsOut(ElectionOut):
     declared_seats: dict[str, int] | None  # Holyrood: as declared, all regions
     previous: str | None  # the election gains are measured against
     constituencies: list[SeatSummaryOut]
-    regions: list[RegionOut]  # Holyrood only
+    regions: list[RegionOut]  # Holyrood: its 8 regions; London Assembly: London
     rounds: list[MayorRoundOut]  # Mayor only
 
 
@@ -119,9 +119,14 @@ def election(request: HttpRequest, election: str) -> dict[str, Any]:
     results = _results(election)
     report = results.report
     allocations = {a.region: a for a in list_allocations(election)} \
-        if results.kind == "holyrood" else {}
+        if results.kind in ("holyrood", "assembly") else {}
+    areas = report.get("regions", [])
+    if results.kind == "assembly":
+        areas = [{"region": "London", "constituency_seats": report["constituency_seats"],
+                  "list_votes": report["list_votes"], "list_seats": report["list_seats"],
+                  "reported_list_seats": None}]
     regions = []
-    for region in report.get("regions", []):
+    for region in areas:
         allocation = allocations.get(region["region"])
         rounds = [] if allocation is None else [
             {"number": r.number, "winner": r.winner,
