@@ -204,6 +204,15 @@ def test_election_endpoint_equals_the_cli(election: str, cli_reports: dict[str, 
         assert winners == cli_reports[election]["seats"]
 
 
+def test_the_open_a_constituency_form_leads_to_its_page() -> None:
+    page = _get("/explore/results/ge2019")
+    assert page.count("<option value=") == 650
+    response = Client().get("/explore/results/ge2019", {"constituency": "E14000530"})
+    assert response.status_code == 302
+    assert response["Location"] == "/explore/results/ge2019/E14000530"
+    assert Client().get("/explore/results/ge2019", {"constituency": "nowhere"}).status_code == 404
+
+
 def test_endpoints_are_documented() -> None:
     spec = json.loads(_get("/api/openapi.json"))
     for path in ("/api/explore/results/", "/api/explore/results/{election}",

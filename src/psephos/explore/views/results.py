@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
@@ -50,6 +50,13 @@ def election_page(request: HttpRequest, election: str) -> HttpResponse:
     results = _results(request, election)
     if isinstance(results, HttpResponse):
         return results
+    wanted = request.GET.get("constituency", "").strip()
+    if wanted:  # the page's "open a constituency" form
+        try:
+            seat = results.seat(wanted)
+        except UnknownElection:
+            raise Http404(f"no constituency {wanted!r} in {election}") from None
+        return redirect("explore:results_constituency", election, seat.code)
     context: dict[str, Any] = {"results": results, "entry": results.entry,
                                "report": results.report}
     if results.kind == "general":
@@ -152,6 +159,7 @@ def _general_context(election: str) -> dict[str, Any]:
                                      f"{ELECTIONS[results.previous].date.year}"}))
         if results.previous and gained else "",
         "gained": gained,
+        "seat_options": sorted(results.seats, key=lambda s: s.name),
         "publishers": list(dict.fromkeys(f.publisher for f in results.entry.files)),
         "previous_entry": ELECTIONS[results.previous] if results.previous else None,
         "turnout": (100 * report["valid_votes"] / report["electorate"]
