@@ -4,6 +4,7 @@ regions, and each constituency's declaration. Numbers come from `psephos.uk` unc
 from __future__ import annotations
 
 from functools import cache
+from html import escape
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -159,7 +160,9 @@ def _general_context(election: str) -> dict[str, Any]:
                                      f"{ELECTIONS[results.previous].date.year}"}))
         if results.previous and gained else "",
         "gained": gained,
-        "seat_options": sorted(results.seats, key=lambda s: s.name),
+        "seat_options": mark_safe("".join(  # escaped here, drawn once per process
+            f'<option value="{escape(s.code)}">{escape(s.name)}</option>'
+            for s in sorted(results.seats, key=lambda s: s.name))),
         "publishers": list(dict.fromkeys(f.publisher for f in results.entry.files)),
         "previous_entry": ELECTIONS[results.previous] if results.previous else None,
         "turnout": (100 * report["valid_votes"] / report["electorate"]
