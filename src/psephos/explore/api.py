@@ -9,3 +9,8 @@ from __future__ import annotations
 from ninja import Router
 
 router = Router(tags=["explorer"])
+
+# Official results (seats, constituencies, list rounds): ``/api/explore/results/...``.
+from psephos.explore.results_api import router as results_router  # noqa: E402
+
+router.add_router("/results", results_router)
