@@ -8,4 +8,7 @@ from __future__ import annotations
 
 from ninja import Router
 
+from psephos.explore.api_count import router as count_router
+
 router = Router(tags=["explorer"])
+router.add_router("/count", count_router)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from psephos.explore.views import index
+from psephos.explore.views import count, index
 
 app_name = "explore"
 
 urlpatterns = [
     path("", index.index, name="index"),
+    path("count", count.count_page, name="count"),
 ]
