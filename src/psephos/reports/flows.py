@@ -41,7 +41,8 @@ def count_flows(count: Count) -> dict[str, Any]:
     flows: list[dict[str, Any]] = []
     status = _status_by_stage(count)
     # A list count (highest averages) moves no votes: its stages hold quotients, not votes.
-    for stage in () if is_allocation(count) else stages:
+    allocation = is_allocation(count) and any(s.action == "allocate" for s in stages)
+    for stage in () if allocation else stages:
         held = _held(count, stage)
         for key, value in held.items():
             if value != 0:
@@ -55,7 +56,7 @@ def count_flows(count: Count) -> dict[str, Any]:
         "seats": count.seats,
         "quota": None if count.quota is None else votes(count.quota, p),
         "precision": p,
-        "allocation": is_allocation(count),
+        "allocation": allocation,
         "candidates": [display(name) for name in count.candidates],
         "stages": [{
             "number": stage.number,

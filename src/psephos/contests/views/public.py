@@ -21,6 +21,7 @@ from psephos.contests.nominations import ballot_candidates
 from psephos.contests.timekeeper import close_if_due
 from psephos.contests.views.declaration import (
     chart_response,
+    flows_response,
     declaration_context,
     published_response,
 )
@@ -113,6 +114,15 @@ def chart_svg(request: HttpRequest, slug: str) -> HttpResponse:
     if item.declaration is None:
         raise Http404("not counted yet")
     return chart_response(item)
+
+
+@require_GET
+def flows_json(request: HttpRequest, slug: str) -> HttpResponse:
+    """The count's transfer flows as JSON, drawn on the declaration page by its script."""
+    item = _contest(slug)
+    if item.declaration is None:
+        raise Http404("not counted yet")
+    return flows_response(item)
 
 
 @require_GET

@@ -12,7 +12,7 @@ import { select, sankey, sankeyLinkHorizontal } from "./vendor/charts.js";
 const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
   "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 const PILE_COLOURS = { "non-transferable": "#505a5f", lost: "#0b0c0c", pool: "#8c8c8c" };
-const COLUMN_WIDTH = 120;
+const COLUMN_WIDTH = 130;
 const MARGIN = { top: 58, right: 150, bottom: 24, left: 130 };
 
 function colour(node) {
@@ -65,7 +65,7 @@ export function drawTransfers(figure, data) {
   for (const node of nodes) perColumn.set(node.column, (perColumn.get(node.column) || 0) + 1);
   const most = Math.max(...perColumn.values());
   const width = MARGIN.left + MARGIN.right + Math.max(1, columns - 1) * COLUMN_WIDTH;
-  const height = MARGIN.top + MARGIN.bottom + Math.max(300, most * 34);
+  const height = MARGIN.top + MARGIN.bottom + Math.max(360, most * 42);
 
   const layout = sankey()
     .nodeId((n) => n.id)
@@ -76,6 +76,9 @@ export function drawTransfers(figure, data) {
     .linkSort(null)
     .extent([[MARGIN.left, MARGIN.top], [width - MARGIN.right, height - MARGIN.bottom]]);
   const graph = layout({ nodes, links });
+  if (columns === 1) {  // d3-sankey spreads columns over the width: one column has no spread
+    for (const node of graph.nodes) [node.x0, node.x1] = [MARGIN.left, MARGIN.left + 12];
+  }
   const stages = new Map(data.stages.map((s) => [s.number, s]));
 
   const svg = select(figure).insert("svg", "figcaption")
@@ -87,17 +90,18 @@ export function drawTransfers(figure, data) {
     .attr("aria-label", `Transfer chart of the count, ${data.stages.length} stages`);
   svg.node().style.minWidth = `${Math.min(width, 640)}px`;
 
-  // Stage headings over the columns of holders.
+  // Stage (or round) headings over the columns of holders.
+  const word = figure.dataset.stageWord || "Stage";
   const heads = svg.append("g").attr("class", "stage-heads");
   for (const stage of data.stages) {
     const node = graph.nodes.find((n) => n.stage === stage.number && !n.between);
     if (!node) continue;
     const x = (node.x0 + node.x1) / 2;
     const head = heads.append("text").attr("x", x).attr("y", 18).attr("text-anchor", "middle");
-    head.append("tspan").attr("class", "stage-number").text(`Stage ${stage.number}`);
+    head.append("tspan").attr("class", "stage-number").text(`${word} ${stage.number}`);
     head.append("tspan").attr("x", x).attr("dy", 16).attr("class", "stage-label")
-      .text(stage.label.length > 22 ? `${stage.label.slice(0, 21)}…` : stage.label);
-    head.append("title").text(`Stage ${stage.number}: ${stage.label}`
+      .text(stage.label.length > 20 ? `${stage.label.slice(0, 19)}…` : stage.label);
+    head.append("title").text(`${word} ${stage.number}: ${stage.label}`
       + (stage.transfer_value ? ` (transfer value ${stage.transfer_value})` : ""));
   }
 
@@ -154,14 +158,15 @@ export function drawTransfers(figure, data) {
 
   // Names beside the first and the last column; every bar has its title as well.
   const last = columns - 1;
-  holder.filter((n) => (n.column === 0 || n.column === last) && n.y1 - n.y0 >= 0)
+  const left = (n) => n.column === 0 && last > 0;
+  holder.filter((n) => n.column === 0 || n.column === last)
     .append("text")
     .attr("class", "node-label")
-    .attr("x", (n) => (n.column === 0 ? n.x0 - 6 : n.x1 + 6))
+    .attr("x", (n) => (left(n) ? n.x0 - 6 : n.x1 + 6))
     .attr("y", (n) => (n.y0 + n.y1) / 2)
     .attr("dy", "0.35em")
-    .attr("text-anchor", (n) => (n.column === 0 ? "end" : "start"))
-    .text((n) => (n.column === 0 ? n.label
+    .attr("text-anchor", (n) => (left(n) ? "end" : "start"))
+    .text((n) => (left(n) ? n.label
       : `${n.label}${n.status === "elected" ? " ✓" : ""} ${n.votes.replace(/\.0+$/, "")}`));
   figure.classList.add("transfer-chart--drawn");
   figure.dataset.drawn = "true";
