@@ -21,8 +21,8 @@ from psephos.contests.nominations import ballot_candidates
 from psephos.contests.timekeeper import close_if_due
 from psephos.contests.views.declaration import (
     chart_response,
-    flows_response,
     declaration_context,
+    flows_response,
     published_response,
 )
 from psephos.contests.views.labels import method_name

@@ -32,6 +32,11 @@ def upload_limit() -> int:
     return int(float(settings.PSEPHOS_EXPLORE_UPLOAD_MB) * 1024 * 1024)
 
 
+def limit_mb() -> str:
+    """The upload limit as the page states it, e.g. ``50``."""
+    return f"{float(settings.PSEPHOS_EXPLORE_UPLOAD_MB):g}"
+
+
 def too_large(request: HttpRequest) -> str | None:
     """Why the request is too large to read, or None: judged by its declared length, before
     a byte of the body is read."""
@@ -42,7 +47,7 @@ def too_large(request: HttpRequest) -> str | None:
     limit = upload_limit()
     if length > limit:
         return (f"file: the upload is {length / 1048576:.1f} MB; the largest this site "
-                f"counts is {limit / 1048576:g} MB. Count larger files with psephos count.")
+                f"counts is {limit_mb()} MB. Count larger files with psephos count.")
     return None
 
 
@@ -128,5 +133,5 @@ def _error(message: str, field: str) -> dict[str, str]:
 def _page(request: HttpRequest, form: CountForm, *, result: dict[str, Any] | None = None,
           errors: list[dict[str, str]] | None = None, status: int = 200) -> HttpResponse:
     context = {"form": form, "result": result, "errors": errors or [],
-               "limit_mb": f"{upload_limit() / 1048576:g}"}
+               "limit_mb": limit_mb()}
     return render(request, TEMPLATE, context, status=status)
