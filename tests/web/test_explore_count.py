@@ -146,6 +146,17 @@ def test_options_reach_the_rule_as_on_the_command_line(almond: Path) -> None:
     assert response.content == expected
 
 
+def test_every_lot_drawn_is_listed_as_the_cli_records_it(tmp_path: Path) -> None:
+    tied = tmp_path / "tied.csv"
+    tied.write_text("rank1\nAnna\nBen\nCara\nAnna\nBen\n", encoding="utf-8")
+    expected = json.loads(cli(tied, "--json", "--method", "plurality", "--seed", "7"))
+    assert expected["lots"], "the file must need a lot"
+    page = html.unescape(upload(Client(), tied, method="plurality", seed="7").content.decode())
+    for lot in expected["lots"]:
+        assert (f"Stage {lot['stage']}: {', '.join(lot['tied'])} were tied ({lot['purpose']});"
+                f" {lot['chosen']} was chosen by {lot['how']}.") in page
+
+
 def test_an_example_is_counted_by_name() -> None:
     example = REPO / "examples" / "example-ward.blt"
     response = Client().post("/explore/count", {"example": example.name, "output": "csv"})

@@ -12,10 +12,9 @@ from __future__ import annotations
 import io
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 
@@ -105,7 +104,7 @@ def count_example(name: str, request: CountRequest) -> Counted:
     return _count_path(examples_folder() / name, name, request)
 
 
-def count_upload(chunks: Sequence[bytes] | Any, name: str, request: CountRequest) -> Counted:
+def count_upload(chunks: Iterable[bytes], name: str, request: CountRequest) -> Counted:
     """Count an uploaded file given as byte ``chunks`` under the user's file ``name``; the
     temporary copy is deleted before this returns, whatever happens."""
     shown = safe_name(name)
