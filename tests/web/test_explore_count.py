@@ -237,3 +237,25 @@ def test_the_api_is_documented_in_openapi() -> None:
 
     assert [rule["name"] for rule in choices["rules"]] == list(RULES)
     assert "example-ward.blt" in choices["examples"]
+
+
+def test_the_pages_pass_the_accessibility_smoke_check(almond: Path) -> None:
+    from tests.web.a11y import problems
+
+    client = Client()
+    for response, status in ((client.get("/explore/count"), 200), (upload(client, almond), 200),
+                             (client.post("/explore/count", {}), 400)):
+        assert response.status_code == status
+        assert problems(response.content.decode()) == []
+
+
+def test_the_form_is_protected_against_cross_site_posts() -> None:
+    client = Client(enforce_csrf_checks=True)
+    refused = client.post("/explore/count", {"example": "example-ward.blt"})
+    assert refused.status_code == 403
+    page = client.get("/explore/count").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None
+    counted = client.post("/explore/count", {"example": "example-ward.blt",
+                                             "csrfmiddlewaretoken": token.group(1)})
+    assert counted.status_code == 200

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from psephos.explore.count_form import CountForm
@@ -51,16 +51,23 @@ def too_large(request: HttpRequest) -> str | None:
     return None
 
 
-# Nothing is stored or changed: the form is a calculator. Exempt from the CSRF check (which
-# reads the whole body first) so that an upload over the limit is refused unread.
+# Django's pattern for checking an upload before anything reads it: exempt the outer view
+# from CsrfViewMiddleware (which reads the whole body for its token), refuse an upload over
+# the limit unread, then check the CSRF token in the inner view.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def count_page(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        problem = too_large(request)
+        if problem is not None:
+            return _page(request, CountForm(), errors=[_error(problem, "file")], status=413)
+    return _count_page(request)
+
+
+@csrf_protect
+def _count_page(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _page(request, CountForm())
-    problem = too_large(request)
-    if problem is not None:
-        return _page(request, CountForm(), errors=[_error(problem, "file")], status=413)
     form = CountForm(request.POST, request.FILES)
     if not form.is_valid():
         errors = [_error(str(message), name)
