@@ -60,7 +60,7 @@ def count_flows(count: Count) -> dict[str, Any]:
         "candidates": [display(name) for name in count.candidates],
         "stages": [{
             "number": stage.number,
-            "label": describe(stage, short),
+            "label": _label(stage, short),
             "transfer_value": None if stage.transfer_value is None
             else votes(stage.transfer_value, p),
             "threshold": None if stage.threshold is None else votes(stage.threshold, p),
@@ -68,6 +68,13 @@ def count_flows(count: Count) -> dict[str, Any]:
         "nodes": nodes,
         "flows": flows,
     }
+
+
+def _label(stage: Stage, short: list[str]) -> str:
+    """`describe`, naming who was elected where a stage elects without a subject (Meek)."""
+    if stage.action == "elect" and not stage.subjects and stage.elected:
+        return f"{describe(stage, short)} {', '.join(short[c] for c in stage.elected)}"
+    return describe(stage, short)
 
 
 def node_id(stage: int, key: int | str) -> str:

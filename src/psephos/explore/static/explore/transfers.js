@@ -13,7 +13,7 @@ const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948
   "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 const PILE_COLOURS = { "non-transferable": "#505a5f", lost: "#0b0c0c", pool: "#8c8c8c" };
 const COLUMN_WIDTH = 130;
-const MARGIN = { top: 58, right: 150, bottom: 24, left: 130 };
+const MARGIN = { top: 58, bottom: 24, left: 130 };
 
 function colour(node) {
   return node.kind === "candidate" ? PALETTE[node.candidate % PALETTE.length]
@@ -32,6 +32,12 @@ function columnsOf(nodes) {
 function order(node) {
   if (node.kind === "candidate") return node.candidate;
   return { pool: -1, "non-transferable": 1e6, lost: 1e6 + 1 }[node.kind];
+}
+
+// The words beside a bar of the last column: name, a tick if elected, the votes.
+function lastLabel(node) {
+  const tick = node.status === "elected" ? " ✓" : "";
+  return `${node.label}${tick} ${node.votes.replace(/\.0+$/, "")}`;
 }
 
 function nodeTitle(node) {
@@ -64,8 +70,11 @@ export function drawTransfers(figure, data) {
   const perColumn = new Map();
   for (const node of nodes) perColumn.set(node.column, (perColumn.get(node.column) || 0) + 1);
   const most = Math.max(...perColumn.values());
-  const width = MARGIN.left + MARGIN.right + Math.max(1, columns - 1) * COLUMN_WIDTH;
-  const height = MARGIN.top + MARGIN.bottom + Math.max(360, most * 42);
+  const lastColumn = nodes.filter((n) => n.column === columns - 1);
+  const right = Math.max(120, 20 + 7.5 * Math.max(...lastColumn.map((n) => lastLabel(n).length)));
+  const margin = { ...MARGIN, right };
+  const width = margin.left + margin.right + Math.max(1, columns - 1) * COLUMN_WIDTH;
+  const height = margin.top + margin.bottom + Math.max(360, most * 42);
 
   const layout = sankey()
     .nodeId((n) => n.id)
@@ -74,7 +83,7 @@ export function drawTransfers(figure, data) {
     .nodePadding(10)
     .nodeSort((a, b) => order(a) - order(b))
     .linkSort(null)
-    .extent([[MARGIN.left, MARGIN.top], [width - MARGIN.right, height - MARGIN.bottom]]);
+    .extent([[margin.left, margin.top], [width - margin.right, height - margin.bottom]]);
   const graph = layout({ nodes, links });
   if (columns === 1) {  // d3-sankey spreads columns over the width: one column has no spread
     for (const node of graph.nodes) [node.x0, node.x1] = [MARGIN.left, MARGIN.left + 12];
@@ -166,8 +175,7 @@ export function drawTransfers(figure, data) {
     .attr("y", (n) => (n.y0 + n.y1) / 2)
     .attr("dy", "0.35em")
     .attr("text-anchor", (n) => (left(n) ? "end" : "start"))
-    .text((n) => (left(n) ? n.label
-      : `${n.label}${n.status === "elected" ? " ✓" : ""} ${n.votes.replace(/\.0+$/, "")}`));
+    .text((n) => (left(n) ? n.label : lastLabel(n)));
   figure.classList.add("transfer-chart--drawn");
   figure.dataset.drawn = "true";
   return svg.node();
