@@ -14,8 +14,8 @@ from ninja import Router, Schema
 
 from psephos.ballots.readers import READERS
 from psephos.explore.count_form import RESPONSES, CountForm
+from psephos.explore.count_http import download, run_form, too_large
 from psephos.explore.counting import OUTPUTS, CountProblem, examples
-from psephos.explore.views.count import download, run_form, too_large
 from psephos.reports.flows import count_flows
 from psephos.reports.json import count_to_dict
 from psephos.rules.registry import RULES

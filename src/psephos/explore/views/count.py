@@ -12,43 +12,19 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from psephos.explore.count_form import CountForm
-from psephos.explore.counting import OUTPUTS, Counted, CountProblem, count_example, count_upload
+from psephos.explore.count_http import download, limit_mb, run_form, too_large
+from psephos.explore.counting import OUTPUTS, Counted, CountProblem
 from psephos.reports.flows import count_flows
 from psephos.reports.json import count_to_dict
 from psephos.rules.registry import RULES
 
 TEMPLATE = "explore/count.html"
-
-
-def upload_limit() -> int:
-    """The largest request body the count page reads, in bytes (`PSEPHOS_EXPLORE_UPLOAD_MB`)."""
-    return int(float(settings.PSEPHOS_EXPLORE_UPLOAD_MB) * 1024 * 1024)
-
-
-def limit_mb() -> str:
-    """The upload limit as the page states it, e.g. ``50``."""
-    return f"{float(settings.PSEPHOS_EXPLORE_UPLOAD_MB):g}"
-
-
-def too_large(request: HttpRequest) -> str | None:
-    """Why the request is too large to read, or None: judged by its declared length, before
-    a byte of the body is read."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    limit = upload_limit()
-    if length > limit:
-        return (f"file: the upload is {length / 1048576:.1f} MB; the largest this site "
-                f"counts is {limit_mb()} MB. Count larger files with psephos count.")
-    return None
 
 
 # Django's pattern for checking an upload before anything reads it: exempt the outer view
@@ -81,22 +57,6 @@ def _count_page(request: HttpRequest) -> HttpResponse:
     if kind in OUTPUTS:
         return download(counted, kind)
     return _page(request, form, result=result_context(counted))
-
-
-def run_form(form: CountForm) -> Counted:
-    """Count what a valid `CountForm` names."""
-    upload = form.cleaned_data.get("file")
-    if upload is not None:
-        return count_upload(upload.chunks(), upload.name or "ballots", form.count_request())
-    return count_example(form.cleaned_data["example"], form.count_request())
-
-
-def download(counted: Counted, kind: str) -> HttpResponse:
-    """One output as an attachment, bytes as ``psephos count`` writes them."""
-    response = HttpResponse(counted.output(kind).encode("utf-8"),
-                            content_type=f"{OUTPUTS[kind][1]}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{counted.filename(kind)}"'
-    return response
 
 
 def result_context(counted: Counted) -> dict[str, Any]:
