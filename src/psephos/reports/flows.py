@@ -42,14 +42,12 @@ def count_flows(count: Count) -> dict[str, Any]:
     status = _status_by_stage(count)
     # A list count (highest averages) moves no votes: its stages hold quotients, not votes.
     allocation = is_allocation(count) and any(s.action == "allocate" for s in stages)
-    for stage in () if allocation else stages:
-        held = _held(count, stage)
-        for key, value in held.items():
+    for i, stage in enumerate(() if allocation else stages):
+        for key, value in _held(stage).items():
             if value != 0:
                 nodes.append(_node(count, short, stage, key, value, status[stage.number]))
-        if stage.number > 1:
-            previous = stages[stage.number - 2]
-            flows.extend(_stage_flows(count, previous, stage, nodes))
+        if i > 0:
+            flows.extend(_stage_flows(count, stages[i - 1], stage, nodes))
     return {
         "format": FORMAT,
         "method": count.method,
@@ -82,7 +80,7 @@ def node_id(stage: int, key: int | str) -> str:
     return f"s{stage}-c{key}" if isinstance(key, int) else f"s{stage}-{key}"
 
 
-def _held(count: Count, stage: Stage) -> dict[int | str, Decimal]:
+def _held(stage: Stage) -> dict[int | str, Decimal]:
     """What each candidate and pile holds at the end of ``stage``."""
     held: dict[int | str, Decimal] = dict(enumerate(stage.tallies))
     held[NON_TRANSFERABLE_KEY] = stage.exhausted
@@ -119,19 +117,19 @@ def _status_by_stage(count: Count) -> dict[int, dict[int, str]]:
 def _stage_flows(count: Count, previous: Stage, stage: Stage,
                  nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The flows from ``previous``'s column into ``stage``'s."""
-    before, after = _held(count, previous), _held(count, stage)
+    before, after = _held(previous), _held(stage)
     moved = _moved(stage, before, after)
     out_of: dict[int | str, Decimal] = {}
     into: dict[int | str, Decimal] = {}
     for (source, target), value in moved.items():
         out_of[source] = out_of.get(source, _ZERO) + value
         into[target] = into.get(target, _ZERO) + value
-    p, n = count.precision, stage.number
+    p, n, m = count.precision, stage.number, previous.number
     flows: list[dict[str, Any]] = []
     for key, value in before.items():
         kept = value - out_of.get(key, _ZERO)
         if kept > 0:
-            flows.append(_flow(n, node_id(n - 1, key), node_id(n, key), kept, p, "kept"))
+            flows.append(_flow(n, node_id(m, key), node_id(n, key), kept, p, "kept"))
     pooled = any(source == POOL_KEY or target == POOL_KEY for source, target in moved)
     if pooled:
         total = into.get(POOL_KEY, _ZERO)
@@ -142,7 +140,7 @@ def _stage_flows(count: Count, previous: Stage, stage: Stage,
     for (source, target), value in moved.items():
         if value <= 0:
             continue
-        from_id = node_id(n, POOL_KEY) if source == POOL_KEY else node_id(n - 1, source)
+        from_id = node_id(n, POOL_KEY) if source == POOL_KEY else node_id(m, source)
         to_id = node_id(n, POOL_KEY) if target == POOL_KEY else node_id(n, target)
         flows.append(_flow(n, from_id, to_id, value, p, "transfer"))
     return flows
