@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from psephos.explore.views import index, results
+from psephos.explore.views import count, index, results
 
 app_name = "explore"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("results/<slug:election>", results.election_page, name="results_election"),
     path("results/<slug:election>/<str:constituency>", results.constituency_page,
          name="results_constituency"),
+    path("count", count.count_page, name="count"),
 ]
