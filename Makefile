@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest chromium bench reliability clean
+.PHONY: run test lint typecheck pytest chromium bench reliability vendor clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq python3-venv)
@@ -49,6 +49,11 @@ RELIABILITY_POSTGRES ?= own
 reliability: $(VENV)/.installed-test
 	$(BIN)/pip install -q -e '.[reliability]'
 	$(BIN)/python reliability/run.py --postgres $(RELIABILITY_POSTGRES) --out RELIABILITY.md
+
+# The explorer's chart library (d3 bundled by esbuild) from the npm lock file; the built
+# file is committed, so installing psephos needs no npm.
+vendor:
+	cd frontend && npm ci --no-audit --no-fund && npm run build
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

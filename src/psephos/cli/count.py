@@ -163,18 +163,10 @@ def _read_names(path: Path) -> list[str]:
 def _rule_options(profile: Profile, method: str | None, seats: int | None, seed: int | None,
                   lot_order: tuple[str, ...] | None,
                   pairs: list[str]) -> tuple[str, dict[str, object]]:
-    """The rule to count by (the default for the seats if none is named) and its options,
-    checked before counting."""
-    from psephos.rules.registry import parse_options
+    """The rule to count by and its options, checked before counting (`count_options`)."""
+    from psephos.rules.registry import count_options
 
-    seats = seats if seats is not None else (profile.seats or 1)
-    name = method or ("av" if seats == 1 else "stv-scotland")
-    if name not in RULES:
-        fail(f"unknown method {name!r}; choose one of {', '.join(RULES)}")
-    options: dict[str, object] = {"seed": seed, **parse_options(name, pairs)}
-    if lot_order is not None:
-        options["lot_order"] = lot_order
-    return name, options
+    return count_options(profile, method, seats, seed=seed, lot_order=lot_order, pairs=pairs)
 
 
 def _count(profile: Profile, name: str, seats: int | None, options: dict[str, object]) -> Count:
@@ -185,12 +177,9 @@ def _count(profile: Profile, name: str, seats: int | None, options: dict[str, ob
 
 
 def _rctab_report(result: Count, profile: Profile) -> dict[str, Any]:
-    from psephos.rctab.summary import detailed_report
+    from psephos.rctab.summary import profile_report
 
-    return detailed_report(result, contest={"contestName": profile.title},
-                           total_ballots=profile.n_ballots + profile.blank,
-                           undervotes=profile.blank, listed=profile.n_candidates,
-                           withdrawn=profile.withdrawn)
+    return profile_report(result, profile)
 
 
 def _run_rctab(config: Path) -> tuple[Count, dict[str, Any]]:
@@ -231,7 +220,6 @@ def _with_progress(label: str, work: Callable[[], T]) -> T:
 
 def _emit(result: Count, report: dict[str, Any] | None, *, as_json: bool, as_csv: bool,
           chart: Path | None, rctab_summary: Path | None) -> None:
-    import json
     import sys
 
     if chart is not None:
@@ -243,7 +231,9 @@ def _emit(result: Count, report: dict[str, Any] | None, *, as_json: bool, as_csv
         if is_stdout(rctab_summary):
             emit_json(report)
             return
-        text = json.dumps(report, indent=2) + "\n"
+        from psephos.rctab.summary import summary_text
+
+        text = summary_text(report)
         write_atomically(rctab_summary, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     if as_json:
         from psephos.reports.json import count_to_json

@@ -21,6 +21,7 @@ from psephos.contests.counting import export_contest, recount
 from psephos.contests.models import Contest
 from psephos.contests.record import sealed_record
 from psephos.reports.chart import count_figure
+from psephos.reports.flows import count_flows
 
 
 def digest(contest: Contest) -> str:
@@ -42,6 +43,18 @@ def _chart(contest_id: int, key: str) -> bytes:
 def chart_svg(contest: Contest) -> bytes:
     """The transfer chart of the count as SVG, drawn once per declaration and process."""
     return _chart(contest.pk, digest(contest))
+
+
+@lru_cache(maxsize=8)
+def _flows(contest_id: int, key: str) -> bytes:
+    contest = Contest.objects.get(pk=contest_id)
+    return json.dumps(count_flows(recount(contest)), ensure_ascii=False).encode("utf-8")
+
+
+def flows_json(contest: Contest) -> bytes:
+    """The count's transfer flows (`psephos.reports.flows`) as JSON, for the interactive
+    chart on the declaration page; made once per declaration and process."""
+    return _flows(contest.pk, digest(contest))
 
 
 def published_folder(contest: Contest) -> Path:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from psephos.explore.views import index
+from psephos.explore.views import count, index, results
 
 app_name = "explore"
 
 urlpatterns = [
     path("", index.index, name="index"),
+    path("results/", results.results_index, name="results_index"),
+    path("results/<slug:election>", results.election_page, name="results_election"),
+    path("results/<slug:election>/<str:constituency>", results.constituency_page,
+         name="results_constituency"),
+    path("count", count.count_page, name="count"),
 ]

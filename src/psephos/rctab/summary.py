@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psephos.count import NON_TRANSFERABLE, ROUNDING_LOSS, Count, Stage
+
+if TYPE_CHECKING:
+    from psephos.ballots.profile import Profile
 
 GENERATED_BY = "psephos"
 CATEGORIES = ("exhaustedChoices", "overvotes", "repeatedRankings", "skippedRankings")
@@ -102,6 +105,21 @@ def detailed_report(count: Count, *, contest: Mapping[str, Any], total_ballots: 
             "undervotes": undervotes,
         },
     }
+
+
+def profile_report(count: Count, profile: Profile) -> dict[str, Any]:
+    """`detailed_report` of ``count``, made from the ballot file it counted (``profile``):
+    its title as the contest, its blank ballots as undervotes."""
+    return detailed_report(count, contest={"contestName": profile.title},
+                           total_ballots=profile.n_ballots + profile.blank,
+                           undervotes=profile.blank, listed=profile.n_candidates,
+                           withdrawn=profile.withdrawn)
+
+
+def summary_text(report: Mapping[str, Any]) -> str:
+    """The report as ``psephos count --rctab-summary FILE`` writes it (ASCII JSON, two-space
+    indent, a final newline)."""
+    return json.dumps(report, indent=2) + "\n"
 
 
 def to_json(report: Mapping[str, Any]) -> str:

@@ -106,6 +106,27 @@ def count(profile: Profile, method: str, seats: int | None = None, **options: An
     return chosen.load()(profile, seats, **options)
 
 
+def default_method(seats: int) -> str:
+    """The rule a count uses when none is named: AV for one seat, Scottish STV for more."""
+    return "av" if seats == 1 else "stv-scotland"
+
+
+def count_options(profile: Profile, method: str | None, seats: int | None, *,
+                  seed: int | None = None, lot_order: Sequence[str] | None = None,
+                  pairs: Sequence[str] = ()) -> tuple[str, dict[str, Any]]:
+    """The rule to count ``profile`` by (`default_method` for its seats if none is named)
+    and its options (``KEY=VALUE`` ``pairs``, the ``seed`` and a checked ``lot_order``),
+    all checked before counting: a `RuleError` for an unknown rule, an `OptionError` for a
+    wrong option. The command line and the explorer both start a count here."""
+    seats = seats if seats is not None else (profile.seats or 1)
+    name = method or default_method(seats)
+    entry(name)
+    options: dict[str, Any] = {"seed": seed, **parse_options(name, pairs)}
+    if lot_order is not None:
+        options["lot_order"] = tuple(lot_order)
+    return name, options
+
+
 def rule_options(method: str) -> dict[str, Any]:
     """The options of the rule named ``method`` other than `LOT_OPTIONS`: name -> the type
     its signature declares (keyword-only parameters, in signature order)."""

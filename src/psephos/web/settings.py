@@ -36,6 +36,9 @@ Environment:
   (default 0.05).
 - ``PSEPHOS_PUBLISHED_DIR``: where published records go, one folder per contest (default
   ``<data>/published``).
+- ``PSEPHOS_EXPLORE_UPLOAD_MB``: the largest ballot file the explorer counts (default 50 MB).
+- ``PSEPHOS_EXPLORE_EXAMPLES``: the folder of example ballot files the explorer offers
+  (default the repository's ``examples``).
 """
 
 from __future__ import annotations
@@ -264,6 +267,12 @@ STATIC_ROOT = os.environ.get("PSEPHOS_STATIC_ROOT") or str(data_dir() / "static"
 #: The data folder itself (the demonstration keeps its trustees' files there).
 PSEPHOS_DATA_DIR = str(data_dir())
 PSEPHOS_PUBLISHED_DIR = os.environ.get("PSEPHOS_PUBLISHED_DIR") or str(data_dir() / "published")
+#: The largest ballot file the explorer's count page takes, in megabytes (a bigger upload
+#: is refused with 413 before it is read).
+PSEPHOS_EXPLORE_UPLOAD_MB = float(os.environ.get("PSEPHOS_EXPLORE_UPLOAD_MB") or 50)
+#: Example ballot files the explorer counts without an upload.
+PSEPHOS_EXPLORE_EXAMPLES = (os.environ.get("PSEPHOS_EXPLORE_EXAMPLES")
+                            or str(Path(__file__).resolve().parents[3] / "examples"))
 #: The audit log's Ed25519 signing key (made once, mode 0600), never in the database.
 PSEPHOS_AUDIT_KEY_FILE = (os.environ.get("PSEPHOS_AUDIT_KEY_FILE")
                           or str(data_dir() / "audit-signing.key"))

@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 
 from psephos.contests.counting import percent
 from psephos.contests.models import Contest
-from psephos.contests.published import chart_svg, published_folder, published_names
+from psephos.contests.published import chart_svg, flows_json, published_folder, published_names
 from psephos.contests.views.labels import method_name
 
 ACTIONS = {"first": "First preferences", "exclude": "Exclusion", "surplus": "Surplus",
@@ -66,6 +66,13 @@ def declaration_context(contest: Contest) -> dict[str, Any]:
 def chart_response(contest: Contest) -> HttpResponse:
     """The transfer chart as SVG (`chart_svg`), cacheable for five minutes."""
     response = HttpResponse(chart_svg(contest), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def flows_response(contest: Contest) -> HttpResponse:
+    """The transfer chart's flows as JSON (`flows_json`), cacheable for five minutes."""
+    response = HttpResponse(flows_json(contest), content_type="application/json")
     response["Cache-Control"] = "public, max-age=300"
     return response
 

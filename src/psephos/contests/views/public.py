@@ -22,6 +22,7 @@ from psephos.contests.timekeeper import close_if_due
 from psephos.contests.views.declaration import (
     chart_response,
     declaration_context,
+    flows_response,
     published_response,
 )
 from psephos.contests.views.labels import method_name
@@ -113,6 +114,15 @@ def chart_svg(request: HttpRequest, slug: str) -> HttpResponse:
     if item.declaration is None:
         raise Http404("not counted yet")
     return chart_response(item)
+
+
+@require_GET
+def flows_json(request: HttpRequest, slug: str) -> HttpResponse:
+    """The count's transfer flows as JSON, drawn on the declaration page by its script."""
+    item = _contest(slug)
+    if item.declaration is None:
+        raise Http404("not counted yet")
+    return flows_response(item)
 
 
 @require_GET

@@ -19,5 +19,6 @@ urlpatterns = [
     path("contests/<slug:slug>/trackers.txt", public.trackers_txt, name="trackers"),
     path("contests/<slug:slug>/declaration", public.declaration, name="declaration"),
     path("contests/<slug:slug>/declaration/chart.svg", public.chart_svg, name="chart"),
+    path("contests/<slug:slug>/declaration/flows.json", public.flows_json, name="flows"),
     path("contests/<slug:slug>/published/<str:name>", public.published_file, name="published"),
 ]
