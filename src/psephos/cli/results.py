@@ -17,7 +17,8 @@ CacheDirOption = Annotated[Path | None, typer.Option(
 
 
 def results_command(
-    election: Annotated[str, typer.Argument(help="ge2010 ... ge2024, sp2016 or lm2016.")],
+    election: Annotated[str, typer.Argument(
+        help="ge2010 ... ge2024, sp2016, sp2016-feed, sp2021, sp2026 or lm2016.")],
     as_json: JsonOption = False,
     mirror: MirrorOption = None,
     cache_dir: CacheDirOption = None,
@@ -26,7 +27,7 @@ def results_command(
 
     Example: psephos results ge2019 --json
     """
-    from psephos.uk.catalogue import ELECTIONS, GENERAL_ELECTIONS
+    from psephos.uk.catalogue import ELECTIONS, GENERAL_ELECTIONS, SCOTTISH_PARLIAMENT
     from psephos.uk.errors import UKDataError
 
     if election not in ELECTIONS:
@@ -34,7 +35,7 @@ def results_command(
     try:
         if election in GENERAL_ELECTIONS:
             report = _general(election, mirror, cache_dir)
-        elif election == "sp2016":
+        elif election in SCOTTISH_PARLIAMENT:
             report = _holyrood(election, mirror, cache_dir)
         else:
             report = _mayor(election, mirror, cache_dir)
@@ -44,7 +45,7 @@ def results_command(
         emit_json(report)
     elif election in GENERAL_ELECTIONS:
         _print_general(report)
-    elif election == "sp2016":
+    elif election in SCOTTISH_PARLIAMENT:
         _print_holyrood(report)
     else:
         _print_mayor(report)
@@ -60,10 +61,13 @@ def _general(election: str, mirror: Path | None, cache_dir: Path | None) -> dict
 
 
 def _holyrood(election: str, mirror: Path | None, cache_dir: Path | None) -> dict[str, Any]:
+    from psephos.uk.catalogue import ELECTIONS
     from psephos.uk.scottish_parliament import count_scottish_parliament, load_scottish_parliament
 
-    return count_scottish_parliament(load_scottish_parliament(election, mirror=mirror,
-                                                              cache_dir=cache_dir))
+    report = count_scottish_parliament(load_scottish_parliament(election, mirror=mirror,
+                                                                cache_dir=cache_dir))
+    return {"election": report["election"], "title": ELECTIONS[election].title,
+            **{key: value for key, value in report.items() if key != "election"}}
 
 
 def _mayor(election: str, mirror: Path | None, cache_dir: Path | None) -> dict[str, Any]:
@@ -93,8 +97,10 @@ def _print_holyrood(report: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from psephos.uk.parties import party_label
+
     console = Console()
-    table = Table(title="Scottish Parliament 2016: seats by region "
+    table = Table(title=f"{report['title']}: seats by region "
                         "(list seats by d'Hondt after constituency seats)")
     for column in ("Region", "Constituency seats", "List seats (counted)", "List seats (declared)"):
         table.add_column(column)
@@ -104,8 +110,18 @@ def _print_holyrood(report: dict[str, Any]) -> None:
                       _seats(counted) if counted is not None else "no list votes",
                       _seats(region["reported_list_seats"] or {}))
     console.print(table)
-    console.print(f"Seats in the {len(report['regions_counted'])} regions counted: "
-                  f"{_seats(report['seats'])}")
+    regions = len(report["regions_counted"])
+    total = sum(report["votes"].values()) or 1
+    parties = Table(title=f"Seats and list votes in the {regions} region(s) counted")
+    for column in ("Party", "Constituency", "List", "Seats", "List votes", "Share"):
+        parties.add_column(column, justify="left" if column == "Party" else "right")
+    for party in dict.fromkeys([*report["seats"], *report["votes"]]):
+        votes = report["votes"].get(party, 0)
+        parties.add_row(party_label(party), str(report["constituency_seats"].get(party, 0)),
+                        str(report["list_seats"].get(party, 0)),
+                        str(report["seats"].get(party, 0)), f"{votes:,}",
+                        f"{100 * votes / total:.1f}%")
+    console.print(parties)
     for note in report["notes"]:
         console.print(f"Note: {note}")
 
