@@ -88,7 +88,7 @@ def read_principalfish(path: Path, spec: PrincipalfishFile) -> HolyroodElection:
         name = reader.name
         if " List " in name:
             stem, _, number = name.rpartition(" List ")
-            if stem != region or not number.isdigit():
+            if stem != region or not (number.isascii() and number.isdigit()):
                 raise reader.error("n", f"expected '{region} List k' for region {seat['r']}")
             lists.setdefault(region, []).append((index, number, reader.list_votes()))
             continue
@@ -103,11 +103,12 @@ def read_principalfish(path: Path, spec: PrincipalfishFile) -> HolyroodElection:
     regions = []
     for name in spec.region_ids.values():
         entries = lists[name]
-        votes = entries[0][2]
+        first, _, votes = entries[0]
         reported: Counter[str] = Counter()
         for index, _, seat_votes in entries:
             if seat_votes != votes:
-                raise DataFileError(path, f"list votes differ from {name} List 1's",
+                raise DataFileError(path, f"the list votes differ from those of seats[{first}], "
+                                    f"the same region's; expected the same in all {LIST_SEATS}",
                                     field=f"seats[{index}].p")
             reported[_list_winner(path, index, document["seats"][index])] += 1
         regions.append(HolyroodRegion(
@@ -145,6 +146,7 @@ class _Seat:
     def __init__(self, path: Path, index: int, seat: object) -> None:
         self.path = path
         self.index = index
+        self.name = ""
         if not isinstance(seat, dict):
             raise self.error("", "expected an object with 'n', 'r', 'w' and 'p'")
         self.seat = seat
@@ -155,7 +157,7 @@ class _Seat:
 
     def error(self, field: str, message: str) -> DataFileError:
         where = f"seats[{self.index}]"
-        if getattr(self, "name", ""):
+        if self.name:
             where += f" ({self.name[:60]})"
         return DataFileError(self.path, message, field=f"{where}.{field}" if field else where)
 
