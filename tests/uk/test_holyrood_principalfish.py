@@ -63,7 +63,8 @@ def test_2016_regions_as_declared(raw: Path, cache: Path) -> None:
     """Each of the 8 regions: constituency and list seats equal the transcribed declared seats
     by region (holyrood2016_seats_by_region.csv; e.g. Lothian SNP 6, Con 1, Lab 1, LD 1 and
     list Con 3, Lab 2, Green 2). The file places Paisley in South Scotland and Midlothian
-    South, Tweeddale and Lauderdale in Lothian; counted in West and South Scotland."""
+    South, Tweeddale and Lauderdale in Lothian; counted in West and South Scotland. The 73
+    constituencies: SNP 59, Con 7, LD 4, Lab 3 (README, official)."""
     declared = read_seats(raw.parent / "holyrood2016_seats_by_region.csv")
     counted = report("sp2016", raw, cache)
     for region in counted["regions"]:
@@ -72,6 +73,7 @@ def test_2016_regions_as_declared(raw: Path, cache: Path) -> None:
         assert region["list_seats"] == {p: n for p, n in regional.items() if n}
         assert region["reported_list_seats"] == region["list_seats"]
     assert any("Paisley" in note and "West Scotland" in note for note in counted["notes"])
+    assert counted["constituency_seats"] == {"snp": 59, "con": 7, "lab": 3, "ld": 4}
 
 
 def test_2016_against_the_election_night_feed(raw: Path, cache: Path) -> None:
@@ -127,6 +129,8 @@ def test_others_take_no_list_seat(raw: Path, cache: Path) -> None:
     assert all("Others" not in r["quotients"] for r in glasgow["rounds"])
     last = glasgow["rounds"][-1]
     assert Fraction(last["quotients"][last["elected"]]) > 4889
+    assert not any(r["aggregates"]["Others"]["seats_if_one_list"]
+                   for r in report("sp2021", raw, cache)["regions"])
     assert {r["region"] for r in report("sp2026", raw, cache)["regions"]
             if r["aggregates"]["Others"]["seats_if_one_list"]} == {
         "Edinburgh and Lothians East", "Highlands and Islands"}
