@@ -41,15 +41,16 @@ def test_results_table(raw: Path, cache: Path) -> None:
 
 
 def test_holyrood_results(raw: Path, cache: Path) -> None:
-    """sp2016: list seats by region (declared: Glasgow Lab 4 Con 2 Green 1)."""
-    code, out, _ = run("results", "sp2016", "--json", "--mirror", str(raw),
+    """sp2016-feed: list seats by region (declared: Glasgow Lab 4 Con 2 Green 1)."""
+    code, out, _ = run("results", "sp2016-feed", "--json", "--mirror", str(raw),
                        "--cache-dir", str(cache))
     assert code == 0
     data = json.loads(out)
     glasgow = next(r for r in data["regions"] if r["region"] == "Glasgow")
     assert glasgow["list_seats"] == {"lab": 4, "con": 2, "green": 1}
     assert glasgow["constituency_seats"] == {"snp": 9}
-    code, out, _ = run("results", "sp2016", "--mirror", str(raw), "--cache-dir", str(cache))
+    code, out, _ = run("results", "sp2016-feed", "--mirror", str(raw), "--cache-dir",
+                       str(cache))
     assert code == 0 and "Mid Scotland" in out
 
 

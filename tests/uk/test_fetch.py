@@ -64,7 +64,7 @@ def test_get_from_a_flat_mirror_and_transcribed_files(raw: Path, cache: Path,
     fetched = get_election("lm2016", mirror=flat, cache_dir=cache)
     assert {f.item.name for f in fetched} == {"gla-2016-results-by-ward.xlsx",
                                               "london_mayor2016.csv"}
-    transcribed = get_election("sp2016", mirror=raw, cache_dir=cache)  # raw/.. for those
+    transcribed = get_election("sp2016-feed", mirror=raw, cache_dir=cache)  # raw/.. for those
     assert {f.item.name for f in transcribed} == {"scotland2.json",
                                                   "holyrood2016_regional_list_votes.csv",
                                                   "holyrood2016_seats_by_region.csv"}

@@ -27,7 +27,8 @@ LOADERS: dict[str, Callable[..., object]] = {
     "ge2019": lambda **kw: load_general_election("ge2019", **kw),
     "ge2019-notional": lambda **kw: load_general_election("ge2019-notional", **kw),
     "ge2024": lambda **kw: load_general_election("ge2024", **kw),
-    "sp2016": lambda **kw: load_scottish_parliament("sp2016", **kw),
+    "sp2016-feed": lambda **kw: load_scottish_parliament("sp2016-feed", **kw),
+    "sp2021": lambda **kw: load_scottish_parliament("sp2021", **kw),
 }
 
 Mutation = tuple[str, int, bytes, int]

@@ -1,4 +1,5 @@
-"""Scottish Parliament 2016: the election-night feed, the transcribed tables, the EC layout."""
+"""Scottish Parliament 2016 (``sp2016-feed``): the election-night feed, the transcribed tables,
+and the Electoral Commission layout (which ``sp2016`` reads when both sheets are added)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from tests.uk.official import HOLYROOD_LIST_SEATS
 
 @pytest.fixture()
 def sp2016(raw: Path, cache: Path) -> HolyroodElection:
-    return load_scottish_parliament("sp2016", mirror=raw, cache_dir=cache)
+    return load_scottish_parliament("sp2016-feed", mirror=raw, cache_dir=cache)
 
 
 def test_list_seats_of_every_region_with_votes(sp2016: HolyroodElection) -> None:

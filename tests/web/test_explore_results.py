@@ -137,7 +137,9 @@ def test_holyrood_page_equals_the_cli(cli_reports: dict[str, Any]) -> None:
 def test_holyrood_constituency_page() -> None:
     page = _get("/explore/results/sp2016")
     links = re.findall(r'href="(/explore/results/sp2016/[\w-]+)"', page)
-    assert len(links) == 65  # the election-night feed's constituencies
+    assert len(links) == 73  # every constituency
+    feed = _get("/explore/results/sp2016-feed")
+    assert len(re.findall(r'href="(/explore/results/sp2016-feed/[\w-]+)"', feed)) == 65
     seat = _get("/explore/results/sp2016/glasgow-kelvin")
     assert "<h1>Glasgow Kelvin</h1>" in seat and "(elected)" in seat
 

@@ -26,7 +26,8 @@ CacheOption = Annotated[Path | None, typer.Option(
 @data_app.command("get")
 def get_command(
     election: Annotated[str, typer.Argument(
-        help="ge2010 ... ge2024, ge2019-notional, sp2016 or lm2016.")],
+        help="ge2010 ... ge2024, ge2019-notional, sp2016, sp2016-feed, sp2021, sp2026 or "
+             "lm2016.")],
     mirror: MirrorOption = None,
     cache_dir: CacheOption = None,
     force: Annotated[bool, typer.Option(
@@ -95,19 +96,18 @@ def list_command(
                 "election": e.election, "title": e.title,
                 "cached": all(ok for f, ok in files if f.required),
                 "files": [{"name": f.name, "publisher": f.publisher, "url": f.url,
-                           "page": f.page, "sha256": f.sha256, "required": f.required,
-                           "mirror_url": f.mirror_url, "source": f.source or None,
-                           "licence": f.licence or None, "cached": ok} for f, ok in files],
+                           "mirror_url": f.mirror_url, "page": f.page, "source": f.source,
+                           "licence": f.licence, "sha256": f.sha256, "required": f.required,
+                           "cached": ok} for f, ok in files],
             } for e, files in rows],
         })
         return
     table = Table(title=f"Cache: {cache_root(cache_dir)}")
-    for column in ("Election", "File", "Source and licence", "Cached"):
+    for column in ("Election", "File", "Source (licence)", "Cached"):
         table.add_column(column)
     for e, files in rows:
         for number, (f, ok) in enumerate(files):
             note = "" if f.required else " (optional)"
-            origin = "\n".join(part for part in (f.source or f.publisher, f.licence) if part)
-            table.add_row(e.election if number == 0 else "", f.name + note, origin,
+            table.add_row(e.election if number == 0 else "", f.name + note, f.origin,
                           "yes" if ok else "-", end_section=number == len(files) - 1)
     Console().print(table)

@@ -18,7 +18,8 @@ CacheDirOption = Annotated[Path | None, typer.Option(
 
 def results_command(
     election: Annotated[str, typer.Argument(
-        help="ge2010 ... ge2024, ge2019-notional, sp2016, la2016 or lm2016.")],
+        help="ge2010 ... ge2024, ge2019-notional, sp2016, sp2016-feed, sp2021, sp2026, la2016 "
+             "or lm2016.")],
     as_json: JsonOption = False,
     mirror: MirrorOption = None,
     cache_dir: CacheDirOption = None,
@@ -84,8 +85,10 @@ def _print_holyrood(report: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from psephos.uk.parties import party_label
+
     console = Console()
-    table = Table(title="Scottish Parliament 2016: seats by region "
+    table = Table(title=f"{report['title']}: seats by region "
                         "(list seats by d'Hondt after constituency seats)")
     for column in ("Region", "Constituency seats", "List seats (counted)", "List seats (declared)"):
         table.add_column(column)
@@ -95,8 +98,18 @@ def _print_holyrood(report: dict[str, Any]) -> None:
                       _seats(counted) if counted is not None else "no list votes",
                       _seats(region["reported_list_seats"] or {}))
     console.print(table)
-    console.print(f"Seats in the {len(report['regions_counted'])} regions counted: "
-                  f"{_seats(report['seats'])}")
+    regions = len(report["regions_counted"])
+    total = sum(report["votes"].values()) or 1
+    parties = Table(title=f"Seats and list votes in the {regions} region(s) counted")
+    for column in ("Party", "Constituency", "List", "Seats", "List votes", "Share"):
+        parties.add_column(column, justify="left" if column == "Party" else "right")
+    for party in dict.fromkeys([*report["seats"], *report["votes"]]):
+        votes = report["votes"].get(party, 0)
+        parties.add_row(party_label(party), str(report["constituency_seats"].get(party, 0)),
+                        str(report["list_seats"].get(party, 0)),
+                        str(report["seats"].get(party, 0)), f"{votes:,}",
+                        f"{100 * votes / total:.1f}%")
+    console.print(parties)
     for note in report["notes"]:
         console.print(f"Note: {note}")
 

@@ -33,14 +33,20 @@ class PublisherFile:
     url: str | None  # direct download; None where no publisher serves the file itself
     page: str  # the page a person can open to find the file
     sha256: str | None  # of the copy our figures were checked against; None: header check only
-    format: str  # "csv", "csv-cp1252", "tsv-cp1252", "json" or "xlsx"
+    format: str  # "csv", "csv-cp1252", "tsv-cp1252", "json" (records), "json-object" or "xlsx"
     header: tuple[str, ...]  # what the file's first line must hold (or JSON keys, xlsx sheets)
     transcribed: bool = False  # figures transcribed from web pages (mirror or add only)
     required: bool = True  # False: an alternative input (``data get`` does not insist)
     mirror_url: str | None = None  # a public copy of the same bytes, tried if ``url`` fails
     note: str = ""  # what a person must do to get the file by hand, where not obvious
-    source: str = ""  # where the pinned copy was taken from: "owner/repo @ commit : path"
-    licence: str = ""  # the terms it is published under, as its publisher or mirror states
+    source: str = ""  # the copy's origin, "owner/repo @ commit : path", if not the publisher
+    licence: str = ""  # the licence the file is published under, where one is stated
+
+    @property
+    def origin(self) -> str:
+        """The source and licence as `psephos data list` shows them."""
+        text = self.source or self.publisher
+        return f"{text} ({self.licence})" if self.licence else text
 
     @property
     def encoding(self) -> str:
@@ -201,7 +207,8 @@ ELECTIONS: dict[str, ElectionEntry] = {e.election: e for e in (
               (*_HOC_2024, "Electorate", "Valid votes"),
               mirror_url=f"{COLM_TEST}/HoC-GE2024-results-by-constituency.csv"),
     )),
-    ElectionEntry("sp2016", "Scottish Parliament election, 5 May 2016",
+    ElectionEntry("sp2016-feed", "Scottish Parliament election, 5 May 2016 (election-night "
+                  "feed and transcribed tables: 5 of 8 regions)",
                   datetime.date(2016, 5, 5), (
         PublisherFile(
             role="feed", name="scotland2.json", folder="guardian_scotland2016",
@@ -218,25 +225,6 @@ ELECTIONS: dict[str, ElectionEntry] = {e.election: e for e in (
         _transcribed("seats", "holyrood2016_seats_by_region.csv",
                      "9117b2f253a7ed2c3a8c7731fbfa3b8e5b8ef512b2ea98b9e79bd514f4f62d92",
                      ("election", "region", "party_code", "constituency_seats", "list_seats")),
-        PublisherFile(
-            role="ec_constituency", name="sp2016-ec-constituency-results.csv",
-            folder="electoral_commission",
-            publisher="Electoral Commission (Scottish Parliament 2016 results, constituency "
-                      "sheet)",
-            url=None, page=f"{EC_PAST}/results-and-turnout-2016-scottish-parliament-election",
-            sha256=None, format="csv", header=EC_SP_CONSTITUENCY_HEADER, required=False,
-            note="download the Commission's results workbook and save its constituency sheet "
-                 "as CSV (UTF-8)",
-        ),
-        PublisherFile(
-            role="ec_regional", name="sp2016-ec-regional-results.csv",
-            folder="electoral_commission",
-            publisher="Electoral Commission (Scottish Parliament 2016 results, regional sheet)",
-            url=None, page=f"{EC_PAST}/results-and-turnout-2016-scottish-parliament-election",
-            sha256=None, format="csv", header=EC_SP_REGIONAL_HEADER, required=False,
-            note="download the Commission's results workbook and save its regional list sheet "
-                 "as CSV (UTF-8)",
-        ),
     )),
     ElectionEntry("lm2016", "Mayor of London election, 5 May 2016",
                   datetime.date(2016, 5, 5), (
@@ -282,6 +270,73 @@ ELECTIONS: dict[str, ElectionEntry] = {e.election: e for e in (
         ),
     )),
 )}
+
+# --- Scottish Parliament 2016, 2021, 2026: principalfish's results files ------------------
+# Every constituency and region of each election in one JSON file (psephos.uk.principalfish).
+# sp2016 reads the Electoral Commission's sheets instead when both are added (data add).
+
+PRINCIPALFISH = "principalfish/principalfish.github.io"
+PRINCIPALFISH_LICENCE = "MIT, Copyright (c) 2017 Philip"
+PRINCIPALFISH_COMMITS = {
+    "2016": "53e8021130e3e763795b4806f8429df8b9b4f9d1",
+    "2021": "53e8021130e3e763795b4806f8429df8b9b4f9d1",
+    "2026": "0b72ff8886c6d8fca1a6dabf85975f26b3e92fc4",
+}
+
+
+def _principalfish(year: str, sha256: str) -> PublisherFile:
+    path = f"electionmaps/data/results/holyrood-general-{year}.json"
+    return PublisherFile(
+        role="results", name=f"holyrood-general-{year}.json", folder="principalfish_holyrood",
+        publisher=f"principalfish election maps (Scottish Parliament {year}, every "
+                  "constituency and regional list)",
+        url=f"https://principalfish.github.io/{path}",
+        page=f"https://github.com/{PRINCIPALFISH}/blob/{PRINCIPALFISH_COMMITS[year]}/{path}",
+        sha256=sha256, format="json-object", header=("schema", "seats"),
+        mirror_url=f"{GITHUB}/{PRINCIPALFISH}/{PRINCIPALFISH_COMMITS[year]}/{path}",
+        source=f"{PRINCIPALFISH} @ {PRINCIPALFISH_COMMITS[year][:8]} : {path}",
+        licence=PRINCIPALFISH_LICENCE,
+        note="save its raw file (the site's current copy may differ from this one)",
+    )
+
+
+#: The Scottish Parliament elections `psephos results` counts region by region.
+SCOTTISH_PARLIAMENT: tuple[str, ...] = ("sp2016", "sp2016-feed", "sp2021", "sp2026")
+
+ELECTIONS.update({e.election: e for e in (
+    ElectionEntry("sp2016", "Scottish Parliament election, 5 May 2016",
+                  datetime.date(2016, 5, 5), (
+        _principalfish("2016", "51bba7c34a6135dbfdf1abb479039bbf4907503fb3c71a267fa942b4da787685"),
+        PublisherFile(
+            role="ec_constituency", name="sp2016-ec-constituency-results.csv",
+            folder="electoral_commission",
+            publisher="Electoral Commission (Scottish Parliament 2016 results, constituency "
+                      "sheet)",
+            url=None, page=f"{EC_PAST}/results-and-turnout-2016-scottish-parliament-election",
+            sha256=None, format="csv", header=EC_SP_CONSTITUENCY_HEADER, required=False,
+            note="download the Commission's results workbook and save its constituency sheet "
+                 "as CSV (UTF-8)",
+        ),
+        PublisherFile(
+            role="ec_regional", name="sp2016-ec-regional-results.csv",
+            folder="electoral_commission",
+            publisher="Electoral Commission (Scottish Parliament 2016 results, regional sheet)",
+            url=None, page=f"{EC_PAST}/results-and-turnout-2016-scottish-parliament-election",
+            sha256=None, format="csv", header=EC_SP_REGIONAL_HEADER, required=False,
+            note="download the Commission's results workbook and save its regional list sheet "
+                 "as CSV (UTF-8)",
+        ),
+    )),
+    ElectionEntry("sp2021", "Scottish Parliament election, 6 May 2021",
+                  datetime.date(2021, 5, 6), (
+        _principalfish("2021", "0bc728c241e559192e06d7053caef1c64bb7bac6866eef85a1efa4ed118fb1cd"),
+    )),
+    ElectionEntry("sp2026", "Scottish Parliament election, 7 May 2026 (unverified figures)",
+                  datetime.date(2026, 5, 7), (
+        _principalfish("2026", "042458ff5b831484af8f146656f9029d3950056537f0e98a9e9696fd16592340"),
+    )),
+)})
+# --- end of the Scottish Parliament block ---------------------------------------------------
 
 GENERAL_ELECTIONS: tuple[str, ...] = ("ge2010", "ge2015", "ge2017", "ge2019", "ge2019-notional",
                                       "ge2024")

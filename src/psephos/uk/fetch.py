@@ -56,7 +56,7 @@ def problem(item: PublisherFile, data: bytes) -> str | None:
     """Why ``data`` is not ``item`` (a web page, a wrong header, ...); None if it looks right."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body", b"<script")) or (
-            b"<html" in head and item.format != "json"):
+            b"<html" in head and not item.format.startswith("json")):
         return "a web page (HTML), not the data file; the server may have sent a browser check"
     if not data.strip():
         return "empty"
@@ -64,6 +64,8 @@ def problem(item: PublisherFile, data: bytes) -> str | None:
         return _xlsx_problem(item, data)
     if item.format == "json":
         return _json_problem(item, data)
+    if item.format == "json-object":
+        return _json_object_problem(item, data)
     first = data.split(b"\n", 1)[0].rstrip(b"\r").removeprefix(b"\xef\xbb\xbf")
     try:
         line = first.decode(item.encoding)
@@ -283,4 +285,18 @@ def _json_problem(item: PublisherFile, data: bytes) -> str | None:
     missing = [t for t in item.header if t not in types]
     if missing:
         return f"it has no record of type {', '.join(map(repr, missing))}"
+    return None
+
+
+def _json_object_problem(item: PublisherFile, data: bytes) -> str | None:
+    """A JSON object must hold the keys in ``item.header``."""
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return "not JSON"
+    if not isinstance(document, dict):
+        return f"not a JSON object with the keys {', '.join(map(repr, item.header))}"
+    missing = [key for key in item.header if key not in document]
+    if missing:
+        return f"its JSON object lacks the key(s) {', '.join(map(repr, missing))}"
     return None

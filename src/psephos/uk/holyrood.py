@@ -33,6 +33,19 @@ REGIONS: dict[str, str] = {
     "West Scotland": "S17000016",
 }
 
+#: The 8 regions first used in 2026 (Boundaries Scotland's second review); psephos holds no
+#: GSS codes for them.
+REGIONS_2026: tuple[str, ...] = (
+    "Central Scotland and Lothians West",
+    "Edinburgh and Lothians East",
+    "Glasgow",
+    "Highlands and Islands",
+    "Mid Scotland and Fife",
+    "North East Scotland",
+    "South Scotland",
+    "West Scotland",
+)
+
 
 @dataclass(frozen=True)
 class ListVote:
@@ -55,6 +68,7 @@ class HolyroodConstituency:
     name: str
     region: str  # "" where the source does not say
     candidates: tuple[Candidate, ...]
+    declared_winner: str | None = None  # party code of the member returned, where a source says
 
     @property
     def valid_votes(self) -> int:
@@ -71,13 +85,24 @@ class HolyroodRegion:
     list_votes: tuple[ListVote, ...] = ()  # empty where no source gives them
     reported_list_seats: Mapping[str, int] | None = None  # as declared, where a source says
     sources: tuple[str, ...] = ()
+    #: Contestants that stand for several lists summed into one figure ("Others"): no list
+    #: of that name exists, so it can take no seat (counted as a list with no candidates left,
+    #: s.8(6)); its votes stay in the region's total.
+    aggregates: tuple[str, ...] = ()
 
-    def allocate(self) -> Count:
-        """The 7 list seats by d'Hondt after the constituency seats (Scotland Act 1998 s.7-8)."""
+    def allocate(self, *, aggregates_as_lists: bool = False) -> Count:
+        """The 7 list seats by d'Hondt after the constituency seats (Scotland Act 1998 s.7-8).
+
+        ``aggregates_as_lists``: let each aggregate compete as if it were one list (a check
+        of whether the aggregation could matter, never the result).
+        """
         votes = {v.contestant: v.votes for v in self.list_votes}
         individuals = [v.contestant for v in self.list_votes if v.party_code == "ind"]
+        lengths = None if aggregates_as_lists else {
+            name: 0 for name in self.aggregates if name in votes}
         return scottish_parliament_region(dict(self.constituency_seats), votes,
-                                          list_seats=LIST_SEATS, individuals=individuals)
+                                          list_seats=LIST_SEATS, individuals=individuals,
+                                          list_lengths=lengths or None)
 
     def list_seats(self) -> dict[str, int]:
         """List seats won per party code (non-zero only), from `allocate`."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from psephos.uk.catalogue import ELECTIONS, GENERAL_ELECTIONS
+from psephos.uk.catalogue import ELECTIONS, GENERAL_ELECTIONS, SCOTTISH_PARLIAMENT
 from psephos.uk.errors import UKDataError
 
 Kind = Literal["general", "holyrood", "assembly", "mayor"]
@@ -22,7 +22,7 @@ def election_kind(election: str) -> Kind:
         raise UKDataError(f"unknown election {election!r}; choose one of {', '.join(ELECTIONS)}")
     if election in GENERAL_ELECTIONS:
         return "general"
-    if election.startswith("sp"):
+    if election in SCOTTISH_PARLIAMENT:
         return "holyrood"
     return "assembly" if election.startswith("la") else "mayor"
 
@@ -45,8 +45,10 @@ def results_report(election: str, *, mirror: Path | None = None,
             load_scottish_parliament,
         )
 
-        return count_scottish_parliament(load_scottish_parliament(election, mirror=mirror,
-                                                                  cache_dir=cache_dir))
+        report = count_scottish_parliament(load_scottish_parliament(election, mirror=mirror,
+                                                                    cache_dir=cache_dir))
+        return {"election": report["election"], "title": ELECTIONS[election].title,
+                **{key: value for key, value in report.items() if key != "election"}}
     if kind == "assembly":
         from psephos.uk.london_assembly import count_london_assembly, load_london_assembly
 

@@ -1,43 +1,95 @@
-"""Loading and counting a Scottish Parliament election from whichever sources are at hand.
+"""Loading a Scottish Parliament election from whichever sources are at hand.
 
-With the Electoral Commission's constituency and regional sheets (``psephos data add``),
-every constituency and region comes from them. Otherwise: the Guardian election-night feed
-(65 constituencies, list votes for 3 regions), the transcribed list votes (5 regions) and the
-transcribed seats by region (all 8: constituency seats, and list seats as declared).
+- ``sp2016``: the Electoral Commission's constituency and regional sheets, if both were added
+  (``psephos data add``); otherwise principalfish's results file (every constituency and
+  region). ``sp2021``, ``sp2026``: principalfish's results files.
+- ``sp2016-feed``: the Guardian election-night feed (65 constituencies, list votes for 3
+  regions), the transcribed list votes (5 regions) and the transcribed seats by region (all
+  8: constituency seats, and list seats as declared).
+
+Each region's constituency seats are counted from its constituencies wherever a source gives
+them all (`psephos.uk.results.winner`); the counting is `psephos.uk.holyrood_count`.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from psephos.uk.catalogue import entry
+from psephos.uk.catalogue import SCOTTISH_PARLIAMENT, ElectionEntry, entry
 from psephos.uk.ec_holyrood import read_ec_constituencies, read_ec_regions
 from psephos.uk.errors import MissingDataError, UKDataError
 from psephos.uk.guardian_feed import read_guardian_feed
 from psephos.uk.holyrood import REGIONS, HolyroodElection, HolyroodRegion, ListVote
+from psephos.uk.holyrood_count import count_scottish_parliament
 from psephos.uk.holyrood_transcribed import read_list_votes, read_seats
+from psephos.uk.principalfish import (
+    REGION_CORRECTIONS,
+    REGIONS_2011_IDS,
+    REGIONS_2026_IDS,
+    PrincipalfishFile,
+    read_principalfish,
+)
 from psephos.uk.results import winner
 from psephos.uk.store import find
+
+__all__ = ["count_scottish_parliament", "load_scottish_parliament"]
 
 
 def load_scottish_parliament(election: str = "sp2016", *, mirror: Path | None = None,
                              cache_dir: Path | None = None) -> HolyroodElection:
-    """The regions and constituencies of ``election`` (only ``sp2016`` so far)."""
-    if election != "sp2016":
-        raise UKDataError(f"unknown Scottish Parliament election {election!r}; choose sp2016")
+    """The regions and constituencies of ``election`` (one of `SCOTTISH_PARLIAMENT`)."""
+    if election not in SCOTTISH_PARLIAMENT:
+        raise UKDataError(f"unknown Scottish Parliament election {election!r}; choose one of "
+                          f"{', '.join(SCOTTISH_PARLIAMENT)}")
     item = entry(election)
-    constituency_sheet = _optional(election, "ec_constituency", mirror, cache_dir)
-    regional_sheet = _optional(election, "ec_regional", mirror, cache_dir)
-    if constituency_sheet is not None and regional_sheet is not None:
-        return _from_ec(item.date, constituency_sheet, regional_sheet)
-    if constituency_sheet is not None or regional_sheet is not None:
-        raise MissingDataError("the Electoral Commission's Scottish Parliament results need both "
-                               "the constituency and the regional sheet; add the other with "
-                               "`psephos data add FILE`")
+    if election == "sp2016-feed":
+        return _from_feed(item, mirror, cache_dir)
+    if election == "sp2016":
+        constituency_sheet = _optional(election, "ec_constituency", mirror, cache_dir)
+        regional_sheet = _optional(election, "ec_regional", mirror, cache_dir)
+        if constituency_sheet is not None and regional_sheet is not None:
+            return _from_ec(election, item.date, constituency_sheet, regional_sheet)
+        if constituency_sheet is not None or regional_sheet is not None:
+            raise MissingDataError("the Electoral Commission's Scottish Parliament results need "
+                                   "both the constituency and the regional sheet; add the other "
+                                   "with `psephos data add FILE`")
+    return _from_principalfish(item, mirror, cache_dir)
+
+
+def _from_principalfish(item: ElectionEntry, mirror: Path | None,
+                        cache_dir: Path | None) -> HolyroodElection:
+    path = find(item, "results", mirror=mirror, cache_dir=cache_dir)
+    new_regions = item.date.year >= 2026
+    spec = PrincipalfishFile(
+        election=item.election, date=item.date,
+        region_ids=REGIONS_2026_IDS if new_regions else REGIONS_2011_IDS,
+        gss={} if new_regions else dict(REGIONS),
+        corrections={} if new_regions else REGION_CORRECTIONS)
+    election = _count_constituency_seats(read_principalfish(path, spec))
+    notes = [*election.notes,
+             "'Others' is one figure for every minor party and independent: it is no list, so "
+             "it takes no list seat (its votes stay in the region's total)"]
+    if new_regions:
+        notes.append("these 2026 figures have not been checked against an official source")
+    return replace(election, notes=tuple(notes))
+
+
+def _count_constituency_seats(election: HolyroodElection) -> HolyroodElection:
+    """Each region's constituency seats, by counting each of its constituencies (plurality)."""
+    won: dict[str, Counter[str]] = {region.name: Counter() for region in election.regions}
+    for seat in election.constituencies:
+        won[seat.region][winner(seat.candidates).party_code] += 1
+    return replace(election, regions=tuple(
+        replace(region, constituency_seats=dict(won[region.name].most_common()))
+        for region in election.regions))
+
+
+def _from_feed(item: ElectionEntry, mirror: Path | None,
+               cache_dir: Path | None) -> HolyroodElection:
+    election = item.election
     feed_path = find(item, "feed", mirror=mirror, cache_dir=cache_dir)
     votes_path = find(item, "list_votes", mirror=mirror, cache_dir=cache_dir)
     seats_path = find(item, "seats", mirror=mirror, cache_dir=cache_dir)
@@ -70,19 +122,17 @@ def load_scottish_parliament(election: str = "sp2016", *, mirror: Path | None = 
                f"the election-night feed has {len(feed.constituencies)} of 73 constituencies"))
 
 
-def _from_ec(date: datetime.date, constituency_path: Path, regional_path: Path) -> HolyroodElection:
+def _from_ec(election: str, date: datetime.date, constituency_path: Path,
+             regional_path: Path) -> HolyroodElection:
     constituencies = read_ec_constituencies(constituency_path)
     list_votes = read_ec_regions(regional_path)
-    won: dict[str, Counter[str]] = {name: Counter() for name in REGIONS}
-    for seat in constituencies:
-        won[seat.region][winner(seat.candidates).party_code] += 1
-    regions = tuple(HolyroodRegion(name=name, id=gss, constituency_seats=dict(won[name]),
+    regions = tuple(HolyroodRegion(name=name, id=gss, constituency_seats={},
                                    list_votes=list_votes.get(name, ()),
                                    sources=(str(constituency_path), str(regional_path)))
                     for name, gss in REGIONS.items())
-    return HolyroodElection(election="sp2016", date=date, regions=regions,
-                            constituencies=constituencies,
-                            sources=(str(constituency_path), str(regional_path)))
+    return _count_constituency_seats(HolyroodElection(
+        election=election, date=date, regions=regions, constituencies=constituencies,
+        sources=(str(constituency_path), str(regional_path))))
 
 
 def _optional(election: str, role: str, mirror: Path | None,
@@ -91,64 +141,3 @@ def _optional(election: str, role: str, mirror: Path | None,
         return find(entry(election), role, mirror=mirror, cache_dir=cache_dir)
     except MissingDataError:
         return None
-
-
-@dataclass(frozen=True)
-class RegionResult:
-    name: str
-    constituency_seats: dict[str, int]
-    list_votes: dict[str, int]  # contestant -> votes (party code, or label for ind/other)
-    list_seats: dict[str, int] | None  # computed by d'Hondt; None without list votes
-    reported_list_seats: dict[str, int] | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"region": self.name, "constituency_seats": self.constituency_seats,
-                "list_votes": self.list_votes, "list_seats": self.list_seats,
-                "reported_list_seats": self.reported_list_seats}
-
-
-def count_scottish_parliament(election: HolyroodElection) -> dict[str, Any]:
-    """Constituency winners, list seats by d'Hondt per region, and totals where counted.
-
-    ``seats`` and ``votes`` cover the regions with list votes only (``regions_counted``).
-    """
-    regions: list[RegionResult] = []
-    seats: Counter[str] = Counter()
-    votes: Counter[str] = Counter()
-    for region in election.regions:
-        allocated = region.list_seats() if region.list_votes else None
-        regions.append(RegionResult(
-            name=region.name, constituency_seats=dict(region.constituency_seats),
-            list_votes={v.contestant: v.votes for v in region.list_votes},
-            list_seats=allocated,
-            reported_list_seats=(dict(region.reported_list_seats)
-                                 if region.reported_list_seats is not None else None)))
-        if allocated is not None:
-            seats.update(region.constituency_seats)
-            seats.update(allocated)
-            for vote in region.list_votes:
-                votes[vote.party_code] += vote.votes
-    fptp: Counter[str] = Counter(winner(c.candidates).party_code
-                                 for c in election.constituencies)
-    order = sorted(votes, key=lambda p: (-seats[p], -votes[p], p))
-    counted = [r.name for r in regions if r.list_seats is not None]
-    declared: Counter[str] | None = Counter()
-    for region in election.regions:
-        if region.reported_list_seats is None or declared is None:
-            declared = None
-            continue
-        declared.update(region.constituency_seats)
-        declared.update(region.reported_list_seats)
-    return {
-        "election": election.election,
-        "seats": {p: seats[p] for p in order if seats[p]},
-        "votes": {p: votes[p] for p in order},
-        "regions_counted": counted,
-        "regions_without_list_votes": [r.name for r in regions if r.list_seats is None],
-        "regions": [r.to_json() for r in regions],
-        "declared_seats": (dict(sorted(declared.items(), key=lambda kv: (-kv[1], kv[0])))
-                           if declared else None),
-        "constituencies_counted": len(election.constituencies),
-        "constituency_winners": dict(fptp.most_common()),
-        "notes": list(election.notes),
-    }
