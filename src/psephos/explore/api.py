@@ -8,4 +8,7 @@ from __future__ import annotations
 
 from ninja import Router
 
+from psephos.explore.api_pact import router as pact_router
+
 router = Router(tags=["explorer"])
+router.add_router("", pact_router)

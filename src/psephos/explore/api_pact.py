@@ -1,0 +1,204 @@
+"""The pact builder's endpoints: a scenario's seats, and its downloads (TOML, JSON, CSV).
+
+Every endpoint takes the page's own parameters (`PactParams`), so the page's address,
+the API's query and the downloads describe one scenario. The JSON and CSV downloads are
+`psephos.model.report`'s, byte for byte what ``psephos pact --json`` / ``--csv`` write
+for the same scenario; the TOML is a file ``psephos pact --scenario`` reads.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Query, Router, Schema
+
+from psephos.explore.pact_params import PactParams
+from psephos.explore.pact_run import PactProblem, PactRun, run_params
+from psephos.explore.pact_view import pact_view
+from psephos.model.report import result_to_dict, write_csv
+from psephos.model.scenario_file import scenario_to_toml
+
+router = Router(tags=["pact builder"])
+
+
+class ProblemOut(Schema):
+    message: str
+
+
+class PartySeatsOut(Schema):
+    party: str
+    label: str
+    name: str
+    colour: str
+    base: int
+    before: int  # after the swing, without the pact
+    after: int  # with the pact
+    change: int
+    low: int | None  # 5th percentile of the draws
+    high: int | None  # 95th percentile
+    median: int | None
+
+
+class FlipOut(Schema):
+    id: str
+    constituency: str
+    nation: str
+    before: str
+    before_label: str
+    after: str
+    after_label: str
+    standing: str | None
+    standing_label: str | None
+    margin_before: int  # votes, winner over runner-up, without the pact
+    margin_after: int
+    points_before: float  # the same in percentage points of the votes cast
+    points_after: float
+    href: str  # the page explaining this seat
+
+
+class SeatOut(Schema):
+    id: str
+    after: str
+    fill: str
+    flipped: bool
+    title: str
+    href: str
+
+
+class DrawsOut(Schema):
+    n: int
+    seed: int
+    majority_line: int
+    majority: dict[str, float]
+
+
+class TraceRowOut(Schema):
+    name: str
+    party: str
+    label: str
+    base: int
+    swung: int
+    kept: int
+    received: int
+    after: int
+    stood_down: bool
+    added: bool
+
+
+class TransferToOut(Schema):
+    to: str
+    label: str
+    votes: int
+
+
+class TransferOut(Schema):
+    name: str
+    party: str
+    label: str
+    votes: int
+    to: list[TransferToOut]
+    abstained: int
+
+
+class TraceOut(Schema):
+    id: str
+    name: str
+    nation: str
+    region: str
+    in_scope: bool
+    swing: str
+    standing: str | None
+    rows: list[TraceRowOut]
+    transfers: list[TransferOut]
+    before: str
+    before_label: str
+    after: str
+    after_label: str
+    winner: str
+    margin_before: int
+    margin_after: int
+    win: dict[str, float] | None
+    out_of_scope: str | None
+
+
+class DownloadsOut(Schema):
+    toml: str
+    json: str
+    csv: str
+
+
+class PactOut(Schema):
+    title: str
+    flips_title: str
+    query: str  # the scenario as the page's query string
+    page: str  # the page showing this scenario
+    parties: list[PartySeatsOut]
+    flips: list[FlipOut]  # closest pre-pact margin first
+    seats: list[SeatOut]  # every constituency, for the map
+    draws: DrawsOut | None
+    explain: TraceOut | None
+    downloads: DownloadsOut
+
+
+ANSWERS: dict[int, type[Schema]] = {400: ProblemOut, 503: ProblemOut}
+
+
+@router.get("/pact", response={200: PactOut, **ANSWERS}, url_name="explore_pact")
+def pact(request: HttpRequest, params: Query[PactParams]) -> Any:
+    """Seat totals (with 5-95 % intervals when draws > 0), the seats that change hands with
+    their margins, every seat's winner and, with ``explain``, one seat's trace."""
+    try:
+        run = run_params(params)
+    except PactProblem as problem:
+        return problem.status, {"message": problem.message}
+    return 200, pact_view(run, page=reverse("explore:pact"), downloads=download_urls())
+
+
+@router.get("/pact/scenario.toml", response=ANSWERS, url_name="explore_pact_toml")
+def scenario_toml(request: HttpRequest, params: Query[PactParams]) -> Any:
+    """The scenario as a TOML file: ``psephos pact --scenario FILE`` runs it."""
+    return _download(params, lambda run: (scenario_to_toml(run.scenario),
+                                          "application/toml", "scenario.toml"))
+
+
+@router.get("/pact/result.json", response=ANSWERS, url_name="explore_pact_json")
+def result_json(request: HttpRequest, params: Query[PactParams]) -> Any:
+    """The result as ``psephos pact --json`` writes it (with ``explain``: ``--explain``)."""
+    return _download(params, lambda run: (result_json_text(run), "application/json",
+                                          "pact.json"))
+
+
+@router.get("/pact/result.csv", response=ANSWERS, url_name="explore_pact_csv")
+def result_csv(request: HttpRequest, params: Query[PactParams]) -> Any:
+    """One row per constituency, as ``psephos pact --csv`` writes it."""
+    def text(run: PactRun) -> tuple[str, str, str]:
+        stream = io.StringIO()
+        write_csv(run.result, stream)
+        return stream.getvalue(), "text/csv", "pact.csv"
+
+    return _download(params, text)
+
+
+def result_json_text(run: PactRun) -> str:
+    """``psephos pact --json``'s output for the run."""
+    return json.dumps(result_to_dict(run.result, run.trace), indent=2, ensure_ascii=False) + "\n"
+
+
+def download_urls() -> dict[str, str]:
+    return {"toml": reverse("api:explore_pact_toml"), "json": reverse("api:explore_pact_json"),
+            "csv": reverse("api:explore_pact_csv")}
+
+
+def _download(params: Any, make: Any) -> Any:
+    try:
+        run = run_params(params)
+    except PactProblem as problem:
+        return problem.status, {"message": problem.message}
+    text, content_type, name = make(run)
+    response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{run.scenario.election}-{name}"'
+    return response
