@@ -14,10 +14,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
+from ninja.responses import Status
 
-from psephos.explore.pact_params import PactParams
-from psephos.explore.pact_run import PactProblem, PactRun, run_params
+from psephos.explore.pact_params import openapi_parameters
+from psephos.explore.pact_run import PactProblem, PactRun, run_query
 from psephos.explore.pact_view import pact_view
 from psephos.model.report import result_to_dict, write_csv
 from psephos.model.scenario_file import scenario_to_toml
@@ -64,9 +65,9 @@ class SeatOut(Schema):
     id: str
     after: str
     fill: str
+    ink: str  # dark or light: the mark's colour on this fill (hexmap's #hex-flipped-<ink>)
     flipped: bool
     title: str
-    href: str
 
 
 class DrawsOut(Schema):
@@ -112,6 +113,7 @@ class TraceOut(Schema):
     in_scope: bool
     swing: str
     standing: str | None
+    standing_label: str | None
     rows: list[TraceRowOut]
     transfers: list[TransferOut]
     before: str
@@ -126,9 +128,9 @@ class TraceOut(Schema):
 
 
 class DownloadsOut(Schema):
-    toml: str
-    json: str
-    csv: str
+    scenario_toml: str
+    result_json: str
+    result_csv: str
 
 
 class PactOut(Schema):
@@ -139,48 +141,56 @@ class PactOut(Schema):
     parties: list[PartySeatsOut]
     flips: list[FlipOut]  # closest pre-pact margin first
     seats: list[SeatOut]  # every constituency, for the map
+    explain_href: str  # a seat's explanation is this followed by its id
     draws: DrawsOut | None
     explain: TraceOut | None
     downloads: DownloadsOut
 
 
 ANSWERS: dict[int, type[Schema]] = {400: ProblemOut, 503: ProblemOut}
+#: The parameters are read by `run_query`, as the page reads them, so the page and
+#: the API word a mistake alike; this documents them.
+PARAMETERS = {"parameters": openapi_parameters()}
 
 
-@router.get("/pact", response={200: PactOut, **ANSWERS}, url_name="explore_pact")
-def pact(request: HttpRequest, params: Query[PactParams]) -> Any:
+@router.get("/pact", response={200: PactOut, **ANSWERS}, url_name="explore_pact",
+            openapi_extra=PARAMETERS)
+def pact(request: HttpRequest) -> Any:
     """Seat totals (with 5-95 % intervals when draws > 0), the seats that change hands with
     their margins, every seat's winner and, with ``explain``, one seat's trace."""
     try:
-        run = run_params(params)
+        run = run_query(request.GET)
     except PactProblem as problem:
-        return problem.status, {"message": problem.message}
-    return 200, pact_view(run, page=reverse("explore:pact"), downloads=download_urls())
+        return Status(problem.status, {"message": problem.message})
+    return Status(200, pact_view(run, page=reverse("explore:pact"), downloads=download_urls()))
 
 
-@router.get("/pact/scenario.toml", response=ANSWERS, url_name="explore_pact_toml")
-def scenario_toml(request: HttpRequest, params: Query[PactParams]) -> Any:
+@router.get("/pact/scenario.toml", response=ANSWERS, url_name="explore_pact_toml",
+            openapi_extra=PARAMETERS)
+def scenario_toml(request: HttpRequest) -> Any:
     """The scenario as a TOML file: ``psephos pact --scenario FILE`` runs it."""
-    return _download(params, lambda run: (scenario_to_toml(run.scenario),
-                                          "application/toml", "scenario.toml"))
+    return _download(request, lambda run: (scenario_to_toml(run.scenario),
+                                           "application/toml", "scenario.toml"))
 
 
-@router.get("/pact/result.json", response=ANSWERS, url_name="explore_pact_json")
-def result_json(request: HttpRequest, params: Query[PactParams]) -> Any:
+@router.get("/pact/result.json", response=ANSWERS, url_name="explore_pact_json",
+            openapi_extra=PARAMETERS)
+def result_json(request: HttpRequest) -> Any:
     """The result as ``psephos pact --json`` writes it (with ``explain``: ``--explain``)."""
-    return _download(params, lambda run: (result_json_text(run), "application/json",
-                                          "pact.json"))
+    return _download(request, lambda run: (result_json_text(run), "application/json",
+                                           "pact.json"))
 
 
-@router.get("/pact/result.csv", response=ANSWERS, url_name="explore_pact_csv")
-def result_csv(request: HttpRequest, params: Query[PactParams]) -> Any:
+@router.get("/pact/result.csv", response=ANSWERS, url_name="explore_pact_csv",
+            openapi_extra=PARAMETERS)
+def result_csv(request: HttpRequest) -> Any:
     """One row per constituency, as ``psephos pact --csv`` writes it."""
     def text(run: PactRun) -> tuple[str, str, str]:
         stream = io.StringIO()
         write_csv(run.result, stream)
         return stream.getvalue(), "text/csv", "pact.csv"
 
-    return _download(params, text)
+    return _download(request, text)
 
 
 def result_json_text(run: PactRun) -> str:
@@ -189,15 +199,16 @@ def result_json_text(run: PactRun) -> str:
 
 
 def download_urls() -> dict[str, str]:
-    return {"toml": reverse("api:explore_pact_toml"), "json": reverse("api:explore_pact_json"),
-            "csv": reverse("api:explore_pact_csv")}
+    return {"scenario_toml": reverse("api:explore_pact_toml"),
+            "result_json": reverse("api:explore_pact_json"),
+            "result_csv": reverse("api:explore_pact_csv")}
 
 
-def _download(params: Any, make: Any) -> Any:
+def _download(request: HttpRequest, make: Any) -> Any:
     try:
-        run = run_params(params)
+        run = run_query(request.GET)
     except PactProblem as problem:
-        return problem.status, {"message": problem.message}
+        return Status(problem.status, {"message": problem.message})
     text, content_type, name = make(run)
     response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{run.scenario.election}-{name}"'

@@ -103,6 +103,17 @@ def params_from_query(query: Any) -> ScenarioParams:
     return PactParams.model_validate(data)
 
 
+def openapi_parameters() -> list[dict[str, Any]]:
+    """The parameters as OpenAPI describes query parameters (repeated ones as arrays)."""
+    schema = PactParams.model_json_schema()
+    out = []
+    for name, field in schema["properties"].items():
+        described = {k: v for k, v in field.items() if k not in ("title", "description")}
+        out.append({"in": "query", "name": name, "required": False,
+                    "description": field.get("description", ""), "schema": described})
+    return out
+
+
 def describe_invalid(errors: list[Any]) -> str:
     """Pydantic's errors said as ``field: what was expected``."""
     expected = {"int_parsing": "expected a whole number", "float_parsing": "expected a number",

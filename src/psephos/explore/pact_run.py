@@ -13,7 +13,14 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from psephos.explore.pact_params import MAX_WEB_DRAWS, ScenarioParams
+from pydantic import ValidationError
+
+from psephos.explore.pact_params import (
+    MAX_WEB_DRAWS,
+    ScenarioParams,
+    describe_invalid,
+    params_from_query,
+)
 from psephos.model.elections import scenario_elections
 from psephos.model.errors import ScenarioError
 from psephos.model.explain import SeatTrace, explain
@@ -60,6 +67,15 @@ class PactRun:
     parties: tuple[str, ...]  # the parties an alliance can be made of, most votes first
 
 
+def run_query(query: Any) -> PactRun:
+    """The run a query (a ``QueryDict``: the page's or the API's) asks for."""
+    try:
+        params = params_from_query(query)
+    except ValidationError as error:
+        raise PactProblem(describe_invalid(error.errors())) from None
+    return run_params(params)
+
+
 def run_params(params: ScenarioParams) -> PactRun:
     """Run the scenario ``params`` describe, as ``psephos pact`` would."""
     try:
@@ -90,7 +106,7 @@ def scenario_of(params: ScenarioParams) -> Scenario:
     settings = option_settings(
         election=params.election, alliance=",".join(params.alliance),
         stand_aside=params.stand_aside, ranked_at=params.ranked_at, transfer=params.transfer,
-        preset=params.preset, poll=params.poll, swing=params.swing, swing_by=params.swing_by,
+        preset=params.preset, poll=_polls(params.poll), swing=params.swing, swing_by=params.swing_by,
         scope=params.scope, draws=params.draws,
         # Without draws these change nothing; a form sends them all the same.
         seed=params.seed if with_draws else None,
@@ -102,6 +118,11 @@ def scenario_of(params: ScenarioParams) -> Scenario:
     if rates:
         settings["transfers"] = rates
     return Scenario(**settings)
+
+
+def _polls(values: list[str]) -> list[str]:
+    """Poll values; a form's one box may hold several, separated by ``;``."""
+    return [part.strip() for value in values for part in value.split(";") if part.strip()]
 
 
 def param_of(key: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from psephos.explore.colours import DARK, text_colour
 from psephos.explore.pact_run import PactRun, scenario_query
 from psephos.model.report import trace_to_dict
 from psephos.model.results import SeatResult
@@ -23,14 +24,16 @@ def pact_view(run: PactRun, *, page: str, downloads: dict[str, str],
               sort: str = "margin") -> dict[str, Any]:
     """The run as plain values: totals, flips, each seat for the map, the trace, links.
 
-    ``page`` is the pact builder's address, ``downloads`` maps ``toml``, ``json`` and
-    ``csv`` to the addresses of those downloads.
+    ``page`` is the pact builder's address, ``downloads`` maps ``scenario_toml``,
+    ``result_json`` and ``result_csv`` to the addresses of those downloads.
     """
     result = run.result
     draws = result.draws
     query = scenario_query(run.scenario)
     seat = run.trace.id if run.trace is not None else None
     with_seat = scenario_query(run.scenario, seat=seat)
+
+    explain_base = f"{page}?{query}&explain="
 
     def explain_href(seat_id: str) -> str:
         return f"{page}?{query}&{urlencode({'explain': seat_id})}#explain"
@@ -55,12 +58,13 @@ def pact_view(run: PactRun, *, page: str, downloads: dict[str, str],
         "parties": parties,
         "flips": flips,
         "seats": [_hex(s, explain_href(s.id)) for s in result.seats],
+        "explain_href": explain_base,
         "draws": None if draws is None else {
             "n": draws.n, "seed": draws.seed, "majority_line": draws.majority_line,
             "majority": {p: round(v, 4) for p, v in draws.majority.items()},
         },
         "explain": _trace(run) if run.trace is not None else None,
-        "downloads": {kind: f"{url}?{query if kind == 'toml' else with_seat}"
+        "downloads": {kind: f"{url}?{query if kind == 'scenario_toml' else with_seat}"
                       for kind, url in downloads.items()},
     }
 
@@ -88,7 +92,9 @@ def _hex(seat: SeatResult, href: str) -> dict[str, Any]:
         title = f"{seat.name}: {after} (outside the pact)"
     else:
         title = f"{seat.name}: {after}"
-    return {"id": seat.id, "after": seat.after, "fill": party_colour(seat.after),
+    fill = party_colour(seat.after)
+    return {"id": seat.id, "after": seat.after, "fill": fill,
+            "ink": "dark" if text_colour(fill) == DARK else "light",
             "flipped": seat.flipped, "title": title, "href": href}
 
 
@@ -97,6 +103,7 @@ def _trace(run: PactRun) -> dict[str, Any]:
     out = trace_to_dict(run.trace)
     out["before_label"] = party_label(run.trace.before)
     out["after_label"] = party_label(run.trace.after)
+    out["standing_label"] = party_label(run.trace.standing) if run.trace.standing else None
     for row in out["rows"]:
         row["label"] = party_label(row["party"])
     for line in out["transfers"]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from psephos.explore.views import index
+from psephos.explore.views import index, pact
 
 app_name = "explore"
 
 urlpatterns = [
     path("", index.index, name="index"),
+    path("pact", pact.pact, name="pact"),
 ]

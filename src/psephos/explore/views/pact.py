@@ -14,12 +14,11 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from pydantic import ValidationError
 
 from psephos.explore.api_pact import download_urls
-from psephos.explore.pact_map import pact_map
-from psephos.explore.pact_params import MAX_WEB_DRAWS, describe_invalid, params_from_query
-from psephos.explore.pact_run import PactProblem, PactRun, run_params, standing_parties
+from psephos.explore.pact_map import pact_legend, pact_map
+from psephos.explore.pact_params import MAX_WEB_DRAWS
+from psephos.explore.pact_run import PactProblem, PactRun, run_query, standing_parties
 from psephos.explore.pact_view import SORTS, pact_view
 from psephos.model.options import SCOPES
 from psephos.model.presets import ALLIANCE
@@ -49,10 +48,7 @@ def pact(request: HttpRequest) -> HttpResponse:
         if sort not in SORTS:
             raise PactProblem(f"sort: {sort!r} is not a choice; choose one of "
                               f"{', '.join(SORTS)}")
-        params = params_from_query(query)
-        run = run_params(params)
-    except ValidationError as error:
-        problem, status = describe_invalid(error.errors()), 400
+        run = run_query(query)
     except PactProblem as error:
         problem, status = error.message, error.status
     view = None
@@ -62,7 +58,8 @@ def pact(request: HttpRequest) -> HttpResponse:
     context = {
         "form": _form(query, run),
         "view": view,
-        "map": pact_map(view["seats"]) if view is not None else "",
+        "map": pact_map(run.scenario.election, view["seats"]) if run and view else "",
+        "legend": pact_legend(),
         "problem": problem,
         "sort": sort,
         "api": reverse("api:explore_pact"),
