@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from psephos.model import Scenario
-from psephos.model.errors import ScenarioError
 from psephos.model.scenario_file import scenario_from_toml, scenario_to_toml, settings_from_toml
 
 SCENARIOS = [
@@ -30,8 +29,3 @@ def test_without_draws_no_draw_setting_is_written() -> None:
     settings = settings_from_toml(scenario_to_toml(SCENARIOS[0]))
     assert not {"draws", "seed", "national_sd", "seat_sd", "transfer_sd"} & set(settings)
 
-
-def test_a_bad_scenario_is_refused_before_it_is_written() -> None:
-    with pytest.raises(ScenarioError, match="transfer.from.green.ally"):
-        Scenario(election="ge2019", alliance=("lab", "green"),
-                 transfers={"green": {"ally": 1.5}})

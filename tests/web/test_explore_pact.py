@@ -200,3 +200,12 @@ def test_the_endpoints_are_in_the_openapi_schema() -> None:
             "explain"} <= names
     for path in ("scenario.toml", "result.json", "result.csv"):
         assert f"/api/explore/pact/{path}" in schema["paths"]
+
+
+def test_answers_match_their_documented_schema(mirror: Path) -> None:
+    from psephos.explore.api_pact import PactOut
+
+    for params in (PROGRESSIVE, {**PROGRESSIVE, "draws": "100", "explain": "Bury North"},
+                   {**PROGRESSIVE, "scope": "all", "explain": "Chorley"}):
+        data = api(params).json()
+        assert PactOut.model_validate(data).model_dump(mode="json") == data

@@ -183,7 +183,8 @@ def test_a_keyboard_walk(server: LiveServer, page: Any, mirror: Path, tmp_path: 
         raise AssertionError("Tab never reached the first seat in the flip list")
     page.keyboard.press("Enter")
     page.wait_for_function(
-        "name => document.querySelector('#explain-heading').textContent === name + ', step by step'",
+        "name => document.querySelector('#explain-heading').textContent"
+        " === name + ', step by step'",
         arg=first["constituency"])
     assert focused(page)["id"] == "explain"
     assert f"explain={first['id']}" in page.url

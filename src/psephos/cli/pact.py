@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 # Scenario setting -> the flag that sets it, to name the right thing in an error.
 FLAGS = {
-    "election": "ELECTION", "alliance": "--alliance", "scope": "--scope", "stand_aside.rule": "--stand-aside",
+    "election": "ELECTION", "alliance": "--alliance", "scope": "--scope",
+    "stand_aside.rule": "--stand-aside",
     "stand_aside.ranked_at": "--ranked-at", "stand_aside.seats": "--stand-aside",
     "transfer.ally": "--transfer",
     "transfer.preset": "--preset", "swing.model": "--swing", "swing.by": "--swing-by",

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from psephos.explore.hexmap import HexSeat, mark_legend, render_hexmap
+from psephos.explore.pact_view import seat_href
 from psephos.uk.errors import UKDataError
 from psephos.uk.hexmaps import HexLayout, load_hex_layout
 
@@ -18,12 +19,14 @@ MAP_ID = "pact-map"
 FLIPPED = {"flipped": "hatched: changes hands with the pact"}
 
 
-def pact_map(election: str, seats: Sequence[dict[str, Any]]) -> str:
-    """The map's SVG (safe to inline) for `pact_view`'s ``seats``, or "" without a layout."""
+def pact_map(election: str, seats: Sequence[dict[str, Any]], explain_href: str) -> str:
+    """The map's SVG (safe to inline) for `pact_view`'s ``seats``, or "" without a layout;
+    each hex links to its seat's explanation."""
     layout = _layout(election)
     if layout is None:
         return ""
-    shown = {seat["id"]: HexSeat(fill=seat["fill"], title=seat["title"], href=seat["href"],
+    shown = {seat["id"]: HexSeat(fill=seat["fill"], title=seat["title"],
+                                 href=seat_href(explain_href, seat["id"]),
                                  marks=frozenset({"flipped"}) if seat["flipped"] else frozenset())
              for seat in seats}
     return render_hexmap(layout, shown, label=f"Map of {election.upper()}'s constituencies, "

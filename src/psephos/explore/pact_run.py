@@ -106,7 +106,8 @@ def scenario_of(params: ScenarioParams) -> Scenario:
     settings = option_settings(
         election=params.election, alliance=",".join(params.alliance),
         stand_aside=params.stand_aside, ranked_at=params.ranked_at, transfer=params.transfer,
-        preset=params.preset, poll=_polls(params.poll), swing=params.swing, swing_by=params.swing_by,
+        preset=params.preset, poll=_polls(params.poll), swing=params.swing,
+        swing_by=params.swing_by,
         scope=params.scope, draws=params.draws,
         # Without draws these change nothing; a form sends them all the same.
         seed=params.seed if with_draws else None,

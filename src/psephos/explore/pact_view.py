@@ -7,8 +7,9 @@ Labels, colours and links are chosen here; every number comes from the `PactResu
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote
 
 from psephos.explore.colours import DARK, text_colour
 from psephos.explore.pact_run import PactRun, scenario_query
@@ -36,7 +37,7 @@ def pact_view(run: PactRun, *, page: str, downloads: dict[str, str],
     explain_base = f"{page}?{query}&explain="
 
     def explain_href(seat_id: str) -> str:
-        return f"{page}?{query}&{urlencode({'explain': seat_id})}#explain"
+        return seat_href(explain_base, seat_id)
 
     parties = [{
         "party": p, "label": party_label(p), "name": _name(p), "colour": party_colour(p),
@@ -57,7 +58,7 @@ def pact_view(run: PactRun, *, page: str, downloads: dict[str, str],
         "page": f"{page}?{with_seat}",
         "parties": parties,
         "flips": flips,
-        "seats": [_hex(s, explain_href(s.id)) for s in result.seats],
+        "seats": [_hex(s) for s in result.seats],
         "explain_href": explain_base,
         "draws": None if draws is None else {
             "n": draws.n, "seed": draws.seed, "majority_line": draws.majority_line,
@@ -83,7 +84,7 @@ def _flip(seat: SeatResult, href: str) -> dict[str, Any]:
     }
 
 
-def _hex(seat: SeatResult, href: str) -> dict[str, Any]:
+def _hex(seat: SeatResult) -> dict[str, Any]:
     after = party_label(seat.after)
     if seat.flipped:
         title = (f"{seat.name}: {after} with the pact, {party_label(seat.before)} without "
@@ -93,9 +94,19 @@ def _hex(seat: SeatResult, href: str) -> dict[str, Any]:
     else:
         title = f"{seat.name}: {after}"
     fill = party_colour(seat.after)
-    return {"id": seat.id, "after": seat.after, "fill": fill,
-            "ink": "dark" if text_colour(fill) == DARK else "light",
-            "flipped": seat.flipped, "title": title, "href": href}
+    return {"id": seat.id, "after": seat.after, "fill": fill, "ink": _ink(fill),
+            "flipped": seat.flipped, "title": title}
+
+
+def seat_href(explain_href: str, seat_id: str) -> str:
+    """The page explaining one seat, from the view's ``explain_href``."""
+    return f"{explain_href}{seat_id if seat_id.isalnum() else quote(seat_id, safe='')}#explain"
+
+
+@lru_cache(maxsize=64)
+def _ink(fill: str) -> str:
+    """The map's mark colour on ``fill``: ``dark`` or ``light`` (`text_colour`)."""
+    return "dark" if text_colour(fill) == DARK else "light"
 
 
 def _trace(run: PactRun) -> dict[str, Any]:

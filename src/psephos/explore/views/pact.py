@@ -58,7 +58,8 @@ def pact(request: HttpRequest) -> HttpResponse:
     context = {
         "form": _form(query, run),
         "view": view,
-        "map": pact_map(run.scenario.election, view["seats"]) if run and view else "",
+        "map": pact_map(run.scenario.election, view["seats"], view["explain_href"])
+        if run and view else "",
         "legend": pact_legend(),
         "problem": problem,
         "sort": sort,
