@@ -188,3 +188,4 @@ def test_a_keyboard_walk(server: LiveServer, page: Any, mirror: Path, tmp_path: 
         arg=first["constituency"])
     assert focused(page)["id"] == "explain"
     assert f"explain={first['id']}" in page.url
+    assert blocking_violations(page) == []  # what the script drew, too

@@ -241,7 +241,9 @@ function renderTrace(trace) {
     body.append(tr);
   }
   table.append(body);
-  const scroll = element("div", { class: "table-scroll" }, table);
+  const scroll = element("div", {
+    class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Votes at each step",
+  }, table);
   const parts = [heading, element("p", { id: "explain-outcome" }, outcome),
     element("p", {}, `Swing: ${trace.swing}.`), scroll];
   if (trace.transfers.length) {
