@@ -143,6 +143,24 @@ def test_green_slider_to_zero_then_reload_then_downloads(server: LiveServer, pag
     assert json.loads(run.output)["seats"] == expected["seats"]
 
 
+def test_draws_show_the_cli_intervals_and_the_flips_sort_by_name(server: LiveServer, page: Any,
+                                                                 mirror: Path) -> None:
+    expected = cli_json(mirror, "ge2019", "--alliance", ALLIANCE, "--draws", "200", "--seed", "0")
+    page.goto(server.url + ISSUE)
+    page.fill("#draws", "200")
+    page.wait_for_function("() => document.querySelector('#pact-draws').textContent"
+                           ".startsWith('200 draws')")
+    ranges = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(
+        '#pact-totals tbody tr')].map(r => [r.dataset.party, r.cells[4].textContent]))""")
+    assert ranges == {p: f"{low}–{high}" for p, (low, high) in expected["intervals"].items()
+                      if p in ranges}
+    assert ranges["con"] != "no draws"
+    page.click("a[data-sort=name]")
+    names = page.eval_on_selector_all("#pact-flips tbody th",
+                                      "cells => cells.map(c => c.textContent)")
+    assert len(names) == 65 and names == sorted(names, key=str.casefold)
+
+
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "390px"])
 def test_no_blocking_accessibility_violations(server: LiveServer, page: Any,
                                               viewport: dict[str, int] | None) -> None:

@@ -101,8 +101,9 @@ function syncControl(control) {
     slider.disabled = !control.checked;
   }
   if (control.type === "range") {
-    const shown = document.getElementById(`${control.id}-shown`);
-    shown.textContent = `${Math.round(Number(control.value) * 100)} %`;
+    const percent = `${Math.round(Number(control.value) * 100)} %`;
+    document.getElementById(`${control.id}-shown`).textContent = percent;
+    control.setAttribute("aria-valuetext", percent);
   }
 }
 
