@@ -112,6 +112,23 @@ def test_a_green_transfer_of_nothing_gives_what_the_cli_gives(mirror: Path,
     assert expected["seats"]["con"] != 300  # the slider changes the result
 
 
+def test_poll_and_swing_give_what_the_cli_gives(mirror: Path) -> None:
+    expected = cli_json(mirror, *CLI_PROGRESSIVE, "--swing", "uniform", "--swing-by", "nation",
+                        "--poll", "con=0.40,lab=0.35", "--poll", "Scotland:snp=0.45")
+    data = api({**PROGRESSIVE, "swing": "uniform", "swing_by": "nation",
+                "poll": "con=0.40,lab=0.35; Scotland:snp=0.45"}).json()
+    assert {row["party"]: row["after"] for row in data["parties"]} == {
+        p: n for p, n in expected["seats"].items() if n or expected["seats_before"][p]}
+    assert [f["id"] for f in data["flips"]] == [f["id"] for f in expected["flips"]]
+    assert "poll=con%3D0.4%2Clab%3D0.35&poll=Scotland%3Asnp%3D0.45" in data["query"]
+
+
+def test_a_rate_for_a_party_outside_the_alliance_is_not_used(mirror: Path) -> None:
+    # A form sends every slider; only the allies' are part of the scenario.
+    plain = api(PROGRESSIVE).json()
+    assert api({**PROGRESSIVE, "transfer_con": "0.3"}).json() == plain
+
+
 def test_draws_give_the_cli_intervals(mirror: Path) -> None:
     expected = cli_json(mirror, *CLI_PROGRESSIVE, "--draws", "300", "--seed", "5")
     data = api({**PROGRESSIVE, "draws": "300", "seed": "5"}).json()
