@@ -226,3 +226,20 @@ def test_answers_match_their_documented_schema(mirror: Path) -> None:
                    {**PROGRESSIVE, "scope": "all", "explain": "Chorley"}):
         data = api(params).json()
         assert PactOut.model_validate(data).model_dump(mode="json") == data
+
+
+def test_a_recompute_reads_no_file_again(mirror: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The results and the map's layout are read once per process, not per slider move."""
+    import psephos.uk.general
+    import psephos.uk.hexmaps
+
+    assert Client().get("/explore/pact?" + query(PROGRESSIVE)).status_code == 200
+
+    def read_again(*args: object) -> None:
+        pytest.fail("a file was read again")
+
+    monkeypatch.setattr(psephos.uk.general, "_read", read_again)
+    monkeypatch.setattr(psephos.uk.hexmaps, "read_hex_layouts", read_again)
+    for share in ("0", "0.35", "1"):
+        assert api({**PROGRESSIVE, "transfer_green": share}).status_code == 200
+    assert Client().get("/explore/pact?" + query(PROGRESSIVE)).status_code == 200
