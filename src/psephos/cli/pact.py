@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from psephos.model.errors import ScenarioError
     from psephos.model.results import PactResult
     from psephos.model.scenario import Scenario
+    from psephos.uk.tables import GeneralElection
 
 # Scenario setting -> the flag that sets it, to name the right thing in an error.
 FLAGS = {
@@ -133,7 +134,8 @@ def _run(file: Path | None, flags: dict[str, Any], seat: str | None,
     return result, explain(result, seat) if seat is not None else None
 
 
-def _load(scenario: Scenario, mirror: Path | None, cache_dir: Path | None) -> Any:
+def _load(scenario: Scenario, mirror: Path | None, cache_dir: Path | None
+          ) -> tuple[GeneralElection, GeneralElection | None]:
     from psephos.model.elections import scenario_elections
     from psephos.uk.errors import UKDataError
 
