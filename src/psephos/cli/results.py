@@ -17,7 +17,7 @@ CacheDirOption = Annotated[Path | None, typer.Option(
 
 
 def results_command(
-    election: Annotated[str, typer.Argument(help="ge2010 ... ge2024, sp2016 or lm2016.")],
+    election: Annotated[str, typer.Argument(help="ge2010 ... ge2024, sp2016, la2016 or lm2016.")],
     as_json: JsonOption = False,
     mirror: MirrorOption = None,
     cache_dir: CacheDirOption = None,
@@ -26,50 +26,27 @@ def results_command(
 
     Example: psephos results ge2019 --json
     """
-    from psephos.uk.catalogue import ELECTIONS, GENERAL_ELECTIONS
+    from psephos.uk.catalogue import ELECTIONS
     from psephos.uk.errors import UKDataError
+    from psephos.uk.official import election_kind, results_report
 
     if election not in ELECTIONS:
         fail(f"unknown election {election!r}; choose one of {', '.join(ELECTIONS)}")
     try:
-        if election in GENERAL_ELECTIONS:
-            report = _general(election, mirror, cache_dir)
-        elif election == "sp2016":
-            report = _holyrood(election, mirror, cache_dir)
-        else:
-            report = _mayor(election, mirror, cache_dir)
+        report = results_report(election, mirror=mirror, cache_dir=cache_dir)
     except UKDataError as error:
         fail(str(error))
+    kind = election_kind(election)
     if as_json:
         emit_json(report)
-    elif election in GENERAL_ELECTIONS:
+    elif kind == "general":
         _print_general(report)
-    elif election == "sp2016":
+    elif kind == "holyrood":
         _print_holyrood(report)
+    elif kind == "assembly":
+        _print_assembly(report)
     else:
         _print_mayor(report)
-
-
-def _general(election: str, mirror: Path | None, cache_dir: Path | None) -> dict[str, Any]:
-    from psephos.uk.catalogue import ELECTIONS
-    from psephos.uk.general import load_general_election
-    from psephos.uk.results import count_general_election
-
-    loaded = load_general_election(election, mirror=mirror, cache_dir=cache_dir)
-    return count_general_election(loaded, ELECTIONS[election].title).to_json()
-
-
-def _holyrood(election: str, mirror: Path | None, cache_dir: Path | None) -> dict[str, Any]:
-    from psephos.uk.scottish_parliament import count_scottish_parliament, load_scottish_parliament
-
-    return count_scottish_parliament(load_scottish_parliament(election, mirror=mirror,
-                                                              cache_dir=cache_dir))
-
-
-def _mayor(election: str, mirror: Path | None, cache_dir: Path | None) -> dict[str, Any]:
-    from psephos.uk.london_mayor import load_london_mayor, mayor_rounds
-
-    return mayor_rounds(load_london_mayor(election, mirror=mirror, cache_dir=cache_dir))
 
 
 def _print_general(report: dict[str, Any]) -> None:
@@ -108,6 +85,24 @@ def _print_holyrood(report: dict[str, Any]) -> None:
                   f"{_seats(report['seats'])}")
     for note in report["notes"]:
         console.print(f"Note: {note}")
+
+
+def _print_assembly(report: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from psephos.uk.parties import party_label
+
+    total = report["valid_list_votes"] or 1
+    table = Table(title="London Assembly 2016: 14 constituency members, 11 London members by "
+                        "d'Hondt after them (5% threshold)")
+    for column in ("Party", "Constituency", "London", "Seats", "List votes", "Share"):
+        table.add_column(column, justify="left" if column == "Party" else "right")
+    for party, votes in report["votes"].items():
+        table.add_row(party_label(party), str(report["constituency_seats"].get(party, 0)),
+                      str(report["list_seats"].get(party, 0)), str(report["seats"].get(party, 0)),
+                      f"{votes:,}", f"{100 * votes / total:.1f}%")
+    Console().print(table)
 
 
 def _print_mayor(report: dict[str, Any]) -> None:

@@ -12,3 +12,8 @@ from psephos.explore.api_pact import router as pact_router
 
 router = Router(tags=["explorer"])
 router.add_router("", pact_router)
+
+# Official results (seats, constituencies, list rounds): ``/api/explore/results/...``.
+from psephos.explore.results_api import router as results_router  # noqa: E402
+
+router.add_router("/results", results_router)

@@ -17,8 +17,7 @@ from html import escape
 from psephos.explore.colours import DARK, LIGHT, text_colour
 from psephos.uk.hexmaps import HexLayout
 
-#: Fill of a hex with no result (contrasts 3:1 with neither text colour's absence of meaning:
-#: its title says "no result").
+#: Fill of a hex with no result (its title says so; it is not a link).
 NO_RESULT = "#e8e8e8"
 #: How each mark is drawn over the fill, and what the legend calls it by default.
 MARKS: dict[str, str] = {
@@ -47,8 +46,10 @@ def render_hexmap(layout: HexLayout, seats: Mapping[str, HexSeat], *, label: str
     drawn in `NO_RESULT`, titled "<name>: no result", and is not a link. ``label`` names
     the map for assistive technology.
     """
-    unknown = sorted(set().union(*(s.marks for s in seats.values())) - set(MARKS)) \
-        if seats else []
+    used: set[str] = set()
+    for seat in seats.values():
+        used.update(seat.marks)
+    unknown = sorted(used - set(MARKS))
     if unknown:
         raise ValueError(f"unknown mark(s) {', '.join(unknown)}; use {', '.join(MARKS)}")
     width = math.sqrt(3) * SIZE

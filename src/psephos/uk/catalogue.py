@@ -209,9 +209,54 @@ ELECTIONS: dict[str, ElectionEntry] = {e.election: e for e in (
                      "3ebc5a6b4ce8c7c2b4dcb42a20c6953b3426c233beec4643c7139a695ae2729d",
                      ("election", "candidate", "first_preferences", "second_preferences_added")),
     )),
+    ElectionEntry("la2016", "London Assembly election, 5 May 2016",
+                  datetime.date(2016, 5, 5), (
+        PublisherFile(
+            role="constituencies", name="london_assembly2016_constituency_votes.csv", folder="",
+            publisher="London Elects 2016 ward workbook, summed per constituency in psephos "
+                      "shared data",
+            url=None, page="../shared/data/uk/README.md",
+            sha256="47cca831a35d992cdf2d6963b33f1f6679075e580556f609d90717a6fefa9a45",
+            format="csv", header=("constituency", "candidate", "party_name", "party_code",
+                                  "votes"),
+            transcribed=True,
+            note="this table comes with psephos's shared data folder: pass --mirror with that "
+                 "folder (../shared/data/uk or its raw/)",
+        ),
+        PublisherFile(
+            role="list_votes", name="london_assembly2016_list_votes.csv", folder="",
+            publisher="London Elects 2016 ward workbook, London-wide list votes summed in "
+                      "psephos shared data",
+            url=None, page="../shared/data/uk/README.md",
+            sha256="c4277dfc4c967f92ee460d75b0a7a4ae05fba7d5ad30e5d9441731de88a5e822",
+            format="csv", header=("party_name", "party_code", "votes"), transcribed=True,
+            note="this table comes with psephos's shared data folder: pass --mirror with that "
+                 "folder (../shared/data/uk or its raw/)",
+        ),
+    )),
 )}
 
 GENERAL_ELECTIONS: tuple[str, ...] = ("ge2010", "ge2015", "ge2017", "ge2019", "ge2024")
+
+#: The constituency boundaries each general election was fought on (the review that drew them).
+BOUNDARY_SETS: dict[str, str] = {
+    "ge2010": "2010-review",
+    "ge2015": "2010-review",
+    "ge2017": "2010-review",
+    "ge2019": "2010-review",
+    "ge2024": "2023-review",
+}
+
+
+def previous_on_same_boundaries(election: str) -> str | None:
+    """The general election before ``election`` on the same seats, whose winners a seat's
+    "gain" or "hold" is measured against; None for the first on new boundaries."""
+    if election not in GENERAL_ELECTIONS:
+        return None
+    before = GENERAL_ELECTIONS[:GENERAL_ELECTIONS.index(election)]
+    if before and BOUNDARY_SETS[before[-1]] == BOUNDARY_SETS[election]:
+        return before[-1]
+    return None
 
 
 def entry(election: str) -> ElectionEntry:

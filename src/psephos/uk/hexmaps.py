@@ -12,22 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from psephos.uk.catalogue import PublisherFile
+from psephos.uk.catalogue import BOUNDARY_SETS, PublisherFile
 from psephos.uk.errors import DataFileError, MissingDataError, UKDataError
 from psephos.uk.store import cache_root, cached, in_mirror, mirror_root
 from psephos.uk.tabular import Row, read_table
 
 COLUMNS = ("boundary_set", "constituency_id", "constituency_name", "q", "r", "layout",
            "region_code")
-
-#: The boundary set each general election was fought on.
-BOUNDARY_SETS: dict[str, str] = {
-    "ge2010": "2010-review",
-    "ge2015": "2010-review",
-    "ge2017": "2010-review",
-    "ge2019": "2010-review",
-    "ge2024": "2023-review",
-}
 
 #: HexJSON layouts this reader draws: rows of pointy-topped hexes, odd rows shifted right.
 LAYOUTS = ("odd-r",)

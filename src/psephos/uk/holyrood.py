@@ -18,6 +18,8 @@ from psephos.rules.highest_averages import seats_won
 from psephos.uk.tables import Candidate
 
 LIST_SEATS = 7
+#: Members of the Scottish Parliament: 73 for constituencies, 7 for each of the 8 regions.
+PARLIAMENT_SEATS = 129
 
 #: The 8 regions of 2011-2021 and their GSS codes.
 REGIONS: dict[str, str] = {

@@ -88,3 +88,55 @@ def count_general_election(election: GeneralElection, title: str = "") -> SeatsA
         electorate=sum(c.electorate for c in election.constituencies),
         winners=winners,
     )
+
+
+@dataclass(frozen=True)
+class CandidateShare:
+    """One candidate's votes and share of the valid votes in their seat."""
+
+    name: str
+    party_code: str
+    party_name: str
+    votes: int
+    share: float  # of the seat's valid votes, 0..1
+
+
+@dataclass(frozen=True)
+class SeatResult:
+    """One seat's declaration: candidates by votes, the winner, majority and turnout."""
+
+    candidates: tuple[CandidateShare, ...]  # most votes first; the winner first
+    winner: CandidateShare
+    runner_up: CandidateShare | None
+    majority: int  # winner's votes less the runner-up's (all votes if unopposed)
+    valid_votes: int
+    electorate: int | None  # None where the source has none
+    turnout: float | None  # valid votes / electorate, where there is an electorate
+
+
+def seat_result(candidates: Sequence[Candidate], *, valid_votes: int | None = None,
+                electorate: int | None = None) -> SeatResult:
+    """The declaration of one first-past-the-post seat, its winner from `winner`.
+
+    ``valid_votes`` defaults to the candidates' votes summed; a zero ``electorate`` is taken
+    as unknown (the GE2010 flat file's Speaker seat has one), so no turnout is shown.
+    """
+    top = winner(candidates)
+    total = valid_votes if valid_votes else sum(c.votes for c in candidates)
+    others = sorted((c for c in candidates if c is not top), key=lambda c: -c.votes)
+    ordered = [top, *others]
+    shares = tuple(CandidateShare(c.name, c.party_code, c.party_name, c.votes,
+                                  c.votes / total if total else 0.0) for c in ordered)
+    second = shares[1] if len(shares) > 1 else None
+    return SeatResult(
+        candidates=shares, winner=shares[0], runner_up=second,
+        majority=shares[0].votes - (second.votes if second else 0), valid_votes=total,
+        electorate=electorate or None,
+        turnout=total / electorate if electorate else None)
+
+
+def gains(current: SeatsAndVotes, previous: SeatsAndVotes) -> dict[str, str]:
+    """Seats whose winning party differs from ``previous`` (same boundaries): id -> the party
+    that held it before. Seats absent from ``previous`` are left out."""
+    return {seat: previous.winners[seat] for seat, party in current.winners.items()
+            if seat in previous.winners and previous.winners[seat] != party}

@@ -132,6 +132,13 @@ def count_scottish_parliament(election: HolyroodElection) -> dict[str, Any]:
                                  for c in election.constituencies)
     order = sorted(votes, key=lambda p: (-seats[p], -votes[p], p))
     counted = [r.name for r in regions if r.list_seats is not None]
+    declared: Counter[str] | None = Counter()
+    for region in election.regions:
+        if region.reported_list_seats is None or declared is None:
+            declared = None
+            continue
+        declared.update(region.constituency_seats)
+        declared.update(region.reported_list_seats)
     return {
         "election": election.election,
         "seats": {p: seats[p] for p in order if seats[p]},
@@ -139,6 +146,8 @@ def count_scottish_parliament(election: HolyroodElection) -> dict[str, Any]:
         "regions_counted": counted,
         "regions_without_list_votes": [r.name for r in regions if r.list_seats is None],
         "regions": [r.to_json() for r in regions],
+        "declared_seats": (dict(sorted(declared.items(), key=lambda kv: (-kv[1], kv[0])))
+                           if declared else None),
         "constituencies_counted": len(election.constituencies),
         "constituency_winners": dict(fptp.most_common()),
         "notes": list(election.notes),
