@@ -159,6 +159,11 @@ def test_draws_show_the_cli_intervals_and_the_flips_sort_by_name(server: LiveSer
     names = page.eval_on_selector_all("#pact-flips tbody th",
                                       "cells => cells.map(c => c.textContent)")
     assert len(names) == 65 and names == sorted(names, key=str.casefold)
+    # Any seat, not only the flips, from the list of every constituency.
+    page.select_option("#explain-seat", label="Chorley")
+    page.wait_for_function("() => document.querySelector('#explain-heading').textContent"
+                           " === 'Chorley, step by step'")
+    assert f"explain={page.input_value('#explain-seat')}" in page.url
 
 
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "390px"])

@@ -61,6 +61,7 @@ def pact(request: HttpRequest) -> HttpResponse:
         "map": pact_map(run.scenario.election, view["seats"], view["explain_href"])
         if run and view else "",
         "legend": pact_legend(),
+        "seat_menu": sorted((s.name, s.id) for s in run.result.seats) if run else [],
         "problem": problem,
         "sort": sort,
         "api": reverse("api:explore_pact"),

@@ -72,6 +72,8 @@ function start(form) {
     syncControl(event.target);
     schedule();
   });
+  // Outside the form in the page, but one of its controls (form="pact-form").
+  document.getElementById("explain-seat")?.addEventListener("change", schedule);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     recompute();
@@ -122,6 +124,7 @@ function render(data) {
   renderMap(data.seats, data.explain_href);
   if (data.explain) {
     renderTrace(data.explain);
+    document.getElementById("explain-seat").value = data.explain.id;
   }
   for (const [kind, id] of [["scenario_toml", "download-toml"], ["result_json", "download-json"],
     ["result_csv", "download-csv"]]) {
