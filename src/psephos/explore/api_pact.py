@@ -124,6 +124,7 @@ class TraceOut(Schema):
     margin_before: int
     margin_after: int
     win: dict[str, float] | None
+    win_text: str | None  # the same, as the page says it
     out_of_scope: str | None
 
 
@@ -142,6 +143,7 @@ class PactOut(Schema):
     flips: list[FlipOut]  # closest pre-pact margin first
     seats: list[SeatOut]  # every constituency, for the map
     explain_href: str  # a seat's explanation is this followed by its id
+    draws_text: str  # what the draws say, as the page says it
     draws: DrawsOut | None
     explain: TraceOut | None
     downloads: DownloadsOut

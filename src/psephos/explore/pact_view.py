@@ -60,6 +60,7 @@ def pact_view(run: PactRun, *, page: str, downloads: dict[str, str],
         "flips": flips,
         "seats": [_hex(s) for s in result.seats],
         "explain_href": explain_base,
+        "draws_text": _draws_text(run),
         "draws": None if draws is None else {
             "n": draws.n, "seed": draws.seed, "majority_line": draws.majority_line,
             "majority": {p: round(v, 4) for p, v in draws.majority.items()},
@@ -115,6 +116,9 @@ def _trace(run: PactRun) -> dict[str, Any]:
     out["before_label"] = party_label(run.trace.before)
     out["after_label"] = party_label(run.trace.after)
     out["standing_label"] = party_label(run.trace.standing) if run.trace.standing else None
+    out["win_text"] = None if run.trace.win is None else "In the draws it is won by " + ", ".join(
+        f"{party_label(p)} {_percent(share)}" for p, share in
+        sorted(run.trace.win.items(), key=lambda item: -item[1]) if share > 0) + "."
     for row in out["rows"]:
         row["label"] = party_label(row["party"])
     for line in out["transfers"]:
@@ -122,6 +126,22 @@ def _trace(run: PactRun) -> dict[str, Any]:
         line["to"] = [{"to": to, "label": "the alliance candidate" if to == "ally"
                        else party_label(to), "votes": votes} for to, votes in line["to"].items()]
     return out
+
+
+def _draws_text(run: PactRun) -> str:
+    """What the draws say beside the totals (or that there are none)."""
+    draws = run.result.draws
+    if draws is None:
+        return "The central projection; ask for draws to see 5–95 % ranges."
+    chances = [f"{party_label(p)} {_percent(share)}" for p, share in
+               sorted(draws.majority.items(), key=lambda item: -item[1]) if share > 0]
+    return (f"{draws.n} draws, seed {draws.seed}. A majority is {draws.majority_line} seats; "
+            + (f"chance of one: {', '.join(chances)}." if chances else "no party won one in "
+               "any draw."))
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.0f} %" if share >= 0.01 else "under 1 %"
 
 
 def _name(code: str) -> str:

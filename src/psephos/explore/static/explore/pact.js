@@ -116,9 +116,7 @@ function showProblem(message) {
 function render(data) {
   text("pact-title", data.title);
   renderTotals(data.parties);
-  text("pact-draws", data.draws
-    ? `${data.draws.n} draws, seed ${data.draws.seed}; a majority is ${data.draws.majority_line} seats.`
-    : "The central projection; ask for draws to see 5–95 % ranges.");
+  text("pact-draws", data.draws_text);
   text("flips-heading", data.flips_title);
   renderFlips(data.flips);
   renderMap(data.seats, data.explain_href);
@@ -249,7 +247,8 @@ function renderTrace(trace) {
     class: "table-scroll", tabindex: "0", role: "region", "aria-label": "Votes at each step",
   }, table);
   const parts = [heading, element("p", { id: "explain-outcome" }, outcome),
-    element("p", {}, `Swing: ${trace.swing}.`), scroll];
+    element("p", {}, `Swing: ${trace.swing}.${trace.win_text ? ` ${trace.win_text}` : ""}`),
+    scroll];
   if (trace.transfers.length) {
     const list = element("ul", { id: "explain-transfers" });
     for (const line of trace.transfers) {
