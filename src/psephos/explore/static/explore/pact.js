@@ -36,7 +36,9 @@ function start(form) {
         signal: controller.signal, headers: { Accept: "application/json" },
       });
       ok = response.ok;
-      data = await response.json();
+      data = await response.json().catch(() => ({
+        message: `The server answered ${response.status} ${response.statusText}.`,
+      }));
     } catch (error) {
       if (error.name === "AbortError") {
         return;
