@@ -11,7 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -243,3 +246,15 @@ def test_a_recompute_reads_no_file_again(mirror: Path, monkeypatch: pytest.Monke
     for share in ("0", "0.35", "1"):
         assert api({**PROGRESSIVE, "transfer_green": share}).status_code == 200
     assert Client().get("/explore/pact?" + query(PROGRESSIVE)).status_code == 200
+
+
+def test_the_benchmark_runs(uk_data: Path) -> None:
+    """benchmarks/explore_pact.py stays runnable (its server part, two repeats)."""
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PSEPHOS_DATA": str(uk_data.parent), "PYTHONPATH": str(repo / "src")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    run = subprocess.run([sys.executable, str(repo / "benchmarks" / "explore_pact.py"),
+                          "--no-browser", "--repeats", "2"], env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "recompute, central projection" in run.stdout and "1,000 draws" in run.stdout
