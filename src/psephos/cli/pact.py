@@ -14,12 +14,13 @@ from psephos.cli.results import CacheDirOption, MirrorOption
 if TYPE_CHECKING:
     from psephos.model.errors import ScenarioError
     from psephos.model.results import PactResult
-
-SCOPES = {"gb": (False, False), "uk": (True, False), "all": (True, True)}
+    from psephos.model.scenario import Scenario
+    from psephos.uk.tables import GeneralElection
 
 # Scenario setting -> the flag that sets it, to name the right thing in an error.
 FLAGS = {
-    "election": "ELECTION", "alliance": "--alliance", "stand_aside.rule": "--stand-aside",
+    "election": "ELECTION", "alliance": "--alliance", "scope": "--scope",
+    "stand_aside.rule": "--stand-aside",
     "stand_aside.ranked_at": "--ranked-at", "stand_aside.seats": "--stand-aside",
     "transfer.ally": "--transfer",
     "transfer.preset": "--preset", "swing.model": "--swing", "swing.by": "--swing-by",
@@ -128,21 +129,19 @@ def _run(file: Path | None, flags: dict[str, Any], seat: str | None,
                 raise ScenarioError(key, "only matters with draws: give --draws N (draws.n in "
                                     "a scenario file) too")
     chosen = Scenario(**settings)
-    base = _load(chosen.election, mirror, cache_dir)
-    ranking = None
-    if chosen.ranked_at is not None and chosen.ranked_at != chosen.election:
-        ranking = _load(chosen.ranked_at, mirror, cache_dir)
+    base, ranking = _load(chosen, mirror, cache_dir)
     result = _with_progress(chosen.draws, lambda tick: run_pact(
         base, chosen, ranking=ranking, progress=tick))
     return result, explain(result, seat) if seat is not None else None
 
 
-def _load(election: str, mirror: Path | None, cache_dir: Path | None) -> Any:
+def _load(scenario: Scenario, mirror: Path | None, cache_dir: Path | None
+          ) -> tuple[GeneralElection, GeneralElection | None]:
+    from psephos.model.elections import scenario_elections
     from psephos.uk.errors import UKDataError
-    from psephos.uk.general import load_general_election
 
     try:
-        return load_general_election(election, mirror=mirror, cache_dir=cache_dir)
+        return scenario_elections(scenario, mirror=mirror, cache_dir=cache_dir)
     except UKDataError as error:
         fail(str(error))
 
@@ -167,46 +166,17 @@ def _flag_settings(election: str | None, alliance: str | None, stand_aside: str 
                    national_sd: float | None, seat_sd: float | None,
                    transfer_sd: float | None) -> dict[str, Any]:
     """Scenario settings given as flags (only those given)."""
-    given: dict[str, Any] = {
-        "election": election, "stand_aside": stand_aside, "ranked_at": ranked_at,
-        "transfer": transfer, "preset": preset, "swing": swing, "swing_by": swing_by,
-        "draws": draws, "seed": seed, "national_sd": national_sd, "seat_sd": seat_sd,
-        "transfer_sd": transfer_sd,
-    }
-    if alliance is not None:
-        given["alliance"] = tuple(p.strip() for p in alliance.split(",") if p.strip())
-    if scope is not None:
-        if scope not in SCOPES:
-            fail(f"--scope: {scope!r} is not a choice; choose one of {', '.join(SCOPES)}")
-        given["northern_ireland"], given["speaker"] = SCOPES[scope]
-    if poll:
-        national, areas = _polls(poll)
-        if national:
-            given["poll"] = national
-        if areas:
-            given["area_polls"] = areas
-    return {key: value for key, value in given.items() if value is not None}
+    from psephos.model.errors import ScenarioError
+    from psephos.model.options import option_settings
 
-
-def _polls(values: list[str]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
-    """``--poll`` values: ``con=0.38,lab=0.3`` or ``Scotland:snp=0.4,lab=0.2``."""
-    national: dict[str, float] = {}
-    areas: dict[str, dict[str, float]] = {}
-    for value in values:
-        area, _, shares = value.rpartition(":") if ":" in value else ("", "", value)
-        into = areas.setdefault(area.strip(), {}) if area.strip() else national
-        for item in shares.split(","):
-            party, equals, number = item.partition("=")
-            if party.strip() in into:
-                fail(f"--poll: {party.strip()} is named twice"
-                     + (f" for {area.strip()}" if area.strip() else ""))
-            try:
-                into[party.strip()] = float(number)
-            except ValueError:
-                fail(f"--poll: {item.strip()!r} is not party=share (e.g. con=0.38)")
-            if not equals:
-                fail(f"--poll: {item.strip()!r} is not party=share (e.g. con=0.38)")
-    return national, areas
+    try:
+        return option_settings(
+            election=election, alliance=alliance, stand_aside=stand_aside, ranked_at=ranked_at,
+            transfer=transfer, preset=preset, poll=poll, swing=swing, swing_by=swing_by,
+            scope=scope, draws=draws, seed=seed, national_sd=national_sd, seat_sd=seat_sd,
+            transfer_sd=transfer_sd)
+    except ScenarioError as error:
+        fail(_where(error, None, {}))
 
 
 def _where(error: ScenarioError, file: Path | None, flags: dict[str, Any]) -> str:

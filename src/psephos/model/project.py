@@ -156,9 +156,24 @@ def _check_names(election: GeneralElection, scenario: Scenario,
         raise ScenarioError("stand_aside.ranked_at", f"give the {wanted} results to rank at")
 
 
+def parties_that_stood(election: GeneralElection, *, northern_ireland: bool = False,
+                       speaker: bool = False) -> tuple[str, ...]:
+    """The parties with candidates in the seats a pact of that scope covers, most votes
+    first: those an alliance can be made of."""
+    return _parties_in_scope(candidate_table(election, northern_ireland=northern_ireland,
+                                             speaker=speaker))
+
+
+def _parties_in_scope(table: CandidateTable) -> tuple[str, ...]:
+    scoped = table.in_scope[table.seat] & table.stood
+    votes = np.bincount(table.party[scoped], weights=table.votes[scoped],
+                        minlength=len(table.parties))
+    present = [p for p in range(len(table.parties)) if np.any(table.party[scoped] == p)]
+    return tuple(table.parties[p] for p in sorted(present, key=lambda p: (-votes[p], p)))
+
+
 def _check_alliance(table: CandidateTable, scenario: Scenario) -> None:
-    scoped = table.in_scope[table.seat]
-    present = {table.parties[p] for p in set(table.party[scoped].tolist())}
+    present = set(_parties_in_scope(table))
     for party in scenario.alliance:
         if party not in present:
             raise ScenarioError("alliance", f"{party} had no candidates in scope at "

@@ -9,11 +9,13 @@
     [draws]         n, seed, national_sd, seat_sd, transfer_sd
 
 An unknown key, a wrong type or a bad value is a `ScenarioError` naming the file and
-the key, and listing what is allowed.
+the key, and listing what is allowed. `scenario_to_toml` writes a scenario back as such
+a file (the explorer's download), which reads back as the same scenario.
 """
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,7 +24,7 @@ from typing import Any
 from psephos.files import input_problem
 from psephos.model.errors import ScenarioError
 from psephos.model.presets import ALLIANCE, RENAMED
-from psephos.model.scenario import Scenario
+from psephos.model.scenario import NATIONAL_SD, SEAT_SD, Scenario
 
 # file key -> Scenario field, per table ("" is the top level)
 FIELDS: Mapping[str, Mapping[str, str]] = {
@@ -119,3 +121,69 @@ def _setting(table: str, key: str, value: Any, settings: dict[str, Any]) -> None
     if name == "alliance" and isinstance(value, list):
         value = tuple(value)
     settings[name] = value
+
+
+def scenario_to_toml(scenario: Scenario, *, description: str | None = None) -> str:
+    """``scenario`` as a scenario file that `read_scenario` reads back as the same scenario.
+
+    Without draws the draw settings are left out: they change nothing, and a file that
+    gives them without ``draws.n`` is refused as a likely mistake.
+    """
+    lines: list[str] = []
+    if description:
+        lines.append(f"description = {_string(description)}")
+    lines += [f"election = {_string(scenario.election)}",
+              "alliance = [" + ", ".join(_string(p) for p in scenario.alliance) + "]",
+              "", "[stand_aside]", f"rule = {_string(scenario.stand_aside)}"]
+    if scenario.ranked_at is not None:
+        lines.append(f"ranked_at = {_string(scenario.ranked_at)}")
+    if scenario.seats:
+        lines += ["", "[stand_aside.seats]", *_pairs(scenario.seats)]
+    lines += ["", "[scope]", f"northern_ireland = {_boolean(scenario.northern_ireland)}",
+              f"speaker = {_boolean(scenario.speaker)}",
+              "", "[transfer]", f"ally = {scenario.transfer!r}",
+              f"preset = {_string(scenario.preset)}"]
+    for party, row in scenario.transfers.items():
+        lines += ["", f"[transfer.from.{_key(party)}]", *_pairs(row)]
+    lines += ["", "[swing]", f"model = {_string(scenario.swing)}",
+              f"by = {_string(scenario.swing_by)}"]
+    if scenario.poll:
+        lines += ["", "[swing.poll]", *_pairs(scenario.poll)]
+    for area, poll in scenario.area_polls.items():
+        lines += ["", f"[swing.area_polls.{_key(area)}]", *_pairs(poll)]
+    if scenario.draws:
+        lines += ["", "[draws]", f"n = {scenario.draws}", f"seed = {scenario.seed}",
+                  f"national_sd = {scenario.national_sd!r}", f"seat_sd = {scenario.seat_sd!r}",
+                  f"transfer_sd = {scenario.transfer_sd!r}"]
+    return "\n".join(lines) + "\n"
+
+
+#: The draw settings' defaults, which a file without draws leaves as they are.
+DRAW_DEFAULTS = {"seed": 0, "national_sd": NATIONAL_SD, "seat_sd": SEAT_SD, "transfer_sd": 0.0}
+
+
+def _pairs(values: Mapping[str, object]) -> list[str]:
+    return [f"{_key(key)} = {_value(value)}" for key, value in values.items()]
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return _boolean(value)
+    if isinstance(value, int | float):
+        return repr(float(value)) if isinstance(value, float) else str(value)
+    return _string(str(value))
+
+
+def _key(key: str) -> str:
+    """A bare key where TOML allows one, else a quoted one ("Ynys Môn")."""
+    bare = key and all(c.isascii() and (c.isalnum() or c in "-_") for c in key)
+    return key if bare else _string(key)
+
+
+def _string(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _boolean(value: bool) -> str:
+    return "true" if value else "false"
