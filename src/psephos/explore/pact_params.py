@@ -26,7 +26,7 @@ class ScenarioParams(BaseModel):
     """A pact scenario, parameter by parameter (blank parameters count as not given)."""
 
     election: str | None = Field(None, description="Base election: ge2010, ge2015, ge2017, "
-                                                   "ge2019 or ge2024.")
+                                                   "ge2019, ge2019-notional or ge2024.")
     alliance: list[str] = Field([], description="Allied party codes (lab, ld, green...): "
                                                 "repeat the parameter or separate by commas.")
     stand_aside: str = Field("best-placed", description="Who stands: best-placed, incumbent "

@@ -84,11 +84,9 @@ def _form(query: QueryDict, run: PactRun | None) -> dict[str, Any]:
     parties += [p for p in allies if p not in parties]
     stand_aside = query.get("stand_aside", "best-placed")
     return {
-        "elections": [(e, e.upper().replace("GE", "GE "), e == election)
-                      for e in GENERAL_ELECTIONS],
+        "elections": [(e, _election_label(e), e == election) for e in GENERAL_ELECTIONS],
         "ranked_at": [("", "the base election", not query.get("ranked_at"))]
-        + [(e, e.upper().replace("GE", "GE "), e == query.get("ranked_at"))
-           for e in GENERAL_ELECTIONS],
+        + [(e, _election_label(e), e == query.get("ranked_at")) for e in GENERAL_ELECTIONS],
         "scopes": [(s, SCOPE_LABELS[s], s == scope) for s in SCOPES],
         "parties": [{
             "code": p, "label": party_label(p),
@@ -131,3 +129,9 @@ def _number(text: str | None, default: float) -> float:
     except ValueError:
         return default
     return min(max(value, 0.0), 1.0)
+
+
+def _election_label(election: str) -> str:
+    """"GE 2019"; a notional result says so: "GE 2019 (notional, 2024 seats)"."""
+    year, _, kind = election.removeprefix("ge").partition("-")
+    return f"GE {year}" + (" (notional, 2024 seats)" if kind == "notional" else "")
