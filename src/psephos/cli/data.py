@@ -25,7 +25,8 @@ CacheOption = Annotated[Path | None, typer.Option(
 
 @data_app.command("get")
 def get_command(
-    election: Annotated[str, typer.Argument(help="ge2010 ... ge2024, sp2016 or lm2016.")],
+    election: Annotated[str, typer.Argument(
+        help="ge2010 ... ge2024, sp2016, lm2016, lm2021 or senedd2026.")],
     mirror: MirrorOption = None,
     cache_dir: CacheOption = None,
     force: Annotated[bool, typer.Option(
@@ -94,17 +95,19 @@ def list_command(
                 "election": e.election, "title": e.title,
                 "cached": all(ok for f, ok in files if f.required),
                 "files": [{"name": f.name, "publisher": f.publisher, "url": f.url,
-                           "page": f.page, "sha256": f.sha256, "required": f.required,
-                           "cached": ok} for f, ok in files],
+                           "mirror_url": f.mirror_url, "page": f.page, "sha256": f.sha256,
+                           "source": f.source or None, "licence": f.licence or None,
+                           "required": f.required, "cached": ok} for f, ok in files],
             } for e, files in rows],
         })
         return
     table = Table(title=f"Cache: {cache_root(cache_dir)}")
-    for column in ("Election", "File", "Cached"):
+    for column in ("Election", "File", "Cached", "Source, licence"):
         table.add_column(column)
     for e, files in rows:
         for number, (f, ok) in enumerate(files):
             note = "" if f.required else " (optional)"
+            origin = "; ".join(filter(None, (f.source, f.licence)))
             table.add_row(e.election if number == 0 else "", f.name + note, "yes" if ok else "-",
-                          end_section=number == len(files) - 1)
+                          origin, end_section=number == len(files) - 1)
     Console().print(table)

@@ -17,7 +17,8 @@ CacheDirOption = Annotated[Path | None, typer.Option(
 
 
 def results_command(
-    election: Annotated[str, typer.Argument(help="ge2010 ... ge2024, sp2016 or lm2016.")],
+    election: Annotated[str, typer.Argument(
+        help="ge2010 ... ge2024, sp2016, lm2016, lm2021 or senedd2026.")],
     as_json: JsonOption = False,
     mirror: MirrorOption = None,
     cache_dir: CacheDirOption = None,
@@ -26,6 +27,7 @@ def results_command(
 
     Example: psephos results ge2019 --json
     """
+    from psephos.cli import results_senedd_london
     from psephos.uk.catalogue import ELECTIONS, GENERAL_ELECTIONS
     from psephos.uk.errors import UKDataError
 
@@ -36,6 +38,8 @@ def results_command(
             report = _general(election, mirror, cache_dir)
         elif election == "sp2016":
             report = _holyrood(election, mirror, cache_dir)
+        elif election in results_senedd_london.ELECTIONS:
+            report = results_senedd_london.report(election, mirror, cache_dir)
         else:
             report = _mayor(election, mirror, cache_dir)
     except UKDataError as error:
@@ -46,6 +50,8 @@ def results_command(
         _print_general(report)
     elif election == "sp2016":
         _print_holyrood(report)
+    elif election in results_senedd_london.ELECTIONS:
+        results_senedd_london.print_report(report)
     else:
         _print_mayor(report)
 

@@ -64,6 +64,10 @@ def problem(item: PublisherFile, data: bytes) -> str | None:
         return _xlsx_problem(item, data)
     if item.format == "json":
         return _json_problem(item, data)
+    if item.format == "pdf":
+        return None if data.startswith(b"%PDF-") else "not a PDF document"
+    if item.format == "js":
+        return _js_problem(item, data)
     first = data.split(b"\n", 1)[0].rstrip(b"\r").removeprefix(b"\xef\xbb\xbf")
     try:
         line = first.decode(item.encoding)
@@ -283,4 +287,16 @@ def _json_problem(item: PublisherFile, data: bytes) -> str | None:
     missing = [t for t in item.header if t not in types]
     if missing:
         return f"it has no record of type {', '.join(map(repr, missing))}"
+    return None
+
+
+def _js_problem(item: PublisherFile, data: bytes) -> str | None:
+    """A JavaScript data module must be UTF-8 and declare each object ``item.header`` names."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    missing = [name for name in item.header if f"const {name} = {{" not in text]
+    if missing:
+        return f"it declares no object {', '.join(map(repr, missing))}"
     return None
