@@ -22,6 +22,8 @@ from typing import Any
 from psephos.ballots.profile import Profile, profile_from_rankings
 from psephos.count import Count
 from psephos.rules.additional_member import LONDON_THRESHOLD, london_assembly
+from psephos.rules.errors import RuleError
+from psephos.rules.highest_averages import seats_won
 from psephos.rules.supplementary_vote import supplementary_vote
 from psephos.uk.catalogue import entry
 from psephos.uk.errors import UKDataError
@@ -104,11 +106,15 @@ def load_london2021(election: str = "lm2021", *, mirror: Path | None = None,
 
 def count_london2021(election: GLAElection2021) -> dict[str, Any]:
     """The Mayor's two rounds and the Assembly's seats, as JSON."""
+    try:
+        mayor, assembly = _mayor(election), _assembly(election)
+    except RuleError as error:  # e.g. no list reaching the threshold
+        raise UKDataError(f"{election.election}: {error}") from None
     return {
         "election": election.election,
         "title": election.title,
-        "seats": (assembly := _assembly(election))["seats"],
-        "mayor": _mayor(election),
+        "seats": assembly["seats"],
+        "mayor": mayor,
         "assembly": assembly,
         "notes": ["tables extracted from London Elects' declaration PDFs; the Mayor's count "
                   "uses the published first x second choice table, so every figure is exact"],
@@ -161,8 +167,8 @@ def _assembly(election: GLAElection2021) -> dict[str, Any]:
             if len(ranked) > 1 else winner.votes, "valid_votes": seat.valid_votes})
     count = election.assembly_count()
     list_seats: Counter[str] = Counter()
-    for party, n in count.options["list_seats"].items():  # type: ignore[union-attr]
-        list_seats[tables.list_code(party)] += int(n)
+    for party, n in seats_won(count).items():
+        list_seats[tables.list_code(party)] += n
     list_votes: Counter[str] = Counter()
     for party, votes in tables.list_votes.items():
         list_votes[tables.list_code(party)] += votes
@@ -176,7 +182,8 @@ def _assembly(election: GLAElection2021) -> dict[str, Any]:
         "list_votes": dict(tables.list_votes),
         "valid_list_votes": sum(tables.list_votes.values()),
         "threshold": str(LONDON_THRESHOLD),
-        "below_threshold": list(count.options["below_threshold"]),  # type: ignore[call-overload]
+        "below_threshold": [count.candidates[i] for i in count.stages[0].excluded]
+        if count.stages else [],
         "list_order": count.elected_names,
         "method": count.method,
         "constituencies": constituencies,

@@ -263,11 +263,11 @@ def _read_lists(path: Path, meta: dict[str, Row]) -> dict[str, int]:
     by_area: dict[str, int] = defaultdict(int)
     for row, area, label, votes in parts:
         # Constituency sheets print "Name (description)"; the London-wide sheet the name.
-        party = next((p for p in london if label == p or label.startswith(p + " (")), None)
-        if party is None:
+        listed = next((p for p in london if label == p or label.startswith(p + " (")), None)
+        if listed is None:
             raise row.error(f"expected a list of the {LONDON_WIDE} rows, found {label!r}"[:200],
                             "party")
-        summed[party] += votes
+        summed[listed] += votes
         by_area[area] += votes
     for party, votes in london.items():
         if summed[party] != votes:

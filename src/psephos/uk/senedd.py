@@ -28,6 +28,7 @@ from typing import Any
 
 from psephos.count import Count
 from psephos.rules.closed_list import SENEDD_SEATS, closed_list
+from psephos.rules.errors import RuleError
 from psephos.rules.highest_averages import seats_won
 from psephos.uk.catalogue import entry
 from psephos.uk.errors import UKDataError
@@ -90,7 +91,10 @@ def vote_bounds(seat: SeneddConstituency) -> dict[str, tuple[int, int]]:
 
 def count_constituency(seat: SeneddConstituency) -> Count:
     """The six seats by closed-list d'Hondt on the estimated votes."""
-    count = closed_list(estimated_votes(seat), SENEDD_SEATS)
+    try:
+        count = closed_list(estimated_votes(seat), SENEDD_SEATS)
+    except RuleError as error:  # e.g. a constituency with no votes
+        raise UKDataError(f"{seat.name}: {error}") from None
     if seats_won(count).get("other"):
         raise UKDataError(f"{seat.name}: the minor parties' combined figure takes a seat, and "
                           "the file cannot say which of them it would be")
@@ -108,7 +112,7 @@ def seat_margin(seat: SeneddConstituency, won: dict[str, int]) -> SeatMargin:
     def gap(i: str, j: str, low: int, high: int) -> Fraction:
         return Fraction(low, won[i]) - Fraction(high, won[j] + 1)
 
-    last, after = min(pairs, key=lambda p: gap(*p, votes[p[0]], votes[p[1]]))
+    last, after = min(pairs, key=lambda p: gap(p[0], p[1], votes[p[0]], votes[p[1]]))
     worst = min(gap(i, j, bounds[i][0], bounds[j][1]) for i, j in pairs)
     return SeatMargin(last, after, gap(last, after, votes[last], votes[after]), worst)
 

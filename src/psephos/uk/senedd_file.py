@@ -148,7 +148,7 @@ def _blocks(path: Path, text: str) -> tuple[dict[str, dict[str, _Entry]],
         if entry is None:
             raise DataFileError(path, f"expected `\"name\": value,`, found {line[:60]!r}",
                                 line=number, field=current)
-        key = json.loads(entry.group(1))
+        key = _json(path, number, entry.group(1), current)
         if key in blocks[current]:
             raise DataFileError(path, f"{key!r} appears twice"[:200], line=number,
                                 field=current)
