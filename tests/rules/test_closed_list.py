@@ -1,4 +1,4 @@
-"""The Senedd's closed lists (GoWA 2006 s.8 as substituted in 2024): d'Hondt with limits."""
+"""The Senedd's closed lists (GoWA 2006 ss.6-9 as substituted in 2024): d'Hondt with limits."""
 
 from __future__ import annotations
 

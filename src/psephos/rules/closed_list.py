@@ -1,14 +1,15 @@
 """Closed party lists by d'Hondt in one constituency: the Senedd from 2026.
 
-Government of Wales Act 2006 ss.6-9, as substituted by the Senedd Cymru (Members and
-Elections) Act 2024 s.8 (16 constituencies of six seats: 2006 Act s.1(2), as substituted by
-the 2024 Act s.1). Each voter gives one vote, to a registered party's list or to an
-individual candidate (s.6); a list names one to eight people (s.7(3)). Each seat goes to the
-highest "seat allocation figure": a party's votes / (seats it has been allocated + 1), an
-individual candidate's votes undivided; an individual who has a seat, or a party whose list
-is used up, is disregarded for the remaining seats; equal highest figures are decided by lot
-(s.8). That is highest-averages d'Hondt with limits, so the arithmetic is
-`psephos.rules.highest_averages`; this module names the rule and its inputs.
+Government of Wales Act 2006 ss.6-9 ("voting and seat allocation at general elections"), as
+substituted by the Senedd Cymru (Members and Elections) Act 2024 s.8; 16 constituencies of six
+seats (2006 Act s.1(2), as substituted by the 2024 Act s.1). Each voter gives one vote, to a
+registered party's list or to an individual candidate (s.6); a list names one to eight people
+(s.7(3)). The seats are then allocated (ss.8-9) one at a time to the highest "seat allocation
+figure": a party's votes / (seats it has been allocated + 1), an individual candidate's votes
+undivided; an individual who has a seat, or a party whose list is used up, takes no further
+part; equal highest figures are decided by lot (as the Electoral Commission's guidance for
+candidates and agents sets out). That is highest-averages d'Hondt with limits, so the
+arithmetic is `psephos.rules.highest_averages`; this module names the rule and its inputs.
 """
 
 from __future__ import annotations
@@ -80,8 +81,8 @@ def senedd(
     seed: int | None = None,
     lot_order: Sequence[str] | None = None,
 ) -> Count:
-    """A Senedd constituency (GoWA 2006 s.8 as substituted by the Senedd Cymru (Members and
-    Elections) Act 2024): `closed_list` over the first preferences of ``profile``, each
+    """A Senedd constituency (GoWA 2006 ss.6-9 as substituted by the Senedd Cymru (Members and
+    Elections) Act 2024 s.8): `closed_list` over the first preferences of ``profile``, each
     candidate a party list or (named in ``individuals``) an individual candidate; a
     withdrawn candidate takes no seat."""
     return closed_list(first_preference_votes(profile), seats, individuals=individuals,
