@@ -1,8 +1,10 @@
 """Mayor of London and London Assembly 2021, from the tables of London Elects' declarations.
 
-Declared figures (London Elects, 8 May 2021; ../shared/data/uk/README.md): Mayor, first
-choices Khan 1,013,721 and Bailey 893,051, second preferences added 192,313 and 84,550, final
-1,206,034 to 977,601; 265,343 ballots gave the same candidate twice. Assembly: constituency
+Declared figures (London Elects, 8 May 2021, londonelects.org.uk/mayoral-results; HoC Library
+CBP-9231): Mayor, 2,531,357 good first-preference votes and 2,203,377 good second-preference
+votes; second preference unmarked 319,978 and rejected 8,002; first choices Khan 1,013,721 and
+Bailey 893,051, second preferences added 192,313 and 84,550, final 1,206,034 to 977,601;
+265,343 ballots gave the same candidate twice. Assembly: constituency
 seats Lab 9, Con 5; London members Con 4, Green 3, Lab 2, LD 2; totals Lab 11, Con 9,
 Green 3, LD 2.
 """
@@ -37,6 +39,14 @@ def test_mayor_is_the_declared_count(raw: Path, cache: Path) -> None:
                                                   "Shaun BAILEY": 84_550}
     assert second["votes"] == {"Sadiq Aman KHAN": 1_206_034, "Shaun BAILEY": 977_601}
     assert mayor["same_candidate_twice"] == 265_343
+    assert mayor["valid_first_choices"] == 2_531_357
+    assert sum(map(sum, election.tables.matrix)) == 2_203_377
+    assert sum(mayor["second_choice_marks"].values()) == 2_203_377
+    # ballots counted with a first choice only: no usable second choice, or the same twice
+    profile = election.mayor_profile()
+    alone = sum(w for r, w in zip(profile.rankings.tolist(), profile.weights.tolist(),
+                                  strict=True) if r[1] < 0)
+    assert alone == 319_978 + 8_002 + 265_343
     assert second["non_transferable"] == mayor["valid_first_choices"] - 1_206_034 - 977_601
 
 

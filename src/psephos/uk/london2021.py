@@ -36,6 +36,8 @@ ROLES = ("mayor_matrix", "mayor_preferences", "assembly_constituencies", "assemb
 
 @dataclass(frozen=True)
 class GLAElection2021:
+    """The 2021 tables, checked, and the files they were read from."""
+
     election: str
     title: str
     date: datetime.date

@@ -37,6 +37,8 @@ from psephos.uk.senedd_file import ROUNDING, SeneddConstituency, read_senedd_fil
 
 @dataclass(frozen=True)
 class SeneddElection:
+    """Every constituency of the data file, and the file it was read from."""
+
     election: str
     title: str
     date: datetime.date
