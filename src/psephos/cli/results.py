@@ -18,8 +18,8 @@ CacheDirOption = Annotated[Path | None, typer.Option(
 
 def results_command(
     election: Annotated[str, typer.Argument(
-        help="ge2010 ... ge2024, ge2019-notional, sp2016, sp2016-feed, sp2021, sp2026, la2016 "
-             "or lm2016.")],
+        help="ge2010 ... ge2024, ge2019-notional, sp2016, sp2016-feed, sp2021, sp2026, la2016, "
+             "lm2016, lm2021 or senedd2026.")],
     as_json: JsonOption = False,
     mirror: MirrorOption = None,
     cache_dir: CacheDirOption = None,
@@ -35,6 +35,7 @@ def results_command(
 
     Example: psephos results ge2024 --against ge2019-notional --json
     """
+    from psephos.cli import results_senedd_london
     from psephos.uk.catalogue import ELECTIONS
     from psephos.uk.errors import UKDataError
     from psephos.uk.official import election_kind, results_report
@@ -60,6 +61,8 @@ def results_command(
         _print_holyrood(report)
     elif kind == "assembly":
         _print_assembly(report)
+    elif kind in ("senedd", "london"):
+        results_senedd_london.print_report(report)
     else:
         _print_mayor(report)
 

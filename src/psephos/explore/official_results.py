@@ -83,15 +83,20 @@ class ElectionResults:
         raise UnknownElection(f"no constituency {key!r} in {self.election}")
 
 
+#: The kinds of election these pages can show.
+SHOWN: tuple[Kind, ...] = ("general", "holyrood", "assembly", "mayor")
+
+
 def catalogue() -> list[ElectionEntry]:
-    """Every election ``psephos results`` knows, newest first."""
-    return sorted(ELECTIONS.values(), key=lambda e: e.date, reverse=True)
+    """Every election ``psephos results`` knows that these pages can show, newest first."""
+    return sorted((e for e in ELECTIONS.values() if election_kind(e.election) in SHOWN),
+                  key=lambda e: e.date, reverse=True)
 
 
 def election_results(election: str) -> ElectionResults:
     """The results of ``election`` (`UnknownElection` if there is no such election; a
     `UKDataError` if its files are missing or bad)."""
-    if election not in ELECTIONS:
+    if election not in ELECTIONS or election_kind(election) not in SHOWN:
         raise UnknownElection(f"no election {election!r}")
     return _load(election)
 

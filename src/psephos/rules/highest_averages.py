@@ -164,7 +164,7 @@ def dhondt(
     no list seat left.
     """
     check_seats(seats)
-    return highest_averages(_first_preferences(profile), seats, divisor="dhondt",
+    return highest_averages(first_preference_votes(profile), seats, divisor="dhondt",
                             threshold=threshold, limits=_withdrawn(profile),
                             seed=seed, lot_order=lot_order)
 
@@ -181,13 +181,14 @@ def sainte_lague(
     """Sainte-Laguë (``modified``: first divisor 1.4) over the first preferences of
     ``profile``; at least one seat, as `dhondt`."""
     check_seats(seats)
-    return highest_averages(_first_preferences(profile), seats,
+    return highest_averages(first_preference_votes(profile), seats,
                             divisor="modified-sainte-lague" if modified else "sainte-lague",
                             threshold=threshold, limits=_withdrawn(profile),
                             seed=seed, lot_order=lot_order)
 
 
-def _first_preferences(profile: Profile) -> dict[str, int]:
+def first_preference_votes(profile: Profile) -> dict[str, int]:
+    """Each candidate's first preferences, by name: the votes of a list count."""
     if len(set(profile.candidates)) != profile.n_candidates:
         raise RuleError("list allocation needs distinct candidate (party) names")
     return dict(zip(profile.candidates, (int(v) for v in profile.first_preferences()),

@@ -75,6 +75,11 @@ _ENTRIES = (
     RuleEntry("sainte-lague", "psephos.rules.highest_averages", "sainte_lague",
               "the Sainte-Laguë method", "many", "Sainte-Laguë highest averages",
               ("modified", "threshold")),
+    # Senedd from 2026: closed lists, d'Hondt per constituency.
+    RuleEntry("senedd", "psephos.rules.closed_list", "senedd",
+              "closed party lists by d'Hondt (Senedd)", "many",
+              "Government of Wales Act 2006 ss.6-9 as substituted by the Senedd Cymru "
+              "(Members and Elections) Act 2024 s.8"),
 )
 
 #: Rule name -> its entry, in the order the command line lists them.

@@ -33,7 +33,8 @@ class PublisherFile:
     url: str | None  # direct download; None where no publisher serves the file itself
     page: str  # the page a person can open to find the file
     sha256: str | None  # of the copy our figures were checked against; None: header check only
-    format: str  # "csv", "csv-cp1252", "tsv-cp1252", "json" (records), "json-object" or "xlsx"
+    format: str  # "csv", "csv-cp1252", "tsv-cp1252", "json" (records), "json-object",
+    #                "xlsx", "js" or "pdf"
     header: tuple[str, ...]  # what the file's first line must hold (or JSON keys, xlsx sheets)
     transcribed: bool = False  # figures transcribed from web pages (mirror or add only)
     required: bool = True  # False: an alternative input (``data get`` does not insist)
@@ -337,6 +338,94 @@ ELECTIONS.update({e.election: e for e in (
     )),
 )})
 # --- end of the Scottish Parliament block ---------------------------------------------------
+
+# --- Senedd 2026 and London 2021 (Mayor and Assembly) -------------------------------------
+
+SENEDD_SIM = "jaclarner/senedd_etholiad_sim"
+SENEDD_SIM_COMMIT = "83bec41b0846fb639f4d5d963bfa3cd765914c48"
+LONDONELECT = "mattkerlogue/londonelect2021"
+LONDONELECT_COMMIT = "07275961e0fcc57148901ba8069992f191187126"
+LONDON_ELECTS_2021 = "https://www.londonelects.org.uk/im-voter/election-results/results-2021"
+_LONDON_LICENCE = ("official London Elects / Greater London Authority publication; the "
+                   "mirror repository is MIT-licensed")
+
+SENEDD2026 = ElectionEntry("senedd2026", "Senedd election, 7 May 2026",
+                           datetime.date(2026, 5, 7), (
+    PublisherFile(
+        role="results", name="seneddResults2026.js", folder="senedd2026",
+        publisher="Senedd 2026 results by constituency (vote shares to 2 dp, seats, valid and "
+                  "rejected votes), as compiled in an election simulator's data file",
+        url=f"{GITHUB}/{SENEDD_SIM}/{SENEDD_SIM_COMMIT}/src/data/seneddResults2026.js",
+        page=f"https://github.com/{SENEDD_SIM}",
+        sha256="7599f7e95b47eb6edda589c229d1ace47699b9b85e790438a259fd6d1448cc37",
+        format="js",
+        header=("seneddBaseline", "actualSeats2026", "seneddValidVotes", "seneddInvalidVotes"),
+        source=f"{SENEDD_SIM} @ {SENEDD_SIM_COMMIT[:8]} : src/data/seneddResults2026.js",
+        licence="none stated (public results); not checked against an official source",
+    ),
+))
+
+
+def _london2021_pdf(role: str, name: str, sha256: str, what: str) -> PublisherFile:
+    return PublisherFile(
+        role=role, name=name, folder="london_elects_2021/pdfs",
+        publisher=f"London Elects (GLA elections 6 May 2021, {what})",
+        url=None, page=LONDON_ELECTS_2021, sha256=sha256, format="pdf", header=(),
+        mirror_url=f"{GITHUB}/{LONDONELECT}/{LONDONELECT_COMMIT}/pdfs/{name}",
+        source=f"{LONDONELECT} @ {LONDONELECT_COMMIT[:8]} : pdfs/{name}",
+        licence=_LONDON_LICENCE,
+        note="download the declaration PDF from London Elects' results page")
+
+
+def _london2021_table(role: str, name: str, sha256: str, header: tuple[str, ...],
+                      pdfs: str) -> PublisherFile:
+    return PublisherFile(
+        role=role, name=name, folder="london_elects_2021/extracted",
+        publisher="psephos shared data (a table extracted from London Elects' 2021 "
+                  "declaration PDFs)",
+        url=None, page="../shared/data/uk/README.md", sha256=sha256, format="csv",
+        header=header, transcribed=True,
+        source=f"{LONDONELECT} @ {LONDONELECT_COMMIT[:8]} : pdfs/{pdfs} (tables read with "
+               "pdfplumber)",
+        licence=_LONDON_LICENCE,
+        note="this table, read from London Elects' PDFs, comes with psephos's shared data "
+             "folder: pass --mirror with that folder (../shared/data/uk or its raw/)")
+
+
+LM2021 = ElectionEntry("lm2021", "Mayor of London and London Assembly elections, 6 May 2021",
+                       datetime.date(2021, 5, 6), (
+    _london2021_table("mayor_matrix", "mayor2021_first_by_second_matrix.csv",
+                      "a2615b68c795283da5456e8e799c279e3c3c913d9fe5422676c99be4bb22812a",
+                      ("first_choice_no", "first_choice_candidate", "second_choice_KHAN"),
+                      "Mayoral_Final_Results_2021.pdf"),
+    _london2021_table("mayor_preferences", "mayor2021_preferences.csv",
+                      "c4807174f460fdba0e3a8e8b1afa6c772422f08c4ebbd2ae892b26f3666ee5b1",
+                      ("area", "candidate_and_party", "first_preferences",
+                       "second_preferences"),
+                      "Mayoral_Final_Results_2021.pdf and the 14 constituency PDFs"),
+    _london2021_table("assembly_constituencies", "assembly2021_constituency_candidates.csv",
+                      "57cfc65a71411e55e64d017873e840838cabbd5a5294b3e1037d8879b7730659",
+                      ("constituency", "candidate_and_party", "votes"),
+                      "the 14 constituency PDFs"),
+    _london2021_table("assembly_list", "assembly2021_list_votes.csv",
+                      "daebebac401d62cb671e284667ea86a9b1abcced47a4ce6ecec083ced8e9606c",
+                      ("area", "party", "votes"),
+                      "London_Assembly_Final_Results_2021.pdf and the 14 constituency PDFs"),
+    _london2021_table("constituency_totals", "constituency_meta.csv",
+                      "a7e687ec29c6e5ea317ded2f0ed800a2049553cafd7615def330688241289391",
+                      ("constituency", "electorate", "assembly_good_votes", "list_good_votes",
+                       "mayor_good_first"),
+                      "the 14 constituency PDFs"),
+    _london2021_pdf("mayor_declaration", "Mayoral_Final_Results_2021.pdf",
+                    "399f91a91e61a29549b24b6e7f037f64ce68c84865ce8e1fe6537a356a40c753",
+                    "Mayor of London declaration"),
+    _london2021_pdf("assembly_declaration", "London_Assembly_Final_Results_2021.pdf",
+                    "d9e589e5932d4063baf5ddc9d5f0193502b03434285a52aa87f1b8b99022851b",
+                    "London Assembly declaration"),
+))
+
+ELECTIONS.update((e.election, e) for e in (SENEDD2026, LM2021))
+# --- end of Senedd 2026 and London 2021 ----------------------------------------------------
 
 GENERAL_ELECTIONS: tuple[str, ...] = ("ge2010", "ge2015", "ge2017", "ge2019", "ge2019-notional",
                                       "ge2024")

@@ -66,6 +66,10 @@ def problem(item: PublisherFile, data: bytes) -> str | None:
         return _json_problem(item, data)
     if item.format == "json-object":
         return _json_object_problem(item, data)
+    if item.format == "pdf":
+        return None if data.startswith(b"%PDF-") else "not a PDF document"
+    if item.format == "js":
+        return _js_problem(item, data)
     first = data.split(b"\n", 1)[0].rstrip(b"\r").removeprefix(b"\xef\xbb\xbf")
     try:
         line = first.decode(item.encoding)
@@ -299,4 +303,16 @@ def _json_object_problem(item: PublisherFile, data: bytes) -> str | None:
     missing = [key for key in item.header if key not in document]
     if missing:
         return f"its JSON object lacks the key(s) {', '.join(map(repr, missing))}"
+    return None
+
+
+def _js_problem(item: PublisherFile, data: bytes) -> str | None:
+    """A JavaScript data module must be UTF-8 and declare each object ``item.header`` names."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    missing = [name for name in item.header if f"const {name} = {{" not in text]
+    if missing:
+        return f"it declares no object {', '.join(map(repr, missing))}"
     return None

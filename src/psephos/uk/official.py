@@ -12,18 +12,23 @@ from typing import Any, Literal
 from psephos.uk.catalogue import ELECTIONS, GENERAL_ELECTIONS, SCOTTISH_PARLIAMENT
 from psephos.uk.errors import UKDataError
 
-Kind = Literal["general", "holyrood", "assembly", "mayor"]
+Kind = Literal["general", "holyrood", "assembly", "mayor", "senedd", "london"]
 
 
 def election_kind(election: str) -> Kind:
     """Which kind of count ``election`` is: Westminster (FPTP), Holyrood or the London
-    Assembly (AMS), or the Mayor of London (SV)."""
+    Assembly (AMS), the Mayor of London (SV), the Senedd (closed lists), or London's Mayor
+    and Assembly together (``lm2021``)."""
     if election not in ELECTIONS:
         raise UKDataError(f"unknown election {election!r}; choose one of {', '.join(ELECTIONS)}")
     if election in GENERAL_ELECTIONS:
         return "general"
     if election in SCOTTISH_PARLIAMENT:
         return "holyrood"
+    if election.startswith("senedd"):
+        return "senedd"
+    if election == "lm2021":
+        return "london"
     return "assembly" if election.startswith("la") else "mayor"
 
 
@@ -54,6 +59,14 @@ def results_report(election: str, *, mirror: Path | None = None,
 
         return count_london_assembly(load_london_assembly(election, mirror=mirror,
                                                           cache_dir=cache_dir))
+    if kind == "senedd":
+        from psephos.uk.senedd import count_senedd, load_senedd
+
+        return count_senedd(load_senedd(election, mirror=mirror, cache_dir=cache_dir))
+    if kind == "london":
+        from psephos.uk.london2021 import count_london2021, load_london2021
+
+        return count_london2021(load_london2021(election, mirror=mirror, cache_dir=cache_dir))
     from psephos.uk.london_mayor import load_london_mayor, mayor_rounds
 
     return mayor_rounds(load_london_mayor(election, mirror=mirror, cache_dir=cache_dir))
