@@ -22,7 +22,7 @@ run: $(VENV)/.installed
 	$(BIN)/psephos serve --demo
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks reliability
+	$(BIN)/ruff check src tests benchmarks reliability docs/screenshots
 	$(BIN)/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed-test

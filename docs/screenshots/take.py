@@ -28,12 +28,14 @@ OUT = Path(__file__).resolve().parent
 #: (file name, path, what to wait for before the picture is taken)
 PAGES = (
     ("explore", "explore/", "main h1"),
-    ("count", "explore/count?example=edinburgh_2017_ward1.blt", "main h1"),
+    ("count", "explore/count", "main h1"),
+    ("count-result", "explore/count", "main h1"),
     ("results-ge2019", "explore/results/ge2019", "svg.hexmap"),
     ("results-constituency", "explore/results/ge2019/E14000530", "main h1"),
     ("results-sp2016", "explore/results/sp2016", "main h1"),
-    ("pact", "explore/pact?election=ge2019&alliance=lab,ld,green,snp,pc"
-             "&stand=best-placed", "svg.hexmap"),
+    ("pact", "explore/pact?election=ge2019&alliance=lab&alliance=ld&alliance=green"
+             "&alliance=snp&alliance=pc&stand_aside=best-placed&explain=E14000530",
+     "svg.hexmap"),
 )
 VIEWPORTS = (("desktop", 1280, 900), ("mobile", 390, 844))
 
@@ -41,7 +43,8 @@ VIEWPORTS = (("desktop", 1280, 900), ("mobile", 390, 844))
 def main() -> None:
     data = Path(os.environ.get("PSEPHOS_DATA", REPO.parent / "shared" / "data"))
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "PSEPHOS_DATA_DIR": folder, "PSEPHOS_MIRROR": str(data / "uk"),
+        env = {**os.environ, "PSEPHOS_DATA_DIR": folder,
+               "PSEPHOS_MIRROR": str(data / "uk" / "raw"),
                "PSEPHOS_CACHE": str(Path(folder) / "cache")}
         env.pop("PSEPHOS_DATABASE_URL", None)
         database = f"sqlite:///{folder}/shots.sqlite3"
@@ -53,6 +56,10 @@ def main() -> None:
                     page = browser.new_page(viewport={"width": width, "height": height})
                     page.goto(live.url + path.lstrip("/"))
                     page.wait_for_selector(ready)
+                    if name == "count-result":  # the shipped example ward, counted
+                        page.select_option("#id_example", index=1)
+                        page.click("button[value=page]")
+                        page.wait_for_selector("figure[data-drawn=true]")
                     page.wait_for_load_state("networkidle")
                     target = OUT / f"{name}-{kind}.png"
                     page.screenshot(path=str(target), full_page=kind == "desktop")
