@@ -156,8 +156,9 @@ def test_the_rate_limit_holds_on_the_fast_path(app: Any, tmp_path: Path,
 def test_a_batch_of_guesses_evaluates_no_more_than_the_limit(
         app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_url: str) -> None:
     """Casts arriving together reserve their code attempts together (one change of the
-    counts a batch) and settle them together after the answers: still no more than the
-    limit evaluated, and nothing left counted in flight."""
+    counts a batch, which also settles the batch before's) and are answered before their
+    attempts are settled: still no more than the limit evaluated, and nothing left
+    counted in flight once the last batch is settled."""
     import time
 
     from django.core.cache import cache
@@ -170,9 +171,9 @@ def test_a_batch_of_guesses_evaluates_no_more_than_the_limit(
     reserved: list[int] = []
     real = service.reserve_many
 
-    def counted(wanted: Any) -> Any:
+    def counted(wanted: Any, settling: Any = ()) -> Any:
         reserved.append(len(wanted))
-        return real(wanted)
+        return real(wanted, settling)
 
     monkeypatch.setattr(service, "reserve_many", counted)
     middle = (time.time() // 60) * 60 + 30  # one counting window for the whole test

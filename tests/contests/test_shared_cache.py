@@ -214,3 +214,41 @@ def test_a_batch_takes_the_attempts_one_by_one_would(db: str) -> None:
         assert isinstance(again, throttle.TooManyFailures)
         assert str(again) != throttle.BUSY_MESSAGE
         caches["default"].clear()
+
+
+def test_a_batch_settles_the_batch_before_in_the_same_change(db: str) -> None:
+    """The attempts of answered casts are settled with the next batch's reservations: one
+    change of the counts, in which failures are counted before they are read."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.db import connection
+    from django.http import HttpRequest
+    from django.test import override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    from psephos.contests import throttle
+    from psephos.web.settings import cache_config
+
+    client = HttpRequest()
+    client.META = {"REMOTE_ADDR": "203.0.113.5"}
+    with override_settings(CACHES={"default": cache_config("database")},
+                           PSEPHOS_FAILED_CODES_PER_MINUTE=3):
+        call_command("createcachetable", verbosity=0)
+        cache = caches["default"]
+        cache.clear()
+        first = throttle.reserve_many([(client, "c"), (client, "c")])
+        one, two = (a for a in first if isinstance(a, throttle.Attempt))
+        with CaptureQueriesContext(connection) as queries:
+            third = throttle.reserve_many([(client, "c")], settling=[(one, False)])[0]
+        statements = [q["sql"] for q in queries.captured_queries
+                      if q["sql"].split()[0] in ("INSERT", "SELECT", "UPDATE")]
+        assert len(statements) == 3, statements
+        assert isinstance(third, throttle.Attempt)  # 1 failure + 1 in flight + itself
+        assert cache.get(one.failed) == 1 and cache.get(one.in_flight) == 2
+        fourth = throttle.reserve_many([(client, "c")], settling=[(two, False)])[0]
+        assert isinstance(fourth, throttle.TooManyFailures)  # 2 failures + 1 in flight
+        assert str(fourth) == throttle.BUSY_MESSAGE
+        assert cache.get(one.failed) == 2 and cache.get(one.in_flight) == 1
+        throttle.settle_many([(third, True)])
+        assert cache.get(one.in_flight) == 0 and throttle.retry_after(client, "c") is None
+        cache.clear()

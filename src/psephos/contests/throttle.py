@@ -141,27 +141,33 @@ def reserve(request: HttpRequest, contest: str) -> Attempt:
     return outcome
 
 
-def reserve_many(wanted: Sequence[tuple[HttpRequest, str]]
+def reserve_many(wanted: Sequence[tuple[HttpRequest, str]],
+                 settling: Sequence[tuple[Attempt, bool]] = ()
                  ) -> list[Attempt | TooManyFailures]:
     """`reserve` for several attempts at once (a batch of casts), in one change of the
     counts: each attempt, or its refusal. Attempts of one client and contest are taken
     in order, as one by one: each counted in flight, refused ones given back, so the
-    first ones the limit allows are taken and the rest refused."""
+    first ones the limit allows are taken and the rest refused. ``settling``: attempts
+    to `settle` in the same change, first (those of the batch before)."""
     keyed = [_key(request, contest) for request, contest in wanted]
     asked: dict[str, int] = {}
     left_of: dict[str, int] = {}
     for key, left in keyed:
         asked[key] = asked.get(key, 0) + 1
         left_of[key] = left
-    changes = {key + IN_FLIGHT: (n, left_of[key] + 1) for key, n in asked.items()}
-    counts = _change({**changes, **{key: (0, 0) for key in asked}})
+    changes = _settling(settling)
+    for key, n in asked.items():
+        for name, delta, timeout in ((key + IN_FLIGHT, n, left_of[key] + 1), (key, 0, 0)):
+            before, most = changes.get(name, (0, 0))
+            changes[name] = (before + delta, max(most, timeout))
+    counts = _change(changes)
     limit = failures_allowed()
     taken: dict[str, int] = dict.fromkeys(asked, 0)
     refused: dict[str, int] = {}
     outcomes: list[Attempt | TooManyFailures] = []
     for key, left in keyed:
         failed = counts[key]
-        before = counts[key + IN_FLIGHT] - asked[key]  # in flight before this batch
+        before = max(0, counts[key + IN_FLIGHT] - asked[key])  # in flight before the batch
         if failed + before + taken[key] + 1 <= limit:
             taken[key] += 1
             outcomes.append(Attempt(key, key + IN_FLIGHT))
@@ -182,14 +188,20 @@ def settle(attempt: Attempt, *, matched: bool) -> None:
 def settle_many(attempts: Sequence[tuple[Attempt, bool]]) -> None:
     """`settle` for several attempts, (attempt, matched) each, in one change of the counts:
     the failures counted and the attempts taken out of flight together."""
+    if attempts:
+        _change(_settling(attempts))
+
+
+def _settling(attempts: Sequence[tuple[Attempt, bool]]) -> dict[str, tuple[int, int]]:
+    """The changes that settle ``attempts``: failures up, counts in flight down."""
     changes: dict[str, tuple[int, int]] = {}
     for attempt, matched in attempts:
         if not matched:
             delta, _ = changes.get(attempt.failed, (0, 0))
             changes[attempt.failed] = (delta + 1, WINDOW + 1)
-        delta, _ = changes.get(attempt.in_flight, (0, 0))
-        changes[attempt.in_flight] = (delta - 1, 0)
-    _change(changes)
+        delta, timeout = changes.get(attempt.in_flight, (0, 0))
+        changes[attempt.in_flight] = (delta - 1, timeout)
+    return changes
 
 
 def record_failure(request: HttpRequest, contest: str) -> None:

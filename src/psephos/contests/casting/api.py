@@ -146,8 +146,8 @@ def submit_api_cast(request: HttpRequest, slug: str, ballot: BallotIn,
     """Hand an API cast to the batcher without waiting; ``answer`` gets what the view
     would answer, on the batcher's thread, once the cast is committed or refused.
 
-    Its code attempt is settled with its batch's after the answers have gone out
-    (`CASTS`' ``after``): until then it still counts in flight, so the limit is never
-    read too low, and no voter waits for the count of failures."""
+    Its code attempt is settled after the answers have gone out, with the next batch's
+    reservations (`psephos.contests.casting.service.UNSETTLED`): until then it still
+    counts in flight, so the limit is never read too low, and no voter waits for it."""
     cast = ApiCast(request, slug, ballot)
     CASTS.submit(cast, lambda outcome: answer(answer_for(request, outcome, None)))

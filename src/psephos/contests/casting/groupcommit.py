@@ -75,9 +75,10 @@ class GroupCommit(Generic[Item, Outcome]):
     item ready to write, or the exception that is its outcome. ``write(items)`` runs
     inside the transaction and returns one outcome per item, in order: a value for the
     caller, or an exception for the caller to raise (only that item's writes must then be
-    undone, e.g. with a savepoint). ``after(items, outcomes)``, when given, runs once a
-    batch's callers have their outcomes, before the next batch (what the items held is
-    then given back together, without keeping anyone waiting); a failure there is logged.
+    undone, e.g. with a savepoint). ``after(items, outcomes, more)``, when given, runs
+    once a batch's callers have their outcomes, before the next batch; ``more``: whether
+    items are waiting for one (what the items held can then be given back together,
+    without keeping anyone waiting); a failure there is logged.
 
     If ``write`` raises, or the commit fails, the whole batch is undone and each item is
     written again alone, so one item that cannot be written does not fail the others; an
@@ -88,7 +89,7 @@ class GroupCommit(Generic[Item, Outcome]):
     write: Callable[[Sequence[Item]], Sequence[Outcome | Exception]]
     failed: Callable[[Exception], Outcome | Exception] = lambda error: error
     prepare: Callable[[Sequence[Item]], Sequence[Item | Exception]] | None = None
-    after: Callable[[Sequence[Item], Sequence[Outcome | Exception]], None] | None = None
+    after: Callable[[Sequence[Item], Sequence[Outcome | Exception], bool], None] | None = None
     max_batch: int = MAX_BATCH
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _waiting: list[_Ticket[Item]] = field(default_factory=list)
@@ -181,8 +182,10 @@ class GroupCommit(Generic[Item, Outcome]):
     def _after(self, items: Sequence[Item], outcomes: Sequence[Outcome | Exception]) -> None:
         if self.after is None:
             return
+        with self._lock:
+            more = bool(self._waiting)
         try:
-            self.after(items, outcomes)
+            self.after(items, outcomes, more)
         except Exception:  # answered already: the next batch must still be written
             log.exception("finishing a batch failed")
 

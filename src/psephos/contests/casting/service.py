@@ -15,9 +15,10 @@ ballots with the same `store_ballots`.
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.db import IntegrityError, connection
@@ -167,26 +168,64 @@ def _prepare_batch(items: Sequence[PreparedCast | PendingCast]
 
 
 def _reserve_attempts(items: Sequence[PreparedCast | PendingCast]) -> None:
-    """The code attempts of a batch's pending casts, reserved together: one change of the
-    shared counts a batch, not one a cast (`psephos.contests.throttle.reserve_many`)."""
+    """The code attempts of a batch's pending casts, reserved together, and those of the
+    batch before settled, in one change of the shared counts
+    (`psephos.contests.throttle.reserve_many`): one a batch, not three a cast."""
     pending = [(item, wanted) for item in items if not isinstance(item, PreparedCast)
                for wanted in [item.attempt_wanted()] if wanted is not None]
-    if pending:
-        for (item, _), attempt in zip(pending, reserve_many([w for _, w in pending]),
-                                      strict=True):
-            item.reserved(attempt)
+    if not pending:
+        return
+    settling = UNSETTLED.take()
+    try:
+        reserved = reserve_many([w for _, w in pending], settling)
+    except BaseException:
+        UNSETTLED.put(settling)  # to be settled with the next batch, or when none follows
+        raise
+    for (item, _), attempt in zip(pending, reserved, strict=True):
+        item.reserved(attempt)
 
 
 def _settle_attempts(items: Sequence[PreparedCast | PendingCast],
-                     outcomes: Sequence[Receipt | Exception]) -> None:
-    """The code attempts of a written batch's pending casts, settled together."""
+                     outcomes: Sequence[Receipt | Exception], more: bool) -> None:
+    """The code attempts of a written (and answered) batch's pending casts: settled with
+    the next batch's reservations when one is waiting (`_reserve_attempts`), else now."""
     held = [(item, pair) for item, outcome in zip(items, outcomes, strict=True)
             if not isinstance(item, PreparedCast)
             for pair in [item.attempt_to_settle(outcome)] if pair is not None]
-    if held:
-        settle_many([pair for _, pair in held])
-        for item, _ in held:
-            item.settled()
+    for item, _ in held:
+        item.settled()
+    UNSETTLED.put([pair for _, pair in held])
+    if not more:
+        settling = UNSETTLED.take()
+        try:
+            settle_many(settling)
+        except BaseException:
+            UNSETTLED.put(settling)
+            raise
+
+
+@dataclass(eq=False)
+class Unsettled:
+    """Code attempts whose casts were answered but whose counts are not yet settled. Until
+    they are, they still count in flight, so the limit is never read too low (a failure
+    leaves the count in flight in the same change that counts it); a process stopped
+    meanwhile leaves them in flight until their minute is over."""
+
+    _pairs: list[tuple[Attempt, bool]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def put(self, pairs: Sequence[tuple[Attempt, bool]]) -> None:
+        with self._lock:
+            self._pairs.extend(pairs)
+
+    def take(self) -> list[tuple[Attempt, bool]]:
+        with self._lock:
+            pairs, self._pairs = self._pairs, []
+        return pairs
+
+
+#: This process's attempts awaiting their settling.
+UNSETTLED = Unsettled()
 
 
 def _write_batch(items: Sequence[PreparedCast | PendingCast]) -> list[Receipt | Exception]:
