@@ -386,6 +386,8 @@ def test_unknown_election_or_constituency_is_a_404_page(path: str) -> None:
 def test_a_second_request_reads_no_file(monkeypatch: pytest.MonkeyPatch) -> None:
     _get("/explore/results/ge2017")
     _get("/explore/results/sp2016")
+    _get("/explore/results/senedd2026")
+    _get("/explore/results/lm2021")
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a file was read again")
@@ -393,7 +395,10 @@ def test_a_second_request_reads_no_file(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr("psephos.uk.tabular.read_text", refuse)
     monkeypatch.setattr("pathlib.Path.read_bytes", refuse)
     for path in ("/explore/results/ge2017", "/explore/results/ge2017/E14000530",
-                 "/explore/results/sp2016", "/api/explore/results/ge2017"):
+                 "/explore/results/sp2016", "/api/explore/results/ge2017",
+                 "/explore/results/senedd2026", "/explore/results/senedd2026/clwyd",
+                 "/api/explore/results/senedd2026", "/explore/results/lm2021",
+                 "/explore/results/lm2021/barnet-camden", "/api/explore/results/lm2021"):
         _get(path)
 
 
