@@ -42,6 +42,22 @@ def test_seats_are_the_stated_ones(raw: Path, cache: Path) -> None:
     assert any("not checked against an official source" in n for n in report["notes"])
 
 
+def test_rounds_record_each_seat_of_the_count(raw: Path, cache: Path) -> None:
+    """Each constituency's rounds are the rule's own stages: the seat goes to the highest
+    figure, and a party's figure is its estimated votes / (seats taken so far + 1)."""
+    report = count_senedd(load_senedd(mirror=raw, cache_dir=cache))
+    for row in report["constituency_results"]:
+        assert [r["winner"] for r in row["rounds"]] == row["order_of_seats"]
+        taken = dict.fromkeys(row["votes"], 0)
+        for number, round_ in enumerate(row["rounds"], 1):
+            figures = {p: Fraction(row["votes"][p], taken[p] + 1) for p in row["votes"]}
+            assert round_["seat"] == number
+            assert {p: Decimal(f) for p, f in round_["figures"].items()} == {
+                p: Decimal(floor(f * 10**5)) / 10**5 for p, f in figures.items()}
+            assert figures[round_["winner"]] == max(figures.values())
+            taken[round_["winner"]] += 1
+
+
 def _bounds(share: Decimal, valid: int) -> tuple[int, int]:
     """Whole votes v with v / valid within half a unit of the 2nd decimal of ``share`` %."""
     low = (Fraction(share) - Fraction(1, 200)) * valid / 100

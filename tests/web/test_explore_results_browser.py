@@ -1,5 +1,6 @@
 """The official results pages in headless Chromium against the real server: the GE2019 map,
-clicking and keyboard-opening a hex, and axe-core on every kind of results page."""
+clicking and keyboard-opening a hex, and axe-core on every kind of results page (the Senedd
+and London 2021 pages and one constituency page of each among them)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,23 @@ def test_ge2019_shows_the_official_seats_and_650_hexes(server: LiveServer, brows
     page.close()
 
 
+def test_senedd_and_london_2021_show_their_seats(server: LiveServer, browser: Any) -> None:
+    page = browser.new_page(viewport=VIEWPORTS[1])
+    page.goto(server.url + "explore/results/senedd2026")
+    # As the data file states, not checked against an official source (data README).
+    assert page.locator("#parties tr[data-party=pc] td.seats").inner_text() == "43"
+    assert page.locator("#parties tr[data-party=reform] td.seats").inner_text() == "34"
+    assert page.locator("#unverified").is_visible()
+    assert page.locator("#senedd-constituencies tbody tr").count() == 16
+    page.goto(server.url + "explore/results/lm2021")
+    # Declared (London Elects, 2021): Khan 1,206,034; Assembly Labour 11, Conservative 9.
+    assert page.locator('tr[data-candidate="Sadiq Aman KHAN"] td.final').inner_text() == (
+        "1,206,034")
+    assert page.locator("#parties tr[data-party=lab] td.seats").inner_text() == "11"
+    assert page.locator("#parties tr[data-party=con] td.seats").inner_text() == "9"
+    page.close()
+
+
 def test_clicking_a_hex_opens_its_constituency(server: LiveServer, browser: Any,
                                                uk_data: Path) -> None:
     page = browser.new_page()
@@ -101,7 +119,10 @@ def test_tab_reaches_a_hex_and_enter_opens_it(server: LiveServer, browser: Any,
                                   "explore/results/ge2019/E14000530", "explore/results/sp2016",
                                   "explore/results/sp2016/glasgow-kelvin",
                                   "explore/results/lm2016", "explore/results/la2016",
-                                  "explore/results/ge2024"])
+                                  "explore/results/ge2024", "explore/results/senedd2026",
+                                  "explore/results/senedd2026/bangor-conwy-mon",
+                                  "explore/results/lm2021",
+                                  "explore/results/lm2021/barnet-camden"])
 def test_no_blocking_accessibility_violations(server: LiveServer, browser: Any,
                                               path: str) -> None:
     refused: list[str] = []
@@ -119,7 +140,8 @@ def test_no_blocking_accessibility_violations(server: LiveServer, browser: Any,
 def test_unknown_election_and_constituency_are_not_found(server: LiveServer,
                                                          browser: Any) -> None:
     page = browser.new_page()
-    for path in ("explore/results/ge1997", "explore/results/ge2019/nowhere"):
+    for path in ("explore/results/ge1997", "explore/results/ge2019/nowhere",
+                 "explore/results/senedd2026/nowhere", "explore/results/lm2021/nowhere"):
         response = page.goto(server.url + path)
         assert response.status == 404
         assert page.locator("h1").inner_text() == "Page not found"

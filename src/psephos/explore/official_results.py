@@ -22,7 +22,8 @@ from psephos.rules.highest_averages import seats_won
 from psephos.uk.catalogue import ELECTIONS, ElectionEntry, previous_on_same_boundaries
 from psephos.uk.errors import UKDataError
 from psephos.uk.general import load_general_election
-from psephos.uk.holyrood import PARLIAMENT_SEATS, HolyroodElection, ListVote
+from psephos.uk.holyrood import PARLIAMENT_SEATS, HolyroodElection
+from psephos.uk.london2021 import GLAElection2021, load_london2021
 from psephos.uk.london_assembly import (
     CONSTITUENCY_SEATS,
     LONDON_SEATS,
@@ -84,7 +85,7 @@ class ElectionResults:
 
 
 #: The kinds of election these pages can show.
-SHOWN: tuple[Kind, ...] = ("general", "holyrood", "assembly", "mayor")
+SHOWN: tuple[Kind, ...] = ("general", "holyrood", "assembly", "mayor", "senedd", "london")
 
 
 def catalogue() -> list[ElectionEntry]:
@@ -111,6 +112,12 @@ def _load(election: str) -> ElectionResults:
         return _holyrood(election, report)
     if kind == "assembly":
         return _assembly(election, report)
+    if kind == "senedd":  # six members a constituency: no single winner, so no `Seat`s
+        return ElectionResults(ELECTIONS[election], kind, report, (),
+                               total_seats=report["constituencies"]
+                               * report["seats_per_constituency"])
+    if kind == "london":
+        return _london(election, report)
     return ElectionResults(ELECTIONS[election], kind, report, (), total_seats=1)
 
 
@@ -151,6 +158,22 @@ def _assembly(election: str, report: dict[str, Any]) -> ElectionResults:
                            total_seats=CONSTITUENCY_SEATS + LONDON_SEATS)
 
 
+def _london(election: str, report: dict[str, Any]) -> ElectionResults:
+    seats = tuple(
+        Seat(code=slugify(c.name), slug=slugify(c.name), name=c.name, region="London",
+             result=seat_result(c.candidates, valid_votes=c.valid_votes,
+                                electorate=c.electorate))
+        for c in london2021_election(election).tables.constituencies)
+    return ElectionResults(ELECTIONS[election], "london", report, seats,
+                           total_seats=CONSTITUENCY_SEATS + LONDON_SEATS)
+
+
+@cache
+def london2021_election(election: str) -> GLAElection2021:
+    """The loaded 2021 GLA tables (Mayor and Assembly)."""
+    return load_london2021(election)
+
+
 @cache
 def assembly_election(election: str) -> LondonAssemblyElection:
     """The loaded `LondonAssemblyElection` (constituencies and London-wide list votes)."""
@@ -187,22 +210,28 @@ class ListAllocation:
 @cache
 def list_allocations(election: str) -> tuple[ListAllocation, ...]:
     """The list seats of ``election`` round by round: each Holyrood region with list votes
-    (`HolyroodRegion.allocate`), or London (`LondonAssemblyElection.allocate`)."""
+    (`HolyroodRegion.allocate`), or London (`LondonAssemblyElection.allocate`, or for 2021
+    `GLAElection2021.assembly_count`)."""
     if election_kind(election) == "assembly":
         london = assembly_election(election)
-        return (_allocation("London", london.allocate(), london.list_votes,
+        return (_allocation("London", london.allocate(),
+                            {v.contestant: v.votes for v in london.list_votes},
                             london.constituency_seats()),)
-    return tuple(_allocation(region.name, region.allocate(), region.list_votes,
+    if election_kind(election) == "london":
+        gla = london2021_election(election)
+        return (_allocation("London", gla.assembly_count(), gla.tables.list_votes,
+                            gla.assembly_constituency_seats()),)
+    return tuple(_allocation(region.name, region.allocate(),
+                             {v.contestant: v.votes for v in region.list_votes},
                              region.constituency_seats)
                  for region in holyrood_election(election).regions if region.list_votes)
 
 
-def _allocation(area: str, count: Count, list_votes: tuple[ListVote, ...],
+def _allocation(area: str, count: Count, votes: Mapping[str, int],
                 held: Mapping[str, int]) -> ListAllocation:
     won = seats_won(count)
     names = count.candidates
-    votes = {v.contestant: v.votes for v in list_votes}
-    rounds = tuple(ListRound(stage.number, tuple(_average(t) for t in stage.tallies),
+    rounds = tuple(ListRound(stage.number, tuple(average(t) for t in stage.tallies),
                              names[stage.elected[0]])
                    for stage in count.stages)
     return ListAllocation(region=area, contestants=names, votes=tuple(votes[n] for n in names),
@@ -210,7 +239,7 @@ def _allocation(area: str, count: Count, list_votes: tuple[ListVote, ...],
                           list_seats=tuple(won[n] for n in names), rounds=rounds)
 
 
-def _average(tally: Decimal) -> str:
+def average(tally: Decimal) -> str:
     """A d'Hondt average as the count records it, to 2 places (whole numbers without);
     "" for a contestant disregarded."""
     if tally == 0:
@@ -221,9 +250,10 @@ def _average(tally: Decimal) -> str:
 def clear() -> None:
     """Forget every loaded election (tests that change the data folder call this)."""
     for cached in (_load, general_counted, holyrood_election, assembly_election,
-                   list_allocations):
+                   london2021_election, list_allocations):
         cached.cache_clear()
 
 
 __all__ = ["ElectionResults", "ListAllocation", "ListRound", "Seat", "UKDataError",
-           "UnknownElection", "catalogue", "clear", "election_results", "list_allocations"]
+           "UnknownElection", "average", "catalogue", "clear", "election_results",
+           "list_allocations"]

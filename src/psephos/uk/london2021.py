@@ -69,8 +69,13 @@ class GLAElection2021:
         return out
 
     def assembly_count(self) -> Count:
-        """The 11 London members; each constituency seat counts for the London list its
-        winner's description names (exactly, else by party code), if any."""
+        """The 11 London members, each party's divisor starting at its constituency seats."""
+        return london_assembly(self.assembly_constituency_seats(), self.tables.list_votes)
+
+    def assembly_constituency_seats(self) -> dict[str, int]:
+        """Constituency seats by London list: each counts for the list its winner's
+        description names (exactly, else by party code); a winner with no London list is
+        named by themself and takes no part in the London figures."""
         lists = self.tables.list_votes
         by_code: dict[str, list[str]] = {}
         for party in lists:
@@ -90,7 +95,7 @@ class GLAElection2021:
                                   f"({winner.party_name}) stood for")
             else:  # no London list: the seat takes no part in the London figures
                 constituency_seats[winner.name] += 1
-        return london_assembly(dict(constituency_seats), lists)
+        return dict(constituency_seats)
 
 
 def load_london2021(election: str = "lm2021", *, mirror: Path | None = None,

@@ -119,6 +119,18 @@ def seat_margin(seat: SeneddConstituency, won: dict[str, int]) -> SeatMargin:
     return SeatMargin(last, after, gap(last, after, votes[last], votes[after]), worst)
 
 
+def allocation_rounds(count: Count) -> list[dict[str, Any]]:
+    """Each seat of a constituency's count as the rule records it: every party's figure
+    (votes / (seats already allocated + 1), truncated to the count's decimal places; null
+    for a party that takes no further part) and the party that took the seat."""
+    names = count.candidates
+    return [{"seat": stage.number,
+             "figures": {name: None if tally == 0 else str(tally)
+                         for name, tally in zip(names, stage.tallies, strict=True)},
+             "winner": names[stage.elected[0]]}
+            for stage in count.stages]
+
+
 def count_senedd(election: SeneddElection) -> dict[str, Any]:
     """Seats and estimated votes by party, each constituency with its margin, as JSON."""
     seats: Counter[str] = Counter()
@@ -142,6 +154,7 @@ def count_senedd(election: SeneddElection) -> dict[str, Any]:
             "declared_seats": {p: n for p, n in sorted(seat.declared_seats.items(),
                                                        key=lambda kv: -kv[1]) if n},
             "order_of_seats": count.elected_names,
+            "rounds": allocation_rounds(count),
             "closest": {"last_seat": margin.last_seat, "next": margin.next_party,
                         "margin": round(float(margin.margin), 2),
                         "worst_case_margin": round(float(margin.worst_case), 2)},

@@ -24,6 +24,18 @@ from psephos.explore.official_results import (
     election_results,
     list_allocations,
 )
+from psephos.explore.views.results_parts import (
+    allocation_tables,
+    chart_label,
+    mayor_table,
+    party_rows,
+    seat_list,
+)
+from psephos.explore.views.results_senedd_london import (
+    london_context,
+    senedd_constituency_page,
+    senedd_context,
+)
 from psephos.uk.catalogue import ELECTIONS
 from psephos.uk.errors import UKDataError
 from psephos.uk.hexmaps import load_hex_layout
@@ -37,6 +49,10 @@ KIND_LABELS = {
     "assembly": "London Assembly, additional member system (constituencies and a London-wide "
                 "list by d'Hondt)",
     "mayor": "Mayor of London, supplementary vote",
+    "senedd": "Senedd, 16 constituencies of six members from closed party lists by d'Hondt "
+              "(votes estimated from shares; not checked against an official source)",
+    "london": "Mayor of London by supplementary vote, and London Assembly by the additional "
+              "member system",
 }
 
 
@@ -69,7 +85,13 @@ def election_page(request: HttpRequest, election: str) -> HttpResponse:
     if results.kind == "assembly":
         context.update(_assembly_context(results.election))
         return render(request, "explore/results_assembly.html", context)
-    context.update(_mayor_context(results))
+    if results.kind == "senedd":
+        context.update(senedd_context(results.election))
+        return render(request, "explore/results_senedd.html", context)
+    if results.kind == "london":
+        context.update(london_context(results.election))
+        return render(request, "explore/results_london.html", context)
+    context.update(mayor_table(results.report))
     return render(request, "explore/results_mayor.html", context)
 
 
@@ -78,6 +100,8 @@ def constituency_page(request: HttpRequest, election: str, constituency: str) ->
     results = _results(request, election)
     if isinstance(results, HttpResponse):
         return results
+    if results.kind == "senedd":
+        return senedd_constituency_page(request, results, constituency)
     try:
         seat = results.seat(constituency)
     except UnknownElection:
@@ -105,17 +129,6 @@ def _results(request: HttpRequest, election: str) -> ElectionResults | HttpRespo
                       {"entry": ELECTIONS[election], "message": str(error)}, status=503)
 
 
-def _party_rows(seats: dict[str, int], votes: dict[str, int],
-                previous: dict[str, int] | None = None) -> list[dict[str, Any]]:
-    total = sum(votes.values()) or 1
-    parties = [*votes, *(p for p in seats if p not in votes)]
-    return [{"code": p, "label": party_label(p), "name": PARTIES.get(p, UNKNOWN).name,
-             "colour": party_colour(p), "seats": seats.get(p, 0), "votes": votes.get(p),
-             "share": 100 * votes[p] / total if p in votes else None,
-             "change": (seats.get(p, 0) - previous.get(p, 0)) if previous is not None else None}
-            for p in parties]
-
-
 def _outcome(results: ElectionResults, seat: Seat) -> str:
     """"Conservative gain from Labour", "Labour hold", or the winning party where the seat
     has no earlier result on the same boundaries."""
@@ -133,7 +146,7 @@ def _general_context(election: str) -> dict[str, Any]:
     results = election_results(election)
     report = results.report
     previous = election_results(results.previous).report["seats"] if results.previous else None
-    parties = _party_rows(report["seats"], report["votes"], previous)
+    parties = party_rows(report["seats"], report["votes"], previous)
     seats = {
         seat.code: HexSeat(
             fill=party_colour(seat.result.winner.party_code),
@@ -152,7 +165,7 @@ def _general_context(election: str) -> dict[str, Any]:
         "parties": parties,
         "chart": mark_safe(seats_chart(  # built from escaped parts
             report["seats"], total=results.total_seats, majority=results.majority,
-            label=_chart_label(report["seats"], results.majority))),
+            label=chart_label(report["seats"], results.majority))),
         "hexmap": mark_safe(hexmap),  # built from escaped parts
         "map_parties": winners,
         "mark_key": mark_safe(mark_legend(  # built from escaped parts
@@ -178,22 +191,22 @@ def _holyrood_context(election: str) -> dict[str, Any]:
     chart_seats = declared or report["seats"]
     complete = declared is not None or not report["regions_without_list_votes"]
     regions = [{**region,
-                "constituency": _seat_list(region["constituency_seats"]),
-                "counted": _seat_list(region["list_seats"]) if region["list_seats"] is not None
+                "constituency": seat_list(region["constituency_seats"]),
+                "counted": seat_list(region["list_seats"]) if region["list_seats"] is not None
                 else None,
-                "declared": _seat_list(region["reported_list_seats"] or {})}
+                "declared": seat_list(region["reported_list_seats"] or {})}
                for region in report["regions"]]
     seats = [{"seat": s, "winner": party_label(s.result.winner.party_code),
               "winner_name": PARTIES.get(s.result.winner.party_code, UNKNOWN).name}
              for s in sorted(results.seats, key=lambda s: (s.region, s.name))]
     return {
-        "parties": _party_rows(chart_seats, report["votes"] if not declared else {}),
-        "counted_parties": _party_rows(report["seats"], report["votes"]),
+        "parties": party_rows(chart_seats, report["votes"] if not declared else {}),
+        "counted_parties": party_rows(report["seats"], report["votes"]),
         "declared": declared is not None,
         "chart": mark_safe(seats_chart(  # built from escaped parts
             chart_seats, total=results.total_seats,
             majority=results.majority if complete else None,
-            label=_chart_label(chart_seats, results.majority if complete else None))),
+            label=chart_label(chart_seats, results.majority if complete else None))),
         "regions": regions,
         "allocations": _allocations(election),
         "constituencies": seats,
@@ -204,7 +217,7 @@ def _holyrood_context(election: str) -> dict[str, Any]:
 def _assembly_context(election: str) -> dict[str, Any]:
     results = election_results(election)
     report = results.report
-    parties = _party_rows(report["seats"], report["votes"])
+    parties = party_rows(report["seats"], report["votes"])
     for party in parties:
         party["constituency"] = report["constituency_seats"].get(party["code"], 0)
         party["london"] = report["list_seats"].get(party["code"], 0)
@@ -214,7 +227,7 @@ def _assembly_context(election: str) -> dict[str, Any]:
         "parties": parties,
         "chart": mark_safe(seats_chart(  # built from escaped parts
             report["seats"], total=results.total_seats, majority=results.majority,
-            label=_chart_label(report["seats"], results.majority))),
+            label=chart_label(report["seats"], results.majority))),
         "allocations": _allocations(election),
         "constituencies": seats,
         "below": report["below_threshold"],
@@ -222,44 +235,7 @@ def _assembly_context(election: str) -> dict[str, Any]:
 
 
 def _allocations(election: str) -> list[dict[str, Any]]:
-    """Each list allocation as a table: contestants by rows, rounds by columns."""
-    return [{
-        "region": a.region,
-        "rows": [{"name": _contestant(name), "votes": a.votes[i],
-                  "held": a.constituency_seats[i], "won": a.list_seats[i],
-                  "cells": [{"average": r.averages[i], "won": r.winner == name}
-                            for r in a.rounds]}
-                 for i, name in enumerate(a.contestants)],
-        "rounds": [{"number": r.number, "winner": _contestant(r.winner)} for r in a.rounds],
-    } for a in list_allocations(election)]
-
-
-def _mayor_context(results: ElectionResults) -> dict[str, Any]:
-    report = results.report
-    first, second = report["rounds"]
-    total = report["valid_first_choices"] or 1
-    rows = [{"name": name, "first": votes, "share": 100 * votes / total,
-             "added": second["second_preferences_added"].get(name),
-             "final": second["votes"].get(name),
-             "elected": name == report["elected"]}
-            for name, votes in sorted(first["votes"].items(), key=lambda kv: -kv[1])]
-    return {"rows": rows, "non_transferable": second["non_transferable"],
-            "second_round_total": sum(second["votes"].values())}
-
-
-def _chart_label(seats: dict[str, int], majority: int | None) -> str:
-    parts = ", ".join(f"{party_label(p)} {n}" for p, n in seats.items() if n)
-    line = f"; {majority} needed for a majority" if majority else ""
-    return f"Seats by party: {parts}{line}"
-
-
-def _seat_list(seats: dict[str, int]) -> str:
-    return ", ".join(f"{_contestant(p)} {n}" for p, n in seats.items() if n) or "none"
-
-
-def _contestant(name: str) -> str:
-    """A party code as its label; an individual's or minor list's name as it stands."""
-    return party_label(name) if name in PARTIES else name
+    return allocation_tables(list_allocations(election))
 
 
 def clear() -> None:
@@ -267,4 +243,6 @@ def clear() -> None:
     _general_context.cache_clear()
     _holyrood_context.cache_clear()
     _assembly_context.cache_clear()
+    senedd_context.cache_clear()
+    london_context.cache_clear()
     official_results.clear()
