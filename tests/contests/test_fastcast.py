@@ -270,8 +270,13 @@ def test_racing_casts_are_each_counted_once_in_shared_transactions(
     assert CASTS._thread is not None and CASTS._thread.is_alive()
 
 
-def test_lifespan_tunes_each_worker(app: Any) -> None:
+def test_lifespan_tunes_each_worker(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from psephos.web import asgi
     from psephos.web.asgi import GC_THRESHOLD, SWITCH_INTERVAL
+
+    warmed: list[bool] = []
+    real_warm_up = asgi.warm_up
+    monkeypatch.setattr(asgi, "warm_up", lambda: warmed.append(True) or real_warm_up())
 
     threshold, interval = gc.get_threshold(), sys.getswitchinterval()
     inbox = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
@@ -289,6 +294,7 @@ def test_lifespan_tunes_each_worker(app: Any) -> None:
                                                "lifespan.shutdown.complete"]
         assert gc.get_threshold()[0] == GC_THRESHOLD
         assert sys.getswitchinterval() == SWITCH_INTERVAL
+        assert warmed == [True]  # Django's first request made before any casts wait on it
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)

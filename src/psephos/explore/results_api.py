@@ -42,7 +42,7 @@ class ElectionOut(Schema):
     kind: str  # "general", "holyrood", "assembly", "mayor", "senedd" or "london" (lm2021)
 
 
-class CandidateOut(Schema):
+class SeatCandidateOut(Schema):
     name: str  # "" where the publisher gives none (GE2010)
     party_code: str
     party_name: str
@@ -67,7 +67,7 @@ class SeatSummaryOut(Schema):
 
 class ConstituencyOut(SeatSummaryOut):
     election: str
-    candidates: list[CandidateOut]  # most votes first
+    candidates: list[SeatCandidateOut]  # most votes first
 
 
 class ListRoundOut(Schema):
