@@ -115,14 +115,15 @@ def test_tab_reaches_a_hex_and_enter_opens_it(server: LiveServer, browser: Any,
     page.close()
 
 
-@pytest.mark.parametrize("path", ["explore/results/", "explore/results/ge2019",
+@pytest.mark.parametrize("path", ["explore/", "explore/results/", "explore/results/ge2019",
                                   "explore/results/ge2019/E14000530", "explore/results/sp2016",
                                   "explore/results/sp2016/glasgow-kelvin",
                                   "explore/results/lm2016", "explore/results/la2016",
                                   "explore/results/ge2024", "explore/results/senedd2026",
                                   "explore/results/senedd2026/bangor-conwy-mon",
                                   "explore/results/lm2021",
-                                  "explore/results/lm2021/barnet-camden"])
+                                  "explore/results/lm2021/barnet-camden",
+                                  "explore/results/sp2021", "explore/results/ge2019-notional"])
 def test_no_blocking_accessibility_violations(server: LiveServer, browser: Any,
                                               path: str) -> None:
     refused: list[str] = []
