@@ -23,7 +23,7 @@ from tests.web.axe_check import blocking_violations
 from tests.web.browser import chromium, require_browser
 from tests.web.declared_contest import SLUG
 from tests.web.live import LiveServer, serve
-from tests.web.test_explore_count import ALMOND, check_flows_match_stages, cli
+from tests.web.test_explore_count import ALMOND, BAD_BLT, check_flows_match_stages, cli
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 #: Submit to chart drawn for the largest Scottish ward: the goal is 1 s; fail only far past it.
@@ -99,6 +99,40 @@ def test_upload_almond_and_the_drawn_chart_is_the_count(server: LiveServer, brow
                      for c, name in enumerate(expected["candidates"])}
     assert page.locator("svg.transfers line.quota").count() > 0
     assert expected["quota"] in page.locator("svg.transfers .quota-key").text_content()
+    assert problems == []
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("button", "flag"), [("json", "--json"), ("csv", "--csv")])
+def test_the_browsers_downloads_are_what_the_cli_writes(server: LiveServer, browser: Any,
+                                                        almond: Path, button: str,
+                                                        flag: str) -> None:
+    page, problems = _page(browser)
+    page.goto(f"{server.url}explore/count")
+    page.set_input_files("#id_file", str(almond))
+    with page.expect_download() as download:
+        page.click(f"button[value={button}]")
+    assert Path(download.value.path()).read_bytes() == cli(almond, flag)
+    assert problems == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_a_malformed_file_is_refused_inline_in_the_browser(server: LiveServer, browser: Any,
+                                                          tmp_path: Path) -> None:
+    bad = tmp_path / "ward.blt"
+    bad.write_bytes(BAD_BLT)
+    page, problems = _page(browser)
+    page.goto(f"{server.url}explore/count")
+    page.set_input_files("#id_file", str(bad))
+    with page.expect_navigation() as navigation:
+        page.click("button[value=page]")
+    assert navigation.value.status == 400
+    summary = page.locator(".error-summary").inner_text()
+    assert "ward.blt:3: preference: expected a candidate number" in summary
+    assert "Traceback" not in page.content() and str(tmp_path) not in page.content()
+    assert blocking_violations(page) == []
     assert problems == []
     page.close()
 
