@@ -8,9 +8,6 @@ serious or critical, on a desktop and on a 390 px wide phone.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,11 +15,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
 from tests.web.axe_check import blocking_violations
 from tests.web.browser import chromium, require_browser
-from tests.web.declared_contest import SLUG
-from tests.web.live import LiveServer, serve
+from tests.web.declared_contest import SLUG, serve_declared
+from tests.web.live import LiveServer
 from tests.web.test_explore_count import ALMOND, BAD_BLT, check_flows_match_stages, cli
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -33,14 +29,7 @@ DRAW_LIMIT = 5.0
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     require_browser()
-    folder = tmp_path_factory.mktemp("explore-serve")
-    env = {**os.environ, "PSEPHOS_DATA_DIR": str(folder),
-           "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)])}
-    env.pop("PSEPHOS_DATABASE_URL", None)
-    database = f"sqlite:///{folder / 'explore.sqlite3'}"
-    subprocess.run([sys.executable, "-m", "tests.web.declared_contest", database], env=env,
-                   check=True, capture_output=True, cwd=REPO, timeout=300)
-    with serve(database, env) as live:
+    with serve_declared(tmp_path_factory.mktemp("explore-serve")) as live:
         yield live
 
 

@@ -7,10 +7,7 @@ drawn exactly as altered, so nothing was recomputed from the inputs.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,8 +16,8 @@ import pytest
 
 from tests.conftest import REPO
 from tests.web.browser import chromium, require_browser
-from tests.web.declared_contest import SLUG
-from tests.web.live import LiveServer, serve
+from tests.web.declared_contest import SLUG, serve_declared
+from tests.web.live import LiveServer
 
 SCRIPTS = REPO / "src" / "psephos" / "explore" / "static" / "explore"
 #: What a script computing a count or a pact would have to name: quotas and transfer
@@ -64,14 +61,8 @@ def test_the_check_would_see_a_rule(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, uk_data: Path) -> Iterator[LiveServer]:
     require_browser()
-    folder = tmp_path_factory.mktemp("renders")
-    env = {**os.environ, "PSEPHOS_DATA_DIR": str(folder), "PSEPHOS_MIRROR": str(uk_data / "raw"),
-           "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)])}
-    env.pop("PSEPHOS_DATABASE_URL", None)
-    database = f"sqlite:///{folder / 'renders.sqlite3'}"
-    subprocess.run([sys.executable, "-m", "tests.web.declared_contest", database], env=env,
-                   check=True, capture_output=True, cwd=REPO, timeout=300)
-    with serve(database, env) as live:
+    mirror = str(uk_data / "raw")
+    with serve_declared(tmp_path_factory.mktemp("renders"), PSEPHOS_MIRROR=mirror) as live:
         yield live
 
 
