@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -16,6 +17,7 @@ from psephos.contests import tokens
 from psephos.crypto import credentials
 from psephos.crypto.credentials import LINK, POSTAL
 from psephos.crypto.errors import CeremonyError
+from tests.crypto.test_ballot_signatures import VECTORS as SIGNATURE_VECTORS
 from tests.crypto.test_spec import G, L, digest, hash_parts, mul
 
 CONTEST = "test-contest"
@@ -160,3 +162,12 @@ def test_pairs_on_threads_are_the_pairs_one_by_one() -> None:
     voters = [(tokens.new_link_token(), tokens.new_postal_code()) for _ in range(6)]
     one_by_one = [credentials.credential_pair(link, code, CONTEST) for link, code in voters]
     assert credentials.credential_pairs(voters, CONTEST, workers=2) == one_by_one
+
+
+def test_the_page_carries_these_vectors_and_iterations() -> None:
+    page = (Path(__file__).parents[2] / "docs" / "verifiability.md").read_text("utf-8")
+    section = page[page.index("### 10.7 Test vectors"):]
+    for value in (*VECTORS.values(), *SIGNATURE_VECTORS.values()):
+        assert value in section
+    assert credentials.ITERATIONS == ITERATIONS
+    assert "**20,000 iterations for a postal code or 1 for a link\n   token**" in page
