@@ -9,6 +9,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from psephos.contests import tokens
 from psephos.crypto import ballot_signatures, credentials, elgamal, group
 from psephos.crypto.ballot_signatures import (
     ballot_tracker,
@@ -128,6 +129,9 @@ def test_the_printed_tracker_is_the_first_100_bits() -> None:
     assert len(text) == 20
     assert sum(credentials.POSTAL_ALPHABET.index(ch) << (5 * (19 - i))
                for i, ch in enumerate(text)) == bits
+    # the shape of the trackers voters copy today: read back as the contests read them
+    printed = printed_tracker(tracker)
+    assert tokens.grouped(tokens.normalise_postal(printed.lower())) == printed
 
 
 def signed_batch(count: int) -> list[tuple[bytes, bytes, bytes]]:

@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import pytest
+import rbcl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -66,6 +67,14 @@ def test_the_pair_and_the_list_commitment_follow_the_page() -> None:
     assert document == {**body, "hash": digest("psephos-credentials/1", body)}
     assert document["hash"] == VECTORS["list_hash"]
     assert credentials.list_commitment(CONTEST, "members", [pair]) == VECTORS["list_hash"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(min_size=64, max_size=64))
+def test_the_wide_reduction_is_the_integer_mod_the_order(stretched: bytes) -> None:
+    """libsodium's reduction of 64 bytes is the 512-bit little-endian integer mod ℓ."""
+    reduced = rbcl.crypto_core_ristretto255_scalar_reduce(stretched)
+    assert int.from_bytes(reduced, "little") == int.from_bytes(stretched, "little") % L
 
 
 def test_a_contest_a_kind_or_a_secret_changes_the_credential() -> None:
