@@ -120,19 +120,24 @@ class DatabaseCache(DjangoDatabaseCache):
         def expiry(seconds: int) -> Any:
             return connection.ops.adapt_datetimefield_value(now + timedelta(seconds=seconds))
 
-        starting = sorted(key for key, original in made.items() if changes[original][0] > 0)
         ordered = sorted(made)
         marks = ", ".join(["%s"] * len(ordered))
         totals: dict[str, int] = {}
         updates: list[tuple[str, int, Any]] = []
         with self._transaction(), connection.cursor() as cursor:
-            if starting:
-                cursor.execute(
-                    f"INSERT INTO {table} (cache_key, value, expires) VALUES "
-                    + ", ".join(["(%s, %s, %s)"] * len(starting))
-                    + " ON CONFLICT (cache_key) DO NOTHING",
-                    [part for key in starting for part in
-                     (key, self._pickled(0), expiry(changes[made[key]][1]))])
+            # A row for every key, so that the SELECT below locks it: a count another
+            # transaction is inserting now makes this INSERT wait for its commit, after
+            # which the SELECT (a statement of its own) sees it. Without it a count
+            # read here could miss a failure counted at that moment (PostgreSQL: 11
+            # codes of 1,000 evaluated under a limit of 10). A key only read or counted
+            # down gets an expired row, which reads as no count at all.
+            cursor.execute(
+                f"INSERT INTO {table} (cache_key, value, expires) VALUES "
+                + ", ".join(["(%s, %s, %s)"] * len(ordered))
+                + " ON CONFLICT (cache_key) DO NOTHING",
+                [part for key in ordered for part in
+                 (key, self._pickled(0), expiry(changes[made[key]][1]
+                                                if changes[made[key]][0] > 0 else -1))])
             cursor.execute(f"SELECT cache_key, value, expires >= %s FROM {table} WHERE "
                            f"cache_key IN ({marks}) ORDER BY cache_key{lock}",
                            [connection.ops.adapt_datetimefield_value(now), *ordered])
