@@ -85,6 +85,7 @@ class RegionOutcome:
     moves: tuple[ListMove, ...]
     aggregates: tuple[str, ...]  # contestants that are sums of many lists (take no seat)
     in_scope: bool  # whether the list plan applies here
+    counted: HolyroodRegion  # the region as counted after the pact (for the draws)
 
     @property
     def list_before(self) -> dict[str, int]:
@@ -287,7 +288,8 @@ def _region(region: HolyroodRegion, before: Counter[str], after: Counter[str],
         votes += plan.new
         votes, moves = _move_list_votes(votes, plan)
     count_before = region.allocate()
-    count_after = recount_region(region, after, tuple(votes))
+    counted = replace(region, constituency_seats=dict(after), list_votes=tuple(votes))
+    count_after = counted.allocate()
     present = tuple(a for a in region.aggregates
                     if any(v.contestant == a for v in region.list_votes))
     return RegionOutcome(
@@ -296,7 +298,7 @@ def _region(region: HolyroodRegion, before: Counter[str], after: Counter[str],
         list_votes_before={v.contestant: v.votes for v in region.list_votes},
         list_votes_after={v.contestant: v.votes for v in votes},
         count_before=count_before, count_after=count_after, moves=moves,
-        aggregates=present, in_scope=in_scope)
+        aggregates=present, in_scope=in_scope, counted=counted)
 
 
 def _move_list_votes(votes: list[ListVote], plan: _Resolved

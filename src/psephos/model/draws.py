@@ -86,6 +86,18 @@ def simulate(result: PactResult, progress: Callable[[int], None] | None = None
     return _summary(result, layout, totals, wins.reshape(layout.seats.size, n_parties), lots)
 
 
+def seat_winners(result: PactResult, rng: np.random.Generator, size: int
+                 ) -> tuple[Int64s, Int64s]:
+    """``size`` draws as `simulate` makes them, unsummarised: the in-scope seats (indices
+    into ``result.seats``) and, per draw and such seat, the winning party (an index into
+    ``result.stages.table.parties``), for a caller that counts on from the winners (the
+    list layer of a pact under the additional member system)."""
+    layout = _layout(result)
+    scenario = result.scenario
+    winners, _ = _draw(layout, rng, size, scenario.national_sd, scenario.transfer_sd)
+    return layout.seats, winners
+
+
 def _draw(layout: _Layout, rng: np.random.Generator, size: int, national_sd: float,
           transfer_sd: float) -> tuple[Int64s, int]:
     """Winning party index per draw per in-scope seat, for ``size`` draws, and how many
