@@ -175,3 +175,13 @@ def test_an_unknown_region_to_explain_and_a_list_table_at_westminster(
                         'ld = 0.1\n', encoding="utf-8")
     code, out = pact(raw, "--scenario", str(scenario))
     assert code == 2 and "for Scottish Parliament elections" in out
+
+
+def test_the_example_file_is_claim_a(raw: Path) -> None:
+    """examples/alba-2016.toml is Wilson's one-third scenario, through the command."""
+    example = Path(__file__).resolve().parents[2] / "examples" / "alba-2016.toml"
+    code, out = pact(raw, "--scenario", str(example), "--explain", "lothian", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["seats"] == alba(raw, 1 / 3, SIX).seats_after
+    assert data["explain"]["rounds_after"][0]["quotients"]["Alba"] is not None

@@ -21,13 +21,16 @@ import json
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psephos.files import input_problem
 from psephos.model.errors import ScenarioError
 from psephos.model.list_plan import ListPlan
 from psephos.model.presets import ALLIANCE, RENAMED
 from psephos.model.scenario import AMS_ELECTIONS, NATIONAL_SD, SEAT_SD, Scenario
+
+if TYPE_CHECKING:
+    from psephos.model.ams import AmsScenario
 
 # file key -> Scenario field, per table ("" is the top level)
 FIELDS: Mapping[str, Mapping[str, str]] = {
@@ -218,3 +221,15 @@ def _string(text: str) -> str:
 
 def _boolean(value: bool) -> str:
     return "true" if value else "false"
+
+
+def read_ams_scenario(path: Path) -> AmsScenario:
+    """The Scottish Parliament scenario in the TOML file at ``path`` (with its ``[list]``)."""
+    from psephos.model.ams import AmsScenario
+
+    settings = scenario_settings(path)
+    lists = settings.pop(LIST_SETTING, ListPlan())
+    try:
+        return AmsScenario(Scenario(**settings), lists)
+    except ScenarioError as error:
+        raise error.in_file(str(path)) from None
