@@ -185,3 +185,8 @@ def test_the_example_file_is_claim_a(raw: Path) -> None:
     data = json.loads(out)
     assert data["seats"] == alba(raw, 1 / 3, SIX).seats_after
     assert data["explain"]["rounds_after"][0]["quotients"]["Alba"] is not None
+
+
+def test_help_lists_the_scottish_parliament_elections() -> None:
+    out = runner.invoke(app, ["pact", "--help"], terminal_width=200).output
+    assert all(name in out for name in ("sp2016", "sp2021", "sp2026")) and "d'Hondt" in out
