@@ -135,6 +135,17 @@ def test_a_labour_green_list_swap_from_a_scenario_file(raw: Path, tmp_path: Path
     assert code == 0 and "constituency" in table and "Glasgow: list seats after" in table
 
 
+def test_draws_without_noise_are_the_central_projection(raw: Path, tmp_path: Path) -> None:
+    scenario = tmp_path / "quiet.toml"
+    scenario.write_text('election = "sp2016"\n[list]\nnew = ["Alba"]\n[list.from.snp]\n'
+                        'Alba = 0.4\n[draws]\nn = 30\nnational_sd = 0.0\nseat_sd = 0.0\n'
+                        'list_sd = 0.0\n', encoding="utf-8")
+    code, out = pact(raw, "--scenario", str(scenario), "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["intervals"] == {p: [n, n] for p, n in data["seats"].items() if n}
+
+
 def test_draws_are_seeded(raw: Path) -> None:
     args = ("sp2021", "--alliance", "snp,green", "--draws", "40", "--seed", "2", "--json")
     code, first = pact(raw, *args)
@@ -154,6 +165,7 @@ def test_draws_are_seeded(raw: Path) -> None:
     ('[list.from.snp]\ngreen = 0.7\nlab = 0.7\n', "over 1"),
     ('[list]\nnew = ["Alba"]\n', "stood on the list"),
     ('[list]\ncolour = "red"\n', "unknown key"),
+    ('alliance = ["snp", "green"]\n[draws]\nlist_sd = 0.01\n', "only matters with draws"),
     ('alliance = ["snp"]\n', "or none"),
     ('[swing]\nmodel = "uniform"\npoll = { snp = 0.5 }\n', "not modelled"),
 ])

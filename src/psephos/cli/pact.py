@@ -32,7 +32,8 @@ FLAGS = {
 PROGRESS_FROM = 20_000  # draws; fewer finish in about a second
 #: Settings that only matter with draws: giving one without ``--draws`` is a mistake.
 DRAW_SETTINGS = {"seed": "draws.seed", "national_sd": "draws.national_sd",
-                 "seat_sd": "draws.seat_sd", "transfer_sd": "draws.transfer_sd"}
+                 "seat_sd": "draws.seat_sd", "transfer_sd": "draws.transfer_sd",
+                 "list_sd": "draws.list_sd"}
 
 
 def pact_command(
@@ -132,10 +133,12 @@ def _run(file: Path | None, flags: dict[str, Any], seat: str | None,
     if "election" not in settings:
         fail("give an ELECTION (e.g. ge2019) or a --scenario file that names one")
     lists = settings.pop(LIST_SETTING, None)
+    ams = {"list_sd": settings.pop("list_sd")} if "list_sd" in settings else {}
     if settings["election"] in AMS_ELECTIONS:
         settings.setdefault("alliance", ())
-    elif lists is not None:
-        raise ScenarioError("list", "a [list] table is for Scottish Parliament elections "
+    elif lists is not None or ams:
+        raise ScenarioError("list" if lists is not None else "draws.list_sd",
+                            "only for Scottish Parliament elections "
                             f"({', '.join(AMS_ELECTIONS)})")
     if "alliance" not in settings:
         fail("give the --alliance (e.g. lab,ld,green) or a --scenario file that names one")
@@ -148,15 +151,15 @@ def _run(file: Path | None, flags: dict[str, Any], seat: str | None,
                                     "a scenario file) too")
     chosen = Scenario(**settings)
     if chosen.election in AMS_ELECTIONS:
-        return _run_ams(chosen, lists, seat, mirror, cache_dir)
+        return _run_ams(chosen, lists, ams, seat, mirror, cache_dir)
     base, ranking = _load(chosen, mirror, cache_dir)
     result = _with_progress(chosen.draws, lambda tick: run_pact(
         base, chosen, ranking=ranking, progress=tick))
     return result, explain(result, seat) if seat is not None else None
 
 
-def _run_ams(scenario: Scenario, lists: Any, region: str | None, mirror: Path | None,
-             cache_dir: Path | None) -> tuple[Any, Any]:
+def _run_ams(scenario: Scenario, lists: Any, ams: dict[str, Any], region: str | None,
+             mirror: Path | None, cache_dir: Path | None) -> tuple[Any, Any]:
     """A pact on a Scottish Parliament election: both layers; ``region`` to explain."""
     from psephos.model.ams import AmsScenario, run_ams_pact
     from psephos.model.errors import ScenarioError
@@ -164,7 +167,7 @@ def _run_ams(scenario: Scenario, lists: Any, region: str | None, mirror: Path | 
     from psephos.uk.errors import UKDataError
     from psephos.uk.scottish_parliament import load_scottish_parliament
 
-    chosen = AmsScenario(scenario, lists if lists is not None else ListPlan())
+    chosen = AmsScenario(scenario, lists if lists is not None else ListPlan(), **ams)
     if scenario.ranked_at is not None and scenario.ranked_at != scenario.election:
         raise ScenarioError("stand_aside.ranked_at", "best-placed is judged at the base "
                             "election under AMS (constituency boundaries changed in 2026)")

@@ -1,14 +1,16 @@
 """Seeded draws for a pact under the additional member system: both layers, every region.
 
-Each draw takes the constituency winners from the Westminster model's own draws
-(`psephos.model.draws.seat_winners`: national and seat noise on the candidates' shares, the
-pact's stand-asides and transfers) and perturbs each region's list shares after the list
-moves: one normal draw per list per draw added everywhere (``national_sd``) and one per list
-per region (``seat_sd``), floored at zero, only for lists with votes. The list votes are made
-whole again (rounded) and each region's seven list seats counted by d'Hondt
-(`HolyroodRegion.allocate`) from the drawn constituency seats. The two layers' national
-noises are drawn independently (a party's constituency and list votes do move together in
-reality; docs/pact.md says so).
+Each draw draws one national error per party (sd ``national_sd``) and applies it to both
+votes: to the candidates' shares in the Westminster model's own draws
+(`psephos.model.draws.seat_winners`, with seat noise, the pact's stand-asides and transfers),
+which give the constituency winners, and to the party's list share in every region. A list
+without a party code of its own (Alba, a new list, "Others") gets its own national error.
+Each list also gets one normal draw per region (sd ``list_sd``, by default
+`psephos.model.ams.LIST_SD`, the spread of the
+regions' list swings around the national one from 2016 to 2021); shares are floored at zero,
+and only lists with votes get noise. The list votes are made whole again (rounded) and each
+region's seven list seats counted by d'Hondt (`HolyroodRegion.allocate`) from the drawn
+constituency seats.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from psephos.rules.highest_averages import seats_won
 CHUNK = 500  # draws per call of the constituency draws
 
 
+
 def simulate_ams(result: AmsResult, progress: Callable[[int], None] | None = None
                  ) -> AmsDraws:
     """Run ``result.scenario.constituency.draws`` draws; ``progress`` gets the draws done."""
@@ -35,13 +38,16 @@ def simulate_ams(result: AmsResult, progress: Callable[[int], None] | None = Non
     parties = pact.stages.table.parties
     region_of = [seat.region for seat in pact.seats]
     names = sorted({n for r in result.regions for n in r.list_votes_after})
-    column = {name: i for i, name in enumerate(names)}
+    own = [n for n in names if n not in parties]  # lists with no party code: own noise
+    column = {n: parties.index(n) if n in parties else len(parties) + own.index(n)
+              for n in names}
     totals: list[Counter[str]] = []
     lots = 0
     for start in range(0, scenario.draws, CHUNK):
         size = min(CHUNK, scenario.draws - start)
-        seats, winners = seat_winners(pact, rng, size)
-        national = rng.standard_normal((size, len(names))) * scenario.national_sd
+        national = rng.standard_normal((size, len(parties) + len(own)), dtype=np.float32)
+        national *= np.float32(scenario.national_sd)
+        seats, winners = seat_winners(pact, rng, national[:, :len(parties)])
         for d in range(size):
             total: Counter[str] = Counter()
             by_region: dict[str, Counter[str]] = {r.name: Counter() for r in result.regions}
@@ -54,7 +60,7 @@ def simulate_ams(result: AmsResult, progress: Callable[[int], None] | None = Non
                 if valid <= 0:
                     continue
                 noise = national[d, [column[v.contestant] for v in votes]]
-                noise = noise + rng.standard_normal(len(votes)) * scenario.seat_sd
+                noise = noise + rng.standard_normal(len(votes)) * result.scenario.list_sd
                 shares = np.where(given > 0, np.maximum(given / valid + noise, 0.0), 0.0)
                 drawn = np.rint(shares * valid).astype(np.int64)
                 count = replace(region.counted, constituency_seats=dict(by_region[region.name]),

@@ -40,7 +40,7 @@ FIELDS: Mapping[str, Mapping[str, str]] = {
     "transfer": {"ally": "transfer", "preset": "preset", "from": "transfers"},
     "swing": {"model": "swing", "by": "swing_by", "poll": "poll", "area_polls": "area_polls"},
     "draws": {"n": "draws", "seed": "seed", "national_sd": "national_sd",
-              "seat_sd": "seat_sd", "transfer_sd": "transfer_sd"},
+              "seat_sd": "seat_sd", "transfer_sd": "transfer_sd", "list_sd": "list_sd"},
 }
 TABLES = tuple(name for name in FIELDS if name)
 #: The ``[list]`` table's keys -> `ListPlan` fields; its settings go under `LIST_SETTING`.
@@ -106,9 +106,11 @@ def settings_from_toml(text: str) -> dict[str, Any]:
                             'election = "ge2019"')
     if settings["election"] in AMS_ELECTIONS:
         settings.setdefault("alliance", ())  # list tactics alone: no constituency pact
-    elif LIST_SETTING in settings:
-        raise ScenarioError("list", "a [list] table is for Scottish Parliament elections "
-                            f"({', '.join(AMS_ELECTIONS)})")
+    else:
+        for key, where in ((LIST_SETTING, "list"), ("list_sd", "draws.list_sd")):
+            if key in settings:
+                raise ScenarioError(where, "only for Scottish Parliament elections "
+                                    f"({', '.join(AMS_ELECTIONS)})")
     if "alliance" not in settings:
         raise ScenarioError("alliance", 'missing: give the parties, e.g. alliance = ["lab", "ld"]')
     return settings
@@ -229,7 +231,8 @@ def read_ams_scenario(path: Path) -> AmsScenario:
 
     settings = scenario_settings(path)
     lists = settings.pop(LIST_SETTING, ListPlan())
+    extra = {"list_sd": settings.pop("list_sd")} if "list_sd" in settings else {}
     try:
-        return AmsScenario(Scenario(**settings), lists)
+        return AmsScenario(Scenario(**settings), lists, **extra)
     except ScenarioError as error:
         raise error.in_file(str(path)) from None
