@@ -59,8 +59,8 @@ def simulate_ams(result: AmsResult, progress: Callable[[int], None] | None = Non
                 valid = given.sum()
                 if valid <= 0:
                     continue
-                noise = national[d, [column[v.contestant] for v in votes]]
-                noise = noise + rng.standard_normal(len(votes)) * result.scenario.list_sd
+                noise = (national[d, [column[v.contestant] for v in votes]].astype(np.float64)
+                         + rng.standard_normal(len(votes)) * result.scenario.list_sd)
                 shares = np.where(given > 0, np.maximum(given / valid + noise, 0.0), 0.0)
                 drawn = np.rint(shares * valid).astype(np.int64)
                 count = replace(region.counted, constituency_seats=dict(by_region[region.name]),
