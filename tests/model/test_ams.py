@@ -202,3 +202,35 @@ def test_the_example_file_is_claim_a(raw: Path) -> None:
 def test_help_lists_the_scottish_parliament_elections() -> None:
     out = runner.invoke(app, ["pact", "--help"], terminal_width=200).output
     assert all(name in out for name in ("sp2016", "sp2021", "sp2026")) and "d'Hondt" in out
+
+
+def test_wings_over_scotland_one_region_worked_example() -> None:
+    """Wings Over Scotland, "spikevotes.txt" (https://wingsoverscotland.com/wp-content/
+    spikevotes.txt), a worked region of 100,000 list votes where the SNP sweeps the 9
+    constituencies. Scenario 1: SNP 55,000, Lab 20,000, Con 11,000, UKIP 6,500, LD 4,000,
+    Green 3,500 give "LAB 3 CON 2 SNP 1 UKIP 1". Scenario 2: "1/3 of SNP list votes split
+    50/25/25 between Grn, HNF and Rise" gives "LAB 3 CON 1 GRN 2 UKIP 1". Reproduced; the
+    sixth seat of scenario 1 is a tie (SNP 55,000 / 10 = Con 11,000 / 2 = 5,500), settled by
+    the count's lot, and either way the seventh goes to the other, so the totals stand."""
+    import datetime
+
+    from psephos.uk.holyrood import HolyroodConstituency, HolyroodElection, HolyroodRegion
+    from psephos.uk.holyrood import ListVote as Vote
+    from psephos.uk.tables import Candidate
+
+    seats = tuple(HolyroodConstituency(f"Seat {i}", "Region", (Candidate(
+        f"SNP {i}", "snp", "SNP", 10_000),)) for i in range(9))
+    votes = tuple(Vote(p, p, n) for p, n in (("snp", 55_000), ("lab", 20_000), ("con", 11_000),
+                                              ("ukip", 6_500), ("ld", 4_000), ("green", 3_500)))
+    region = HolyroodRegion("Region", "", {"snp": 9}, votes)
+    election = HolyroodElection("sp2016", datetime.date(2016, 5, 5), (region,), seats)
+    plan = ListPlan(new=("HNF", "RISE"),
+                    transfers={"snp": {"green": 1 / 6, "HNF": 1 / 12, "RISE": 1 / 12}})
+    result = run_ams_pact(election, AmsScenario(Scenario("sp2016", ()), plan))
+    outcome = result.regions[0]
+    assert outcome.list_before == {"lab": 3, "con": 2, "snp": 1, "ukip": 1}
+    assert len(outcome.count_before.lots) == 1  # the tie for the sixth seat
+    assert outcome.list_votes_after == {"snp": 36_667, "lab": 20_000, "con": 11_000,
+                                        "ukip": 6_500, "ld": 4_000, "green": 12_667,
+                                        "HNF": 4_583, "RISE": 4_583}
+    assert outcome.list_after == {"lab": 3, "green": 2, "con": 1, "ukip": 1}
