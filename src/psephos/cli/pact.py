@@ -1,4 +1,5 @@
-"""`psephos pact`: what an electoral pact would have done to a general election's seats."""
+"""`psephos pact`: what an electoral pact would have done to a general election's seats, or
+to a Scottish Parliament election's two layers (constituencies and regional lists)."""
 
 from __future__ import annotations
 
@@ -31,12 +32,15 @@ FLAGS = {
 PROGRESS_FROM = 20_000  # draws; fewer finish in about a second
 #: Settings that only matter with draws: giving one without ``--draws`` is a mistake.
 DRAW_SETTINGS = {"seed": "draws.seed", "national_sd": "draws.national_sd",
-                 "seat_sd": "draws.seat_sd", "transfer_sd": "draws.transfer_sd"}
+                 "seat_sd": "draws.seat_sd", "transfer_sd": "draws.transfer_sd",
+                 "list_sd": "draws.list_sd"}
 
 
 def pact_command(
     election: Annotated[str | None, typer.Argument(
-        help="Base election: ge2010, ge2015, ge2017, ge2019, ge2019-notional or ge2024."
+        help="Base election: ge2010, ge2015, ge2017, ge2019, ge2019-notional, ge2024, or a "
+             "Scottish Parliament election (sp2016, sp2021, sp2026; list tactics in a "
+             "--scenario file's [list] table)."
     )] = None,
     alliance: Annotated[str | None, typer.Option(
         "--alliance", help="Allied parties, comma-separated party codes in any case (e.g. "
@@ -79,7 +83,9 @@ def pact_command(
         "--scenario", help="A TOML scenario file; flags override its settings.")] = None,
     explain_seat: Annotated[str | None, typer.Option(
         "--explain", help="Trace one constituency (id or name; case, accents and "
-                          "punctuation do not matter) step by step.")] = None,
+                          "punctuation do not matter) step by step; for a Scottish "
+                          "Parliament election, a region's d'Hondt rounds before and after.")
+    ] = None,
     as_json: JsonOption = False,
     csv_file: Annotated[Path | None, typer.Option(
         "--csv", help="Write one row per constituency to this CSV file (- for standard "
@@ -93,6 +99,8 @@ def pact_command(
     """Model an electoral pact on real results: who stands aside, where the votes go.
 
     Example: psephos pact ge2019 --alliance lab,ld,snp,green,pc --draws 10000
+
+    Example: psephos pact sp2021 --alliance snp,green --explain Glasgow
     """
     from psephos.model.errors import ScenarioError
 
@@ -104,21 +112,34 @@ def pact_command(
         result, trace = _run(scenario, flags, explain_seat, mirror, cache_dir)
     except ScenarioError as error:
         fail(_where(error, scenario, flags))
+    from psephos.model.ams import AmsResult
+
+    if isinstance(result, AmsResult) and (csv_file is not None or chart is not None):
+        fail("--csv and --chart are for general elections; a Scottish Parliament pact is "
+             "written as a table or --json")
     _emit(result, trace, as_json=as_json, csv_file=csv_file, chart=chart)
 
 
 def _run(file: Path | None, flags: dict[str, Any], seat: str | None,
-         mirror: Path | None, cache_dir: Path | None) -> tuple[PactResult, Any]:
+         mirror: Path | None, cache_dir: Path | None) -> tuple[Any, Any]:
     from psephos.model.errors import ScenarioError
     from psephos.model.explain import explain
     from psephos.model.project import run_pact
-    from psephos.model.scenario import Scenario
-    from psephos.model.scenario_file import scenario_settings
+    from psephos.model.scenario import AMS_ELECTIONS, Scenario
+    from psephos.model.scenario_file import LIST_SETTING, scenario_settings
 
     from_file = scenario_settings(file) if file is not None else {}
     settings = {**from_file, **flags}
     if "election" not in settings:
         fail("give an ELECTION (e.g. ge2019) or a --scenario file that names one")
+    lists = settings.pop(LIST_SETTING, None)
+    ams = {"list_sd": settings.pop("list_sd")} if "list_sd" in settings else {}
+    if settings["election"] in AMS_ELECTIONS:
+        settings.setdefault("alliance", ())
+    elif lists is not None or ams:
+        raise ScenarioError("list" if lists is not None else "draws.list_sd",
+                            "only for Scottish Parliament elections "
+                            f"({', '.join(AMS_ELECTIONS)})")
     if "alliance" not in settings:
         fail("give the --alliance (e.g. lab,ld,green) or a --scenario file that names one")
     # A draw setting given without draws is a mistake; a file's, when its own draws are
@@ -129,10 +150,37 @@ def _run(file: Path | None, flags: dict[str, Any], seat: str | None,
                 raise ScenarioError(key, "only matters with draws: give --draws N (draws.n in "
                                     "a scenario file) too")
     chosen = Scenario(**settings)
+    if chosen.election in AMS_ELECTIONS:
+        return _run_ams(chosen, lists, ams, seat, mirror, cache_dir)
     base, ranking = _load(chosen, mirror, cache_dir)
     result = _with_progress(chosen.draws, lambda tick: run_pact(
         base, chosen, ranking=ranking, progress=tick))
     return result, explain(result, seat) if seat is not None else None
+
+
+def _run_ams(scenario: Scenario, lists: Any, ams: dict[str, Any], region: str | None,
+             mirror: Path | None, cache_dir: Path | None) -> tuple[Any, Any]:
+    """A pact on a Scottish Parliament election: both layers; ``region`` to explain."""
+    from psephos.model.ams import AmsScenario, run_ams_pact
+    from psephos.model.errors import ScenarioError
+    from psephos.model.list_plan import ListPlan
+    from psephos.uk.errors import UKDataError
+    from psephos.uk.scottish_parliament import load_scottish_parliament
+
+    chosen = AmsScenario(scenario, lists if lists is not None else ListPlan(), **ams)
+    if scenario.ranked_at is not None and scenario.ranked_at != scenario.election:
+        raise ScenarioError("stand_aside.ranked_at", "best-placed is judged at the base "
+                            "election under AMS (constituency boundaries changed in 2026)")
+    try:
+        election = load_scottish_parliament(scenario.election, mirror=mirror,
+                                            cache_dir=cache_dir)
+    except UKDataError as error:
+        fail(str(error))
+    result = _with_progress(scenario.draws, lambda tick: run_ams_pact(
+        election, chosen, progress=tick))
+    if region is not None:
+        result.region(region)  # an unknown region is a mistake, said before any output
+    return result, region
 
 
 def _load(scenario: Scenario, mirror: Path | None, cache_dir: Path | None
@@ -146,8 +194,7 @@ def _load(scenario: Scenario, mirror: Path | None, cache_dir: Path | None
         fail(str(error))
 
 
-def _with_progress(draws: int, work: Callable[[Callable[[int], None] | None], PactResult]
-                   ) -> PactResult:
+def _with_progress(draws: int, work: Callable[[Callable[[int], None] | None], Any]) -> Any:
     """Run ``work``; with many draws, show a progress bar on stderr meanwhile."""
     if draws < PROGRESS_FROM:
         return work(None)
@@ -214,9 +261,14 @@ def _check_outputs(csv_file: Path | None, chart: Path | None, as_json: bool) -> 
     check_output(chart)
 
 
-def _emit(result: PactResult, trace: Any, *, as_json: bool, csv_file: Path | None,
+def _emit(result: Any, trace: Any, *, as_json: bool, csv_file: Path | None,
           chart: Path | None) -> None:
     from psephos.cli.output import write_atomically
+    from psephos.model.ams import AmsResult
+
+    if isinstance(result, AmsResult):
+        _emit_ams(result, trace, as_json=as_json)
+        return
 
     if chart is not None:
         from psephos.model.chart import pact_figure
@@ -245,6 +297,26 @@ def _emit(result: PactResult, trace: Any, *, as_json: bool, csv_file: Path | Non
         console.print(f"{result.flips_title}.")
     if trace is not None:
         console.print(trace_table(trace))
+
+
+def _emit_ams(result: Any, region: str | None, *, as_json: bool) -> None:
+    from psephos.model.ams_report import (
+        ams_regions_table,
+        ams_seats_table,
+        ams_to_dict,
+        rounds_table,
+    )
+
+    if as_json:
+        emit_json(ams_to_dict(result, region))
+        return
+    from rich.console import Console
+
+    console = Console()
+    console.print(ams_seats_table(result))
+    console.print(ams_regions_table(result))
+    if region is not None:
+        console.print(rounds_table(result.region(region)))
 
 
 def _write_csv(result: PactResult, path: Path) -> None:

@@ -2,6 +2,7 @@
 
 `run_pact` takes an election (``psephos.uk``) and a `Scenario` and returns a
 `PactResult`; `explain` traces one seat; `read_scenario` reads a TOML scenario file.
+Scottish Parliament pacts (both votes) are `psephos.model.ams.run_ams_pact`.
 """
 
 from psephos.model.errors import ScenarioError

@@ -86,14 +86,31 @@ def simulate(result: PactResult, progress: Callable[[int], None] | None = None
     return _summary(result, layout, totals, wins.reshape(layout.seats.size, n_parties), lots)
 
 
+def seat_winners(result: PactResult, rng: np.random.Generator, national: Float32s
+                 ) -> tuple[Int64s, Int64s]:
+    """Draws as `simulate` makes them, unsummarised, with the national noise given
+    (``national``: draws x parties of ``result.stages.table``, in shares) so that a caller
+    can move the same parties by the same error elsewhere (the list vote of a pact under the
+    additional member system). Returns the in-scope seats (indices into ``result.seats``)
+    and, per draw and such seat, the winning party (an index into the table's parties)."""
+    layout = _layout(result)
+    winners, _ = _draw(layout, rng, national.shape[0], 0.0, result.scenario.transfer_sd,
+                       national)
+    return layout.seats, winners
+
+
 def _draw(layout: _Layout, rng: np.random.Generator, size: int, national_sd: float,
-          transfer_sd: float) -> tuple[Int64s, int]:
+          transfer_sd: float, given: Float32s | None = None) -> tuple[Int64s, int]:
     """Winning party index per draw per in-scope seat, for ``size`` draws, and how many
-    seat-draws a tie for first decided by lot."""
+    seat-draws a tie for first decided by lot. ``given``: the national noise, already
+    drawn and scaled (else drawn here with ``national_sd``)."""
     n = layout.base.size
     national = np.zeros((size, layout.n_parties + 1), dtype=np.float32)
-    national[:, :-1] = rng.standard_normal((size, layout.n_parties), dtype=np.float32)
-    national *= np.float32(national_sd)
+    if given is None:
+        national[:, :-1] = rng.standard_normal((size, layout.n_parties), dtype=np.float32)
+        national *= np.float32(national_sd)
+    else:
+        national[:, :-1] = given
     transfer = None
     if transfer_sd > 0:
         transfer = np.zeros((size, layout.n_parties + 1), dtype=np.float32)

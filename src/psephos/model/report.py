@@ -37,8 +37,8 @@ def result_to_dict(result: PactResult, trace: SeatTrace | None = None) -> dict[s
         "seats": {p: result.seats_after.get(p, 0) for p in parties},
         "change": {p: result.seats_after.get(p, 0) - result.seats_before.get(p, 0)
                    for p in parties},
-        "flips": [_seat(s) for s in result.flips],
-        "constituencies": [_seat(s) for s in result.seats],
+        "flips": [seat_to_dict(s) for s in result.flips],
+        "constituencies": [seat_to_dict(s) for s in result.seats],
     }
     draws = result.draws
     if draws is not None:
@@ -83,7 +83,7 @@ def write_csv(result: PactResult, stream: TextIO) -> None:
 def _csv_rows(result: PactResult, chances: list[str]) -> Iterator[list[object]]:
     wins = result.draws.win if result.draws is not None else [{}] * len(result.seats)
     for seat, win in zip(result.seats, wins, strict=True):
-        row = _seat(seat)
+        row = seat_to_dict(seat)
         yield [*(row[column] if row[column] is not None else "" for column in CSV_COLUMNS),
                *(round(win.get(p, 0.0), 4) for p in chances)]
 
@@ -95,7 +95,8 @@ def _chance_columns(result: PactResult) -> list[str]:
     return [p for p in result.draws.median if p in seen]
 
 
-def _seat(seat: SeatResult) -> dict[str, Any]:
+def seat_to_dict(seat: SeatResult) -> dict[str, Any]:
+    """One seat as plain values (a row of `constituencies`)."""
     return {
         "id": seat.id, "constituency": seat.name, "nation": seat.nation, "region": seat.region,
         "in_scope": seat.in_scope, "base": seat.base, "before": seat.before,

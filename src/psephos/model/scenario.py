@@ -15,6 +15,8 @@ from psephos.model.errors import ScenarioError, code_of, codes_of, one_of, share
 from psephos.model.presets import ALLIANCE, RENAMED, TRANSFER_PRESETS
 from psephos.uk.tables import PARTY_CODES
 
+#: Scottish Parliament elections a pact can be modelled on (additional member system).
+AMS_ELECTIONS: tuple[str, ...] = ("sp2016", "sp2021", "sp2026")
 STAND_ASIDE_RULES: tuple[str, ...] = ("best-placed", "incumbent", "listed")
 SWING_MODELS: tuple[str, ...] = ("none", "uniform", "proportional")
 SWING_LEVELS: tuple[str, ...] = ("national", "nation", "region")
@@ -66,7 +68,7 @@ class Scenario:
         if not isinstance(self.election, str) or not self.election:
             raise ScenarioError("election", "give the base election, e.g. ge2019")
         set_ = object.__setattr__
-        set_(self, "alliance", _alliance(self.alliance))
+        set_(self, "alliance", _alliance(self.alliance, list_only=self.election in AMS_ELECTIONS))
         set_(self, "stand_aside", code_of("stand_aside.rule", self.stand_aside,
                                           [*STAND_ASIDE_RULES, *self.alliance]))
         if self.ranked_at is not None and (not isinstance(self.ranked_at, str)
@@ -147,12 +149,17 @@ class Scenario:
         return row
 
 
-def _alliance(parties: object) -> tuple[str, ...]:
+def _alliance(parties: object, *, list_only: bool = False) -> tuple[str, ...]:
+    """The alliance's codes; under AMS (``list_only``) it may be empty: a scenario of list
+    tactics alone, with no constituency pact."""
     if isinstance(parties, str) or not isinstance(parties, tuple | list):
         raise ScenarioError("alliance", "expected a list of party codes, e.g. [\"lab\", \"ld\"]")
     chosen = codes_of("alliance", parties, PARTY_CODES)
+    if list_only and not chosen:
+        return ()
     if len(chosen) < 2:
-        raise ScenarioError("alliance", "an alliance needs at least two parties")
+        raise ScenarioError("alliance", "an alliance needs at least two parties"
+                            + (" (or none, for list tactics alone)" if list_only else ""))
     return tuple(chosen)
 
 

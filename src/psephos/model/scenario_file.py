@@ -7,6 +7,8 @@
     [transfer]      ally, preset, from = { party = { destination = share } }
     [swing]         model, by, poll = { party = share }, area_polls = { Area = { ... } }
     [draws]         n, seed, national_sd, seat_sd, transfer_sd
+    [list]          new, withdrawn, regions, from = { party = { destination = share } }
+                    (Scottish Parliament elections only: `psephos.model.list_plan`)
 
 An unknown key, a wrong type or a bad value is a `ScenarioError` naming the file and
 the key, and listing what is allowed. `scenario_to_toml` writes a scenario back as such
@@ -19,12 +21,16 @@ import json
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psephos.files import input_problem
 from psephos.model.errors import ScenarioError
+from psephos.model.list_plan import ListPlan
 from psephos.model.presets import ALLIANCE, RENAMED
-from psephos.model.scenario import NATIONAL_SD, SEAT_SD, Scenario
+from psephos.model.scenario import AMS_ELECTIONS, NATIONAL_SD, SEAT_SD, Scenario
+
+if TYPE_CHECKING:
+    from psephos.model.ams import AmsScenario
 
 # file key -> Scenario field, per table ("" is the top level)
 FIELDS: Mapping[str, Mapping[str, str]] = {
@@ -34,9 +40,13 @@ FIELDS: Mapping[str, Mapping[str, str]] = {
     "transfer": {"ally": "transfer", "preset": "preset", "from": "transfers"},
     "swing": {"model": "swing", "by": "swing_by", "poll": "poll", "area_polls": "area_polls"},
     "draws": {"n": "draws", "seed": "seed", "national_sd": "national_sd",
-              "seat_sd": "seat_sd", "transfer_sd": "transfer_sd"},
+              "seat_sd": "seat_sd", "transfer_sd": "transfer_sd", "list_sd": "list_sd"},
 }
 TABLES = tuple(name for name in FIELDS if name)
+#: The ``[list]`` table's keys -> `ListPlan` fields; its settings go under `LIST_SETTING`.
+LIST_FIELDS: Mapping[str, str] = {"new": "new", "withdrawn": "withdrawn", "regions": "regions",
+                                  "from": "transfers"}
+LIST_SETTING = "lists"
 BOOLEANS = ("northern_ireland", "speaker")
 STRINGS = ("election", "stand_aside", "ranked_at", "preset", "swing", "swing_by")
 
@@ -44,6 +54,9 @@ STRINGS = ("election", "stand_aside", "ranked_at", "preset", "swing", "swing_by"
 def read_scenario(path: Path) -> Scenario:
     """The scenario in the TOML file at ``path``."""
     settings = scenario_settings(path)
+    if LIST_SETTING in settings:
+        raise ScenarioError("list", "a [list] table is for Scottish Parliament elections "
+                            f"({', '.join(AMS_ELECTIONS)})", path=str(path))
     try:
         return Scenario(**settings)
     except ScenarioError as error:
@@ -80,7 +93,9 @@ def settings_from_toml(text: str) -> dict[str, Any]:
         raise ScenarioError("", f"not valid TOML: {error}") from None
     settings: dict[str, Any] = {}
     for key, value in document.items():
-        if key in TABLES:
+        if key == "list":
+            settings[LIST_SETTING] = _list_plan(value)
+        elif key in TABLES:
             if not isinstance(value, dict):
                 raise ScenarioError(key, "expected a table, e.g. [" + key + "]")
             _table(key, value, settings)
@@ -89,9 +104,30 @@ def settings_from_toml(text: str) -> dict[str, Any]:
     if "election" not in settings:
         raise ScenarioError("election", "missing: give the base election, e.g. "
                             'election = "ge2019"')
+    if settings["election"] in AMS_ELECTIONS:
+        settings.setdefault("alliance", ())  # list tactics alone: no constituency pact
+    else:
+        for key, where in ((LIST_SETTING, "list"), ("list_sd", "draws.list_sd")):
+            if key in settings:
+                raise ScenarioError(where, "only for Scottish Parliament elections "
+                                    f"({', '.join(AMS_ELECTIONS)})")
     if "alliance" not in settings:
         raise ScenarioError("alliance", 'missing: give the parties, e.g. alliance = ["lab", "ld"]')
     return settings
+
+
+def _list_plan(values: object) -> ListPlan:
+    """The ``[list]`` table as a `ListPlan` (its names are checked against the election when
+    the scenario runs)."""
+    if not isinstance(values, dict):
+        raise ScenarioError("list", "expected a table, e.g. [list]")
+    settings: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in LIST_FIELDS:
+            raise ScenarioError(f"list.{key}", f"unknown key; choose one of "
+                                f"{', '.join(LIST_FIELDS)}")
+        settings[LIST_FIELDS[key]] = value
+    return ListPlan(**settings)
 
 
 def _table(table: str, values: dict[str, Any], settings: dict[str, Any]) -> None:
@@ -187,3 +223,16 @@ def _string(text: str) -> str:
 
 def _boolean(value: bool) -> str:
     return "true" if value else "false"
+
+
+def read_ams_scenario(path: Path) -> AmsScenario:
+    """The Scottish Parliament scenario in the TOML file at ``path`` (with its ``[list]``)."""
+    from psephos.model.ams import AmsScenario
+
+    settings = scenario_settings(path)
+    lists = settings.pop(LIST_SETTING, ListPlan())
+    extra = {"list_sd": settings.pop("list_sd")} if "list_sd" in settings else {}
+    try:
+        return AmsScenario(Scenario(**settings), lists, **extra)
+    except ScenarioError as error:
+        raise error.in_file(str(path)) from None
