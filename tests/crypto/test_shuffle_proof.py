@@ -268,3 +268,15 @@ def test_an_invalid_point_inside_a_base64_run_is_named() -> None:
         proof, t_hat=[proof.t_hat[0], b"\xff" * 32, *proof.t_hat[2:]]))}
     with pytest.raises(ShuffleError, match="t_hat entry 2 is not a valid point"):
         shuffle_file.check_shuffle_document({**document, "proof": bad}, sealed)
+
+
+def test_two_mixes_in_turn_each_prove_their_own_step() -> None:
+    sealed, first = _file(count=5, width=3)
+    middle = shuffle_file.check_shuffle_document(first, sealed)
+    second = json.loads(json.dumps(shuffle_file.mix_section(CEREMONY, KEY, "Section A", middle,
+                                                            workers=2)))
+    final = shuffle_file.check_shuffle_document(second, middle)
+    assert Counter(elgamal.decrypt_ranking(SECRET, b, 3) for b in final) == Counter(
+        elgamal.decrypt_ranking(SECRET, b, 3) for b in sealed)
+    with pytest.raises(ShuffleError, match="input digest"):
+        shuffle_file.check_shuffle_document(second, sealed)
