@@ -1,6 +1,7 @@
-"""docs/verifiability.md is enough to write a verifier: this one follows the page, using
-only hashlib, json, base64, rbcl and PyNaCl (no psephos.crypto helper), and accepts what the
-library makes. If the library and the page drift apart, it fails."""
+"""docs/verifiability.md is enough to write a verifier: this one follows the page (the
+ceremony, the decryption and the proof of shuffle), using only hashlib, json, base64, rbcl
+and PyNaCl (no psephos.crypto helper), and accepts what the library makes. If the library
+and the page drift apart, it fails."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 import nacl.signing
 import rbcl
 
-from psephos.crypto import ceremony, decryption, elgamal
+from psephos.crypto import ceremony, decryption, elgamal, shuffle_file
 from tests.crypto.helpers import ceremony_of
 
 L = 2**252 + 27742317777372353535851937790883648493
@@ -169,3 +170,131 @@ def _lagrange(j: int, indices: list[int]) -> int:
         if m != j:
             numerator, denominator = numerator * m % L, denominator * (m - j) % L
     return numerator * pow(denominator, -1, L) % L
+
+
+def from_hash(digest: bytes) -> bytes:
+    return bytes(rbcl.crypto_core_ristretto255_from_hash(digest))
+
+
+def gen(n: int) -> bytes:
+    return from_hash(hash_parts("psephos/shuffle/generator/1", n.to_bytes(8, "big")))
+
+
+def sha512(*parts: bytes) -> bytes:
+    return hashlib.sha512(b"".join(parts)).digest()
+
+
+def runs(text: str, size: int) -> list[bytes]:
+    data = base64.b64decode(text, validate=True)
+    assert len(data) % size == 0
+    return [data[at:at + size] for at in range(0, len(data), size)]
+
+
+def total(points: list[bytes]) -> bytes:
+    result = ZERO
+    for p in points:
+        result = add(result, p)
+    return result
+
+
+def test_the_shuffle_known_answers_of_the_page() -> None:
+    assert [gen(n).hex() for n in range(3)] == [
+        "c4a585a9459ae847d163f1e771a69e242ac4c0aed6eaae595d9aa0165a88e638",
+        "48bc7d16c43be4dd816250dd282096441a52437237fda72de4544d781f417d06",
+        "5ee3c136ce675f31ab91d084d0f25e8a0b65179b0844065f1a658f787e53b632"]
+    p = [mul(n, G) for n in range(20)]
+    y = hash_parts("psephos/shuffle/statement/1", b"ristretto255", G, gen(0),
+                   sha512(gen(1), gen(2)), p[5], (1).to_bytes(8, "big"),
+                   (2).to_bytes(8, "big"), sha512(p[1], p[2], p[3], p[4]),
+                   sha512(p[5], p[6], p[7], p[8]))
+    assert y.hex() == ("540734a19b26078b02b17a4efdf32f9347407149373c1024b8d16f8c55f12bbb"
+                       "fcf7422a2243e134a4d933fae3d1c94028d8d8c05bc421d66a10020da31b8213")
+    u = [hash_to_scalar("psephos/shuffle/challenges/1", y, sha512(p[9], p[10]),
+                        i.to_bytes(8, "big")) for i in (1, 2)]
+    assert [v.to_bytes(32, "little").hex() for v in u] == [
+        "bad66d602238ab7120b482ef580eafc615811e55ed7085339d99a19c80498606",
+        "01699c9f1949d97a6c319a75ecff065b844bf9b9ccc425d756b6b6790458aa0f"]
+    c = hash_to_scalar("psephos/shuffle/proof/1", y, sha512(p[9], p[10]), sha512(p[11], p[12]),
+                       p[13], p[14], p[15], sha512(p[16], p[17]), sha512(p[18], p[19]))
+    assert c.to_bytes(32, "little").hex() == (
+        "f13a7f26adc2e578d40c78bc8cc6f55a676710ad9a263f496745b98ca8fc1e0d")
+
+
+def shuffle_file_holds(document: dict[str, Any], inputs: list[bytes]) -> bool:
+    """Section 9.5 of the page, from the file of section 9.6 alone."""
+    assert document["format"] == "psephos-shuffle/1"
+    key, w, n = point(document["election_key"]), document["width"], document["count"]
+    assert key != ZERO and len(inputs) == n >= 1
+    assert document["input"] == hashlib.sha256(b"".join(inputs)).hexdigest()
+    outputs = runs(document["output"], 64 * w)
+    assert len(outputs) == n
+    for ballot in inputs + outputs:
+        assert len(ballot) == 64 * w
+        for at in range(0, 64 * w, 32):
+            assert point(ballot[at:at + 32].hex()) != ZERO or at % 64 == 32
+    proof = document["proof"]
+    assert proof["scheme"] == "terelius-wikstrom-2010"
+    commitments, chain, t_hat = (runs(proof[f], 32) for f in ("commitments", "chain", "t_hat"))
+    s_hat, s_prime = ([scalar(x.hex()) for x in runs(proof[f], 32)] for f in ("s_hat",
+                                                                            "s_prime"))
+    t4 = [(point(pair[:32].hex()), point(pair[32:].hex())) for pair in runs(proof["t4"], 64)]
+    s4 = [scalar(x.hex()) for x in runs(proof["s4"], 32)]
+    t1, t2, t3 = (point(proof[f]) for f in ("t1", "t2", "t3"))
+    s1, s2, s3 = (scalar(proof[f]) for f in ("s1", "s2", "s3"))
+    assert all(len(x) == n for x in (commitments, chain, t_hat, s_hat, s_prime))
+    assert len(t4) == len(s4) == w
+    for x in commitments + chain + t_hat:
+        point(x.hex())
+    h = gen(0)
+    hs = [gen(i) for i in range(1, n + 1)]
+    y = hash_parts("psephos/shuffle/statement/1", bytes.fromhex(document["ceremony"]),
+                   document["label"].encode(), b"ristretto255", G, h, sha512(*hs), key,
+                   w.to_bytes(8, "big"), n.to_bytes(8, "big"), sha512(*inputs),
+                   sha512(*outputs))
+    u = [hash_to_scalar("psephos/shuffle/challenges/1", y, sha512(*commitments),
+                        i.to_bytes(8, "big")) for i in range(1, n + 1)]
+    c = hash_to_scalar("psephos/shuffle/proof/1", y, sha512(*commitments), sha512(*chain),
+                       t1, t2, t3, sha512(*(a + b for a, b in t4)), sha512(*t_hat))
+    c_bar = sub(total(commitments), total(hs))
+    u_all = 1
+    for v in u:
+        u_all = u_all * v % L
+    c_hat = sub(chain[-1], mul(u_all, h))
+    c_tilde = total([mul(v, x) for v, x in zip(u, commitments, strict=True)])
+    ok = t1 == add(mul(c, c_bar), mul(s1, G))
+    ok &= t2 == add(mul(c, c_hat), mul(s2, G))
+    ok &= t3 == add(add(mul(c, c_tilde), mul(s3, G)),
+                    total([mul(s, x) for s, x in zip(s_prime, hs, strict=True)]))
+    for k in range(w):
+        a_in = total([mul(v, e[64 * k:64 * k + 32]) for v, e in zip(u, inputs, strict=True)])
+        b_in = total([mul(v, e[64 * k + 32:64 * k + 64]) for v, e in zip(u, inputs,
+                                                                          strict=True)])
+        a_out = total([mul(s, e[64 * k:64 * k + 32]) for s, e in zip(s_prime, outputs,
+                                                                     strict=True)])
+        b_out = total([mul(s, e[64 * k + 32:64 * k + 64]) for s, e in zip(s_prime, outputs,
+                                                                          strict=True)])
+        ok &= t4[k] == (add(sub(mul(c, a_in), mul(s4[k], G)), a_out),
+                        add(sub(mul(c, b_in), mul(s4[k], key)), b_out))
+    for i in range(n):
+        previous = chain[i - 1] if i else h
+        ok &= t_hat[i] == add(add(mul(c, chain[i]), mul(s_hat[i], G)),
+                              mul(s_prime[i], previous))
+    return ok
+
+
+def test_an_independent_verifier_accepts_a_proved_shuffle_and_refuses_a_forged_one() -> None:
+    setup, first, _, _ = ceremony_of(3, 2)
+    key = ceremony.election_key(setup, first)
+    ceremony_hash = digest("psephos-ceremony/1", setup)
+    cast = [(1, 0), (2,), (), (0, 2, 1), (1,)]
+    sealed = [elgamal.encrypt_ranking(key, r, 3) for r in cast]
+    document = json.loads(json.dumps(shuffle_file.mix_section(ceremony_hash, key, "section 1",
+                                                              sealed)))
+    assert shuffle_file_holds(document, sealed)
+    # The same proof for a relabelled section, or for one output ballot re-encrypted again
+    # (the file's outputs and proof otherwise unchanged), does not hold.
+    assert not shuffle_file_holds({**document, "label": "section 2"}, sealed)
+    outputs = runs(document["output"], 64 * 3)
+    outputs[2] = elgamal.reencrypt(key, outputs[2])
+    forged = {**document, "output": base64.b64encode(b"".join(outputs)).decode()}
+    assert not shuffle_file_holds(forged, sealed)

@@ -114,9 +114,9 @@ def _reencrypt(key: bytes, sealed: bytes, scalars: Sequence[bytes]) -> bytes:
     return b"".join(parts)
 
 
-#: The hook for a proof of shuffle (issue #13): called by `shuffle` with the inputs, the
-#: outputs, the permutation (output i is input permutation[i]) and, for every output, the
-#: re-encryption scalars of its slots: the prover's witness.
+#: The hook for a proof of shuffle: called by `shuffle` with the inputs, the outputs, the
+#: permutation (output i is input permutation[i]) and, for every output, the re-encryption
+#: scalars of its slots: the prover's witness (`shuffle_proof.shuffle_and_prove` uses it).
 ShuffleWitness = Callable[[Sequence[bytes], list[bytes], list[int], list[list[bytes]]], None]
 
 
