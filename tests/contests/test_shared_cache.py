@@ -8,6 +8,15 @@ from typing import Any
 import pytest
 
 
+@pytest.fixture
+def one_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The middle of one counting window for the whole test: no new minute midway."""
+    import time
+
+    middle = (time.time() // 60) * 60 + 30
+    monkeypatch.setattr("psephos.contests.throttle.clock", lambda: middle)
+
+
 def test_cache_urls_name_a_backend_or_say_what_is_wrong() -> None:
     from psephos.web.settings import CACHE_TABLE, cache_config
 
@@ -19,7 +28,7 @@ def test_cache_urls_name_a_backend_or_say_what_is_wrong() -> None:
         cache_config("memcached://127.0.0.1")
 
 
-def test_failed_codes_counted_by_one_worker_hold_back_another(db: str) -> None:
+def test_failed_codes_counted_by_one_worker_hold_back_another(db: str, one_minute: None) -> None:
     """Two threads with two database connections stand for two worker processes."""
     from django.core.management import call_command
     from django.db import connection
@@ -172,7 +181,7 @@ def test_several_counts_change_in_one_transaction(db: str) -> None:
         cache.clear()
 
 
-def test_a_batch_takes_the_attempts_one_by_one_would(db: str) -> None:
+def test_a_batch_takes_the_attempts_one_by_one_would(db: str, one_minute: None) -> None:
     """Reserved together, a client's attempts are the first ones the limit allows, the
     rest refused and given back; settled together, failures stay counted."""
     from django.core.cache import caches
@@ -216,7 +225,7 @@ def test_a_batch_takes_the_attempts_one_by_one_would(db: str) -> None:
         caches["default"].clear()
 
 
-def test_a_batch_settles_the_batch_before_in_the_same_change(db: str) -> None:
+def test_a_batch_settles_the_batch_before_in_the_same_change(db: str, one_minute: None) -> None:
     """The attempts of answered casts are settled with the next batch's reservations: one
     change of the counts, in which failures are counted before they are read."""
     from django.core.cache import caches
