@@ -43,6 +43,8 @@ def test_contracts_hold() -> None:
     ("uk/upward.py", "psephos.model", "Layers"),
     ("model/upward.py", "psephos.contests.models", "Layers"),
     ("rules/framework.py", "rich.console", "Counting core"),
+    ("verify/upward.py", "psephos.contests.counting", "The verifier"),
+    ("verify/upward.py", "django.db", "The verifier"),
 ])
 def test_an_upward_import_breaks_a_contract(tmp_path: Path, module: str, imported: str,
                                             contract: str) -> None:
