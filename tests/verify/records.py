@@ -1,0 +1,85 @@
+"""A real counted sealed contest, exported as `psephos contest export` does, for the
+verifier's tests; its mixes proved, so that the record holds ``shuffle-<section>.json``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+#: Who votes what: members and registered supporters, two sections.
+VOTES = {"M1": ["Alice"], "M2": ["Bob", "Alice"], "M3": ["Alice", "Carol"],
+         "M4": ["Carol", "Bob", "Alice"], "S1": ["Carol"], "S2": ["Carol", "Bob"],
+         "S3": ["Bob"]}
+SECTIONS = ("members", "supporters")
+
+
+@contextmanager
+def witnessed_mixes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[Any, ...]]]:
+    """Every shuffle made meanwhile, with its witness (inputs, outputs, permutation and
+    re-encryption scalars), as a mix server that proves its mixes keeps them."""
+    from psephos.crypto import elgamal
+
+    seen: list[tuple[Any, ...]] = []
+    original = elgamal.shuffle
+
+    def shuffle(key: bytes, sealed: Sequence[bytes], witness: Any = None, **options: Any
+                ) -> list[bytes]:
+        def keep(inputs: Sequence[bytes], outputs: list[bytes], permutation: list[int],
+                 scalars: list[list[bytes]]) -> None:
+            seen.append((key, list(inputs), list(outputs), permutation, scalars))
+            if witness is not None:
+                witness(inputs, outputs, permutation, scalars)
+        return original(key, sealed, keep, **options)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(elgamal, "shuffle", shuffle)
+        yield seen
+
+
+def write_shuffle_files(folder: Path, mixes: list[tuple[Any, ...]]) -> None:
+    """``shuffle-<section>.json`` for each section of the record in ``folder`` whose export
+    did not write one: the proof of the witnessed mix whose inputs are its sealed list."""
+    from psephos.crypto.shuffle_file import proof_context, shuffle_document
+    from psephos.crypto.shuffle_proof import prove_shuffle
+
+    record = json.loads((folder / "ceremony.json").read_text(encoding="utf-8"))
+    from psephos.crypto.ceremony import read_ceremony
+
+    ceremony_hash = read_ceremony(record["ceremony"]).hash
+    contest = record["contest"]
+    for section in SECTIONS:
+        target = folder / f"shuffle-{section}.json"
+        if target.exists():
+            continue
+        sealed = json.loads((folder / f"sealed-{section}.json").read_text(encoding="utf-8"))
+        inputs = [bytes.fromhex(b["sealed"]) for b in sealed["ballots"]]
+        key, _, outputs, permutation, scalars = next(m for m in mixes if m[1] == inputs)
+        label = f"{contest}/{section}"
+        proof = prove_shuffle(key, inputs, outputs, permutation, scalars,
+                              context=proof_context(ceremony_hash, label))
+        document = shuffle_document(ceremony_hash, key, label, inputs, outputs, proof)
+        target.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+
+
+def counted_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Any,
+                                                                           list[Path]]:
+    """(the exported record of a counted contest, its declaration, the trustees' private
+    files): 3 trustees, any 2 decrypt, trustees 1 and 2 did."""
+    from psephos.contests.casting.service import cast_ballot
+    from psephos.contests.counting import export_contest
+    from tests.contests.helpers import TRUSTEE_FILES, close_and_count, open_with_voters
+
+    contest, secrets = open_with_voters(tmp_path, members=5, supporters=3, slug="verified")
+    for number, ranking in VOTES.items():
+        cast_ballot(contest, secrets[number].link_token, ranking)
+    with witnessed_mixes(monkeypatch) as mixes:
+        declaration = close_and_count(contest)
+    folder = tmp_path / "record"
+    export_contest(contest, folder)
+    write_shuffle_files(folder, mixes)
+    return folder, declaration, TRUSTEE_FILES[(contest.slug, contest.pk)]
