@@ -54,10 +54,10 @@ def write_shuffle_files(folder: Path, mixes: list[tuple[Any, ...]]) -> None:
     contest = record["contest"]
     for section in SECTIONS:
         target = folder / f"shuffle-{section}.json"
-        if target.exists():
-            continue
         sealed = json.loads((folder / f"sealed-{section}.json").read_text(encoding="utf-8"))
         inputs = [bytes.fromhex(b["sealed"]) for b in sealed["ballots"]]
+        if target.exists() or not inputs:
+            continue
         key, _, outputs, permutation, scalars = next(m for m in mixes if m[1] == inputs)
         label = f"{contest}/{section}"
         proof = prove_shuffle(key, inputs, outputs, permutation, scalars,
@@ -66,16 +66,17 @@ def write_shuffle_files(folder: Path, mixes: list[tuple[Any, ...]]) -> None:
         target.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
 
 
-def counted_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Any,
-                                                                           list[Path]]:
+def counted_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                   votes: dict[str, list[str]] = VOTES, slug: str = "verified"
+                   ) -> tuple[Path, Any, list[Path]]:
     """(the exported record of a counted contest, its declaration, the trustees' private
     files): 3 trustees, any 2 decrypt, trustees 1 and 2 did."""
     from psephos.contests.casting.service import cast_ballot
     from psephos.contests.counting import export_contest
     from tests.contests.helpers import TRUSTEE_FILES, close_and_count, open_with_voters
 
-    contest, secrets = open_with_voters(tmp_path, members=5, supporters=3, slug="verified")
-    for number, ranking in VOTES.items():
+    contest, secrets = open_with_voters(tmp_path, members=5, supporters=3, slug=slug)
+    for number, ranking in votes.items():
         cast_ballot(contest, secrets[number].link_token, ranking)
     with witnessed_mixes(monkeypatch) as mixes:
         declaration = close_and_count(contest)

@@ -111,6 +111,20 @@ def test_a_record_without_proofs_of_shuffle(record: Path) -> None:
     assert done.stdout.splitlines()[-1] == "30 checks: 28 passed, 2 warnings"
 
 
+def test_a_section_with_no_ballots_has_nothing_to_prove(
+        db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.verify.records import VOTES, counted_record
+
+    members_only = {number: r for number, r in VOTES.items() if number.startswith("M")}
+    folder, declaration, _ = counted_record(tmp_path, monkeypatch, members_only, "members-only")
+    assert [s.ballots for s in declaration.sections] == [4, 0]
+    assert not (folder / "shuffle-supporters.json").exists()
+    status, checks = results(folder)
+    assert status == 0, failed(checks)
+    assert checks["mix of supporters"] == ("pass", "no ballots: nothing to shuffle")
+    assert checks["sealed list of supporters"][1].startswith("0 sealed ballots")
+
+
 # Each tampering: what it does to the record, the checks it must fail (at least), and a
 # phrase of the first one's detail.
 

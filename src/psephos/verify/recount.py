@@ -61,10 +61,10 @@ def recount(record: Record) -> Count:
     if not rankings:
         raise RuleError("ballots.csv holds no ballot that ranks anyone")
     merged: dict[tuple[int, ...], int] = dict(rankings)
-    profile = profile_from_rankings(record.candidates, merged, blank=blank,
-                                    title=declaration.get("name", ""),
-                                    seats=declaration["seats"])
     try:
+        profile = profile_from_rankings(record.candidates, merged, blank=blank,
+                                        title=str(declaration.get("name", "")),
+                                        seats=declaration["seats"])
         options = _options(declaration["count"].get("options"), declaration["method"])
         return run_count(profile, declaration["method"], declaration["seats"], **options)
     except ValueError as error:

@@ -223,7 +223,8 @@ def open_ballots(record: Record, section: SectionFiles, facts: KeyFacts | None,
 
 
 def _shown(names: Sequence[str], ranking: Ranking) -> str:
-    return " > ".join(names[c] for c in ranking) or "(blank)"
+    return " > ".join(names[c] if c < len(names) else f"candidate {c + 1}"
+                      for c in ranking) or "(blank)"
 
 
 def compare_rankings(name: str, names: Sequence[str], opened: Counter[Ranking],
