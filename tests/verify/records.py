@@ -4,7 +4,7 @@ verifier's tests; its mixes proved, so that the record holds ``shuffle-<section>
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -84,3 +84,33 @@ def counted_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     export_contest(contest, folder)
     write_shuffle_files(folder, mixes)
     return folder, declaration, TRUSTEE_FILES[(contest.slug, contest.pk)]
+
+
+def rewrite_requests(folder: Path, trustees: list[Path],
+                     change: Callable[[dict[str, Any], str], None]) -> None:
+    """Each section's decryption request changed by ``change(request, section)`` and hashed
+    again, and trustees 1 and 2's shares of it made again: a record as the server would
+    have published it had it made these requests."""
+    from psephos.crypto.decryption import REQUEST_FORMAT, decrypt_shares
+    from psephos.crypto.messages import digest
+
+    privates = [json.loads(path.read_text(encoding="utf-8")) for path in trustees[:2]]
+    for section in SECTIONS:
+        name = folder / f"request-{section}.json"
+        request = json.loads(name.read_text(encoding="utf-8"))
+        change(request, section)
+        body = {k: v for k, v in request.items() if k != "hash"}
+        request = {**body, "hash": digest(REQUEST_FORMAT, body)}
+        name.write_text(json.dumps(request, indent=1), encoding="utf-8")
+        for number, private in enumerate(privates, start=1):
+            shares = folder / f"shares-{section}-trustee-{number}.json"
+            shares.write_text(json.dumps(decrypt_shares(private, request), indent=1),
+                              encoding="utf-8")
+
+
+def before_proofs(folder: Path, trustees: list[Path]) -> None:
+    """The record as exported before mixes were proved: no shuffle files, and requests that
+    name no shuffle."""
+    for path in folder.glob("shuffle-*.json"):
+        path.unlink()
+    rewrite_requests(folder, trustees, lambda request, _: request.pop("shuffle", None))

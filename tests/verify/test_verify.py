@@ -95,9 +95,11 @@ def test_the_verifier_needs_neither_django_nor_the_contests_app(
     assert done.returncode == 0, done.stderr
 
 
-def test_a_record_without_proofs_of_shuffle(record: Path) -> None:
-    for path in record.glob("shuffle-*.json"):
-        path.unlink()
+def test_a_record_without_proofs_of_shuffle(record: Path, built: tuple[Path, Any, list[Path]]
+                                            ) -> None:
+    from tests.verify.records import before_proofs
+
+    before_proofs(record, built[2])
     status, checks = results(record)
     assert status == 3
     assert failed(checks) == ["mix of members", "mix of supporters"]
@@ -123,6 +125,31 @@ def test_a_section_with_no_ballots_has_nothing_to_prove(
     assert status == 0, failed(checks)
     assert checks["mix of supporters"] == ("pass", "no ballots: nothing to shuffle")
     assert checks["sealed list of supporters"][1].startswith("0 sealed ballots")
+
+
+def test_a_request_that_names_its_shuffle(record: Path, built: tuple[Path, Any, list[Path]]
+                                          ) -> None:
+    """A request may name the shuffle file whose output it decrypts (by its digest under
+    `psephos-shuffle/1`): the name must be the file's, and the file must be there."""
+    from psephos.crypto.messages import digest
+    from tests.verify.records import rewrite_requests
+
+    def name_it(request: dict[str, Any], section: str) -> None:
+        request["shuffle"] = digest("psephos-shuffle/1", load(record, f"shuffle-{section}.json"))
+
+    rewrite_requests(record, built[2], name_it)
+    assert results(record)[0] == 0
+    rewrite_requests(record, built[2], lambda request, _: request.update(shuffle="ab" * 32))
+    status, checks = results(record)
+    assert status == 1
+    assert failed(checks) == ["mix of members", "mix of supporters"]
+    assert "not the shuffle the decryption request names" in checks["mix of members"][1]
+    (record / "shuffle-members.json").unlink()
+    status, checks = results(record)
+    assert status == 1
+    assert checks["mix of members"] == ("fail", f"the decryption request names shuffle "
+                                                f"{'ab' * 32}, but shuffle-members.json is not "
+                                                "in the record")
 
 
 # Each tampering: what it does to the record, the checks it must fail (at least), and a
