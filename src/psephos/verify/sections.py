@@ -137,8 +137,10 @@ def check_mix(record: Record, section: SectionFiles, facts: KeyFacts | None, *,
         problems.append("it is not the shuffle the decryption request names (hash)")
     if problems:
         return failed(name, f"shuffle-{section.slug}.json: " + "; ".join(problems))
+    named_it = "; the decryption request names this file" if named is not None else ""
     return passed(name, f"the proof of shuffle verifies: the {len(outputs)} mixed ballots are "
-                        "the sealed list re-encrypted and permuted (Terelius-Wikström)")
+                        "the sealed list re-encrypted and permuted (Terelius-Wikström)"
+                        + named_it)
 
 
 def check_request(record: Record, section: SectionFiles, facts: KeyFacts | None) -> Check:
