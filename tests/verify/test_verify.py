@@ -165,6 +165,19 @@ def _modify_sealed_ballot(record: Path, _: list[Path]) -> None:
     save(record, "sealed-members.json", sealed)
 
 
+def _corrupt_sealed_ballot(record: Path, _: list[Path]) -> None:
+    """A cast ballot's first alpha made the identity: its slot would be in the clear."""
+    sealed = load(record, "sealed-members.json")
+    sealed["ballots"][0]["sealed"] = "00" * 32 + sealed["ballots"][0]["sealed"][64:]
+    save(record, "sealed-members.json", sealed)
+
+
+def _sealed_list_of_another_section(record: Path, _: list[Path]) -> None:
+    sealed = load(record, "sealed-members.json")
+    sealed["section"] = "supporters"
+    save(record, "sealed-members.json", sealed)
+
+
 def _drop_mixed_ballot(record: Path, _: list[Path]) -> None:
     """The last mixed ballot dropped, and the list's SHA-256 made to match."""
     mixed = load(record, "mixed-members.json")
@@ -246,6 +259,10 @@ def _shuffle_claiming_the_sealed_list(record: Path, _: list[Path]) -> None:
 TAMPERING: list[tuple[Callable[[Path, list[Path]], None], list[str], str]] = [
     (_modify_sealed_ballot, ["mix of members"],
      "its input digest is not that of the input ballots"),
+    (_corrupt_sealed_ballot, ["sealed list of members", "mix of members"],
+     "ballot 1: slot 1: alpha is not a valid point"),
+    (_sealed_list_of_another_section, ["sealed list of members"],
+     "section 'supporters', not 'verified', 'members'"),
     (_drop_mixed_ballot, ["mixed list of members", "mix of members",
                           "decryption request of members"], "3 mixed ballots for 4 cast"),
     (_wrong_share, ["shares of members from trustee 2", "threshold of members",

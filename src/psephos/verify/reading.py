@@ -55,6 +55,9 @@ class SectionFiles:
     shares: dict[int, dict[str, Any]]
     shuffle: dict[str, Any] | None
     ballots: Ballots
+    #: The (contest, section) the sealed and the mixed list each say they are of.
+    sealed_of: tuple[Any, Any] = (None, None)
+    mixed_of: tuple[Any, Any] = (None, None)
 
 
 @dataclass
@@ -144,7 +147,12 @@ def read_ceremony_record(folder: Path) -> dict[str, Any]:
     return document
 
 
-def _sealed_list(folder: Path, slug: str) -> tuple[list[tuple[str, bytes]], int]:
+def _of(document: dict[str, Any]) -> tuple[Any, Any]:
+    return document.get("contest"), document.get("section")
+
+
+def _sealed_list(folder: Path, slug: str) -> tuple[list[tuple[str, bytes]], int,
+                                                   tuple[Any, Any]]:
     name = f"sealed-{slug}.json"
     document = read_json(folder, name)
     _format(document, name, SEALED_FORMAT)
@@ -155,10 +163,10 @@ def _sealed_list(folder: Path, slug: str) -> tuple[list[tuple[str, bytes]], int]
         if not isinstance(entry, dict) or not isinstance(entry.get("tracker"), str):
             raise RecordError(f"{name}:{where}.tracker: expected a string")
         ballots.append((entry["tracker"], _hex(entry.get("sealed"), name, f"{where}.sealed")))
-    return ballots, width
+    return ballots, width, _of(document)
 
 
-def _mixed_list(folder: Path, slug: str) -> tuple[list[bytes], int, str]:
+def _mixed_list(folder: Path, slug: str) -> tuple[list[bytes], int, str, tuple[Any, Any]]:
     name = f"mixed-{slug}.json"
     document = read_json(folder, name)
     _format(document, name, MIXED_FORMAT)
@@ -166,7 +174,7 @@ def _mixed_list(folder: Path, slug: str) -> tuple[list[bytes], int, str]:
     digest = need(document, name, "sha256", str)
     ballots = [_hex(text, name, f"ballots[{number}]")
                for number, text in enumerate(need(document, name, "ballots", list))]
-    return ballots, width, digest
+    return ballots, width, digest, _of(document)
 
 
 def _shares(folder: Path, slug: str) -> dict[int, dict[str, Any]]:
@@ -198,13 +206,14 @@ def read_ballots(folder: Path, name: str) -> Ballots:
 
 
 def read_section(folder: Path, slug: str) -> SectionFiles:
-    sealed, sealed_width = _sealed_list(folder, slug)
-    mixed, mixed_width, mixed_sha256 = _mixed_list(folder, slug)
+    sealed, sealed_width, sealed_of = _sealed_list(folder, slug)
+    mixed, mixed_width, mixed_sha256, mixed_of = _mixed_list(folder, slug)
     shuffle_name = f"shuffle-{slug}.json"
     shuffle = read_json(folder, shuffle_name) if (folder / shuffle_name).exists() else None
     return SectionFiles(slug, sealed, sealed_width, mixed, mixed_width, mixed_sha256,
                         read_json(folder, f"request-{slug}.json"), _shares(folder, slug),
-                        shuffle, read_ballots(folder, f"ballots-{slug}.csv"))
+                        shuffle, read_ballots(folder, f"ballots-{slug}.csv"), sealed_of,
+                        mixed_of)
 
 
 def read_trackers(folder: Path) -> list[str]:

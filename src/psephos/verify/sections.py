@@ -40,12 +40,19 @@ def _declared_ballots(record: Record, slug: str) -> int:
     return found
 
 
+def _belongs(record: Record, section: SectionFiles, says: tuple[Any, Any]) -> list[str]:
+    """The problem, if any, with the (contest, section) a list says it is of."""
+    expected = (record.declaration["contest"], section.slug)
+    return [] if says == expected else [f"it says it is of contest {says[0]!r}, section "
+                                        f"{says[1]!r}, not {expected[0]!r}, {expected[1]!r}"]
+
+
 def check_sealed_list(record: Record, section: SectionFiles) -> Check:
     name = f"sealed list of {section.slug}"
     width = len(record.candidates)
     trackers = [tracker for tracker, _ in section.sealed]
     declared = _declared_ballots(record, section.slug)
-    problems = []
+    problems = _belongs(record, section, section.sealed_of)
     if section.sealed_width != width:
         problems.append(f"width {section.sealed_width}, but the paper has {width} candidates")
     invalid = _invalid([sealed for _, sealed in section.sealed], width)
@@ -82,7 +89,7 @@ def check_trackers(record: Record) -> Check:
 def check_mixed_list(record: Record, section: SectionFiles) -> Check:
     name = f"mixed list of {section.slug}"
     width = len(record.candidates)
-    problems = []
+    problems = _belongs(record, section, section.mixed_of)
     if section.mixed_width != width:
         problems.append(f"width {section.mixed_width}, but the paper has {width} candidates")
     invalid = _invalid(section.mixed, width)
