@@ -113,9 +113,9 @@ def test_sealed_ballot_from_the_command_line(db_url: str, tmp_path: Path) -> Non
     names = sorted(p.name for p in requests.iterdir())
     sections = ["affiliated-supporters", "members", "registered-supporters"]
     # No one voted as an affiliated supporter: nothing to shuffle, so no shuffle to prove.
-    assert names == ["request-affiliated-supporters.json"] + sorted(
+    assert names == ["request-affiliated-supporters.json", *sorted(
         f"{kind}-{section}.json" for section in sections[1:]
-        for kind in ("request", "sealed", "shuffle"))
+        for kind in ("request", "sealed", "shuffle"))]
     shares: dict[int, list[Path]] = {}
     for index in (1, 3):  # Ann and Cat decrypt, each checking the shuffle; Bob is away
         for section in sections:

@@ -28,7 +28,7 @@ from typing import Any
 
 from psephos.contests.casting.paper import ballot_paper
 from psephos.contests.mixing import mixed_ballots, requests_of, sealed_list, shuffle_of
-from psephos.contests.models import Contest, Section
+from psephos.contests.models import Contest
 from psephos.contests.sealed_models import (
     CeremonyMessage,
     DecryptionRequest,
