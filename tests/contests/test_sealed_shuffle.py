@@ -159,6 +159,14 @@ def test_a_trustee_checks_the_shuffle_before_decrypting(db: str, tmp_path: Path)
                                "--shuffle", str(folder / "shuffle-members.json"),
                                "--out", str(out))
     assert refused.exit_code == 2 and "--shuffle and --sealed go together" in refused.output
+    bad = folder / "bad-sealed.json"
+    bad.write_text(json.dumps({"format": "psephos-sealed-ballots/1", "width": 2,
+                               "ballots": [{"tracker": "x", "sealed": "zz"}]}))
+    refused = _trustee_decrypt(private, str(folder / "request-members.json"),
+                               "--shuffle", str(folder / "shuffle-members.json"),
+                               "--sealed", str(bad), "--out", str(out))
+    assert refused.exit_code == 2 and "bad-sealed.json: ballot 1: sealed is not hex" in \
+        refused.output and not out.exists()
     # The honest files: the proof holds and the shares are written.
     done = _trustee_decrypt(private, str(folder / "request-members.json"),
                             "--shuffle", str(folder / "shuffle-members.json"),
