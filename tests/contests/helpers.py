@@ -200,9 +200,13 @@ def decrypt_by_cli(db_url: str, slug: str, trustees: Path, tmp_path: Path,
     for i in range(1, decrypting + 1):
         for request in sorted(requests.glob("request-*.json")):
             out = tmp_path / f"shares-{i}-{request.name}"
+            section = request.stem.removeprefix("request-")
+            shuffle = requests / f"shuffle-{section}.json"
+            proof = (["--shuffle", str(shuffle), "--sealed",
+                      str(requests / f"sealed-{section}.json")] if shuffle.exists() else [])
             done = CliRunner().invoke(app, ["trustee", "decrypt",
                                             str(trustees / f"trustee-{i}.json"), str(request),
-                                            "--out", str(out)])
+                                            *proof, "--out", str(out)])
             assert done.exit_code == 0, done.output
             shares.append(str(out))
     done = run_cli(db_url, "decrypt", slug, *shares)

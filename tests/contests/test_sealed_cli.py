@@ -86,6 +86,7 @@ def _ceremony(db_url: str, slug: str, tmp_path: Path) -> list[Path]:
 def test_sealed_ballot_from_the_command_line(db_url: str, tmp_path: Path) -> None:
     from psephos.ballots.csv_ballots import read_csv_ballots
     from psephos.contests.models import AuditEntry
+    from psephos.crypto.shuffle_file import check_shuffle_document, read_sealed_list, shuffle_hash
 
     slug = "labour-2016"
     _ok(run_cli(db_url, "init", str(example_still_open(tmp_path))))
@@ -110,13 +111,22 @@ def test_sealed_ballot_from_the_command_line(db_url: str, tmp_path: Path) -> Non
     requests = tmp_path / "requests"
     _ok(run_cli(db_url, "decryption-request", slug, str(requests)))
     names = sorted(p.name for p in requests.iterdir())
-    assert names == ["request-affiliated-supporters.json", "request-members.json",
-                     "request-registered-supporters.json"]
+    sections = ["affiliated-supporters", "members", "registered-supporters"]
+    # No one voted as an affiliated supporter: nothing to shuffle, so no shuffle to prove.
+    assert names == ["request-affiliated-supporters.json", *sorted(
+        f"{kind}-{section}.json" for section in sections[1:]
+        for kind in ("request", "sealed", "shuffle"))]
     shares: dict[int, list[Path]] = {}
-    for index in (1, 3):  # Ann and Cat decrypt; Bob is away
-        for request in sorted(requests.iterdir()):
-            path = tmp_path / f"shares-{index}-{request.name}"
-            _ok(trustee("decrypt", str(privates[index - 1]), str(request), "--out", str(path)))
+    for index in (1, 3):  # Ann and Cat decrypt, each checking the shuffle; Bob is away
+        for section in sections:
+            path = tmp_path / f"shares-{index}-request-{section}.json"
+            proof = (["--shuffle", str(requests / f"shuffle-{section}.json"),
+                      "--sealed", str(requests / f"sealed-{section}.json")]
+                     if section != "affiliated-supporters" else [])
+            done = _ok(trustee("decrypt", str(privates[index - 1]),
+                               str(requests / f"request-{section}.json"), *proof,
+                               "--out", str(path)))
+            assert ("the proof of shuffle holds" in done.stdout) == bool(proof)
             shares.setdefault(index, []).append(path)
     # One trustee's shares are not enough.
     done = _ok(run_cli(db_url, "decrypt", slug, *map(str, shares[1])))
@@ -162,6 +172,16 @@ def test_sealed_ballot_from_the_command_line(db_url: str, tmp_path: Path) -> Non
         assert len(mixed["ballots"]) == len(sealed["ballots"]) == entry["ballots"]
         assert mixed["sha256"] == entry["mixed_sha256"]
         assert not {b["sealed"] for b in sealed["ballots"]} & set(mixed["ballots"])
+        if not entry["ballots"]:
+            assert entry["shuffle_hash"] is None
+            continue
+        # The proof of the mix: sealed-<section>.json's ballots in, mixed-<section>.json's out.
+        proved = json.loads((record / f"shuffle-{entry['section']}.json").read_text())
+        outputs = check_shuffle_document(proved, read_sealed_list(sealed))
+        assert [b.hex() for b in outputs] == mixed["ballots"]
+        assert shuffle_hash(proved) == entry["shuffle_hash"] == json.loads(
+            (record / f"request-{entry['section']}.json").read_text())["shuffle"]
+    assert not (record / "shuffle-affiliated-supporters.json").exists()
     for section in ("members", "registered-supporters", "affiliated-supporters"):
         assert sorted(p.name for p in record.glob(f"shares-{section}-*")) == [
             f"shares-{section}-trustee-1.json", f"shares-{section}-trustee-3.json"]

@@ -130,8 +130,14 @@ def decrypt(admin: Admin, trustees: list[Trustee], folder: Path) -> None:
     shares = []
     for trustee in (trustees[0], trustees[2]):
         for request in trustee.receive(*files):
-            out = f"shares-{request.stem.removeprefix('request-')}.json"
-            trustee("decrypt", "private.json", request.name, "--out", out)
+            section = request.stem.removeprefix("request-")
+            trustee.receive(requests / f"shuffle-{section}.json",
+                            requests / f"sealed-{section}.json")
+            out = f"shares-{section}.json"
+            checked = trustee("decrypt", "private.json", request.name, "--shuffle",
+                              f"shuffle-{section}.json", "--sealed", f"sealed-{section}.json",
+                              "--out", out)
+            assert "the proof of shuffle holds" in checked, checked
             shares.append(shutil.copyfile(trustee.folder / out, folder / "office" /
                                           f"{trustee.number}-{out}"))
         if trustee is trustees[0]:  # one trustee's shares are not enough

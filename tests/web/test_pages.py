@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import tempfile
+from typing import Any
 
 from django.test import TestCase, override_settings
 
@@ -13,6 +14,7 @@ from psephos.contests.casting.service import cast_ballot
 from psephos.contests.counting import count_contest
 from psephos.contests.lifecycle import close_contest
 from psephos.contests.models import Ballot
+from psephos.crypto.shuffle_file import check_shuffle_document, read_sealed_list
 from tests.web.helpers import CORBYN, SLUG, SMITH, decrypt_demo, demo_contest, secrets_for
 
 
@@ -121,6 +123,14 @@ class Declaration(TestCase):
             mixed = self.client.get(f"/contests/{SLUG}/published/mixed-members.json")
             document = json.loads(b"".join(mixed.streaming_content))
             self.assertEqual(document["format"], "psephos-mixed-ballots/1")
+            # The proof of the members' mix holds against the published sealed list.
+            def served(name: str) -> Any:
+                got = self.client.get(f"/contests/{SLUG}/published/{name}")
+                return json.loads(b"".join(got.streaming_content))
+
+            outputs = check_shuffle_document(served("shuffle-members.json"),
+                                             read_sealed_list(served("sealed-members.json")))
+            self.assertEqual([b.hex() for b in outputs], document["ballots"])
             shares = self.client.get(
                 f"/contests/{SLUG}/published/shares-members-trustee-1.json")
             self.assertEqual(shares.status_code, 200)

@@ -162,7 +162,8 @@ def trustees_local_command(
 
 @contest_app.command("shuffle")
 def shuffle_command(ctx: typer.Context, contest: ContestArg) -> None:
-    """After the close: shuffle and re-encrypt each section's ballots (logged).
+    """After the close: shuffle and re-encrypt each section's ballots, with a proof of
+    shuffle for each (logged).
 
     Example: psephos contest shuffle labour-2016
     """
@@ -171,8 +172,10 @@ def shuffle_command(ctx: typer.Context, contest: ContestArg) -> None:
 
         mixes = mix_contest(_contest(contest), actor=_actor())
     for mix in mixes:
+        proved = (f"; proof of shuffle {mix.shuffle_hash}" if mix.shuffle_hash
+                  else "; nothing to prove")
         typer.echo(f"section {mix.section}: {mix.ballots} ballots mixed; sha256 "
-                   f"{mix.mixed_sha256}")
+                   f"{mix.mixed_sha256}{proved}")
 
 
 @contest_app.command("decryption-request")

@@ -4,7 +4,8 @@ machine with files only (no database, no network).
     psephos trustee new "Ann Smith" --out ann.private.json --public ann.public.json
     psephos trustee round1 ann.private.json ceremony.json --out ann.round1.json
     psephos trustee round2 ann.private.json ceremony.json round1/ --out ann.round2.json
-    psephos trustee decrypt ann.private.json request.json --out ann.shares.json
+    psephos trustee decrypt ann.private.json request-members.json \
+        --shuffle shuffle-members.json --sealed sealed-members.json --out ann.shares.json
 
 The private file holds the trustee's secret keys and, after round 2, its share of the
 election key: it is written readable by its owner only (mode 0600) and kept secret.
@@ -263,19 +264,38 @@ def decrypt_command(
     request: Annotated[Path, typer.Argument(help="The decryption request from the server.",
                                             metavar="REQUEST.json")],
     out: OutOption,
+    shuffle: Annotated[Path | None, typer.Option(
+        "--shuffle", help="The shuffle the request names (shuffle-<section>.json): its proof "
+                          "is checked before anything is decrypted; needs --sealed.",
+        metavar="SHUFFLE.json")] = None,
+    sealed: Annotated[Path | None, typer.Option(
+        "--sealed", help="The section's sealed ballots as cast (sealed-<section>.json), the "
+                         "input the shuffle's proof is checked against.",
+        metavar="SEALED.json")] = None,
     workers: WorkersOption = 1,
     as_json: JsonOption = False,
 ) -> None:
-    """This trustee's decryption shares of a request's ballots, with their proof.
+    """This trustee's decryption shares of a request's ballots, with their proof; given
+    the shuffle and the sealed ballots, only once the proof of shuffle shows the request's
+    ballots to be those sealed ballots re-encrypted and permuted.
 
-    Example: psephos trustee decrypt ann.private.json request.json --out ann.shares.json
+    Example: psephos trustee decrypt ann.private.json request-members.json
+    --shuffle shuffle-members.json --sealed sealed-members.json --out ann.shares.json
     """
     from psephos.crypto import decryption
     from psephos.crypto.errors import CeremonyError
 
+    if (shuffle is None) != (sealed is None):
+        fail("--shuffle and --sealed go together: the proof of shuffle is checked against "
+             "the sealed ballots it shuffled")
     _check_new_target(out)
     private_file = _private(private)
     request_file = _checked(request, "a decryption request", decryption.read_request)
+    if shuffle is not None and sealed is not None:
+        _check_shuffle(request_file, shuffle, sealed, workers)
+    elif "shuffle" in request_file:
+        typer.echo("note: the request names a shuffle whose proof was not checked (give "
+                   "--shuffle and --sealed to check it)", err=True)
     try:
         response = decryption.decrypt_shares(private_file, request_file, workers=workers)
     except CeremonyError as error:
@@ -283,7 +303,33 @@ def decrypt_command(
     _write_json(out, response)
     if as_json:
         emit_json({"trustee": response["trustee"], "ballots": request_file["count"],
-                   "label": request_file["label"], "shares": str(out)})
+                   "label": request_file["label"], "shares": str(out),
+                   "shuffle_checked": shuffle is not None})
     else:
+        if shuffle is not None:
+            typer.echo(f"{shuffle}: the proof of shuffle holds: the request's ballots are "
+                       f"{sealed}'s re-encrypted and permuted")
         typer.echo(f"{out}: trustee {response['trustee']}'s shares of {request_file['count']:,} "
                    f"ballots ({request_file['label']}), to send to the organiser")
+
+
+def _check_shuffle(request: dict[str, Any], shuffle: Path, sealed: Path, workers: int) -> None:
+    """Refuse (exit 2, naming the file) unless ``shuffle`` is the shuffle the request names
+    and its proof shows the request's ballots to be ``sealed``'s, re-encrypted and permuted."""
+    from psephos.crypto.decryption import check_request_shuffle
+    from psephos.crypto.errors import CeremonyError, ShuffleError
+    from psephos.crypto.shuffle_file import read_sealed_list
+
+    shuffle_file = _read_json(shuffle, "a shuffle file (psephos-shuffle/1)")
+    try:
+        inputs = read_sealed_list(_read_json(sealed, "a sealed ballots file "
+                                                     "(psephos-sealed-ballots/1)"))
+    except ShuffleError as error:
+        _refuse(sealed, str(error).removeprefix("sealed ballots file: "))
+    try:
+        check_request_shuffle(request, shuffle_file, inputs, workers=workers)
+    except CeremonyError as error:
+        message = str(error)
+        fail(f"{shuffle}: not decrypting: {message.removeprefix('shuffle file: ')}"
+             if not message.startswith("decryption request:")
+             else f"not decrypting: {message}")

@@ -7,12 +7,19 @@ cast one, by its bytes or its place, by anyone the server does not tell the perm
 (it keeps none). Sections are mixed separately, so the declaration can still be given
 section by section. The input of each section's mix is its ballots ordered by tracker
 (the published list); the mixed list, in order, is what the decryption request holds.
-The audit chain records, per section, the counts and SHA-256 of the input and mixed lists.
-(The proof of shuffle comes with issue #13; `elgamal.shuffle` has a hook for its witness.)
+
+Each mix is proved (`psephos.crypto.shuffle_proof`, docs/verifiability.md section 9): the
+proof binds the ceremony hash and the section's label, and is kept as the section's
+`psephos-shuffle/1` file without its output (`SectionShuffle`; the output is the mixed
+list). The decryption request names that file's shuffle hash, so a trustee can check the
+proof before decrypting. The audit chain records, per section, the counts and SHA-256 of
+the input and mixed lists, the shuffle hash and the request's SHA-256. A section with no
+ballots has nothing to prove: no shuffle file, and its (empty) request names none.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,11 +33,18 @@ from psephos.contests.casting.paper import ballot_paper
 from psephos.contests.casting.rows import insert_rows
 from psephos.contests.errors import ContestError, WrongState
 from psephos.contests.models import Ballot, Contest, Section
-from psephos.contests.sealed_models import DecryptionRequest, KeyCeremony, MixedBallot
+from psephos.contests.sealed_models import (
+    DecryptionRequest,
+    KeyCeremony,
+    MixedBallot,
+    SectionShuffle,
+)
 from psephos.contests.textfile import write_json
 from psephos.contests.trustees import document_sha256, round1_messages
-from psephos.crypto import decryption, elgamal
+from psephos.crypto import decryption, elgamal, shuffle_file
+from psephos.crypto.ceremony import read_ceremony
 from psephos.crypto.errors import CeremonyError
+from psephos.crypto.shuffle_proof import shuffle_and_prove
 from psephos.crypto.threads import WORKERS
 
 
@@ -42,6 +56,7 @@ class SectionMix:
     ballots: int
     input_sha256: str
     mixed_sha256: str
+    shuffle_hash: str | None
     request_sha256: str
 
     def to_json(self) -> dict[str, Any]:
@@ -88,9 +103,11 @@ def mix_contest(contest: Contest, *, actor: Any) -> list[SectionMix]:
         raise WrongState(f"contest {contest.slug!r} has no election key")
     width = len(ballot_paper(contest).pks)
     document, round1 = dict(ceremony.document), round1_messages(ceremony)
+    ceremony_hash = read_ceremony(document).hash
     mixes: list[SectionMix] = []
     rows: list[tuple[Any, ...]] = []
     requests: list[DecryptionRequest] = []
+    shuffles: list[SectionShuffle] = []
     for section in contest.sections.all():
         cast = [sealed for _, sealed in sealed_ballots(section)]
         for n, sealed in enumerate(cast, start=1):
@@ -100,10 +117,16 @@ def mix_contest(contest: Contest, *, actor: Any) -> list[SectionMix]:
                 raise ContestError(f"section {section.slug}: stored ballot {n} (by tracker) "
                                    f"is not a sealed ballot of this contest: {error}; not "
                                    "shuffling") from None
-        mixed = elgamal.shuffle(key, cast, workers=WORKERS)
+        label = request_label(contest, section)
+        mixed, shuffle = prove_mix(ceremony_hash, key, label, cast)
+        if shuffle is not None:
+            shuffles.append(SectionShuffle(
+                contest=contest, section=section, shuffle_hash=shuffle["hash"],
+                document={k: v for k, v in shuffle.items() if k not in ("output", "hash")}))
         try:
-            request = decryption.decryption_request(document, round1, mixed, width,
-                                                    request_label(contest, section))
+            request = decryption.decryption_request(
+                document, round1, mixed, width, label,
+                shuffle=None if shuffle is None else shuffle["hash"])
         except CeremonyError as error:
             raise ContestError(f"section {section.slug}: no decryption request: {error}"
                                ) from None
@@ -113,17 +136,44 @@ def mix_contest(contest: Contest, *, actor: Any) -> list[SectionMix]:
         requests.append(DecryptionRequest(contest=contest, section=section, request=request,
                                           mixed_sha256=mixed_digest))
         mixes.append(SectionMix(section.slug, len(mixed), list_sha256(cast), mixed_digest,
+                                None if shuffle is None else shuffle["hash"],
                                 document_sha256(request)))
     with transaction.atomic():
         locked = Contest.objects.select_for_update().get(pk=contest.pk)
         if locked.state != Contest.State.CLOSED or is_mixed(locked):
             raise WrongState(f"contest {contest.slug!r} was shuffled or counted meanwhile")
         insert_rows(MixedBallot, ("contest_id", "section_id", "position", "sealed"), rows)
+        SectionShuffle.objects.bulk_create(shuffles)
         DecryptionRequest.objects.bulk_create(requests)
         audit.record(actor, "contest.shuffle", {
             "contest": contest.slug, "width": width,
             "sections": [m.to_json() for m in mixes]})
     return mixes
+
+
+def prove_mix(ceremony_hash: str, key: bytes, label: str, cast: Sequence[bytes]
+              ) -> tuple[list[bytes], dict[str, Any] | None]:
+    """(the mixed list, its `psephos-shuffle/1` file with its shuffle hash added as "hash");
+    no file for a section with no ballots."""
+    if not cast:
+        return [], None
+    mixed, proof = shuffle_and_prove(
+        key, cast, context=shuffle_file.proof_context(ceremony_hash, label), workers=WORKERS)
+    shuffle = shuffle_file.shuffle_document(ceremony_hash, key, label, cast, mixed, proof)
+    return mixed, {**shuffle, "hash": shuffle_file.shuffle_hash(shuffle)}
+
+
+def shuffle_of(section: Section) -> dict[str, Any] | None:
+    """The section's `psephos-shuffle/1` file as published: the stored proof with the
+    mixed list as its output; None for a section without one (no ballots, or mixed before
+    mixes were proved)."""
+    stored = SectionShuffle.objects.filter(section=section).first()
+    if stored is None:
+        return None
+    document = dict(stored.document)
+    output = base64.b64encode(b"".join(mixed_ballots(section))).decode()
+    return {**{k: v for k, v in document.items() if k != "proof"}, "output": output,
+            "proof": document["proof"]}
 
 
 def mixed_ballots(section: Section) -> list[bytes]:
@@ -144,17 +194,36 @@ def requests_of(contest: Contest) -> list[DecryptionRequest]:
     return found
 
 
+def sealed_list(contest: Contest, section: Section, width: int) -> dict[str, Any]:
+    """A section's cast ballots, by tracker: the input of its mix (``sealed-<section>.json``,
+    `psephos-sealed-ballots/1`)."""
+    return {"format": shuffle_file.SEALED_FORMAT, "contest": contest.slug,
+            "section": section.slug, "width": width,
+            "ballots": [{"tracker": t, "sealed": c.hex()} for t, c in sealed_ballots(section)]}
+
+
 def write_requests(contest: Contest, folder: str | Path, *, actor: Any) -> list[Path]:
-    """One decryption request file a section (``request-<section>.json``) for the
-    trustees to decrypt with ``psephos trustee decrypt``; logged (which requests went out)."""
+    """The files the trustees need to decrypt with ``psephos trustee decrypt``, for each
+    section: its decryption request (``request-<section>.json``) and, to check the proof of
+    its shuffle first, the shuffle (``shuffle-<section>.json``) and the sealed ballots it
+    shuffled (``sealed-<section>.json``); logged (which requests went out)."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ContestError(f"{folder}: is not a folder")
     found = requests_of(contest)
+    width = len(ballot_paper(contest).pks)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = [write_json(folder / f"request-{r.section.slug}.json", r.request) for r in found]
+    paths = []
+    for r in found:
+        slug = r.section.slug
+        paths.append(write_json(folder / f"request-{slug}.json", r.request))
+        shuffle = shuffle_of(r.section)
+        if shuffle is not None:
+            paths.append(write_json(folder / f"shuffle-{slug}.json", shuffle))
+            paths.append(write_json(folder / f"sealed-{slug}.json",
+                                    sealed_list(contest, r.section, width)))
     audit.record(actor, "decryption.requests", {
         "contest": contest.slug,
-        "requests": [{"section": r.section.slug, "hash": r.request.get("hash")}
-                     for r in found]})
+        "requests": [{"section": r.section.slug, "hash": r.request.get("hash"),
+                      "shuffle": r.request.get("shuffle")} for r in found]})
     return paths

@@ -9,6 +9,9 @@ declaration, as JSON files:
 - ``sealed-<section>.json``: the section's cast ballots as (tracker, ciphertext), ordered
   by tracker: the input of its mix (a voter finds their ciphertext by their tracker);
 - ``mixed-<section>.json``: the mixed list, in order, with its SHA-256 as logged;
+- ``shuffle-<section>.json``: the `psephos-shuffle/1` file of the section's mix (docs/
+  verifiability.md section 9.6): its input is ``sealed-<section>.json``'s ballots in that
+  file's order, its output ``mixed-<section>.json``'s; none for a section with no ballots;
 - ``request-<section>.json``: the decryption request the trustees answered;
 - ``shares-<section>-trustee-<i>.json``: each trustee's decryption shares with proofs.
 
@@ -24,12 +27,16 @@ from pathlib import Path
 from typing import Any
 
 from psephos.contests.casting.paper import ballot_paper
-from psephos.contests.mixing import mixed_ballots, requests_of, sealed_ballots
-from psephos.contests.models import Contest, Section
-from psephos.contests.sealed_models import CeremonyMessage, DecryptionRequest, KeyCeremony
+from psephos.contests.mixing import mixed_ballots, requests_of, sealed_list, shuffle_of
+from psephos.contests.models import Contest
+from psephos.contests.sealed_models import (
+    CeremonyMessage,
+    DecryptionRequest,
+    KeyCeremony,
+    SectionShuffle,
+)
 
 Writer = Callable[[Path], Any]
-SEALED_FORMAT = "psephos-sealed-ballots/1"
 MIXED_FORMAT = "psephos-mixed-ballots/1"
 CEREMONY_FORMAT = "psephos-ceremony-record/1"
 
@@ -53,13 +60,6 @@ def ceremony_record(contest: Contest) -> dict[str, Any]:
             "election_key": bytes(ceremony.election_key or b"").hex()}
 
 
-def sealed_list(contest: Contest, section: Section, width: int) -> dict[str, Any]:
-    """A section's cast ballots, by tracker: the input of its mix."""
-    return {"format": SEALED_FORMAT, "contest": contest.slug, "section": section.slug,
-            "width": width, "ballots": [{"tracker": t, "sealed": c.hex()}
-                                        for t, c in sealed_ballots(section)]}
-
-
 def mixed_list(contest: Contest, request: DecryptionRequest, width: int) -> dict[str, Any]:
     """A section's mixed list, in order, with the SHA-256 the audit chain holds."""
     return {"format": MIXED_FORMAT, "contest": contest.slug, "section": request.section.slug,
@@ -77,8 +77,11 @@ def sealed_record(contest: Contest) -> list[tuple[str, Writer]]:
         files += [
             (f"sealed-{slug}.json", _json_writer(partial(sealed_list, contest, request.section,
                                                          width))),
-            (f"mixed-{slug}.json", _json_writer(partial(mixed_list, contest, request, width))),
-            (f"request-{slug}.json", _json_writer(partial(dict, request.request)))]
+            (f"mixed-{slug}.json", _json_writer(partial(mixed_list, contest, request, width)))]
+        if SectionShuffle.objects.filter(section=request.section).exists():
+            files.append((f"shuffle-{slug}.json",
+                          _json_writer(partial(shuffle_of, request.section))))
+        files.append((f"request-{slug}.json", _json_writer(partial(dict, request.request))))
         files += [(f"shares-{slug}-trustee-{share.trustee.index}.json",
                    _json_writer(partial(dict, share.response)))
                   for share in request.shares.select_related("trustee")

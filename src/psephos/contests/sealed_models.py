@@ -90,6 +90,19 @@ class MixedBallot(models.Model):
         )
 
 
+class SectionShuffle(models.Model):
+    """The proof of a section's mix: its `psephos-shuffle/1` file (docs/verifiability.md
+    section 9.6) without "output", which is the section's `MixedBallot` rows in order."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    section = models.OneToOneField(Section, on_delete=models.RESTRICT, related_name="+")
+    #: Every field of the file but "output": ceremony, key, label, width, count, the input's
+    #: SHA-256 and the proof.
+    document = models.JSONField()
+    #: The shuffle hash of the whole file, as logged and named by the decryption request.
+    shuffle_hash = models.CharField(max_length=64)
+
+
 class DecryptionRequest(models.Model):
     """What the trustees are asked to decrypt for one section (its mixed ballots)."""
 

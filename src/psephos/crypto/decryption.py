@@ -29,7 +29,7 @@ from psephos.crypto.ceremony import (
     verification_keys,
 )
 from psephos.crypto.elgamal import CIPHERTEXT_BYTES, MAX_WIDTH, check_sealed, decode_ranking
-from psephos.crypto.errors import CeremonyError
+from psephos.crypto.errors import CeremonyError, ShuffleError
 from psephos.crypto.messages import (
     check_format,
     digest,
@@ -39,6 +39,7 @@ from psephos.crypto.messages import (
     sign,
 )
 from psephos.crypto.sharing import lagrange_at_zero
+from psephos.crypto.shuffle_file import check_shuffle_document, shuffle_hash
 from psephos.crypto.threads import in_chunks
 from psephos.crypto.trustees import ceremony_state, read_private
 
@@ -61,9 +62,12 @@ class Request:
 
 
 def decryption_request(ceremony: dict[str, Any], round1_messages: list[dict[str, Any]],
-                       ballots: Sequence[bytes], width: int, label: str) -> dict[str, Any]:
+                       ballots: Sequence[bytes], width: int, label: str,
+                       shuffle: str | None = None) -> dict[str, Any]:
     """What the trustees decrypt: the sealed ``ballots`` of one section (``label``), in
-    their (mixed) order, as one base64 field, bound by "hash" to the ceremony and key."""
+    their (mixed) order, as one base64 field, bound by "hash" to the ceremony and key and,
+    given ``shuffle`` (the hash of the `psephos-shuffle/1` file whose output they are), to
+    that shuffle."""
     checked = read_ceremony(ceremony)
     key = election_key_of(read_round1_set(checked, round1_messages)[0])
     for number, sealed in enumerate(ballots, start=1):
@@ -74,6 +78,8 @@ def decryption_request(ceremony: dict[str, Any], round1_messages: list[dict[str,
     body = {"format": REQUEST_FORMAT, "ceremony": checked.hash, "election_key": key.hex(),
             "label": label, "width": width, "count": len(ballots),
             "ballots": base64.b64encode(b"".join(ballots)).decode()}
+    if shuffle is not None:
+        body["shuffle"] = shuffle
     return {**body, "hash": digest(REQUEST_FORMAT, body)}
 
 
@@ -103,6 +109,31 @@ def read_request(document: Any) -> Request:
                                 ": alpha is not a valid point")
     return Request(document["hash"], field(document, "ceremony", str, who), key,
                    field(document, "label", str, who), width, ciphertexts)
+
+
+def check_request_shuffle(request: dict[str, Any], shuffle: Any, inputs: Sequence[bytes],
+                          *, workers: int = 1) -> None:
+    """That ``request`` decrypts the output of the shuffle file ``shuffle`` and that its
+    proof shows that output to be ``inputs`` (the section's sealed ballots as cast, ordered
+    by tracker) re-encrypted and permuted; CeremonyError (ShuffleError) saying which check
+    failed. A trustee runs it before decrypting, so as never to open ballots in the order
+    they were cast (section 7 of docs/verifiability.md)."""
+    checked = read_request(request)
+    named = request.get("shuffle")
+    if not isinstance(named, str):
+        raise CeremonyError("decryption request: it names no shuffle (no \"shuffle\" field), "
+                            "so there is no proof of shuffle to check it against")
+    if not isinstance(shuffle, dict) or shuffle_hash(shuffle) != named:
+        raise ShuffleError("shuffle file: it is not the shuffle the decryption request names "
+                           "(its hash differs)")
+    outputs = check_shuffle_document(shuffle, inputs, workers=workers)
+    if (shuffle["ceremony"], shuffle["label"], shuffle["election_key"]) != (
+            checked.ceremony, checked.label, checked.election_key.hex()):
+        raise ShuffleError("shuffle file: its ceremony, label or election key is not the "
+                           "decryption request's")
+    if b"".join(outputs) != b"".join(a + b for a, b in checked.ciphertexts):
+        raise ShuffleError("shuffle file: its output is not the decryption request's ballots "
+                           "in the same order")
 
 
 def _base64(text: str, what: str) -> bytes:
@@ -262,5 +293,5 @@ def combine(ceremony: dict[str, Any], round1_messages: list[dict[str, Any]],
     return rankings
 
 
-__all__ = ["check_shares", "combine", "decrypt_shares", "decryption_request",
-           "lagrange_at_zero", "read_request"]
+__all__ = ["check_request_shuffle", "check_shares", "combine", "decrypt_shares",
+           "decryption_request", "lagrange_at_zero", "read_request"]

@@ -17,7 +17,14 @@ from typing import Any
 from psephos.crypto import group
 from psephos.crypto.elgamal import CIPHERTEXT_BYTES, MAX_WIDTH
 from psephos.crypto.errors import CeremonyError, ShuffleError
-from psephos.crypto.messages import check_format, field, from_hex, hex_point, hex_scalar
+from psephos.crypto.messages import (
+    check_format,
+    digest,
+    field,
+    from_hex,
+    hex_point,
+    hex_scalar,
+)
 from psephos.crypto.shuffle_proof import (
     SCHEME,
     ShuffleProof,
@@ -26,6 +33,7 @@ from psephos.crypto.shuffle_proof import (
 )
 
 SHUFFLE_FORMAT = "psephos-shuffle/1"
+SEALED_FORMAT = "psephos-sealed-ballots/1"
 _POINT = group.POINT_BYTES
 
 
@@ -160,5 +168,38 @@ def check_shuffle_document(document: Any, inputs: Sequence[bytes], *,
     return outputs
 
 
-__all__ = ["SHUFFLE_FORMAT", "check_shuffle_document", "decode_proof", "encode_proof",
-           "input_digest", "mix_section", "proof_context", "shuffle_document"]
+def shuffle_hash(document: dict[str, Any]) -> str:
+    """The shuffle hash a decryption request names: digest(`psephos-shuffle/1`, the file)."""
+    return digest(SHUFFLE_FORMAT, document)
+
+
+def read_sealed_list(document: Any, who: str = "sealed ballots file") -> list[bytes]:
+    """The ballots of a `psephos-sealed-ballots/1` file (a section's cast ballots as
+    (tracker, ciphertext), ordered by tracker: its mix's input), in the file's order;
+    ShuffleError naming the entry unless each is hex of ``width`` ciphertexts."""
+    try:
+        check_format(document, SEALED_FORMAT, who)
+        width = field(document, "width", int, who)
+        entries = field(document, "ballots", list, who)
+        size = width * CIPHERTEXT_BYTES
+        ballots = []
+        for number, entry in enumerate(entries, start=1):
+            text = field(entry, "sealed", str, f"{who}: ballot {number}")
+            try:
+                ballot = bytes.fromhex(text)
+            except ValueError:
+                raise ShuffleError(f"{who}: ballot {number}: sealed is not hex") from None
+            if len(ballot) != size:
+                raise ShuffleError(f"{who}: ballot {number}: sealed holds {len(ballot)} "
+                                   f"bytes, not {size} (width {width})")
+            ballots.append(ballot)
+    except ShuffleError:
+        raise
+    except CeremonyError as error:
+        raise ShuffleError(str(error)) from None
+    return ballots
+
+
+__all__ = ["SEALED_FORMAT", "SHUFFLE_FORMAT", "check_shuffle_document", "decode_proof",
+           "encode_proof", "input_digest", "mix_section", "proof_context", "read_sealed_list",
+           "shuffle_document", "shuffle_hash"]
