@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 ELECTORATE = 654_006
 SECTIONS = ("members", "registered-supporters", "affiliated-supporters")
@@ -189,7 +190,6 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     from psephos.contests.electorate import import_electorate
     from psephos.contests.lifecycle import close_contest, open_contest
     from psephos.contests.mixing import mix_contest, requests_of
-    from psephos.contests.models import Contest
     from psephos.contests.opening import add_shares, open_ballots
     from psephos.contests.postal import import_postal
     from psephos.contests.trustees import run_local_ceremony
@@ -314,8 +314,6 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     print()
     print(steps.table())
     print(f"peak RSS {peak_rss_mb():,.0f} MB")
-    if args.database:  # a shared server: leave nothing behind
-        Contest.objects.filter(slug=slug).delete()
     return 0
 
 
@@ -334,10 +332,37 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="psephos-labour-2016-"))
     os.environ.setdefault("PSEPHOS_DATA_DIR", str(folder))
     os.environ.setdefault("PSEPHOS_SECRET_KEY", "labour-2016-benchmark-" + "x" * 30)
+    server = args.database
+    if server:  # a shared server: a fresh database of the run's own, dropped afterwards
+        args.database = fresh_postgres(server)
     try:
         return run(args, folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        if server:
+            drop_postgres(server, args.database)
+
+
+def fresh_postgres(server: str) -> str:
+    """A new empty database beside the one ``server`` names; its URL. (Deleting the run's
+    rows instead is refused: a counted contest's roll is locked.)"""
+    import psycopg
+
+    name = f"psephos_bench_{os.getpid()}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(server)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def drop_postgres(server: str, url: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path.lstrip("/")}" '
+                           "WITH (FORCE)")
 
 
 if __name__ == "__main__":
