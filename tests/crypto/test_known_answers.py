@@ -85,24 +85,52 @@ RFC9496_INVALID = [
     "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
 ]
 
-# RFC 9496, appendix A.3 ("Group Elements from Uniform Byte Strings"): the element derived
-# from the 64 bytes I, where I is the SHA-512 of each sentence.
+# RFC 9496, appendix A.3 ("Group Elements from Uniform Byte Strings"): the element
+# derived from each 64-byte input I. Each I is the SHA-512 of a sentence, kept here to show
+# where the bytes come from (checked below).
 RFC9496_FROM_UNIFORM = [
     ("Ristretto is traditionally a short shot of espresso coffee",
+     "5d1be09e3d0c82fc538112490e35701979d99e06ca3e2b5b54bffe8b4dc772c1"
+     "4d98b696a1bbfb5ca32c436cc61c16563790306c79eaca7705668b47dffe5bb6",
      "3066f82a1a747d45120d1740f14358531a8f04bbffe6a819f86dfe50f44a0a46"),
     ("made with the normal amount of ground coffee but extracted with",
+     "f116b34b8f17ceb56e8732a60d913dd10cce47a6d53bee9204be8b44f6678b27"
+     "0102a56902e2488c46120e9276cfe54638286b9e4b3cdb470b542d46c2068d38",
      "f26e5b6f7d362d2d2a94c5d0e7602cb4773c95a2e5c31a64f133189fa76ed61b"),
     ("about half the amount of water in the same amount of time",
+     "8422e1bbdaab52938b81fd602effb6f89110e1e57208ad12d9ad767e2e25510c"
+     "27140775f9337088b982d83d7fcf0b2fa1edffe51952cbe7365e95c86eaf325c",
      "006ccd2a9e6867e6a2c5cea83d3302cc9de128dd2a9a57dd8ee7b9d7ffe02826"),
     ("by using a finer grind.",
+     "ac22415129b61427bf464e17baee8db65940c233b98afce8d17c57beeb7876c2"
+     "150d15af1cb1fb824bbd14955f2b57d08d388aab431a391cfc33d5bafb5dbbaf",
      "f8f0c87cf237953c5890aec3998169005dae3eca1fbb04548c635953c817f92a"),
     ("This produces a concentrated shot of coffee per volume.",
+     "165d697a1ef3d5cf3c38565beefcf88c0f282b8e7dbd28544c483432f1cec767"
+     "5debea8ebb4e5fe7d6f6e5db15f15587ac4d4d4a1de7191e0c1ca6664abcc413",
      "ae81e7dedf20a497e10c304a765c1767a42d6e06029758d2d7e8ef7cc4c41179"),
     ("Just pulling a normal shot short will produce a weaker shot",
+     "a836e6c9a9ca9f1e8d486273ad56a78c70cf18f0ce10abb1c7172ddd605d7fd2"
+     "979854f47ae1ccf204a33102095b4200e5befc0465accc263175485f0e17ea5c",
      "e2705652ff9f5e44d3e841bf1c251cf7dddb77d140870d1ab2ed64f1a9ce8628"),
     ("and is not a Ristretto as some believe.",
+     "2cdc11eaeb95daf01189417cdddbf95952993aa9cb9c640eb5058d09702c7462"
+     "2c9965a697a3b345ec24ee56335b556e677b30e6f90ac77d781064f866a3c982",
      "80bd07262511cdde4863f8a7434cef696750681cb9510eea557088f76d9e5065"),
 ]
+
+# RFC 9496, appendix A.3, last: four inputs that the derivation maps to one element.
+RFC9496_SAME_ELEMENT_INPUTS = [
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+    "1200000000000000000000000000000000000000000000000000000000000000",
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"
+    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+    "0000000000000000000000000000000000000000000000000000000000000080"
+    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "0000000000000000000000000000000000000000000000000000000000000000"
+    "1200000000000000000000000000000000000000000000000000000000000080",
+]
+RFC9496_SAME_ELEMENT = "304282791023b73128d277bdcb5c7746ef2eac08dde9f2983379cb8e5ef0517f"
 
 G = bytes.fromhex(RFC9496_MULTIPLES[1])
 
@@ -198,12 +226,19 @@ def test_rfc9496_invalid_encodings_are_refused(encoding: str) -> None:
         elgamal.check_sealed(G + data, 1)
 
 
-@pytest.mark.parametrize(("sentence", "element"), RFC9496_FROM_UNIFORM)
-def test_rfc9496_elements_from_uniform_bytes(sentence: str, element: str) -> None:
+@pytest.mark.parametrize(("sentence", "uniform", "element"), RFC9496_FROM_UNIFORM)
+def test_rfc9496_elements_from_uniform_bytes(sentence: str, uniform: str, element: str) -> None:
     """A.3: libsodium's from_hash is RFC 9496's derivation, which the proof of shuffle's
     generators use (section 9.3)."""
-    uniform = hashlib.sha512(sentence.encode()).digest()
-    assert bytes(rbcl.crypto_core_ristretto255_from_hash(uniform)).hex() == element
+    assert hashlib.sha512(sentence.encode()).hexdigest() == uniform
+    derived = bytes(rbcl.crypto_core_ristretto255_from_hash(bytes.fromhex(uniform)))
+    assert derived.hex() == element and group.is_point(derived)
+
+
+def test_rfc9496_inputs_that_derive_one_element() -> None:
+    for uniform in RFC9496_SAME_ELEMENT_INPUTS:
+        assert bytes(rbcl.crypto_core_ristretto255_from_hash(bytes.fromhex(uniform))).hex() == (
+            RFC9496_SAME_ELEMENT)
 
 
 def test_shuffle_generators_are_the_documented_derivation() -> None:
