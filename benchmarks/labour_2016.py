@@ -292,6 +292,18 @@ def run(args: argparse.Namespace, folder: Path) -> int:
         open_ballots(contest, actor="bench")
     with steps.step("count and declare", sum(ballots.values())):
         declaration = count_contest(contest, actor="bench")
+    if args.verify:
+        from psephos.contests.counting import export_contest
+        from psephos.verify.record import verify_record
+
+        record = folder / "record"
+        with steps.step("export the published record", sum(ballots.values())):
+            export_contest(contest, record)
+        with steps.step("psephos verify the record", sum(ballots.values())):
+            report = verify_record(record)
+        failed = [check for check in report.checks if not check.ok]
+        print(f"psephos verify: {report.summary()}")
+        assert not failed, failed
     print()
     print(f"declared: electorate {declaration.electorate:,}, ballots {declaration.ballots:,}, "
           f"turnout {declaration.turnout}%, elected {', '.join(declaration.elected)}")
@@ -326,6 +338,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="ballots cast through cast_ballot at full size (default 5,000)")
     parser.add_argument("--batch", type=int, default=50_000, help="papers per postal batch")
     parser.add_argument("--seed", type=int, default=2016)
+    parser.add_argument("--verify", action="store_true",
+                        help="also export the published record and check it with psephos verify")
     args = parser.parse_args(argv)
     if not 0 < args.scale <= 1:
         parser.error("--scale must be in (0, 1]")
