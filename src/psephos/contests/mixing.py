@@ -333,6 +333,33 @@ def check_chains_complete(contest: Contest, found: Sequence[DecryptionRequest]) 
                              "with 'contest add-mix' before the decryption requests")
 
 
+def _chain_files(contest: Contest, found: Sequence[DecryptionRequest], folder: Path
+                 ) -> list[Path]:
+    """Each section's chain of mixes and, its first input, its sealed list, in ``folder``."""
+    width = len(ballot_paper(contest).pks)
+    paths = []
+    for r in found:
+        slug = r.section.slug
+        chain = shuffle_chain(r.section)
+        for stage, shuffle in enumerate(chain):
+            paths.append(write_json(folder / chain_file_name(slug, stage), shuffle))
+        if chain:
+            paths.append(write_json(folder / f"sealed-{slug}.json",
+                                    sealed_list(contest, r.section, width)))
+    return paths
+
+
+def write_chains(contest: Contest, folder: str | Path) -> list[Path]:
+    """The files a mixer needs (``psephos trustee mix`` re-mixes each section's last one):
+    each section's chain of mixes so far and its sealed list."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ContestError(f"{folder}: is not a folder")
+    found = requests_of(contest)
+    folder.mkdir(parents=True, exist_ok=True)
+    return _chain_files(contest, found, folder)
+
+
 def write_requests(contest: Contest, folder: str | Path, *, actor: Any) -> list[Path]:
     """The files the trustees need to decrypt with ``psephos trustee decrypt``, for each
     section: its decryption request (``request-<section>.json``) and, to check the proof of
@@ -345,18 +372,11 @@ def write_requests(contest: Contest, folder: str | Path, *, actor: Any) -> list[
         raise ContestError(f"{folder}: is not a folder")
     found = requests_of(contest)
     check_chains_complete(contest, found)
-    width = len(ballot_paper(contest).pks)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for r in found:
-        slug = r.section.slug
-        paths.append(write_json(folder / f"request-{slug}.json", r.request))
-        chain = shuffle_chain(r.section)
-        for stage, shuffle in enumerate(chain):
-            paths.append(write_json(folder / chain_file_name(slug, stage), shuffle))
-        if chain:
-            paths.append(write_json(folder / f"sealed-{slug}.json",
-                                    sealed_list(contest, r.section, width)))
+        paths.append(write_json(folder / f"request-{r.section.slug}.json", r.request))
+    paths += _chain_files(contest, found, folder)
     audit.record(actor, "decryption.requests", {
         "contest": contest.slug,
         "requests": [{"section": r.section.slug, "hash": r.request.get("hash"),
