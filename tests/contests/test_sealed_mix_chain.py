@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.test import override_settings
 from typer.testing import CliRunner
 
@@ -194,7 +193,7 @@ def test_add_mix_refuses_a_stage_off_the_chain_or_badly_proved(db_url: str,
                                                                 tmp_path: Path) -> None:
     from psephos.contests.models import AuditEntry
 
-    slug, _ = _closed(tmp_path, db_url)
+    slug, privates = _closed(tmp_path, db_url)
     first = _remix(db_url, slug, tmp_path, 1)
     folder = tmp_path / "now"
     _ok(run_cli(db_url, "mix-files", slug, str(folder)))
@@ -221,6 +220,19 @@ def test_add_mix_refuses_a_stage_off_the_chain_or_badly_proved(db_url: str,
     assert "swapped.json: not added:" in message and "equation" in message
     assert AuditEntry.objects.filter(action="contest.mix").count() == before
     _ok(run_cli(db_url, "add-mix", slug, "members", str(honest)))
+    # Once a trustee's shares of the section's request are in, no more stages.
+    from psephos.contests.mixing import requests_of
+    from psephos.contests.models import Contest
+    from psephos.contests.opening import add_shares
+    from psephos.crypto.decryption import decrypt_shares
+
+    contest = Contest.objects.get(slug=slug)
+    request = next(r for r in requests_of(contest) if r.section.slug == "members")
+    add_shares(contest, decrypt_shares(_load(privates[0]), request.request), actor="ro")
+    late = tmp_path / "late.json"
+    _ok(_trustee("mix", str(honest), "--out", str(late)))
+    message = refused(_load(late), "late.json")
+    assert "decryption shares were already taken" in message
 
 
 def test_trustee_decrypt_and_verify_refuse_a_broken_chain(db_url: str,

@@ -220,7 +220,7 @@ def read_section(folder: Path, slug: str) -> SectionFiles:
 
 def _remixes(folder: Path, slug: str) -> list[Any]:
     """shuffle-<section>-1.json, -2, … as long as they follow on."""
-    found = []
+    found: list[Any] = []
     while (folder / f"shuffle-{slug}-{len(found) + 1}.json").exists():
         found.append(read_json(folder, f"shuffle-{slug}-{len(found) + 1}.json"))
     return found
