@@ -280,3 +280,30 @@ def test_two_mixes_in_turn_each_prove_their_own_step() -> None:
         elgamal.decrypt_ranking(SECRET, b, 3) for b in sealed)
     with pytest.raises(ShuffleError, match="input digest"):
         shuffle_file.check_shuffle_document(second, sealed)
+
+
+def test_a_chain_of_mixes_is_checked_stage_by_stage() -> None:
+    sealed, first = _file(count=4, width=2)
+    second = json.loads(json.dumps(shuffle_file.mix_next(first)))
+    third = json.loads(json.dumps(shuffle_file.mix_next(second, workers=2)))
+    assert (second["stage"], third["stage"]) == (1, 2)
+    assert third["previous"] == shuffle_file.shuffle_hash(second)
+    final = shuffle_file.check_chain([first, second, third], sealed)
+    assert Counter(elgamal.decrypt_ranking(SECRET, b, 2) for b in final) == Counter(
+        elgamal.decrypt_ranking(SECRET, b, 2) for b in sealed)
+    with pytest.raises(ShuffleError, match=r"stage 1\): it says it is stage 2"):
+        shuffle_file.check_chain([first, third], sealed)
+    with pytest.raises(ShuffleError, match=r"stage 1\): its previous is not the shuffle "
+                                           "hash of stage 0"):
+        shuffle_file.check_chain([first, {**second, "previous": "0" * 64}], sealed)
+    with pytest.raises(ShuffleError, match=r"stage 1\): its ceremony, election key or label"):
+        shuffle_file.check_chain([first, {**second, "label": "Section B"}], sealed)
+    # A stage proved under another stage number (its context) does not hold.
+    as_third = shuffle_file.mix_next({**second, "stage": 2})  # proved as stage 3
+    relabelled = {**as_third, "stage": 2, "previous": shuffle_file.shuffle_hash(second)}
+    with pytest.raises(ShuffleError, match=r"stage 2\): .*equation"):
+        shuffle_file.check_chain([first, second, relabelled], sealed)
+    with pytest.raises(ShuffleError, match="stage must be a whole number"):
+        shuffle_file.stage_of({**second, "stage": 0})
+    with pytest.raises(ShuffleError, match="previous must be"):
+        shuffle_file.stage_of({**second, "previous": "x"})

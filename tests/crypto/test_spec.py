@@ -247,8 +247,10 @@ def shuffle_file_holds(document: dict[str, Any], inputs: list[bytes]) -> bool:
         point(x.hex())
     h = gen(0)
     hs = [gen(i) for i in range(1, n + 1)]
+    # Section 9.1: a later stage of a chain (9.8) binds its number as a third part.
+    stage = ((document["stage"].to_bytes(8, "big"),) if "stage" in document else ())
     y = hash_parts("psephos/shuffle/statement/1", bytes.fromhex(document["ceremony"]),
-                   document["label"].encode(), b"ristretto255", G, h, sha512(*hs), key,
+                   document["label"].encode(), *stage, b"ristretto255", G, h, sha512(*hs), key,
                    w.to_bytes(8, "big"), n.to_bytes(8, "big"), sha512(*inputs),
                    sha512(*outputs))
     u = [hash_to_scalar("psephos/shuffle/challenges/1", y, sha512(*commitments),
@@ -298,3 +300,25 @@ def test_an_independent_verifier_accepts_a_proved_shuffle_and_refuses_a_forged_o
     outputs[2] = elgamal.reencrypt(key, outputs[2])
     forged = {**document, "output": base64.b64encode(b"".join(outputs)).decode()}
     assert not shuffle_file_holds(forged, sealed)
+
+
+def test_an_independent_verifier_follows_a_chain_of_mixes() -> None:
+    """Section 9.8: each stage re-mixes the previous output, names its hash and binds its
+    stage number; the page's checks, made here without the library's checker, hold for
+    each stage, and a stage presented under another number does not."""
+    setup, first, _, _ = ceremony_of(3, 2)
+    key = ceremony.election_key(setup, first)
+    ceremony_hash = digest("psephos-ceremony/1", setup)
+    sealed = [elgamal.encrypt_ranking(key, r, 2) for r in [(1, 0), (0,), (), (1,)]]
+    chain = [json.loads(json.dumps(shuffle_file.mix_section(ceremony_hash, key, "s", sealed)))]
+    for _ in range(2):
+        chain.append(json.loads(json.dumps(shuffle_file.mix_next(chain[-1]))))
+    inputs = sealed
+    for number, document in enumerate(chain):
+        assert document.get("stage", 0) == number
+        if number:
+            assert document["previous"] == digest("psephos-shuffle/1", chain[number - 1])
+        assert shuffle_file_holds(document, inputs)
+        inputs = runs(document["output"], 64 * 2)
+    assert not shuffle_file_holds({**chain[2], "stage": 1}, runs(chain[1]["output"], 128))
+    assert shuffle_file.check_chain(chain, sealed) == inputs

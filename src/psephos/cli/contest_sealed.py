@@ -1,5 +1,5 @@
-"""`psephos contest trustees|shuffle|decryption-request|decrypt`: the sealed ballot's steps
-on the server, each a thin call of its service (`psephos.contests.trustees`,
+"""`psephos contest trustees|shuffle|mix-files|add-mix|decryption-request|decrypt`: the
+sealed ballot's steps on the server, each a thin call of its service (`psephos.contests.trustees`,
 `psephos.contests.mixing`, `psephos.contests.opening`). The trustees' own steps are
 `psephos trustee ...`, run on their own machines."""
 
@@ -176,6 +176,51 @@ def shuffle_command(ctx: typer.Context, contest: ContestArg) -> None:
                   else "; nothing to prove")
         typer.echo(f"section {mix.section}: {mix.ballots} ballots mixed; sha256 "
                    f"{mix.mixed_sha256}{proved}")
+
+
+@contest_app.command("mix-files")
+def mix_files_command(
+    ctx: typer.Context, contest: ContestArg,
+    folder: Annotated[Path, typer.Argument(help="Folder to write the files into.")],
+) -> None:
+    """Write each section's chain of mixes so far (shuffle-<section>.json, then
+    shuffle-<section>-<stage>.json) and its sealed list, for the next mixer's 'psephos
+    trustee mix' of the last one.
+
+    Example: psephos contest mix-files labour-2016 mixes/
+    """
+    with _services(ctx):
+        from psephos.contests.mixing import write_chains
+
+        paths = write_chains(_contest(contest), folder)
+    for path in paths:
+        typer.echo(str(path))
+
+
+@contest_app.command("add-mix")
+def add_mix_command(
+    ctx: typer.Context, contest: ContestArg,
+    section: Annotated[str, typer.Argument(help="The section's slug.")],
+    file: Annotated[Path, typer.Argument(help="A trustee's re-mix (from 'psephos trustee "
+                                              "mix').", metavar="SHUFFLE.json")],
+) -> None:
+    """Add a trustee's re-mix as the next stage of a section's chain of mixes, once its
+    proof shows it re-mixes the chain's last output (logged); the decryption request then
+    names it.
+
+    Example: psephos contest add-mix labour-2016 members shuffle-members-1.json
+    """
+    with _services(ctx):
+        from psephos.contests.errors import ContestError
+        from psephos.contests.mixing import add_mix
+        from psephos.contests.textfile import read_json_object
+
+        document = read_json_object(file, "a shuffle file (psephos-shuffle/1)", ContestError)
+        added = add_mix(_contest(contest), section, document, actor=_actor(),
+                        source=str(file))
+    typer.echo(f"section {added.section}: stage {added.stage} added, {added.ballots} "
+               f"ballots re-mixed; proof of shuffle {added.shuffle_hash}; the decryption "
+               "request names it")
 
 
 @contest_app.command("decryption-request")

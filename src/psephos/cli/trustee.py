@@ -4,8 +4,10 @@ machine with files only (no database, no network).
     psephos trustee new "Ann Smith" --out ann.private.json --public ann.public.json
     psephos trustee round1 ann.private.json ceremony.json --out ann.round1.json
     psephos trustee round2 ann.private.json ceremony.json round1/ --out ann.round2.json
+    psephos trustee mix shuffle-members.json --out shuffle-members-1.json
     psephos trustee decrypt ann.private.json request-members.json \
-        --shuffle shuffle-members.json --sealed sealed-members.json --out ann.shares.json
+        --shuffle shuffle-members.json --shuffle shuffle-members-1.json \
+        --sealed sealed-members.json --out ann.shares.json
 
 The private file holds the trustee's secret keys and, after round 2, its share of the
 election key: it is written readable by its owner only (mode 0600) and kept secret.
@@ -264,9 +266,11 @@ def decrypt_command(
     request: Annotated[Path, typer.Argument(help="The decryption request from the server.",
                                             metavar="REQUEST.json")],
     out: OutOption,
-    shuffle: Annotated[Path | None, typer.Option(
-        "--shuffle", help="The shuffle the request names (shuffle-<section>.json): its proof "
-                          "is checked before anything is decrypted; needs --sealed.",
+    shuffle: Annotated[list[Path] | None, typer.Option(
+        "--shuffle", help="The section's chain of mixes, in order (shuffle-<section>.json, "
+                          "then shuffle-<section>-1.json, …), the last the one the request "
+                          "names: every proof is checked before anything is decrypted; "
+                          "needs --sealed.",
         metavar="SHUFFLE.json")] = None,
     sealed: Annotated[Path | None, typer.Option(
         "--sealed", help="The section's sealed ballots as cast (sealed-<section>.json), the "
@@ -280,11 +284,13 @@ def decrypt_command(
     ballots to be those sealed ballots re-encrypted and permuted.
 
     Example: psephos trustee decrypt ann.private.json request-members.json
-    --shuffle shuffle-members.json --sealed sealed-members.json --out ann.shares.json
+    --shuffle shuffle-members.json --shuffle shuffle-members-1.json
+    --sealed sealed-members.json --out ann.shares.json
     """
     from psephos.crypto import decryption
     from psephos.crypto.errors import CeremonyError
 
+    shuffle = shuffle or None
     if (shuffle is None) != (sealed is None):
         fail("--shuffle and --sealed go together: the proof of shuffle is checked against "
              "the sealed ballots it shuffled")
@@ -307,29 +313,73 @@ def decrypt_command(
                    "shuffle_checked": shuffle is not None})
     else:
         if shuffle is not None:
-            typer.echo(f"{shuffle}: the proof of shuffle holds: the request's ballots are "
-                       f"{sealed}'s re-encrypted and permuted")
+            every = f" at each of its {len(shuffle)} stages" if len(shuffle) > 1 else ""
+            typer.echo(f"{', '.join(map(str, shuffle))}: the proof of shuffle holds{every}: "
+                       f"the request's ballots are {sealed}'s re-encrypted and permuted")
         typer.echo(f"{out}: trustee {response['trustee']}'s shares of {request_file['count']:,} "
                    f"ballots ({request_file['label']}), to send to the organiser")
 
 
-def _check_shuffle(request: dict[str, Any], shuffle: Path, sealed: Path, workers: int) -> None:
-    """Refuse (exit 2, naming the file) unless ``shuffle`` is the shuffle the request names
-    and its proof shows the request's ballots to be ``sealed``'s, re-encrypted and permuted."""
-    from psephos.crypto.decryption import check_request_shuffle
+def _check_shuffle(request: dict[str, Any], shuffles: list[Path], sealed: Path,
+                   workers: int) -> None:
+    """Refuse (exit 2, naming the file) unless ``shuffles`` is a chain of mixes from
+    ``sealed`` whose proofs all hold, and the request names its last stage and holds its
+    output."""
+    from psephos.crypto.decryption import check_request_chain
     from psephos.crypto.errors import CeremonyError, ShuffleError
     from psephos.crypto.shuffle_file import read_sealed_list
 
-    shuffle_file = _read_json(shuffle, "a shuffle file (psephos-shuffle/1)")
+    chain = [_read_json(path, "a shuffle file (psephos-shuffle/1)") for path in shuffles]
     try:
         inputs = read_sealed_list(_read_json(sealed, "a sealed ballots file "
                                                      "(psephos-sealed-ballots/1)"))
     except ShuffleError as error:
         _refuse(sealed, str(error).removeprefix("sealed ballots file: "))
     try:
-        check_request_shuffle(request, shuffle_file, inputs, workers=workers)
+        check_request_chain(request, chain, inputs, workers=workers)
     except CeremonyError as error:
         message = str(error)
-        fail(f"{shuffle}: not decrypting: {message.removeprefix('shuffle file: ')}"
-             if not message.startswith("decryption request:")
-             else f"not decrypting: {message}")
+        if message.startswith("decryption request:"):
+            fail(f"not decrypting: {message}")
+        blamed = shuffles[-1]
+        if message.startswith("shuffle file (stage "):
+            stage = message.removeprefix("shuffle file (stage ").split(")")[0]
+            blamed = shuffles[int(stage)] if stage.isdigit() else blamed
+            message = message.removeprefix(f"shuffle file (stage {stage}): ")
+            message = f"stage {stage}: {message}"
+        fail(f"{blamed}: not decrypting: {message.removeprefix('shuffle file: ')}")
+
+
+@trustee_app.command("mix")
+def mix_command(
+    previous: Annotated[Path, typer.Argument(
+        help="The section's last mix so far (shuffle-<section>.json, or the last "
+             "shuffle-<section>-<stage>.json): its output is re-mixed.",
+        metavar="PREVIOUS.json")],
+    out: OutOption,
+    workers: WorkersOption = 1,
+    as_json: JsonOption = False,
+) -> None:
+    """Re-mix a section's ballots: shuffle and re-encrypt the previous mix's output with a
+    proof, as the next stage of the section's chain, for the organiser to add with
+    'psephos contest add-mix'. Keep nothing: the permutation and randomness are forgotten.
+
+    Example: psephos trustee mix shuffle-members.json --out shuffle-members-1.json
+    """
+    from psephos.crypto.errors import ShuffleError
+    from psephos.crypto.shuffle_file import mix_next, shuffle_hash
+
+    _check_new_target(out)
+    document = _read_json(previous, "a shuffle file (psephos-shuffle/1)")
+    try:
+        mixed = mix_next(document, workers=workers)
+    except ShuffleError as error:
+        _refuse(previous, str(error).removeprefix("previous shuffle file: "))
+    _write_json(out, mixed)
+    digest = shuffle_hash(mixed)
+    if as_json:
+        emit_json({"stage": mixed["stage"], "label": mixed["label"], "count": mixed["count"],
+                   "previous": mixed["previous"], "shuffle": digest, "out": str(out)})
+    else:
+        typer.echo(f"{out}: stage {mixed['stage']} of {mixed['label']}, {mixed['count']:,} "
+                   f"ballots re-mixed; shuffle hash {digest}; send it to the organiser")

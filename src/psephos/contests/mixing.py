@@ -35,6 +35,7 @@ from psephos.contests.errors import ContestError, WrongState
 from psephos.contests.models import Ballot, Contest, Section
 from psephos.contests.sealed_models import (
     DecryptionRequest,
+    DecryptionShare,
     KeyCeremony,
     MixedBallot,
     SectionShuffle,
@@ -163,17 +164,130 @@ def prove_mix(ceremony_hash: str, key: bytes, label: str, cast: Sequence[bytes]
     return mixed, {**shuffle, "hash": shuffle_file.shuffle_hash(shuffle)}
 
 
-def shuffle_of(section: Section) -> dict[str, Any] | None:
-    """The section's `psephos-shuffle/1` file as published: the stored proof with the
-    mixed list as its output; None for a section without one (no ballots, or mixed before
-    mixes were proved)."""
-    stored = SectionShuffle.objects.filter(section=section).first()
+def shuffle_of(section: Section, stage: int | None = None) -> dict[str, Any] | None:
+    """The section's `psephos-shuffle/1` file of ``stage`` (the last if None) as
+    published: the stored proof with its output (for the last stage, the mixed list);
+    None for a section without one (no ballots, or mixed before mixes were proved)."""
+    found = SectionShuffle.objects.filter(section=section).order_by("-stage")
+    stored = (found.first() if stage is None else found.filter(stage=stage).first())
     if stored is None:
         return None
     document = dict(stored.document)
-    output = base64.b64encode(b"".join(mixed_ballots(section))).decode()
-    return {**{k: v for k, v in document.items() if k != "proof"}, "output": output,
-            "proof": document["proof"]}
+    output = document.get("output")
+    if output is None:
+        output = base64.b64encode(b"".join(mixed_ballots(section))).decode()
+    return {**{k: v for k, v in document.items() if k not in ("proof", "output")},
+            "output": output, "proof": document["proof"]}
+
+
+def shuffle_chain(section: Section) -> list[dict[str, Any]]:
+    """The section's chain of mixes as published, stage 0 first; [] without one."""
+    stages = (SectionShuffle.objects.filter(section=section).order_by("stage")
+              .values_list("stage", flat=True))
+    return [document for stage in stages
+            if (document := shuffle_of(section, stage)) is not None]
+
+
+def required_mixes() -> int:
+    """How many trustee re-mixes each section's chain needs (after the server's) before
+    the decryption requests go out: the PSEPHOS_TRUSTEE_MIXES setting, 0 by default."""
+    from django.conf import settings
+
+    return int(getattr(settings, "PSEPHOS_TRUSTEE_MIXES", 0))
+
+
+@dataclass(frozen=True)
+class AddedMix:
+    """One trustee's re-mix taken into a section's chain, as the audit chain records it."""
+
+    section: str
+    stage: int
+    ballots: int
+    input_sha256: str
+    mixed_sha256: str
+    shuffle_hash: str
+    request_sha256: str
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+
+def add_mix(contest: Contest, section_slug: str, document: Any, *, actor: Any,
+            source: str = "the shuffle file") -> AddedMix:
+    """Take a trustee's re-mix (`psephos trustee mix`) as the next stage of a section's
+    chain once its proof shows its output to be the current last output re-encrypted and
+    permuted: it becomes the mixed list and the decryption request names it; logged.
+    Refused (nothing stored) after any decryption share for the section was taken."""
+    contest.refresh_from_db()
+    if contest.state != Contest.State.CLOSED:
+        raise WrongState(f"contest {contest.slug!r} is {contest.state}: mixes are added "
+                         "to a closed, uncounted contest")
+    section = Section.objects.filter(contest=contest, slug=section_slug).first()
+    if section is None:
+        raise ContestError(f"contest {contest.slug!r} has no section {section_slug!r}")
+    request = DecryptionRequest.objects.filter(section=section).first()
+    last = SectionShuffle.objects.filter(section=section).order_by("-stage").first()
+    if request is None or last is None:
+        raise WrongState(f"section {section_slug!r} has no mix to re-mix: run 'contest "
+                         "shuffle' first (a section with no ballots has nothing to mix)")
+    if DecryptionShare.objects.filter(request=request).exists():
+        raise WrongState(f"section {section_slug!r}: decryption shares were already taken "
+                         "for its request; no more mixes")
+    previous = shuffle_of(section, last.stage)
+    assert previous is not None
+    inputs = mixed_ballots(section)
+    stage = last.stage + 1
+    try:
+        if shuffle_file.stage_of(document) != stage:
+            raise ContestError(f"{source}: it says it is stage "
+                               f"{shuffle_file.stage_of(document)}, not the next stage "
+                               f"({stage}) of section {section_slug!r}")
+        if document.get("previous") != last.shuffle_hash:
+            raise ContestError(f"{source}: its previous is not the shuffle hash of stage "
+                               f"{last.stage} (the chain's last mix)")
+        if any(document.get(name) != previous.get(name)
+               for name in ("ceremony", "election_key", "label")):
+            raise ContestError(f"{source}: its ceremony, election key or label is not the "
+                               "section's")
+        outputs = shuffle_file.check_shuffle_document(document, inputs, workers=WORKERS)
+    except CeremonyError as error:
+        message = str(error).removeprefix("shuffle file: ")
+        if "input digest" in message:
+            message = f"its input is not stage {last.stage}'s output ({message})"
+        raise ContestError(f"{source}: not added: {message}") from None
+    ceremony = KeyCeremony.objects.get(contest=contest)
+    width = len(ballot_paper(contest).pks)
+    digest = shuffle_file.shuffle_hash(document)
+    try:
+        body = decryption.decryption_request(
+            dict(ceremony.document), round1_messages(ceremony), outputs, width,
+            request_label(contest, section), shuffle=digest)
+    except CeremonyError as error:
+        raise ContestError(f"section {section.slug}: no decryption request: {error}"
+                           ) from None
+    added = AddedMix(section.slug, stage, len(outputs), list_sha256(inputs),
+                     list_sha256(outputs), digest, document_sha256(body))
+    with transaction.atomic():
+        locked = Contest.objects.select_for_update().get(pk=contest.pk)
+        if locked.state != Contest.State.CLOSED or SectionShuffle.objects.filter(
+                section=section, stage=stage).exists() or DecryptionShare.objects.filter(
+                request=request).exists():
+            raise WrongState(f"section {section_slug!r} was re-mixed, decrypted or counted "
+                             "meanwhile")
+        SectionShuffle.objects.filter(pk=last.pk).update(
+            document={**last.document, "output": previous["output"]})
+        MixedBallot.objects.filter(section=section).delete()
+        insert_rows(MixedBallot, ("contest_id", "section_id", "position", "sealed"),
+                    [(contest.pk, section.pk, position, sealed)
+                     for position, sealed in enumerate(outputs)])
+        SectionShuffle.objects.create(
+            contest=contest, section=section, stage=stage, shuffle_hash=digest,
+            document={k: v for k, v in document.items() if k != "output"})
+        DecryptionRequest.objects.filter(pk=request.pk).update(
+            request=body, mixed_sha256=added.mixed_sha256)
+        audit.record(actor, "contest.mix", {"contest": contest.slug, **added.to_json(),
+                                            "source": source})
+    return added
 
 
 def mixed_ballots(section: Section) -> list[bytes]:
@@ -202,26 +316,67 @@ def sealed_list(contest: Contest, section: Section, width: int) -> dict[str, Any
             "ballots": [{"tracker": t, "sealed": c.hex()} for t, c in sealed_ballots(section)]}
 
 
-def write_requests(contest: Contest, folder: str | Path, *, actor: Any) -> list[Path]:
-    """The files the trustees need to decrypt with ``psephos trustee decrypt``, for each
-    section: its decryption request (``request-<section>.json``) and, to check the proof of
-    its shuffle first, the shuffle (``shuffle-<section>.json``) and the sealed ballots it
-    shuffled (``sealed-<section>.json``); logged (which requests went out)."""
+def chain_file_name(slug: str, stage: int) -> str:
+    """``shuffle-<section>.json`` for the server's mix, ``shuffle-<section>-<stage>.json``
+    for each trustee's re-mix after it."""
+    return f"shuffle-{slug}.json" if stage == 0 else f"shuffle-{slug}-{stage}.json"
+
+
+def check_chains_complete(contest: Contest, found: Sequence[DecryptionRequest]) -> None:
+    """WrongState unless every section with ballots has the required trustee re-mixes."""
+    needed = required_mixes()
+    for r in found:
+        stages = SectionShuffle.objects.filter(section=r.section).count()
+        if stages and stages - 1 < needed:
+            raise WrongState(f"section {r.section.slug!r} has {stages - 1} trustee re-mixes "
+                             f"of the {needed} required (PSEPHOS_TRUSTEE_MIXES): add them "
+                             "with 'contest add-mix' before the decryption requests")
+
+
+def _chain_files(contest: Contest, found: Sequence[DecryptionRequest], folder: Path
+                 ) -> list[Path]:
+    """Each section's chain of mixes and, its first input, its sealed list, in ``folder``."""
+    width = len(ballot_paper(contest).pks)
+    paths = []
+    for r in found:
+        slug = r.section.slug
+        chain = shuffle_chain(r.section)
+        for stage, shuffle in enumerate(chain):
+            paths.append(write_json(folder / chain_file_name(slug, stage), shuffle))
+        if chain:
+            paths.append(write_json(folder / f"sealed-{slug}.json",
+                                    sealed_list(contest, r.section, width)))
+    return paths
+
+
+def write_chains(contest: Contest, folder: str | Path) -> list[Path]:
+    """The files a mixer needs (``psephos trustee mix`` re-mixes each section's last one):
+    each section's chain of mixes so far and its sealed list."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ContestError(f"{folder}: is not a folder")
     found = requests_of(contest)
-    width = len(ballot_paper(contest).pks)
+    folder.mkdir(parents=True, exist_ok=True)
+    return _chain_files(contest, found, folder)
+
+
+def write_requests(contest: Contest, folder: str | Path, *, actor: Any) -> list[Path]:
+    """The files the trustees need to decrypt with ``psephos trustee decrypt``, for each
+    section: its decryption request (``request-<section>.json``) and, to check the proof of
+    its shuffle first, the chain of mixes (``shuffle-<section>.json`` and each re-mix's
+    ``shuffle-<section>-<stage>.json``) and the sealed ballots it shuffled
+    (``sealed-<section>.json``); logged (which requests went out). Refused until each
+    section has the trustee re-mixes PSEPHOS_TRUSTEE_MIXES requires."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ContestError(f"{folder}: is not a folder")
+    found = requests_of(contest)
+    check_chains_complete(contest, found)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for r in found:
-        slug = r.section.slug
-        paths.append(write_json(folder / f"request-{slug}.json", r.request))
-        shuffle = shuffle_of(r.section)
-        if shuffle is not None:
-            paths.append(write_json(folder / f"shuffle-{slug}.json", shuffle))
-            paths.append(write_json(folder / f"sealed-{slug}.json",
-                                    sealed_list(contest, r.section, width)))
+        paths.append(write_json(folder / f"request-{r.section.slug}.json", r.request))
+    paths += _chain_files(contest, found, folder)
     audit.record(actor, "decryption.requests", {
         "contest": contest.slug,
         "requests": [{"section": r.section.slug, "hash": r.request.get("hash"),

@@ -9,9 +9,11 @@ declaration, as JSON files:
 - ``sealed-<section>.json``: the section's cast ballots as (tracker, ciphertext), ordered
   by tracker: the input of its mix (a voter finds their ciphertext by their tracker);
 - ``mixed-<section>.json``: the mixed list, in order, with its SHA-256 as logged;
-- ``shuffle-<section>.json``: the `psephos-shuffle/1` file of the section's mix (docs/
-  verifiability.md section 9.6): its input is ``sealed-<section>.json``'s ballots in that
-  file's order, its output ``mixed-<section>.json``'s; none for a section with no ballots;
+- ``shuffle-<section>.json``, then ``shuffle-<section>-1.json``, ``-2``, …: the section's
+  chain of mixes (`psephos-shuffle/1`, docs/verifiability.md section 9.6), the server's
+  then each trustee's re-mix; the first's input is ``sealed-<section>.json``'s ballots in
+  that file's order, each next one's the one before's output, the last's output
+  ``mixed-<section>.json``'s; none for a section with no ballots;
 - ``request-<section>.json``: the decryption request the trustees answered;
 - ``shares-<section>-trustee-<i>.json``: each trustee's decryption shares with proofs.
 
@@ -27,7 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from psephos.contests.casting.paper import ballot_paper
-from psephos.contests.mixing import mixed_ballots, requests_of, sealed_list, shuffle_of
+from psephos.contests.mixing import (
+    chain_file_name,
+    mixed_ballots,
+    requests_of,
+    sealed_list,
+    shuffle_of,
+)
 from psephos.contests.models import Contest
 from psephos.contests.sealed_models import (
     CeremonyMessage,
@@ -78,9 +86,11 @@ def sealed_record(contest: Contest) -> list[tuple[str, Writer]]:
             (f"sealed-{slug}.json", _json_writer(partial(sealed_list, contest, request.section,
                                                          width))),
             (f"mixed-{slug}.json", _json_writer(partial(mixed_list, contest, request, width)))]
-        if SectionShuffle.objects.filter(section=request.section).exists():
-            files.append((f"shuffle-{slug}.json",
-                          _json_writer(partial(shuffle_of, request.section))))
+        stages = (SectionShuffle.objects.filter(section=request.section).order_by("stage")
+                  .values_list("stage", flat=True))
+        files += [(chain_file_name(slug, stage),
+                   _json_writer(partial(shuffle_of, request.section, stage)))
+                  for stage in stages]
         files.append((f"request-{slug}.json", _json_writer(partial(dict, request.request))))
         files += [(f"shares-{slug}-trustee-{share.trustee.index}.json",
                    _json_writer(partial(dict, share.response)))

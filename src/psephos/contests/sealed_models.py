@@ -95,12 +95,21 @@ class SectionShuffle(models.Model):
     section 9.6) without "output", which is the section's `MixedBallot` rows in order."""
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
-    section = models.OneToOneField(Section, on_delete=models.RESTRICT, related_name="+")
+    section = models.ForeignKey(Section, on_delete=models.RESTRICT, related_name="+")
+    #: The place in the section's chain of mixes: 0 the server's, then 1, 2, … each a
+    #: trustee's re-mix of the stage before (`psephos.contests.mixing.add_mix`).
+    stage = models.PositiveIntegerField(default=0)
     #: Every field of the file but "output": ceremony, key, label, width, count, the input's
-    #: SHA-256 and the proof.
+    #: SHA-256 and the proof. Once a later stage re-mixes it, its "output" too (the section's
+    #: `MixedBallot` rows then hold the last stage's output).
     document = models.JSONField()
     #: The shuffle hash of the whole file, as logged and named by the decryption request.
     shuffle_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["section", "stage"], name="one_shuffle_per_stage"),
+        )
 
 
 class DecryptionRequest(models.Model):

@@ -39,7 +39,7 @@ from psephos.crypto.messages import (
     sign,
 )
 from psephos.crypto.sharing import lagrange_at_zero
-from psephos.crypto.shuffle_file import check_shuffle_document, shuffle_hash
+from psephos.crypto.shuffle_file import check_chain, shuffle_hash
 from psephos.crypto.threads import in_chunks
 from psephos.crypto.trustees import ceremony_state, read_private
 
@@ -118,16 +118,30 @@ def check_request_shuffle(request: dict[str, Any], shuffle: Any, inputs: Sequenc
     by tracker) re-encrypted and permuted; CeremonyError (ShuffleError) saying which check
     failed. A trustee runs it before decrypting, so as never to open ballots in the order
     they were cast (section 7 of docs/verifiability.md)."""
+    check_request_chain(request, [shuffle], inputs, workers=workers)
+
+
+def check_request_chain(request: dict[str, Any], chain: Sequence[Any],
+                        inputs: Sequence[bytes], *, workers: int = 1) -> None:
+    """As `check_request_shuffle` for a chain of mixes (stage 0, 1, … in order): every
+    stage's proof holds from ``inputs`` on, each stage re-mixes the one before, and the
+    request names the chain's last stage and holds its output."""
     checked = read_request(request)
     named = request.get("shuffle")
     if not isinstance(named, str):
         raise CeremonyError("decryption request: it names no shuffle (no \"shuffle\" field), "
                             "so there is no proof of shuffle to check it against")
-    if not isinstance(shuffle, dict) or shuffle_hash(shuffle) != named:
-        raise ShuffleError("shuffle file: it is not the shuffle the decryption request names "
-                           "(its hash differs)")
-    outputs = check_shuffle_document(shuffle, inputs, workers=workers)
-    if (shuffle["ceremony"], shuffle["label"], shuffle["election_key"]) != (
+    hashes = [shuffle_hash(d) if isinstance(d, dict) else None for d in chain]
+    if not chain or hashes[-1] != named:
+        stage = hashes.index(named) if named in hashes else None
+        raise ShuffleError(
+            "shuffle file: it is not the shuffle the decryption request names (its hash "
+            "differs)" if stage is None or len(chain) == 1 else
+            f"shuffle file: the decryption request names stage {stage}, not the last stage "
+            f"({len(chain) - 1}) of the chain")
+    outputs = check_chain(chain, inputs, workers=workers)
+    last = chain[-1]
+    if (last["ceremony"], last["label"], last["election_key"]) != (
             checked.ceremony, checked.label, checked.election_key.hex()):
         raise ShuffleError("shuffle file: its ceremony, label or election key is not the "
                            "decryption request's")
@@ -293,5 +307,5 @@ def combine(ceremony: dict[str, Any], round1_messages: list[dict[str, Any]],
     return rankings
 
 
-__all__ = ["check_request_shuffle", "check_shares", "combine", "decrypt_shares",
-           "decryption_request", "lagrange_at_zero", "read_request"]
+__all__ = ["check_request_chain", "check_request_shuffle", "check_shares", "combine",
+           "decrypt_shares", "decryption_request", "lagrange_at_zero", "read_request"]

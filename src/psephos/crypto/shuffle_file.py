@@ -110,9 +110,11 @@ def decode_proof(document: Any, count: int, width: int, who: str = "shuffle proo
         raise ShuffleError(str(error)) from None
 
 
-def proof_context(ceremony: str, label: str) -> tuple[bytes, bytes]:
-    """What a section's proof is bound to: the ceremony hash's 32 bytes and the label."""
-    return from_hex(ceremony, 32, "the ceremony hash"), label.encode()
+def proof_context(ceremony: str, label: str, stage: int = 0) -> tuple[bytes, ...]:
+    """What a section's proof is bound to: the ceremony hash's 32 bytes and the label, and
+    for a later stage of the chain its number too (8 bytes, big-endian)."""
+    bound = (from_hex(ceremony, 32, "the ceremony hash"), label.encode())
+    return bound if stage == 0 else (*bound, stage.to_bytes(8, "big"))
 
 
 def input_digest(inputs: Sequence[bytes]) -> str:
@@ -121,10 +123,13 @@ def input_digest(inputs: Sequence[bytes]) -> str:
 
 
 def shuffle_document(ceremony: str, key: bytes, label: str, inputs: Sequence[bytes],
-                     outputs: Sequence[bytes], proof: ShuffleProof) -> dict[str, Any]:
-    """The `psephos-shuffle/1` file of a proved mix."""
+                     outputs: Sequence[bytes], proof: ShuffleProof, *, stage: int = 0,
+                     previous: str | None = None) -> dict[str, Any]:
+    """The `psephos-shuffle/1` file of a proved mix; a later stage of the chain (stage 1,
+    2, …) also gives its number and the shuffle hash of the stage it re-mixes."""
+    chained = {} if stage == 0 else {"stage": stage, "previous": previous}
     return {"format": SHUFFLE_FORMAT, "ceremony": ceremony, "election_key": key.hex(),
-            "label": label, "width": len(inputs[0]) // CIPHERTEXT_BYTES,
+            "label": label, **chained, "width": len(inputs[0]) // CIPHERTEXT_BYTES,
             "count": len(inputs), "input": input_digest(inputs), "output": _b64(outputs),
             "proof": encode_proof(proof)}
 
@@ -137,6 +142,84 @@ def mix_section(ceremony: str, key: bytes, label: str, sealed: Sequence[bytes], 
     return shuffle_document(ceremony, key, label, sealed, mixed, proof)
 
 
+def mix_next(previous: Any, *, workers: int = 1) -> dict[str, Any]:
+    """Re-mix the output of the `psephos-shuffle/1` file ``previous`` (the chain's last
+    stage): the next stage's file, bound to the same ceremony, key and label, to its stage
+    number and to ``previous``'s shuffle hash. The previous proof is not checked here (the
+    server checks each stage against the one before it when it takes it in)."""
+    who = "previous shuffle file"
+    try:
+        check_format(previous, SHUFFLE_FORMAT, who)
+        ceremony = field(previous, "ceremony", str, who)
+        label = field(previous, "label", str, who)
+        key = hex_point(field(previous, "election_key", str, who), f"{who}: election_key")
+        width = field(previous, "width", int, who)
+        count = field(previous, "count", int, who)
+        stage = stage_of(previous, who)
+    except ShuffleError:
+        raise
+    except CeremonyError as error:
+        raise ShuffleError(str(error)) from None
+    if not 1 <= width <= MAX_WIDTH or count < 1:
+        raise ShuffleError(f"{who}: width must be 1 to {MAX_WIDTH} and count at least 1")
+    inputs = _read_b64(previous, "output", count, width * CIPHERTEXT_BYTES, who)
+    mixed, proof = shuffle_and_prove(key, inputs, workers=workers,
+                                     context=proof_context(ceremony, label, stage + 1))
+    return shuffle_document(ceremony, key, label, inputs, mixed, proof, stage=stage + 1,
+                            previous=shuffle_hash(previous))
+
+
+def stage_of(document: Any, who: str = "shuffle file") -> int:
+    """A shuffle file's place in its section's chain: 0 (the server's mix, no "stage"
+    field) or its "stage" (1, 2, …, then with a "previous" shuffle hash)."""
+    if not isinstance(document, dict) or "stage" not in document:
+        return 0
+    stage = document["stage"]
+    if isinstance(stage, bool) or not isinstance(stage, int) or stage < 1:
+        raise ShuffleError(f"{who}: stage must be a whole number from 1 (stage 0, the "
+                           "first mix, has no stage field)")
+    previous = document.get("previous")
+    if not isinstance(previous, str) or len(previous) != 64 or \
+            any(c not in "0123456789abcdef" for c in previous):
+        raise ShuffleError(f"{who}: previous must be the previous stage's shuffle hash "
+                           "(64 lowercase hex digits)")
+    return stage
+
+
+def check_chain(documents: Sequence[Any], inputs: Sequence[bytes], *,
+                workers: int = 1) -> list[bytes]:
+    """The last output of a section's chain of mixes (stage 0, 1, …, in order) once every
+    stage's proof holds, each stage's input is the previous stage's output, each names the
+    previous stage's shuffle hash, and all are of the same ceremony, key and label;
+    ShuffleError naming the stage and the check."""
+    if not documents:
+        raise ShuffleError("shuffle chain: it has no stages")
+    current = list(inputs)
+    first = documents[0]
+    for number, document in enumerate(documents):
+        who = f"shuffle file (stage {number})"
+        stage = stage_of(document, who)
+        if stage != number:
+            raise ShuffleError(f"{who}: it says it is stage {stage}, not stage {number} of "
+                               "the chain")
+        if number > 0:
+            if document.get("previous") != shuffle_hash(documents[number - 1]):
+                raise ShuffleError(f"{who}: its previous is not the shuffle hash of stage "
+                                   f"{number - 1}")
+            if any(document.get(name) != first.get(name)
+                   for name in ("ceremony", "election_key", "label")):
+                raise ShuffleError(f"{who}: its ceremony, election key or label is not "
+                                   "stage 0's")
+        try:
+            current = check_shuffle_document(document, current, workers=workers)
+        except ShuffleError as error:
+            message = str(error).removeprefix("shuffle file: ")
+            if number > 0 and "input digest" in message:
+                message = f"its input is not stage {number - 1}'s output ({message})"
+            raise ShuffleError(f"{who}: {message}") from None
+    return current
+
+
 def check_shuffle_document(document: Any, inputs: Sequence[bytes], *,
                            workers: int = 1) -> list[bytes]:
     """The output ballots of a `psephos-shuffle/1` file once its proof shows them to be
@@ -147,7 +230,7 @@ def check_shuffle_document(document: Any, inputs: Sequence[bytes], *,
         check_format(document, SHUFFLE_FORMAT, who)
         ceremony = field(document, "ceremony", str, who)
         label = field(document, "label", str, who)
-        context = proof_context(ceremony, label)
+        context = proof_context(ceremony, label, stage_of(document, who))
         key = hex_point(field(document, "election_key", str, who), f"{who}: election_key")
         width = field(document, "width", int, who)
         count = field(document, "count", int, who)
@@ -200,6 +283,7 @@ def read_sealed_list(document: Any, who: str = "sealed ballots file") -> list[by
     return ballots
 
 
-__all__ = ["SEALED_FORMAT", "SHUFFLE_FORMAT", "check_shuffle_document", "decode_proof",
-           "encode_proof", "input_digest", "mix_section", "proof_context", "read_sealed_list",
-           "shuffle_document", "shuffle_hash"]
+__all__ = ["SEALED_FORMAT", "SHUFFLE_FORMAT", "check_chain", "check_shuffle_document",
+           "decode_proof", "encode_proof", "input_digest", "mix_next", "mix_section",
+           "proof_context", "read_sealed_list", "shuffle_document", "shuffle_hash",
+           "stage_of"]

@@ -58,6 +58,8 @@ class SectionFiles:
     #: The (contest, section) the sealed and the mixed list each say they are of.
     sealed_of: tuple[Any, Any] = (None, None)
     mixed_of: tuple[Any, Any] = (None, None)
+    #: The trustees' re-mixes after ``shuffle``: shuffle-<section>-1.json, -2, … in order.
+    remixes: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -213,7 +215,15 @@ def read_section(folder: Path, slug: str) -> SectionFiles:
     return SectionFiles(slug, sealed, sealed_width, mixed, mixed_width, mixed_sha256,
                         read_json(folder, f"request-{slug}.json"), _shares(folder, slug),
                         shuffle, read_ballots(folder, f"ballots-{slug}.csv"), sealed_of,
-                        mixed_of)
+                        mixed_of, _remixes(folder, slug))
+
+
+def _remixes(folder: Path, slug: str) -> list[Any]:
+    """shuffle-<section>-1.json, -2, … as long as they follow on."""
+    found: list[Any] = []
+    while (folder / f"shuffle-{slug}-{len(found) + 1}.json").exists():
+        found.append(read_json(folder, f"shuffle-{slug}-{len(found) + 1}.json"))
+    return found
 
 
 def read_trackers(folder: Path) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Any
 from psephos.crypto import decryption, elgamal
 from psephos.crypto.errors import CeremonyError
 from psephos.crypto.messages import digest
-from psephos.crypto.shuffle_file import SHUFFLE_FORMAT, check_shuffle_document
+from psephos.crypto.shuffle_file import SHUFFLE_FORMAT, check_chain
 from psephos.crypto.threads import WORKERS
 from psephos.verify.ceremony import KeyFacts
 from psephos.verify.reading import Ranking, Record, SectionFiles
@@ -125,12 +125,20 @@ def check_mix(record: Record, section: SectionFiles, facts: KeyFacts | None, *,
                      "no proof of shuffle published: the record cannot show that the mixed "
                      "ballots are the cast ballots re-encrypted and permuted",
                      unproved=not allow_unproved)
-    document = section.shuffle
+    chain = [section.shuffle, *section.remixes]
+    files = [f"shuffle-{section.slug}.json"] + [
+        f"shuffle-{section.slug}-{stage}.json" for stage in range(1, len(chain))]
     try:
-        outputs = check_shuffle_document(document, [b for _, b in section.sealed],
-                                         workers=WORKERS)
+        outputs = check_chain(chain, [b for _, b in section.sealed], workers=WORKERS)
     except CeremonyError as error:
+        message = str(error)
+        stage = message.removeprefix("shuffle file (stage ").split(")")[0]
+        if message.startswith("shuffle file (stage ") and stage.isdigit():
+            return failed(name, f"{files[int(stage)]} (stage {stage}): "
+                                + message.removeprefix(f"shuffle file (stage {stage}): "))
         return failed(name, f"shuffle-{section.slug}.json: {error}")
+    document = chain[-1]
+    last = files[-1]
     problems = []
     if facts is not None and (document.get("ceremony"), document.get("election_key")) != (
             facts.hash, facts.election_key.hex()):
@@ -140,14 +148,20 @@ def check_mix(record: Record, section: SectionFiles, facts: KeyFacts | None, *,
                         f"{request_label(record, section)!r}")
     if outputs != section.mixed:
         problems.append(f"its output is not mixed-{section.slug}.json's ballots in order")
-    if named is not None and named != digest(SHUFFLE_FORMAT, document):
-        problems.append("it is not the shuffle the decryption request names (hash)")
+    hashes = [digest(SHUFFLE_FORMAT, d) for d in chain]
+    if named is not None and named != hashes[-1]:
+        problems.append(f"it is not the shuffle the decryption request names (hash); the "
+                        f"request names stage {hashes.index(named)}, not the chain's last"
+                        if named in hashes[:-1] else
+                        "it is not the shuffle the decryption request names (hash)")
     if problems:
-        return failed(name, f"shuffle-{section.slug}.json: " + "; ".join(problems))
+        return failed(name, f"{last}: " + "; ".join(problems))
     named_it = "; the decryption request names this file" if named is not None else ""
+    stages = (f" through a chain of {len(chain)} mixes, each proof holding and each "
+              "re-mixing the one before" if len(chain) > 1 else "")
     return passed(name, f"the proof of shuffle verifies: the {len(outputs)} mixed ballots are "
                         "the sealed list re-encrypted and permuted (Terelius-Wikström)"
-                        + named_it)
+                        + stages + named_it)
 
 
 def check_request(record: Record, section: SectionFiles, facts: KeyFacts | None) -> Check:

@@ -26,6 +26,10 @@ Environment:
   ``PSEPHOS_SMTP_PASSWORD``, ``PSEPHOS_SMTP_TLS=1``, ``PSEPHOS_FROM_EMAIL``: outgoing mail
   (default SMTP on 127.0.0.1:25). ``PSEPHOS_EMAIL_BACKEND`` overrides the backend
   (tests use ``django.core.mail.backends.locmem.EmailBackend``).
+- ``PSEPHOS_TRUSTEE_MIXES``: how many trustees' re-mixes (``psephos trustee mix``, then
+  ``psephos contest add-mix``) each section's chain needs after the server's shuffle before
+  the decryption requests go out (default 0; 2 or more so that no one party, the server
+  included, knows the permutation unless all the mixers collude).
 - ``PSEPHOS_STATIC_ROOT``: where ``collectstatic`` puts files (default ``<data>/static``).
 - ``PSEPHOS_CACHE_URL``: where the rate limit counts (`cache_config`): ``memory``
   (default), ``database`` or ``redis://HOST:PORT/N``.
@@ -266,6 +270,7 @@ STATIC_ROOT = os.environ.get("PSEPHOS_STATIC_ROOT") or str(data_dir() / "static"
 #: Published records (ballots, trackers, declaration), one folder per contest slug.
 #: The data folder itself (the demonstration keeps its trustees' files there).
 PSEPHOS_DATA_DIR = str(data_dir())
+PSEPHOS_TRUSTEE_MIXES = int(os.environ.get("PSEPHOS_TRUSTEE_MIXES") or 0)
 PSEPHOS_PUBLISHED_DIR = os.environ.get("PSEPHOS_PUBLISHED_DIR") or str(data_dir() / "published")
 #: The largest ballot file the explorer's count page takes, in megabytes (a bigger upload
 #: is refused with 413 before it is read).
