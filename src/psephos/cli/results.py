@@ -137,21 +137,32 @@ def _print_assembly(report: dict[str, Any]) -> None:
 
 def _print_mayor(report: dict[str, Any]) -> None:
     from rich.console import Console
+
+    console = Console()
+    console.print(mayor_table(report, 2016))
+    for note in report["notes"]:
+        console.print(f"Note: {note}")
+
+
+def mayor_table(mayor: dict[str, Any], year: int) -> Any:
+    """A supplementary-vote report's rounds as a table: first choices, the second
+    preferences added and the final figures (a first-round winner has one round)."""
     from rich.table import Table
 
-    first, second = report["rounds"]
-    table = Table(title=f"Mayor of London 2016 (supplementary vote): {report['elected']} elected")
+    first, *rest = mayor["rounds"]
+    final = rest[0] if rest else {"votes": {}, "second_preferences_added": {}}
+    table = Table(title=f"Mayor of London {year} (supplementary vote): "
+                        f"{mayor['elected']} elected")
     for column in ("Candidate", "First choices", "Second preferences added", "Final"):
         table.add_column(column, justify="left" if column == "Candidate" else "right")
     for name, votes in sorted(first["votes"].items(), key=lambda kv: -kv[1]):
-        added = second["second_preferences_added"].get(name)
-        final = second["votes"].get(name)
+        added = final["second_preferences_added"].get(name)
+        last = final["votes"].get(name)
         table.add_row(name, f"{votes:,}", "" if added is None else f"{added:,}",
-                      "" if final is None else f"{final:,}")
-    table.add_row("non-transferable", "", "", f"{second['non_transferable']:,}")
-    Console().print(table)
-    for note in report["notes"]:
-        Console().print(f"Note: {note}")
+                      "" if last is None else f"{last:,}")
+    if rest:
+        table.add_row("non-transferable", "", "", f"{final['non_transferable']:,}")
+    return table
 
 
 def _seats(seats: dict[str, int]) -> str:

@@ -50,21 +50,10 @@ def _print_london(report: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from psephos.cli.results import mayor_table
+
     console = Console()
-    mayor = report["mayor"]
-    first, *rest = mayor["rounds"]
-    final = rest[0] if rest else {"votes": {}, "second_preferences_added": {}}
-    table = Table(title=f"Mayor of London 2021 (supplementary vote): {mayor['elected']} elected")
-    for column in ("Candidate", "First choices", "Second preferences added", "Final"):
-        table.add_column(column, justify="left" if column == "Candidate" else "right")
-    for name, votes in sorted(first["votes"].items(), key=lambda kv: -kv[1]):
-        added = final["second_preferences_added"].get(name)
-        last = final["votes"].get(name)
-        table.add_row(name, f"{votes:,}", "" if added is None else f"{added:,}",
-                      "" if last is None else f"{last:,}")
-    if rest:
-        table.add_row("non-transferable", "", "", f"{final['non_transferable']:,}")
-    console.print(table)
+    console.print(mayor_table(report["mayor"], 2021))
     assembly = report["assembly"]
     seats = Table(title="London Assembly 2021: 14 constituencies, then 11 London members by "
                         "d'Hondt (5% threshold)")

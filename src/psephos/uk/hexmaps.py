@@ -14,7 +14,7 @@ from pathlib import Path
 
 from psephos.uk.catalogue import BOUNDARY_SETS, PublisherFile
 from psephos.uk.errors import DataFileError, MissingDataError, UKDataError
-from psephos.uk.store import cache_root, cached, in_mirror, mirror_root
+from psephos.uk.store import cache_root, cached_or_mirrored
 from psephos.uk.tabular import Row, read_table
 
 COLUMNS = ("boundary_set", "constituency_id", "constituency_name", "q", "r", "layout",
@@ -109,13 +109,8 @@ def _coordinate(row: Row, column: str) -> int:
 
 
 def _locate(mirror: Path | None, cache_dir: Path | None) -> Path:
-    path = cached(HEX_LAYOUTS, cache_dir)
+    path = cached_or_mirrored(HEX_LAYOUTS, mirror=mirror, cache_dir=cache_dir)
     if path is not None:
         return path
-    root = mirror_root(mirror)
-    if root is not None:
-        path = in_mirror(HEX_LAYOUTS, root)
-        if path is not None:
-            return path
     raise MissingDataError(f"{HEX_LAYOUTS.name} is not cached in {cache_root(cache_dir)} "
                            f"nor in a mirror; {HEX_LAYOUTS.note}")

@@ -52,17 +52,24 @@ def in_mirror(item: PublisherFile, mirror: Path) -> Path | None:
     return next((path for path in places if path.is_file()), None)
 
 
-def locate(item: PublisherFile, entry: ElectionEntry, *, mirror: Path | None = None,
-           cache_dir: Path | None = None) -> Path:
-    """The file to read for ``item``: the cached copy, else the mirror's, else an error."""
+def cached_or_mirrored(item: PublisherFile, *, mirror: Path | None = None,
+                       cache_dir: Path | None = None) -> Path | None:
+    """``item``'s cached copy, else the mirror's (``--mirror`` or `MIRROR_ENV`), or None."""
     path = cached(item, cache_dir)
     if path is not None:
         return path
     root = mirror_root(mirror)
+    return in_mirror(item, root) if root is not None else None
+
+
+def locate(item: PublisherFile, entry: ElectionEntry, *, mirror: Path | None = None,
+           cache_dir: Path | None = None) -> Path:
+    """The file to read for ``item``: the cached copy, else the mirror's, else an error."""
+    path = cached_or_mirrored(item, mirror=mirror, cache_dir=cache_dir)
+    if path is not None:
+        return path
+    root = mirror_root(mirror)
     if root is not None:
-        path = in_mirror(item, root)
-        if path is not None:
-            return path
         raise MissingDataError(
             f"{item.name} ({item.publisher}) is not in the mirror {root} nor in the cache "
             f"{cache_root(cache_dir)}; run `psephos data get {entry.election}`")

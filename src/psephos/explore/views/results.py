@@ -3,6 +3,7 @@ regions, and each constituency's declaration. Numbers come from `psephos.uk` unc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from html import escape
 from typing import Any
@@ -76,23 +77,11 @@ def election_page(request: HttpRequest, election: str) -> HttpResponse:
         return redirect("explore:results_constituency", election, seat.code)
     context: dict[str, Any] = {"results": results, "entry": results.entry,
                                "report": results.report}
-    if results.kind == "general":
-        context.update(_general_context(results.election))
-        return render(request, "explore/results_general.html", context)
-    if results.kind == "holyrood":
-        context.update(_holyrood_context(results.election))
-        return render(request, "explore/results_holyrood.html", context)
-    if results.kind == "assembly":
-        context.update(_assembly_context(results.election))
-        return render(request, "explore/results_assembly.html", context)
-    if results.kind == "senedd":
-        context.update(senedd_context(results.election))
-        return render(request, "explore/results_senedd.html", context)
-    if results.kind == "london":
-        context.update(london_context(results.election))
-        return render(request, "explore/results_london.html", context)
-    context.update(mayor_table(results.report))
-    return render(request, "explore/results_mayor.html", context)
+    if results.kind == "mayor":
+        context.update(mayor_table(results.report))
+    else:
+        context.update(ELECTION_CONTEXT[results.kind](results.election))
+    return render(request, f"explore/results_{results.kind}.html", context)
 
 
 @require_GET
@@ -246,3 +235,14 @@ def clear() -> None:
     senedd_context.cache_clear()
     london_context.cache_clear()
     official_results.clear()
+
+
+#: What each kind of election's page shows beyond its report (the Mayor's: `mayor_table`);
+#: its template is ``explore/results_<kind>.html``.
+ELECTION_CONTEXT: dict[str, Callable[[str], dict[str, Any]]] = {
+    "general": _general_context,
+    "holyrood": _holyrood_context,
+    "assembly": _assembly_context,
+    "senedd": senedd_context,
+    "london": london_context,
+}
