@@ -173,13 +173,13 @@ def _vote_field(ballot_model: Any) -> str:
 
 
 def insert_ballots(db: Database, slug: str) -> str:
-    from psephos.contests.casting.trackers import new_tracker
+    from psephos.contests.tokens import grouped, random_code
 
     _, _, ballot_model = _models()
     copies = []
     for ballot in ballot_model.objects.filter(contest__slug=slug)[:50]:
         ballot.pk = uuid.uuid4()
-        ballot.tracker = new_tracker()
+        ballot.tracker = grouped(random_code(20))  # a copy must not clash
         copies.append(ballot)
     ballot_model.objects.bulk_create(copies)
     return f"{len(copies)} ballots inserted after the close"

@@ -115,10 +115,11 @@ def test_the_casting_caches_are_bounded() -> None:
     assert lookup._TEMPLATES.limit == paper._PAPERS.limit == 1000
 
 
-def test_trackers_are_drawn_and_read_one_way() -> None:
-    from psephos.contests.casting.trackers import format_tracker, new_tracker
+def test_trackers_are_printed_and_read_one_way() -> None:
+    from psephos.contests.casting.trackers import format_tracker
+    from psephos.crypto.ballot_signatures import printed_tracker
 
-    tracker = new_tracker()
+    tracker = printed_tracker(bytes(range(32)))
     assert len(tracker) == 24 and tracker.count("-") == 4
     assert format_tracker(tracker.lower().replace("-", " ")) == tracker
     assert format_tracker("o0il-abcd") == "0011-ABCD"

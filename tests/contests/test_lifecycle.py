@@ -14,7 +14,7 @@ def test_revoke_removes_the_ballot_and_logs_it(db: str, tmp_path: Path) -> None:
     from psephos.contests.casting.service import cast_ballot
     from psephos.contests.errors import VoteWithdrawn
     from psephos.contests.lifecycle import revoke
-    from psephos.contests.models import AuditEntry, Ballot
+    from psephos.contests.models import AuditEntry, Ballot, BoardEvent
 
     contest, secrets = open_with_voters(tmp_path)
     kept = cast_ballot(contest, secrets["M1"].link_token, ["Alice"])
@@ -22,8 +22,13 @@ def test_revoke_removes_the_ballot_and_logs_it(db: str, tmp_path: Path) -> None:
     revocation = revoke(contest.voters.get(member_number="M2"), actor="ro",
                         reason="suspended by the NEC")
     assert revocation.ballot_removed
-    assert list(Ballot.objects.values_list("tracker", flat=True)) == [kept.tracker]
-    assert not Ballot.objects.filter(tracker=gone.tracker).exists()
+    # Kept, marked removed: the board shows it with the revocation, the mix leaves it out.
+    assert list(Ballot.objects.filter(removed=False).values_list("tracker", flat=True)) == [
+        kept.tracker]
+    assert Ballot.objects.get(tracker=gone.tracker).removed
+    event = BoardEvent.objects.get(document__kind="revoked")
+    assert event.document["reason"] == "suspended by the NEC"
+    assert event.document["ballot"]["tracker"] == gone.tracker
     # The credential stays spent, and the voter is told why they cannot vote, not that
     # their (removed) ballot is in.
     with pytest.raises(VoteWithdrawn, match="entitlement to vote was withdrawn"):
@@ -72,7 +77,7 @@ def test_overturned_revocation_lets_the_voter_vote_again(db: str, tmp_path: Path
     review_revocation(revocation, actor="scrutineer", upheld=False, note="was not")
     fresh = reissue(voter, actor="helpdesk")
     cast_ballot(contest, fresh.link_token, ["Carol"])
-    assert contest.ballots.count() == 1
+    assert contest.ballots.filter(removed=False).count() == 1
 
 
 def test_states_move_forward_only(db: str, tmp_path: Path) -> None:

@@ -180,7 +180,7 @@ def close_command(ctx: typer.Context, contest: ContestArg) -> None:
 
         found = _contest(contest)
         close_contest(found, actor=_actor())
-        typer.echo(f"{found.slug} is closed: {found.ballots.count()} ballots")
+        typer.echo(f"{found.slug} is closed: {found.ballots.filter(removed=False).count()} ballots")
 
 
 @contest_app.command("vote")
@@ -433,7 +433,7 @@ def demo_command(
 
         contest = create_demo(voters=voters, seed=seed, slug=slug, turnout=turnout)
         typer.echo(f"created and opened {contest.slug}: {contest.voters.count()} voters, "
-                   f"{contest.ballots.count()} ballots")
+                   f"{contest.ballots.filter(removed=False).count()} ballots")
 
 
 @contextmanager

@@ -23,7 +23,7 @@ from django.db.models import Count as Rows
 
 from psephos.ballots.csv_writer import write_ballot_file
 from psephos.ballots.profile import profile_from_rankings
-from psephos.contests import audit
+from psephos.contests import audit, board
 from psephos.contests.errors import ContestError, WrongState
 from psephos.contests.models import Ballot, Contest, Section, Voter
 from psephos.contests.nominations import ballot_candidates
@@ -212,6 +212,7 @@ def count_contest(contest: Contest, *, actor: Any = "system") -> Declaration:
     with transaction.atomic():
         Contest.objects.filter(pk=contest.pk).update(state=Contest.State.COUNTED,
                                                      declaration=document)
+        board.make_block(contest, {"kind": "declaration", "sha256": _digest(document)})
         audit.record(actor, "contest.count", {
             "contest": contest.slug, "elected": list(declaration.elected),
             "ballots": declaration.ballots, "electorate": declaration.electorate,
@@ -305,7 +306,8 @@ def export_contest(contest: Contest, folder: str | Path, *, force: bool = False)
                       lambda p, r=rankings: write_ballot_file(p, names, ballot_rows(names, r))))
     files.insert(0, ("ballots.csv",
                      lambda p: write_ballot_file(p, names, ballot_rows(names, total))))
-    trackers = sorted(Ballot.objects.filter(contest=contest).values_list("tracker", flat=True))
+    trackers = sorted(Ballot.objects.filter(contest=contest, removed=False)
+                      .values_list("tracker", flat=True))
     files.append(("trackers.txt", lambda p: p.write_text("".join(t + "\n" for t in trackers))))
     document = contest.declaration
     files.append(("declaration.json", lambda p: p.write_text(

@@ -6,6 +6,9 @@ only at the moment it is handed over: `issue_credentials` gives it to a ``sink``
 mailing house's file), the outbox mints a fresh link as it sends each e-mail, and
 `postal_pack` mints fresh postal codes as it writes the print file. Minting a new one
 makes the old one stop working; `reissue` replaces both.
+
+Each minting also derives the voter's public credentials, so their entry on their
+section's public list follows their secrets (`psephos.contests.public_credentials`).
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 
-from psephos.contests import audit, lock_order, tokens
+from psephos.contests import audit, lock_order, public_credentials, tokens
 from psephos.contests.errors import AlreadyVoted, ContestError, WrongState
 from psephos.contests.models import Contest, Credential, OutboxMessage, Voter
+from psephos.crypto.threads import in_chunks
 from psephos.files import spreadsheet_row, write_atomically
 
 BATCH = 5000
@@ -86,12 +90,28 @@ def issue_credentials(contest: Contest, *, sink: Sink | None = None,
     """
     _check_state(contest)
 
+    entries: list[tuple[int, str]] = []
+
     def credentials(voters: Iterable[Voter]) -> Iterator[Credential]:
+        batch: list[Voter] = []
         for voter in voters:
-            secret, link_hash, postal_hash = _new()
+            batch.append(voter)
+            if len(batch) == BATCH:
+                yield from made(batch)
+                batch = []
+        yield from made(batch)
+
+    def made(voters: list[Voter]) -> Iterator[Credential]:
+        minted = [_new() for _ in voters]
+        publics = public_credentials.derive_many(
+            contest, [(secret.link_token, secret.postal_code) for secret, _, _ in minted])
+        for voter, (secret, link_hash, postal_hash), pair in zip(voters, minted, publics,
+                                                                 strict=True):
             if sink is not None:
                 sink(voter, secret)
-            yield Credential(voter=voter, link_hash=link_hash, postal_hash=postal_hash)
+            entries.append((voter.section_id, public_credentials.pair_hex(pair)))
+            yield Credential(voter=voter, link_hash=link_hash, postal_hash=postal_hash,
+                             publics=public_credentials.seal_publics(contest.pk, pair))
 
     with transaction.atomic():
         live = Credential.objects.filter(voter__contest=contest,
@@ -101,6 +121,7 @@ def issue_credentials(contest: Contest, *, sink: Sink | None = None,
                    .exclude(pk__in=live.values("voter_id")))
         issued = create_in_batches(Credential,
                                    credentials(in_batches(waiting.select_related("section"))))
+        public_credentials.add_entries(contest, entries)
         audit.record(actor, "credentials.issue", {"contest": contest.slug, "issued": issued})
     return issued
 
@@ -110,6 +131,7 @@ def reissue(voter: Voter, *, actor: Any) -> IssuedCredential:
     contest = voter.contest
     _check_state(contest)
     secret, link_hash, postal_hash = _new()
+    publics = public_credentials.derive(contest, secret.link_token, secret.postal_code)
     try:
         with transaction.atomic():  # in the one lock order (`psephos.contests.lock_order`)
             lock_order.lock_contest_shared(contest.pk)
@@ -120,9 +142,13 @@ def reissue(voter: Voter, *, actor: Any) -> IssuedCredential:
                                    f"({voter.status}); no credential can be issued")
             if hasattr(voter, "voted"):
                 raise AlreadyVoted(f"{voter.member_number} has already voted")
+            old = list(voter.credentials.filter(status=Credential.Status.ACTIVE))
             rotated = voter.credentials.filter(status=Credential.Status.ACTIVE).update(
                 status=Credential.Status.ROTATED)
-            Credential.objects.create(voter=voter, link_hash=link_hash, postal_hash=postal_hash)
+            Credential.objects.create(
+                voter=voter, link_hash=link_hash, postal_hash=postal_hash,
+                publics=public_credentials.seal_publics(contest.pk, publics))
+            _replace_entries(contest, old, [(voter.section_id, publics)], "reissued")
             audit.record(actor, "credential.reissue", {
                 "contest": contest.slug, "member_number": voter.member_number,
                 "rotated": rotated})
@@ -136,11 +162,39 @@ def active_credential(voter: Voter) -> Credential | None:
 
 
 def mint_link(credential: Credential) -> str:
-    """A new link token for this credential (the previous link stops working)."""
+    """A new link token for this credential (the previous link stops working), and with
+    it a new entry on the voter's list."""
     token = tokens.new_link_token()
+    contest = credential.voter.contest
+    before = public_credentials.open_publics(contest.pk, credential.publics)
     credential.link_hash = tokens.link_hash(token)
-    credential.save(update_fields=["link_hash"])
+    fields = ["link_hash"]
+    if before is not None:
+        after = (public_credentials.derive_link(contest, token), before[1])
+        credential.publics = public_credentials.seal_publics(contest.pk, after)
+        fields.append("publics")
+        with transaction.atomic():
+            credential.save(update_fields=fields)
+            _replace_entries(contest, [before], [(credential.voter.section_id, after)],
+                             "a new link was sent")
+        return token
+    credential.save(update_fields=fields)
     return token
+
+
+def _replace_entries(contest: Contest, old: list[Credential] | list[public_credentials.Publics],
+                     new: list[tuple[int, public_credentials.Publics]], reason: str) -> None:
+    """Withdraw the entries of ``old`` (credential rows, or their public credentials) and
+    list ``new`` (section id, public credentials)."""
+    pairs = []
+    for item in old:
+        publics = (public_credentials.open_publics(contest.pk, item.publics)
+                   if isinstance(item, Credential) else item)
+        if publics is not None:
+            pairs.append(public_credentials.pair_hex(publics))
+    public_credentials.withdraw_entries(contest, pairs, reason)
+    public_credentials.add_entries(contest, [(section, public_credentials.pair_hex(publics))
+                                             for section, publics in new])
 
 
 CREDENTIAL_SUBJECT = "Your ballot: {contest}"
@@ -196,19 +250,36 @@ def postal_pack(contest: Contest, path: str | Path, *, actor: Any = "system") ->
                                                status=Credential.Status.ACTIVE,
                                                voter__status=Voter.Status.ELIGIBLE)
             changed: list[Credential] = []
+            withdrawn: list[public_credentials.Publics] = []
+            listed: list[tuple[int, public_credentials.Publics]] = []
+
+            def save(batch: list[Credential]) -> None:
+                codes = [tokens.new_postal_code() for _ in batch]
+                postals = in_chunks(lambda part: [public_credentials.derive_postal(contest, c)
+                                                  for c in part], codes,
+                                    public_credentials.WORKERS)
+                for credential, code, postal in zip(batch, codes, postals, strict=True):
+                    credential.postal_hash = tokens.postal_hash(code)
+                    before = public_credentials.open_publics(contest.pk, credential.publics)
+                    if before is not None:
+                        withdrawn.append(before)
+                        listed.append((credential.voter.section_id, (before[0], postal)))
+                        credential.publics = public_credentials.seal_publics(
+                            contest.pk, (before[0], postal))
+                    voter = credential.voter
+                    writer.writerow(spreadsheet_row([voter.member_number, voter.name,
+                                                     voter.section.name, code,
+                                                     f"{public_url()}/vote/"]))
+                Credential.objects.bulk_update(batch, ["postal_hash", "publics"])
+
             for credential in in_batches(active.select_related("voter", "voter__section")):
-                code = tokens.new_postal_code()
-                credential.postal_hash = tokens.postal_hash(code)
                 changed.append(credential)
-                voter = credential.voter
-                writer.writerow(spreadsheet_row([voter.member_number, voter.name,
-                                                 voter.section.name, code,
-                                                 f"{public_url()}/vote/"]))
                 written += 1
                 if len(changed) >= BATCH:
-                    Credential.objects.bulk_update(changed, ["postal_hash"])
-                    changed.clear()
-            Credential.objects.bulk_update(changed, ["postal_hash"])
+                    save(changed)
+                    changed = []
+            save(changed)
+            _replace_entries(contest, withdrawn, listed, "a new postal code was printed")
             audit.record(actor, "credentials.postal_pack", {"contest": contest.slug,
                                                             "codes": written})
         return written

@@ -18,9 +18,21 @@ import hashlib
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
-from psephos.contests import audit, audit_ballots, lock_order, timetable, tokens
+from psephos.contests import (
+    audit,
+    audit_ballots,
+    audit_keys,
+    board,
+    lock_order,
+    public_credentials,
+    sealing,
+    timetable,
+    tokens,
+)
+from psephos.contests.casting.paper import ballot_paper
 from psephos.contests.errors import NominationError, RevocationError, WrongState
 from psephos.contests.models import (
     Ballot,
@@ -86,10 +98,18 @@ def open_contest(contest: Contest, *, actor: Any) -> None:
         locked.state = Contest.State.OPEN
         locked.opens_at, locked.closes_at = opens_at, closes_at
         locked.save(update_fields=["state", "opens_at", "closes_at"])
+        lists = public_credentials.commit_lists(locked)
+        key = sealing.election_key(locked)
+        opening = board.make_block(locked, {
+            "kind": "opening", "lists": lists, "election_key": (key or b"").hex(),
+            "candidates": list(ballot_paper(locked).names),
+            "postal_iterations": locked.postal_iterations,
+            "key": audit_keys.public_hex(audit_keys.signing_key().verify_key)})
         audit.record(actor, "contest.open", {
             "contest": locked.slug, "candidates": [c.name for c in standing],
             "electorate": electorate, "roll_sha256": roll_hash(locked),
-            "closes_at": closes_at.isoformat() if closes_at else None})
+            "closes_at": closes_at.isoformat() if closes_at else None,
+            "credential_lists": lists, "board_block": opening.hash if opening else None})
     contest.state = Contest.State.OPEN
     contest.opens_at, contest.closes_at = opens_at, closes_at
     refresh_statistics()
@@ -121,7 +141,7 @@ def close_contest(contest: Contest, *, actor: Any) -> None:
             locked.closes_at = closed_at  # closed early by hand: when it really closed
         locked.save(update_fields=["state", "closes_at"])
         seals = BallotSeal.objects.filter(contest=locked).delete()[0]
-        ballots = Ballot.objects.filter(contest=locked).count()
+        ballots = Ballot.objects.filter(contest=locked, removed=False).count()
         marks = VotedMark.objects.filter(contest=locked).count()
         # Ballots removed by revocations that stand (an overturned one also cleared the mark).
         removed = (Revocation.objects.filter(contest=locked, ballot_removed=True)
@@ -129,9 +149,16 @@ def close_contest(contest: Contest, *, actor: Any) -> None:
         if marks != ballots + removed:
             raise WrongState(f"{marks} voters are marked as voted but there are {ballots} "
                              f"ballots and {removed} removed by revocation; not closing")
+        by_section = dict(Ballot.objects.filter(contest=locked, removed=False)
+                          .values_list("section__slug").annotate(n=Count("pk")))
+        last = board.make_block(locked, {
+            "kind": "close", "at": closed_at.isoformat(),
+            "ballots": {slug: by_section.get(slug, 0)
+                        for slug in sorted(public_credentials.section_slugs(locked).values())}})
         audit.record(actor, "contest.close", {
             "contest": locked.slug, "ballots": ballots, "voted": marks,
             "removed_by_revocation": removed, "seals_destroyed": seals,
+            "board_block": last.hash if last else None,
             **audit_ballots.ballot_commitment(locked)})  # what count and verify-log check
     contest.state, contest.closes_at = Contest.State.CLOSED, locked.closes_at
 
@@ -152,17 +179,27 @@ def revoke(voter: Voter, *, actor: Any, reason: str) -> Revocation:
             raise RevocationError(f"{voter.member_number} is already revoked")
         voter.status = Voter.Status.REVOKED
         voter.save(update_fields=["status"])
+        live = list(voter.credentials.filter(status__in=[Credential.Status.ACTIVE,
+                                                         Credential.Status.USED]))
         voter.credentials.filter(status=Credential.Status.ACTIVE).update(
             status=Credential.Status.ROTATED)
         removed = False
+        entry = None
         if VotedMark.objects.filter(voter=voter).exists():
             seal = BallotSeal.objects.filter(
                 voter_key=tokens.voter_seal(contest.pk, voter.pk)).first()
             if seal is None:
                 raise RevocationError(f"{voter.member_number} voted but their ballot cannot be "
                                       "found (was SECRET_KEY changed?); nothing was changed")
-            removed = Ballot.objects.filter(pk=seal.ballot_id).delete()[0] == 1
+            ballot = Ballot.objects.filter(pk=seal.ballot_id, removed=False).first()
+            if ballot is not None:  # kept, shown on the board as removed, never mixed
+                ballot.removed = True
+                ballot.save(update_fields=["removed"])
+                removed = True
+                entry = board.ballot_entry(contest, ballot)
             seal.delete()
+        for credential in live:
+            public_credentials.revoke_voter_entry(contest, credential, reason, entry)
         revocation = Revocation.objects.create(contest=contest, voter=voter,
                                                actor=audit.actor_name(actor), reason=reason,
                                                ballot_removed=removed)

@@ -28,7 +28,7 @@ from typing import Any
 
 from django.db import transaction
 
-from psephos.contests import audit, sealing
+from psephos.contests import audit, board, sealing
 from psephos.contests.casting.paper import ballot_paper
 from psephos.contests.casting.rows import insert_rows
 from psephos.contests.errors import ContestError, WrongState
@@ -78,10 +78,17 @@ def request_label(contest: Contest, section: Section) -> str:
 
 
 def sealed_ballots(section: Section) -> list[tuple[str, bytes]]:
-    """A section's cast ballots as (tracker, ciphertext), ordered by tracker."""
-    rows = (Ballot.objects.filter(section=section).order_by("tracker")
-            .values_list("tracker", "sealed"))
-    return [(tracker, bytes(sealed)) for tracker, sealed in rows.iterator(chunk_size=10000)]
+    """A section's cast ballots as (tracker, ciphertext), ordered by tracker: the input of
+    its mix (a ballot removed by a revocation is not)."""
+    return [(tracker, sealed) for tracker, sealed, _, _ in signed_ballots(section)]
+
+
+def signed_ballots(section: Section) -> list[tuple[str, bytes, str, str]]:
+    """`sealed_ballots` with each one's public credential and signature (hex)."""
+    rows = (Ballot.objects.filter(section=section, removed=False).order_by("tracker")
+            .values_list("tracker", "sealed", "signed_by", "signature"))
+    return [(tracker, bytes(sealed), credential or "", signature or "")
+            for tracker, sealed, credential, signature in rows.iterator(chunk_size=10000)]
 
 
 def is_mixed(contest: Contest) -> bool:
@@ -146,6 +153,10 @@ def mix_contest(contest: Contest, *, actor: Any) -> list[SectionMix]:
         insert_rows(MixedBallot, ("contest_id", "section_id", "position", "sealed"), rows)
         SectionShuffle.objects.bulk_create(shuffles)
         DecryptionRequest.objects.bulk_create(requests)
+        board.make_block(locked, *[
+            {"kind": "mix", "section": m.section, "stage": 0, "ballots": m.ballots,
+             "shuffle_hash": m.shuffle_hash, "mixed_sha256": m.mixed_sha256}
+            for m in mixes])
         audit.record(actor, "contest.shuffle", {
             "contest": contest.slug, "width": width,
             "sections": [m.to_json() for m in mixes]})
@@ -285,6 +296,9 @@ def add_mix(contest: Contest, section_slug: str, document: Any, *, actor: Any,
             document={k: v for k, v in document.items() if k != "output"})
         DecryptionRequest.objects.filter(pk=request.pk).update(
             request=body, mixed_sha256=added.mixed_sha256)
+        board.make_block(contest, {"kind": "mix", "section": section.slug, "stage": stage,
+                                   "ballots": len(outputs), "shuffle_hash": digest,
+                                   "mixed_sha256": added.mixed_sha256})
         audit.record(actor, "contest.mix", {"contest": contest.slug, **added.to_json(),
                                             "source": source})
     return added
@@ -313,7 +327,8 @@ def sealed_list(contest: Contest, section: Section, width: int) -> dict[str, Any
     `psephos-sealed-ballots/1`)."""
     return {"format": shuffle_file.SEALED_FORMAT, "contest": contest.slug,
             "section": section.slug, "width": width,
-            "ballots": [{"tracker": t, "sealed": c.hex()} for t, c in sealed_ballots(section)]}
+            "ballots": [{"tracker": t, "sealed": c.hex(), "credential": p, "signature": g}
+                        for t, c, p, g in signed_ballots(section)]}
 
 
 def chain_file_name(slug: str, stage: int) -> str:

@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from psephos.rules.registry import RULES
+
+
+def default_postal_iterations() -> int:
+    return int(settings.PSEPHOS_POSTAL_ITERATIONS)
 
 
 class Contest(models.Model):
@@ -52,6 +57,10 @@ class Contest(models.Model):
     #: The declaration (`Declaration.to_json`) once counted.
     declaration = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: PBKDF2 iterations of its postal codes' credentials (`psephos.crypto.credentials`),
+    #: fixed when it is made, published on its board.
+    postal_iterations = models.PositiveIntegerField(default=default_postal_iterations,
+                                                    editable=False)
 
     def __str__(self) -> str:
         return self.name
@@ -197,6 +206,10 @@ class Credential(models.Model):
     postal_hash = models.CharField(max_length=64, unique=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Its two public credentials (link's, then postal code's) sealed under a key derived
+    #: from SECRET_KEY (`psephos.contests.public_credentials`): re-minting one secret
+    #: needs the other's to make the voter's new pair. Empty when a registrar made them.
+    publics = models.BinaryField(null=True, blank=True)
 
     class Meta:
         constraints = (
@@ -225,6 +238,62 @@ class Ballot(models.Model):
     #: ciphertext per candidate on the paper (`psephos.crypto.elgamal.encrypt_ranking`).
     sealed = models.BinaryField()
     tracker = models.CharField(max_length=32, unique=True)
+    #: The public credential that signed it (hex) and the signature (hex,
+    #: `psephos.crypto.ballot_signatures`): what the board shows beside the ciphertext. A
+    #: public key on the section's list, which carries no voter.
+    signed_by = models.CharField(max_length=64, null=True, blank=True)
+    signature = models.CharField(max_length=128, null=True, blank=True)
+    #: Removed by a revocation after it was cast: kept, shown on the board with the
+    #: revocation, and left out of the mix.
+    removed = models.BooleanField(default=False)
+    #: The board checkpoint that lists it (`psephos.contests.board`); None until then.
+    block = models.PositiveIntegerField(null=True, blank=True)
+
+
+class PublicCredential(models.Model):
+    """A voter's entry in their section's public list: the two public credentials of their
+    link and postal code, in byte order, as hex (128 digits), which is the key: the rows
+    carry no voter and no number in roll order, and are written in key order."""
+
+    class Status(models.TextChoices):
+        LISTED = "listed"
+        REVOKED = "revoked"
+
+    pair = models.CharField(max_length=128, primary_key=True)
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(Section, on_delete=models.RESTRICT, related_name="+")
+    #: Each half alone, so a ballot's credential finds its entry by index. A half can be in
+    #: two rows: a re-minted link (or code) gives a new entry that keeps the other half.
+    first = models.CharField(max_length=64, db_index=True)
+    second = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.LISTED)
+    #: On the list committed at the opening (False: added on the board after it).
+    at_opening = models.BooleanField(default=False)
+
+
+class BoardEvent(models.Model):
+    """A change the public board must show, waiting for (or listed in) a checkpoint: an
+    entry added to or revoked from a list, a ballot removed, the close."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    document = models.JSONField()
+    block = models.PositiveIntegerField(null=True, blank=True)
+
+
+class BoardBlock(models.Model):
+    """A signed checkpoint of the public board: its `psephos-board-block/1` document
+    (docs/verifiability.md, section 12), chained to the one before by hash."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField()
+    document = models.JSONField()
+    hash = models.CharField(max_length=64)
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["contest", "number"], name="one_block_a_number"),
+        )
 
 
 class BallotSeal(models.Model):

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from psephos.contests import audit
+from psephos.contests import audit, board
 from psephos.contests.casting.paper import ballot_paper
 from psephos.contests.casting.rows import insert_rows
 from psephos.contests.errors import ContestError, TrusteeError, WrongState
@@ -88,6 +88,9 @@ def add_shares(contest: Contest, response: dict[str, Any], *, actor: Any,
     try:
         with transaction.atomic():
             DecryptionShare.objects.create(request=request, trustee=trustee, response=response)
+            board.make_block(contest, {"kind": "shares", "section": request.section.slug,
+                                       "trustee": trustee.index,
+                                       "sha256": document_sha256(response)})
             audit.record(actor, "decryption.shares", {
                 "contest": contest.slug, "section": request.section.slug,
                 "trustee": trustee.index, "shares_sha256": document_sha256(response)})

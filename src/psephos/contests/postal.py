@@ -24,8 +24,8 @@ from django.db import IntegrityError, transaction
 from psephos.contests import audit, sealing, timetable, tokens
 from psephos.contests.casting.lookup import not_open, refusal
 from psephos.contests.casting.paper import BallotPaper, ballot_paper
-from psephos.contests.casting.service import store_ballots
-from psephos.contests.casting.trackers import new_tracker
+from psephos.contests.casting.service import StoredBallot, store_ballots
+from psephos.contests.casting.signing import Signature, sign_postal_papers
 from psephos.contests.errors import AlreadyVoted, ContestError, PostalBatchError
 from psephos.contests.models import Contest, Credential, VotedMark
 from psephos.contests.textfile import csv_records, file_sha256
@@ -63,6 +63,8 @@ class _Paper:
     line: int
     code_hash: str
     sealed: bytes
+    code: str
+    signature: Signature | None = None
 
 
 def import_postal(contest: Contest, path: str | Path, *, dry_run: bool = False,
@@ -80,7 +82,7 @@ def import_postal(contest: Contest, path: str | Path, *, dry_run: bool = False,
     if key is None:  # an open contest always has one
         raise ContestError(f"contest {contest.slug!r} has no election key")
     report = PostalReport(file=str(path), sha256=file_sha256(path), dry_run=dry_run)
-    papers = list(_read(path, paper, key, report))
+    papers = _signed(contest, list(_read(path, paper, key, report)), report)
     with transaction.atomic():
         # Lock the contest row: a close waits for the batch, and batches go one at a time;
         # "no key" so that online casts (which share-lock the row's key) carry on meanwhile.
@@ -139,7 +141,22 @@ def _read(path: Path, paper: BallotPaper, key: bytes, report: PostalReport
         except ContestError as error:
             report.rejected.append(RejectedPaper(line, error.message))
             continue
-        yield _Paper(line, tokens.postal_hash(code), sealing.seal(key, paper, chosen))
+        yield _Paper(line, tokens.postal_hash(code), sealing.seal(key, paper, chosen), code)
+
+
+def _signed(contest: Contest, papers: list[_Paper], report: PostalReport) -> list[_Paper]:
+    """Each paper signed under its code's public credential; a code not of a postal code's
+    form goes in the report (no credential could match it)."""
+    signatures = sign_postal_papers(contest, [(p.code, p.sealed) for p in papers])
+    kept = []
+    for p, signature in zip(papers, signatures, strict=True):
+        if signature is None:
+            unknown = refusal([])
+            report.rejected.append(RejectedPaper(p.line, unknown.message if unknown else ""))
+            continue
+        p.signature = signature
+        kept.append(p)
+    return kept
 
 
 def _by_preference(names: list[str], marks: list[str]) -> list[str]:
@@ -162,6 +179,7 @@ class _Accepted:
     voter_id: int
     section_id: int
     sealed: bytes
+    signature: Signature
 
 
 def _accept(contest: Contest, papers: list[_Paper], report: PostalReport) -> list[_Accepted]:
@@ -191,7 +209,8 @@ def _accept(contest: Contest, papers: list[_Paper], report: PostalReport) -> lis
         assert row is not None
         voted.add(row[2])
         found[p.code_hash] = (row[0], Credential.Status.USED, *row[2:])
-        accepted.append(_Accepted(row[0], row[2], row[4], p.sealed))
+        assert p.signature is not None
+        accepted.append(_Accepted(row[0], row[2], row[4], p.sealed, p.signature))
     report.recorded = len(accepted)
     return accepted
 
@@ -206,5 +225,7 @@ def _record(contest: Contest, accepted: list[_Accepted]) -> None:
         if spent != len(chunk):  # cannot happen under the locks; refuse rather than guess
             raise ContestError("credentials changed while the batch was recorded; nothing "
                                "was recorded, run the batch again")
-        store_ballots(contest.pk, [(a.voter_id, a.section_id, a.sealed, new_tracker(),
-                                    "post") for a in chunk])
+        store_ballots(contest.pk, [StoredBallot(a.voter_id, a.section_id, a.sealed,
+                                                a.signature.tracker, "post",
+                                                a.signature.credential,
+                                                a.signature.signature) for a in chunk])

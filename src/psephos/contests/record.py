@@ -6,8 +6,13 @@ declaration, as JSON files:
 
 - ``ceremony.json``: the ceremony file, every trustee's round 1 and round 2 message, the
   election key;
-- ``sealed-<section>.json``: the section's cast ballots as (tracker, ciphertext), ordered
-  by tracker: the input of its mix (a voter finds their ciphertext by their tracker);
+- ``board.json``: the public board's signed, hash-chained checkpoints
+  (`psephos.contests.board`), with the key that signs them;
+- ``credentials-<section>.json``: the section's public credential list as the opening
+  committed it (`psephos-credentials/1`);
+- ``sealed-<section>.json``: the section's cast ballots as (tracker, ciphertext, public
+  credential, signature), ordered by tracker: the input of its mix (a voter finds their
+  ciphertext by their tracker); a ballot removed by a revocation is on the board instead;
 - ``mixed-<section>.json``: the mixed list, in order, with its SHA-256 as logged;
 - ``shuffle-<section>.json``, then ``shuffle-<section>-1.json``, ``-2``, …: the section's
   chain of mixes (`psephos-shuffle/1`, docs/verifiability.md section 9.6), the server's
@@ -28,6 +33,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from psephos.contests.board import board_document
 from psephos.contests.casting.paper import ballot_paper
 from psephos.contests.mixing import (
     chain_file_name,
@@ -37,6 +43,7 @@ from psephos.contests.mixing import (
     shuffle_of,
 )
 from psephos.contests.models import Contest
+from psephos.contests.public_credentials import opening_list
 from psephos.contests.sealed_models import (
     CeremonyMessage,
     DecryptionRequest,
@@ -79,10 +86,13 @@ def sealed_record(contest: Contest) -> list[tuple[str, Writer]]:
     """The files of the sealed record, as (name, writer), in the order listed above."""
     width = len(ballot_paper(contest).pks)
     files: list[tuple[str, Writer]] = [
-        ("ceremony.json", _json_writer(partial(ceremony_record, contest)))]
+        ("ceremony.json", _json_writer(partial(ceremony_record, contest))),
+        ("board.json", _json_writer(partial(board_document, contest)))]
     for request in requests_of(contest):
         slug = request.section.slug
         files += [
+            (f"credentials-{slug}.json", _json_writer(partial(opening_list, contest,
+                                                              request.section))),
             (f"sealed-{slug}.json", _json_writer(partial(sealed_list, contest, request.section,
                                                          width))),
             (f"mixed-{slug}.json", _json_writer(partial(mixed_list, contest, request, width)))]

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef
 
-from psephos.contests import timetable
+from psephos.contests import board, timetable
 from psephos.contests.errors import ContestError, WrongState
 from psephos.contests.lifecycle import close_contest, open_contest
 from psephos.contests.models import Contest, TimetableEvent
@@ -80,14 +80,17 @@ def _open_if_ready(contest: Contest) -> Tick | None:
 
 
 def tick(at: datetime | None = None) -> list[Tick]:
-    """Open every draft whose ``ballot_open`` time has come (and whose close has not), and
-    close every open contest whose close time has come."""
+    """Open every draft whose ``ballot_open`` time has come (and whose close has not),
+    close every open contest whose close time has come, and checkpoint the board of every
+    contest still open."""
     at = at or timetable.now()
     done: list[Tick] = []
     for contest in Contest.objects.filter(state=Contest.State.OPEN, closes_at__lte=at):
         outcome = close_if_due(contest, at)
         if outcome is not None:
             done.append(outcome)
+    for contest in Contest.objects.filter(state=Contest.State.OPEN):
+        board.checkpoint_due(contest)  # the board's signed checkpoint, when one is due
     opening = TimetableEvent.objects.filter(contest=OuterRef("pk"),
                                             kind=TimetableEvent.Kind.BALLOT_OPEN,
                                             start__lte=at)

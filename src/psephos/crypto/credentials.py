@@ -77,12 +77,25 @@ def salt(kind: str, contest: str) -> bytes:
     return group.hash_parts(SALT_DOMAIN, kind.encode(), contest.encode())
 
 
-def private_credential(kind: str, secret: str, contest: str) -> bytes:
+def iterations_for(kind: str, postal_iterations: int = POSTAL_ITERATIONS) -> int:
+    """The PBKDF2 iterations of a kind of secret: 1 for a link; for a postal code the
+    contest's own count (`POSTAL_ITERATIONS` unless it chose another), published with its
+    credential lists so that every device derives the same credential."""
+    if kind == POSTAL:
+        if not isinstance(postal_iterations, int) or postal_iterations < 1:
+            raise ValueError("a postal code's iterations are a whole number, at least 1")
+        return postal_iterations
+    return ITERATIONS[kind]
+
+
+def private_credential(kind: str, secret: str, contest: str, *,
+                       postal_iterations: int = POSTAL_ITERATIONS) -> bytes:
     """The private credential x (a canonical scalar) of a voter's secret in ``contest``."""
     if not contest:
         raise ValueError("the contest identifier is empty")
     stretched = hashlib.pbkdf2_hmac("sha512", canonical_secret(kind, secret),
-                                    salt(kind, contest), ITERATIONS[kind], 64)
+                                    salt(kind, contest),
+                                    iterations_for(kind, postal_iterations), 64)
     x: bytes = rbcl.crypto_core_ristretto255_scalar_reduce(stretched)
     if x == bytes(group.SCALAR_BYTES):  # probability 2^-252: mint the secret again
         raise ValueError("this secret derives the zero scalar; mint another")
@@ -94,19 +107,23 @@ def public_credential(private: bytes) -> bytes:
     return group.base_mult(group.check_scalar(private, "the private credential"))
 
 
-def credential_pair(link_token: str, postal_code: str, contest: str) -> bytes:
+def credential_pair(link_token: str, postal_code: str, contest: str, *,
+                    postal_iterations: int = POSTAL_ITERATIONS) -> bytes:
     """A voter's list entry: the public credentials of both secrets, in byte order
     (64 bytes), so the entry does not say which is the link's."""
     link = public_credential(private_credential(LINK, link_token, contest))
-    postal = public_credential(private_credential(POSTAL, postal_code, contest))
+    postal = public_credential(private_credential(POSTAL, postal_code, contest,
+                                                  postal_iterations=postal_iterations))
     return pair_of(link, postal)
 
 
 def credential_pairs(secrets: Sequence[tuple[str, str]], contest: str, *,
-                     workers: int = 1) -> list[bytes]:
+                     workers: int = 1, postal_iterations: int = POSTAL_ITERATIONS
+                     ) -> list[bytes]:
     """`credential_pair` of every (link token, postal code), in their order; the
     derivations run on ``workers`` threads (hashlib and libsodium release the GIL)."""
-    return in_chunks(lambda part: [credential_pair(link, code, contest)
+    return in_chunks(lambda part: [credential_pair(link, code, contest,
+                                                   postal_iterations=postal_iterations)
                                    for link, code in part], secrets, workers)
 
 

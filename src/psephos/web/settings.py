@@ -30,6 +30,11 @@ Environment:
   ``psephos contest add-mix``) each section's chain needs after the server's shuffle before
   the decryption requests go out (default 0; 2 or more so that no one party, the server
   included, knows the permutation unless all the mixers collude).
+- ``PSEPHOS_POSTAL_ITERATIONS``: PBKDF2 iterations a new contest derives postal codes'
+  public credentials with (default 20,000; docs/verifiability.md, section 10.2); fixed per
+  contest when it is created and published with its credential lists.
+- ``PSEPHOS_BOARD_INTERVAL``: seconds between the public board's signed checkpoints while
+  a ballot is open (default 60; `psephos.contests.board`).
 - ``PSEPHOS_STATIC_ROOT``: where ``collectstatic`` puts files (default ``<data>/static``).
 - ``PSEPHOS_CACHE_URL``: where the rate limit counts (`cache_config`): ``memory``
   (default), ``database`` or ``redis://HOST:PORT/N``.
@@ -271,6 +276,8 @@ STATIC_ROOT = os.environ.get("PSEPHOS_STATIC_ROOT") or str(data_dir() / "static"
 #: The data folder itself (the demonstration keeps its trustees' files there).
 PSEPHOS_DATA_DIR = str(data_dir())
 PSEPHOS_TRUSTEE_MIXES = int(os.environ.get("PSEPHOS_TRUSTEE_MIXES") or 0)
+PSEPHOS_POSTAL_ITERATIONS = int(os.environ.get("PSEPHOS_POSTAL_ITERATIONS") or 20_000)
+PSEPHOS_BOARD_INTERVAL = float(os.environ.get("PSEPHOS_BOARD_INTERVAL") or 60)
 PSEPHOS_PUBLISHED_DIR = os.environ.get("PSEPHOS_PUBLISHED_DIR") or str(data_dir() / "published")
 #: The largest ballot file the explorer's count page takes, in megabytes (a bigger upload
 #: is refused with 413 before it is read).

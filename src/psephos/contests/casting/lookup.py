@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.db import connection
@@ -39,12 +39,16 @@ class CredentialKey:
     link: str
     postal: str
     recovery: tuple[tuple[str, bytes], ...] = ()
+    #: The secret itself, held only while its request lasts: casting derives from it the
+    #: private credential that signs the ballot (`psephos.contests.casting.signing`).
+    secret: str = field(default="", repr=False, compare=False)
 
     @classmethod
     def of(cls, secret: str | CredentialKey) -> CredentialKey:
         if isinstance(secret, CredentialKey):
             return secret
-        return cls(*tokens.credential_hashes(secret), recovery=recovery_keys(secret))
+        return cls(*tokens.credential_hashes(secret), recovery=recovery_keys(secret),
+                   secret=secret)
 
 
 class VotedWithTracker(AlreadyVoted):
@@ -76,7 +80,7 @@ def get_contest(slug: str) -> Contest:
 
 #: The parts of a contest that never change once it is made, read once per process, by
 #: (database, id, creation time): a contest made again with a reused id is another entry.
-_FIXED = ("id", "slug", "method", "seats", "created_at")
+_FIXED = ("id", "slug", "method", "seats", "created_at", "postal_iterations")
 _TEMPLATES: BoundedCache[tuple[str, int, object], Contest] = BoundedCache(1000)
 
 

@@ -30,7 +30,7 @@ from psephos.contests.casting.lookup import CredentialKey, credential_problem, n
 from psephos.contests.casting.paper import ballot_paper
 from psephos.contests.casting.recovery import seal
 from psephos.contests.casting.rows import insert_groups
-from psephos.contests.casting.trackers import new_tracker
+from psephos.contests.casting.signing import SignedBallot, check_browser_ballot, sign
 from psephos.contests.errors import (
     AlreadyVoted,
     ContestError,
@@ -107,13 +107,16 @@ def _refusal(contest: Contest, key: CredentialKey) -> ContestError:
 
 @dataclass(frozen=True)
 class PreparedCast:
-    """A ballot ready to be written: its ranking sealed, its tracker drawn."""
+    """A ballot ready to be written: its ranking sealed and signed (`signed`)."""
 
     contest: Contest
     key: CredentialKey
-    sealed: bytes
+    signed: SignedBallot
     channel: str
-    tracker: str
+
+    @property
+    def sealed(self) -> bytes:
+        return self.signed.sealed
 
 
 class PendingCast(Protocol):
@@ -245,6 +248,7 @@ def _write_casts(casts: Sequence[PreparedCast]) -> list[Receipt | Exception]:
     with a row already there (a voter marked as voted another way) raises, and the group
     commit then writes each cast alone, so each gets its own answer (`_failed`)."""
     spent: set[int] = set()
+    trackers: dict[int, str] = {}
     by_contest: dict[int, list[int]] = {}
     for index, cast in enumerate(casts):
         by_contest.setdefault(cast.contest.pk, []).append(index)
@@ -262,38 +266,54 @@ def _write_casts(casts: Sequence[PreparedCast]) -> list[Receipt | Exception]:
                          and (casts[i].key.link == link or casts[i].key.postal == postal))
             spent.add(first)
             cast = casts[first]
-            ballots.append((int(voter_id), int(section_id), cast.sealed, cast.tracker,
-                            cast.channel))
+            signature = cast.signed.for_kind(link_matched=cast.key.link == link)
+            trackers[first] = signature.tracker
+            ballots.append(StoredBallot(int(voter_id), int(section_id), cast.sealed,
+                                        signature.tracker, cast.channel,
+                                        signature.credential, signature.signature))
             if cast.key.recovery:  # under the secret that cast it: a link, or a code
                 lookup, box = cast.key.recovery[0 if cast.key.link == link else 1]
-                recoveries.append((lookup, seal(box, cast.tracker)))
+                recoveries.append((lookup, seal(box, signature.tracker)))
         store_ballots(contest_id, ballots, recoveries)
-    return [Receipt(contest=cast.contest.slug, tracker=cast.tracker) if index in spent
+    return [Receipt(contest=cast.contest.slug, tracker=trackers[index]) if index in spent
             else _refusal(cast.contest, cast.key)
             for index, cast in enumerate(casts)]
 
 
-def store_ballots(contest_id: int,
-                  ballots: Sequence[tuple[int, int, bytes, str, str]],
+@dataclass(frozen=True)
+class StoredBallot:
+    """A ballot to store for a voter whose credential was just spent."""
+
+    voter: int
+    section: int
+    sealed: bytes
+    tracker: str
+    channel: str
+    signed_by: str
+    signature: str
+
+
+def store_ballots(contest_id: int, ballots: Sequence[StoredBallot],
                   recoveries: Sequence[tuple[str, bytes]] = ()) -> None:
-    """For voters whose credentials were just spent, as (voter, section, sealed ranking,
-    tracker, channel): their "voted" marks, their sealed ballots (random ids, nothing about
-    the voter) and the seals a revocation needs until the close; one statement a table, or
-    one in all on PostgreSQL when it fits. Online casts and postal batches both store
-    through here; online casts also give their trackers' recovery rows as (lookup, sealed
-    tracker), written in lookup order, not the ballots' (`psephos.contests.casting.recovery`)."""
+    """For voters whose credentials were just spent: their "voted" marks, their signed,
+    sealed ballots (random ids, nothing about the voter) and the seals a revocation needs
+    until the close; one statement a table, or one in all on PostgreSQL when it fits.
+    Online casts and postal batches both store through here; online casts also give their
+    trackers' recovery rows as (lookup, sealed tracker), written in lookup order, not the
+    ballots' (`psephos.contests.casting.recovery`)."""
     noise = os.urandom(16 * len(ballots))
     ids = [uuid.UUID(bytes=noise[16 * n:16 * n + 16], version=4) for n in range(len(ballots))]
     key = tokens.seal_key(contest_id)
     insert_groups([
         (VotedMark, ("voter_id", "contest_id", "channel"),
-         [(voter, contest_id, channel) for voter, _, _, _, channel in ballots]),
-        (Ballot, ("id", "contest_id", "section_id", "sealed", "tracker"),
-         [(i, contest_id, section, sealed, tracker)
-          for i, (_, section, sealed, tracker, _) in zip(ids, ballots, strict=True)]),
+         [(b.voter, contest_id, b.channel) for b in ballots]),
+        (Ballot, ("id", "contest_id", "section_id", "sealed", "tracker", "signed_by",
+                  "signature", "removed"),
+         [(i, contest_id, b.section, b.sealed, b.tracker, b.signed_by, b.signature, False)
+          for i, b in zip(ids, ballots, strict=True)]),
         (BallotSeal, ("contest_id", "voter_key", "ballot_id"),
-         [(contest_id, tokens.seal_with(key, voter), i)
-          for i, (voter, *_) in zip(ids, ballots, strict=True)]),
+         [(contest_id, tokens.seal_with(key, b.voter), i)
+          for i, b in zip(ids, ballots, strict=True)]),
         (TrackerRecovery, ("contest_id", "lookup", "sealed"),
          [(contest_id, lookup, sealed) for lookup, sealed in sorted(recoveries)]),
     ])
@@ -306,9 +326,12 @@ CASTS: GroupCommit[PreparedCast | PendingCast, Receipt] = GroupCommit(
 
 
 def prepare_cast(contest: Contest, credential: str | CredentialKey,
-                 ranking: Sequence[str | int], *, channel: str = "web") -> PreparedCast:
-    """A ballot ready to be written (`CASTS`): its ranking checked against the paper and
-    sealed, its tracker drawn; `ContestNotOpen` or `InvalidRanking` if it cannot be."""
+                 ranking: Sequence[str | int], *, channel: str = "web",
+                 browser: BrowserBallot | None = None) -> PreparedCast:
+    """A ballot ready to be written (`CASTS`): its ranking checked against the paper,
+    sealed and signed under the voter's credential; or, with ``browser``, the ballot the
+    voter's browser sealed and signed, checked (`psephos.contests.casting.signing`).
+    `ContestNotOpen`, `InvalidRanking` or `UnknownCredential` if it cannot be."""
     if channel not in CHANNELS:
         raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
     paper = ballot_paper(contest)
@@ -323,14 +346,29 @@ def prepare_cast(contest: Contest, credential: str | CredentialKey,
     key = sealing.election_key(contest)
     if key is None:  # no complete ceremony: the contest cannot have opened
         raise not_open(contest) or ContestNotOpen("voting is not open")
-    return PreparedCast(contest, CredentialKey.of(credential), sealing.seal(key, paper, chosen),
-                        channel, new_tracker())
+    credential_key = CredentialKey.of(credential)
+    if browser is not None:
+        signed = check_browser_ballot(contest, credential_key, len(paper.pks), browser.sealed,
+                                      browser.credential, browser.signature)
+    else:
+        signed = sign(contest, credential_key, sealing.seal(key, paper, chosen))
+    return PreparedCast(contest, credential_key, signed, channel)
+
+
+@dataclass(frozen=True)
+class BrowserBallot:
+    """What the voter's browser sealed and signed (hex), as the ballot form sends it."""
+
+    sealed: str
+    credential: str
+    signature: str
 
 
 def cast_ballot(contest: Contest, credential: str | CredentialKey,
-                ranking: Sequence[str | int], *, channel: str = "web") -> Receipt:
+                ranking: Sequence[str | int], *, channel: str = "web",
+                browser: BrowserBallot | None = None) -> Receipt:
     """Record one ballot and return its receipt; the first valid ballot of a voter wins.
 
-    ``credential``: the secret as typed or followed, or its `CredentialKey` when the caller
-    has hashed it already."""
-    return CASTS.run(prepare_cast(contest, credential, ranking, channel=channel))
+    ``credential``: the secret as typed or followed, or its `CredentialKey`."""
+    return CASTS.run(prepare_cast(contest, credential, ranking, channel=channel,
+                                  browser=browser))

@@ -12,6 +12,8 @@ the contest (`timekeeper`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,7 +21,7 @@ from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from psephos.contests import timetable
+from psephos.contests import sealing, timetable
 from psephos.contests.casting.lookup import (
     CredentialKey,
     VotedWithTracker,
@@ -27,7 +29,7 @@ from psephos.contests.casting.lookup import (
     credential_problem,
 )
 from psephos.contests.casting.paper import ballot_paper
-from psephos.contests.casting.service import cast_ballot
+from psephos.contests.casting.service import BrowserBallot, cast_ballot
 from psephos.contests.errors import (
     AlreadyVoted,
     ContestError,
@@ -37,6 +39,7 @@ from psephos.contests.errors import (
     status_for,
 )
 from psephos.contests.models import Ballot, Contest
+from psephos.contests.public_credentials import identifier
 from psephos.contests.throttle import ANY_CONTEST, TooManyFailures, reserve, settle
 from psephos.contests.timekeeper import close_if_due
 from psephos.contests.views.forms import CodeForm, FieldError, RankingForm, ordinal
@@ -177,12 +180,36 @@ def _ballot_steps(request: HttpRequest, contest: Contest, code: str, key: Creden
     if step != "cast":
         return render(request, "contests/confirm.html", {
             **context, "ranking": [(ordinal(i), name) for i, name in enumerate(ranking, 1)],
-            "hidden": [(row["id"], row["value"]) for row in form.rows()]})
+            "hidden": [(row["id"], row["value"]) for row in form.rows()],
+            "sealing": sealing_data(contest, code, ranking)})
+    browser = browser_ballot(request)
     try:
-        receipt = cast_ballot(contest, key, ranking, channel="web")
+        receipt = cast_ballot(contest, key, ranking, channel="web", browser=browser)
     except ContestError as error:
         return _refuse(request, error, contest)
-    return HttpResponseRedirect(reverse("contests:receipt", args=[contest.slug, receipt.tracker]))
+    address = reverse("contests:receipt", args=[contest.slug, receipt.tracker])
+    return HttpResponseRedirect(address + ("?sealed=browser" if browser else ""))
+
+
+#: The hidden fields the confirm page's script fills in (hex), in `BrowserBallot`'s order.
+BROWSER_FIELDS = ("sealed", "credential", "signature")
+
+
+def browser_ballot(request: HttpRequest) -> BrowserBallot | None:
+    """The ballot the voter's browser sealed and signed, if the form carries one."""
+    fields = [request.POST.get(name, "").strip() for name in BROWSER_FIELDS]
+    return BrowserBallot(*fields) if all(fields) else None
+
+
+def sealing_data(contest: Contest, secret: str, ranking: list[str]) -> dict[str, Any]:
+    """What the confirm page's script needs to seal and sign in the browser
+    (`contests/ballot.js`): nothing the voter does not already hold."""
+    paper = ballot_paper(contest)
+    key = sealing.election_key(contest)
+    return {"contest": identifier(contest), "key": (key or b"").hex(),
+            "width": len(paper.pks), "postal_iterations": contest.postal_iterations,
+            "slots": ",".join(str(paper.slots[pk]) for pk in paper.resolve(ranking)),
+            "secret": secret}
 
 
 @require_http_methods(["GET"])
@@ -191,5 +218,6 @@ def receipt(request: HttpRequest, slug: str, tracker: str) -> HttpResponse:
     contest = get_object_or_404(Contest, slug=slug)
     ballot = get_object_or_404(Ballot, contest=contest, tracker=tracker)
     close_if_due(contest)
-    return render(request, "contests/receipt.html", {**_about(contest),
-                                                     "tracker": ballot.tracker})
+    return render(request, "contests/receipt.html", {
+        **_about(contest), "tracker": ballot.tracker,
+        "sealed_by_browser": request.GET.get("sealed") == "browser"})

@@ -1,0 +1,102 @@
+"""The public board: every ballot, list change and step of the count, in signed checkpoints.
+
+A cast stores its ballot with no block (nothing on the cast path waits for the board); a
+checkpoint (`make_block`) then takes every ballot and event not yet in a block, lists them
+(`psephos.crypto.board`), chains the block to the one before and signs it with the audit
+log's key (`psephos.contests.audit_keys`). Checkpoints are made at the opening (block 0:
+the credential lists' commitments, the election key, the paper), every
+``PSEPHOS_BOARD_INTERVAL`` seconds while a ballot is open (`checkpoint_due`, from the
+timetable's tick), at the close, and at each step after it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from psephos.contests import audit_keys, timetable
+from psephos.contests.models import Ballot, BoardBlock, BoardEvent, Contest, Section
+from psephos.contests.public_credentials import identifier
+from psephos.crypto import board
+from psephos.crypto.ballot_signatures import ballot_tracker
+
+BATCH = 10000
+
+
+def full_tracker(contest: Contest, credential: str, sealed: bytes, signature: str) -> str:
+    """The tracker the board lists (hex): the hash of the signed ballot."""
+    return ballot_tracker(identifier(contest), bytes.fromhex(credential), sealed,
+                          bytes.fromhex(signature)).hex()
+
+
+def ballot_entry(contest: Contest, ballot: Ballot) -> dict[str, Any]:
+    """A ballot as a board event shows it (a revocation's removed ballot)."""
+    return {"credential": ballot.signed_by, "sealed": bytes(ballot.sealed).hex(),
+            "signature": ballot.signature, "tracker": ballot.tracker}
+
+
+def add_event(contest: Contest, document: dict[str, Any]) -> None:
+    BoardEvent.objects.create(contest=contest, document=document)
+
+
+def make_block(contest: Contest, *events: dict[str, Any]) -> BoardBlock | None:
+    """The next checkpoint of ``contest``, with ``events`` after those waiting; None if
+    there is nothing to list. Must run inside the transaction that made the events (it
+    locks the contest's row, so checkpoints are made one at a time)."""
+    for document in events:
+        add_event(contest, document)
+    # FOR NO KEY UPDATE: one checkpoint at a time, and after any revocation in flight
+    # (which locks the row for update), while casts (which key-share it) go on.
+    Contest.objects.select_for_update(no_key=True).filter(pk=contest.pk).first()
+    pending_events = list(BoardEvent.objects.filter(contest=contest, block=None).order_by("pk"))
+    slugs = dict(Section.objects.filter(contest=contest).values_list("pk", "slug"))
+    pending = (Ballot.objects.filter(contest=contest, block=None)
+               .values_list("pk", "section_id", "signed_by", "sealed", "signature"))
+    trackers: dict[str, list[str]] = defaultdict(list)
+    ids = []
+    for pk, section, credential, sealed, signature in pending.iterator(chunk_size=BATCH):
+        ids.append(pk)
+        trackers[slugs[section]].append(full_tracker(contest, credential, bytes(sealed),
+                                                     signature))
+    if not ids and not pending_events:
+        return None
+    last = BoardBlock.objects.filter(contest=contest).order_by("-number").first()
+    number = 0 if last is None else last.number + 1
+    document = board.new_block(
+        identifier(contest), number, "" if last is None else last.hash,
+        timetable.now().isoformat(), trackers, [e.document for e in pending_events],
+        bytes(audit_keys.signing_key()))
+    made = BoardBlock.objects.create(contest=contest, number=number, document=document,
+                                     hash=document["hash"])
+    for start in range(0, len(ids), BATCH):
+        Ballot.objects.filter(pk__in=ids[start:start + BATCH]).update(block=number)
+    BoardEvent.objects.filter(pk__in=[e.pk for e in pending_events]).update(block=number)
+    return made
+
+
+def checkpoint_due(contest: Contest) -> BoardBlock | None:
+    """A checkpoint of an open contest if its last one is ``PSEPHOS_BOARD_INTERVAL``
+    seconds old and anything waits; else None."""
+    last = BoardBlock.objects.filter(contest=contest).order_by("-number").first()
+    interval = timedelta(seconds=float(settings.PSEPHOS_BOARD_INTERVAL))
+    if last is not None and timetable.now() - last.made_at < interval:
+        return None
+    with transaction.atomic():
+        return make_block(contest)
+
+
+def blocks(contest: Contest) -> list[dict[str, Any]]:
+    """The board's blocks, in order."""
+    return list(BoardBlock.objects.filter(contest=contest).order_by("number")
+                .values_list("document", flat=True))
+
+
+def board_document(contest: Contest) -> dict[str, Any]:
+    """``board.json``: the board's key and every block."""
+    key = audit_keys.signing_key().verify_key
+    return {"format": board.BOARD_FORMAT, "contest": identifier(contest),
+            "key": audit_keys.public_hex(key), "blocks": blocks(contest)}

@@ -1,0 +1,129 @@
+"""Signing a ballot under the voter's public credential, or checking a browser's signature.
+
+Without JavaScript the server seals the ranking and signs it with the private credential
+the voter's secret derives (`psephos.crypto.credentials`); the secret is needed anyway to
+find the voter, and is kept nowhere. Which kind of secret was typed (link token or postal
+code) is known only once the spending statement matches one, so a text that reads as both
+is signed both ways and the matching one is kept (`SignedBallot.for_kind`).
+
+With JavaScript the browser seals and signs (`psephos.contests.static`); the server checks
+the ciphertext's form, that the public credential is the one the voter's secret derives,
+and the signature, and stores exactly what the browser made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from psephos.contests.casting.lookup import CredentialKey
+from psephos.contests.errors import InvalidRanking, UnknownCredential
+from psephos.contests.models import Contest
+from psephos.contests.public_credentials import WORKERS, identifier
+from psephos.crypto import credentials, elgamal, group
+from psephos.crypto.ballot_signatures import (
+    ballot_tracker,
+    printed_tracker,
+    sign_ballot,
+    verify_ballot,
+)
+from psephos.crypto.threads import in_chunks
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A sealed ballot signed under one public credential, with its tracker."""
+
+    kind: str
+    credential: str
+    signature: str
+    tracker: str
+
+
+@dataclass(frozen=True)
+class SignedBallot:
+    sealed: bytes
+    signatures: tuple[Signature, ...]
+
+    def for_kind(self, link_matched: bool) -> Signature:
+        """The signature under the secret the spending statement matched."""
+        wanted = credentials.LINK if link_matched else credentials.POSTAL
+        return next(s for s in self.signatures if s.kind == wanted)
+
+
+def kinds_of(secret: str) -> list[str]:
+    """The kinds of secret ``secret`` reads as (none, one or, rarely, both)."""
+    found = []
+    for kind in (credentials.LINK, credentials.POSTAL):
+        try:
+            credentials.canonical_secret(kind, secret)
+        except ValueError:
+            continue
+        found.append(kind)
+    return found
+
+
+def _private(contest: Contest, kind: str, secret: str) -> bytes:
+    return credentials.private_credential(kind, secret, identifier(contest),
+                                          postal_iterations=contest.postal_iterations)
+
+
+def _signature(contest: Contest, kind: str, public: bytes, sealed: bytes,
+               signature: bytes) -> Signature:
+    tracker = ballot_tracker(identifier(contest), public, sealed, signature)
+    return Signature(kind, public.hex(), signature.hex(), printed_tracker(tracker))
+
+
+def sign(contest: Contest, key: CredentialKey, sealed: bytes) -> SignedBallot:
+    """``sealed`` signed under each kind the secret reads as: none if it reads as neither,
+    and then no credential matches it either, so the spending statement refuses it as it
+    refuses any wrong secret (and the rate limit counts it)."""
+    signatures = []
+    for kind in kinds_of(key.secret):
+        private = _private(contest, kind, key.secret)
+        public = group.base_mult(private)
+        signature = sign_ballot(private, identifier(contest), sealed)
+        signatures.append(_signature(contest, kind, public, sealed, signature))
+    return SignedBallot(sealed, tuple(signatures))
+
+
+def sign_postal_papers(contest: Contest, papers: Sequence[tuple[str, bytes]]
+                       ) -> list[Signature | None]:
+    """Each returned paper's (postal code, sealed ballot) signed under its code's
+    credential, on `WORKERS` threads (each code costs the contest's postal iterations);
+    None for a code that is not a postal code's form."""
+    def signed(code: str, sealed: bytes) -> Signature | None:
+        try:
+            private = _private(contest, credentials.POSTAL, code)
+        except ValueError:
+            return None
+        return _signature(contest, credentials.POSTAL, group.base_mult(private), sealed,
+                          sign_ballot(private, identifier(contest), sealed))
+
+    return in_chunks(lambda part: [signed(code, sealed) for code, sealed in part], papers,
+                     WORKERS)
+
+
+def check_browser_ballot(contest: Contest, key: CredentialKey, width: int, sealed_hex: str,
+                         credential_hex: str, signature_hex: str) -> SignedBallot:
+    """A ballot the browser sealed and signed, checked: `InvalidRanking` if the ciphertext
+    is not one of this paper's width, `UnknownCredential` if the credential is not the one
+    the secret derives or the signature does not verify."""
+    try:
+        sealed = bytes.fromhex(sealed_hex)
+        elgamal.check_sealed(sealed, width)
+    except ValueError as error:
+        raise InvalidRanking(f"the sealed ballot is not one of this paper: {error}") from None
+    try:
+        public = bytes.fromhex(credential_hex)
+        signature = bytes.fromhex(signature_hex)
+    except ValueError:
+        raise UnknownCredential("the ballot's credential or signature is not hex") from None
+    for kind in kinds_of(key.secret):
+        if group.base_mult(_private(contest, kind, key.secret)) != public:
+            continue
+        if not verify_ballot(public, identifier(contest), sealed, signature):
+            raise UnknownCredential("the ballot's signature does not verify")
+        return SignedBallot(sealed, (_signature(contest, kind, public, sealed, signature),))
+    raise UnknownCredential("the ballot was signed with a credential that is not this "
+                            "voter's")
