@@ -145,3 +145,43 @@ def test_the_temporary_copy_of_libsodium_is_removed() -> None:
     path = sys.modules["rbcl._sodium"].lib_path
     assert path.endswith(".so") and not Path(path).exists()
     assert group.base_mult(group.scalar(1)) == group.GENERATOR  # still loaded
+
+
+OPENED_SCALARS = [group.scalar(1000 + slot) for slot in range(4)]
+
+
+def test_encryption_with_given_scalars_is_determined_by_them() -> None:
+    sealed = elgamal.encrypt_ranking_with(KEY, [2, 0], 4, OPENED_SCALARS)
+    assert sealed == elgamal.encrypt_ranking_with(KEY, [2, 0], 4, OPENED_SCALARS)
+    alpha, beta = elgamal.split(sealed)[0]
+    assert alpha == group.base_mult(OPENED_SCALARS[0])
+    assert beta == group.add(elgamal.encodings(4)[3], group.mult(OPENED_SCALARS[0], KEY))
+    assert elgamal.decrypt_ranking(SECRET, sealed, 4) == (2, 0)
+
+
+@pytest.mark.parametrize("scalars", [OPENED_SCALARS[:3], [bytes(32), *OPENED_SCALARS[1:]],
+                                     [group.ORDER.to_bytes(32, "little"), *OPENED_SCALARS[1:]]])
+def test_encryption_refuses_missing_zero_or_unreduced_scalars(scalars: list[bytes]) -> None:
+    with pytest.raises(ValueError, match="scalar"):
+        elgamal.encrypt_ranking_with(KEY, [0], 4, scalars)
+
+
+def test_an_honest_opening_checks() -> None:
+    # Benaloh's cast-or-challenge: the device reveals the ranking and the randomness of a
+    # ballot it sealed, and the re-encryption must give back the same bytes.
+    sealed = elgamal.encrypt_ranking_with(KEY, [3, 1, 0], 4, OPENED_SCALARS)
+    assert elgamal.check_opening(KEY, sealed, [3, 1, 0], 4, OPENED_SCALARS)
+
+
+def test_a_dishonest_opening_fails() -> None:
+    sealed = elgamal.encrypt_ranking_with(KEY, [3, 1, 0], 4, OPENED_SCALARS)
+    other_key = group.base_mult(group.scalar(0xBAD))
+    wrong_scalar = [*OPENED_SCALARS[:2], group.scalar(7), OPENED_SCALARS[3]]
+    assert not elgamal.check_opening(KEY, sealed, [1, 3, 0], 4, OPENED_SCALARS)
+    assert not elgamal.check_opening(KEY, sealed, [3, 1], 4, OPENED_SCALARS)
+    assert not elgamal.check_opening(KEY, sealed, [3, 1, 0], 4, wrong_scalar)
+    assert not elgamal.check_opening(other_key, sealed, [3, 1, 0], 4, OPENED_SCALARS)
+    assert not elgamal.check_opening(KEY, sealed, [3, 1, 0], 5, OPENED_SCALARS)
+    assert not elgamal.check_opening(KEY, sealed, [3, 1, 0], 4, OPENED_SCALARS[:3])
+    assert not elgamal.check_opening(group.IDENTITY, sealed, [3, 1, 0], 4, OPENED_SCALARS)
+    assert not elgamal.check_opening(KEY, sealed, [3, 3, 0], 4, OPENED_SCALARS)

@@ -65,17 +65,47 @@ def check_ranking(ranking: Sequence[int], width: int) -> None:
 
 
 def encrypt_ranking(election_key: bytes, ranking: Sequence[int], width: int) -> bytes:
-    """The sealed ballot of ``ranking``: ``width`` ciphertexts, ``width``·64 bytes."""
+    """The sealed ballot of ``ranking``: ``width`` ciphertexts, ``width``·64 bytes, each
+    under a fresh random scalar."""
+    _checked_key(election_key)
+    check_ranking(ranking, width)
+    return encrypt_ranking_with(election_key, ranking, width,
+                                [group.random_scalar() for _ in range(width)])
+
+
+def encrypt_ranking_with(election_key: bytes, ranking: Sequence[int], width: int,
+                         scalars: Sequence[bytes]) -> bytes:
+    """The sealed ballot of ``ranking`` under the given randomness: slot j is
+    (r_j·G, enc(v_j) + r_j·H) for ``scalars[j]`` = r_j, one nonzero canonical scalar a slot
+    (ValueError otherwise). Deterministic: the voter's device seals a ballot this way, and
+    anyone holding the scalars can redo it (`check_opening`)."""
     key = _checked_key(election_key)
     check_ranking(ranking, width)
+    if len(scalars) != width:
+        raise ValueError(f"{len(scalars)} scalars for a ranking of width {width}")
+    for slot, r in enumerate(scalars, start=1):
+        group.check_scalar(r, f"the scalar of slot {slot}")
+        if r == bytes(group.SCALAR_BYTES):
+            raise ValueError(f"the scalar of slot {slot} is zero")
     table = encodings(width)
     values = [candidate + 1 for candidate in ranking] + [0] * (width - len(ranking))
     parts = []
-    for value in values:
-        r = group.random_scalar()
+    for value, r in zip(values, scalars, strict=True):
         parts.append(group.base_mult(r))
         parts.append(group.add(table[value], group.mult(r, key)))
     return b"".join(parts)
+
+
+def check_opening(election_key: bytes, sealed: bytes, ranking: Sequence[int], width: int,
+                  scalars: Sequence[bytes]) -> bool:
+    """Whether ``sealed`` opens to ``ranking`` with the revealed per-slot ``scalars``: the
+    check of a challenged ballot in cast-or-challenge (Benaloh, "Simple verifiable
+    elections", EVT 2006): re-encrypting the claimed ranking with the claimed randomness
+    must give the very same bytes. False for any malformed opening."""
+    try:
+        return encrypt_ranking_with(election_key, ranking, width, scalars) == sealed
+    except (TypeError, ValueError):
+        return False
 
 
 def split(sealed: bytes) -> list[tuple[bytes, bytes]]:
