@@ -70,19 +70,39 @@ def counted_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                    votes: dict[str, list[str]] = VOTES, slug: str = "verified"
                    ) -> tuple[Path, Any, list[Path]]:
     """(the exported record of a counted contest, its declaration, the trustees' private
-    files): 3 trustees, any 2 decrypt, trustees 1 and 2 did."""
+    files): 3 trustees, any 2 decrypt, trustees 1 and 2 did. Beside the record,
+    ``secrets.json`` keeps what a tamper test needs to forge ballots: each voter's secrets
+    and M5's before a reissue (checkpointed before anyone votes). M4 votes with their
+    postal code, the others by link; after voting, S4 is revoked (their ballot removed, on
+    the board)."""
+    from django.db import transaction
+
+    from psephos.contests.board import make_block
     from psephos.contests.casting.service import cast_ballot
     from psephos.contests.counting import export_contest
+    from psephos.contests.credentials import reissue
+    from psephos.contests.lifecycle import revoke
     from tests.contests.helpers import TRUSTEE_FILES, close_and_count, open_with_voters
 
-    contest, secrets = open_with_voters(tmp_path, members=5, supporters=3, slug=slug)
+    contest, secrets = open_with_voters(tmp_path, members=5, supporters=4, slug=slug)
+    kept = {number: [s.link_token, s.postal_code] for number, s in secrets.items()}
+    fresh = reissue(contest.voters.get(member_number="M5"), actor="helpdesk")
+    kept["M5-reissued"] = [fresh.link_token, fresh.postal_code]
+    with transaction.atomic():  # a checkpoint, as the timetable makes every minute
+        make_block(contest)
     for number, ranking in votes.items():
-        cast_ballot(contest, secrets[number].link_token, ranking)
+        secret = secrets[number]
+        cast_ballot(contest, secret.postal_code if number == "M4" else secret.link_token,
+                    ranking)
+    if "S4" not in votes:
+        cast_ballot(contest, secrets["S4"].link_token, ["Alice"])
+        revoke(contest.voters.get(member_number="S4"), actor="ro", reason="not a supporter")
     with witnessed_mixes(monkeypatch) as mixes:
         declaration = close_and_count(contest)
     folder = tmp_path / "record"
     export_contest(contest, folder)
     write_shuffle_files(folder, mixes)
+    (tmp_path / "secrets.json").write_text(json.dumps(kept), encoding="utf-8")
     return folder, declaration, TRUSTEE_FILES[(contest.slug, contest.pk)]
 
 

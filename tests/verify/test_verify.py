@@ -55,7 +55,10 @@ def test_the_record_of_a_counted_contest_verifies(built: tuple[Path, Any, list[P
     assert all(line.startswith("ok  ") for line in lines[:-1]), done.stdout
     expected = (["ceremony"]
                 + [f"ceremony: round {r} of trustee {t}" for r in (1, 2) for t in (1, 2, 3)]
-                + ["ceremony: election key", "trackers"])
+                + ["ceremony: election key", "board chain", "opening"])
+    for section in ("members", "supporters"):
+        expected += [f"credential list of {section}", f"signatures of {section}"]
+    expected += ["board ballots", "eligibility", "trackers"]
     for section in ("members", "supporters"):
         expected += [f"{kind} of {section}" for kind in
                      ("sealed list", "mixed list", "mix", "decryption request")]
@@ -63,10 +66,10 @@ def test_the_record_of_a_counted_contest_verifies(built: tuple[Path, Any, list[P
         expected += [f"threshold of {section}", f"opened ballots of {section}"]
     expected += ["all ballots", "recount", "declared result", "declared result of members",
                  "declared result of supporters"]
-    assert len(lines) == len(expected) + 1 == 31
+    assert len(lines) == len(expected) + 1 == 39
     for line, name in zip(lines, expected, strict=False):
         assert line.startswith(f"ok    {name}: "), (line, name)
-    assert lines[-1] == "30 checks: 30 passed"
+    assert lines[-1] == "38 checks: 38 passed"
     # The figures are the contests app's own: its declaration, its ceremony, its ballots.
     checks = results(record)[1]
     elected = ", ".join(declaration.elected)
@@ -110,7 +113,7 @@ def test_a_record_without_proofs_of_shuffle(record: Path, built: tuple[Path, Any
     done = verify(record, "--allow-unproved-mix")
     assert done.exit_code == 0, done.stdout
     assert "WARN  mix of supporters: no proof of shuffle published" in done.stdout
-    assert done.stdout.splitlines()[-1] == "30 checks: 28 passed, 2 warnings"
+    assert done.stdout.splitlines()[-1] == "38 checks: 36 passed, 2 warnings"
 
 
 def test_a_section_with_no_ballots_has_nothing_to_prove(
@@ -182,6 +185,27 @@ def _drop_mixed_ballot(record: Path, _: list[Path]) -> None:
     """The last mixed ballot dropped, and the list's SHA-256 made to match."""
     mixed = load(record, "mixed-members.json")
     mixed["ballots"].pop()
+    mixed["sha256"] = hashlib.sha256(b"".join(bytes.fromhex(b) for b in mixed["ballots"])
+                                     ).hexdigest()
+    save(record, "mixed-members.json", mixed)
+
+
+def _replace_mixed_ballot(record: Path, _: list[Path]) -> None:
+    """A mixed ballot replaced by another valid ciphertext, the SHA-256 made to match."""
+    from psephos.crypto import elgamal
+
+    key = bytes.fromhex(load(record, "ceremony.json")["election_key"])
+    mixed = load(record, "mixed-members.json")
+    mixed["ballots"][0] = elgamal.encrypt_ranking(key, [2], 3).hex()
+    mixed["sha256"] = hashlib.sha256(b"".join(bytes.fromhex(b) for b in mixed["ballots"])
+                                     ).hexdigest()
+    save(record, "mixed-members.json", mixed)
+
+
+def _swap_mixed_ballots(record: Path, _: list[Path]) -> None:
+    """Two mixed ballots swapped (a permutation the proof did not prove)."""
+    mixed = load(record, "mixed-members.json")
+    mixed["ballots"][0], mixed["ballots"][1] = mixed["ballots"][1], mixed["ballots"][0]
     mixed["sha256"] = hashlib.sha256(b"".join(bytes.fromhex(b) for b in mixed["ballots"])
                                      ).hexdigest()
     save(record, "mixed-members.json", mixed)
@@ -265,6 +289,8 @@ TAMPERING: list[tuple[Callable[[Path, list[Path]], None], list[str], str]] = [
      "section 'supporters', not 'verified', 'members'"),
     (_drop_mixed_ballot, ["mixed list of members", "mix of members",
                           "decryption request of members"], "3 mixed ballots for 4 cast"),
+    (_replace_mixed_ballot, ["mix of members"], "its output is not mixed-members.json's"),
+    (_swap_mixed_ballots, ["mix of members"], "its output is not mixed-members.json's"),
     (_wrong_share, ["shares of members from trustee 2", "threshold of members",
                     "opened ballots of members"], "the proof of the shares does not verify"),
     (_change_csv_line, ["opened ballots of members", "all ballots"],

@@ -23,6 +23,7 @@ SEALED_FORMAT = "psephos-sealed-ballots/1"
 MIXED_FORMAT = "psephos-mixed-ballots/1"
 CEREMONY_FORMAT = "psephos-ceremony-record/1"
 DECLARATION_FORMAT = "psephos-declaration/1"
+BOARD_FORMAT = "psephos-board/1"
 
 _KINDS: dict[type, str] = {str: "a string", int: "a whole number", list: "a list",
                            dict: "an object", bool: "true or false"}
@@ -60,6 +61,10 @@ class SectionFiles:
     mixed_of: tuple[Any, Any] = (None, None)
     #: The trustees' re-mixes after ``shuffle``: shuffle-<section>-1.json, -2, … in order.
     remixes: list[Any] = field(default_factory=list)
+    #: Each sealed ballot's public credential and signature, in ``sealed``'s order.
+    signed: list[tuple[bytes, bytes]] = field(default_factory=list)
+    #: ``credentials-<section>.json``: the section's list as the opening committed it.
+    credentials: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -72,6 +77,8 @@ class Record:
     trackers: list[str]
     ballots: Ballots
     sections: list[SectionFiles] = field(default_factory=list)
+    #: ``board.json``: the board's key and its signed checkpoints.
+    board: dict[str, Any] = field(default_factory=dict)
 
     @property
     def candidates(self) -> list[str]:
@@ -154,18 +161,21 @@ def _of(document: dict[str, Any]) -> tuple[Any, Any]:
 
 
 def _sealed_list(folder: Path, slug: str) -> tuple[list[tuple[str, bytes]], int,
-                                                   tuple[Any, Any]]:
+                                                   tuple[Any, Any], list[tuple[bytes, bytes]]]:
     name = f"sealed-{slug}.json"
     document = read_json(folder, name)
     _format(document, name, SEALED_FORMAT)
     width = need(document, name, "width", int)
     ballots = []
+    signed = []
     for number, entry in enumerate(need(document, name, "ballots", list)):
         where = f"ballots[{number}]"
         if not isinstance(entry, dict) or not isinstance(entry.get("tracker"), str):
             raise RecordError(f"{name}:{where}.tracker: expected a string")
         ballots.append((entry["tracker"], _hex(entry.get("sealed"), name, f"{where}.sealed")))
-    return ballots, width, _of(document)
+        signed.append((_hex(entry.get("credential"), name, f"{where}.credential"),
+                       _hex(entry.get("signature"), name, f"{where}.signature")))
+    return ballots, width, _of(document), signed
 
 
 def _mixed_list(folder: Path, slug: str) -> tuple[list[bytes], int, str, tuple[Any, Any]]:
@@ -208,14 +218,28 @@ def read_ballots(folder: Path, name: str) -> Ballots:
 
 
 def read_section(folder: Path, slug: str) -> SectionFiles:
-    sealed, sealed_width, sealed_of = _sealed_list(folder, slug)
+    sealed, sealed_width, sealed_of, signed = _sealed_list(folder, slug)
     mixed, mixed_width, mixed_sha256, mixed_of = _mixed_list(folder, slug)
     shuffle_name = f"shuffle-{slug}.json"
     shuffle = read_json(folder, shuffle_name) if (folder / shuffle_name).exists() else None
     return SectionFiles(slug, sealed, sealed_width, mixed, mixed_width, mixed_sha256,
                         read_json(folder, f"request-{slug}.json"), _shares(folder, slug),
                         shuffle, read_ballots(folder, f"ballots-{slug}.csv"), sealed_of,
-                        mixed_of, _remixes(folder, slug))
+                        mixed_of, _remixes(folder, slug), signed,
+                        read_json(folder, f"credentials-{slug}.json"))
+
+
+def read_board(folder: Path) -> dict[str, Any]:
+    """``board.json``: its key (hex) and its blocks (each checked by the board checks)."""
+    name = "board.json"
+    document = read_json(folder, name)
+    _format(document, name, BOARD_FORMAT)
+    _hex(need(document, name, "key", str), name, "key")
+    blocks = need(document, name, "blocks", list)
+    for number, block in enumerate(blocks):
+        if not isinstance(block, dict):
+            raise RecordError(f"{name}:blocks[{number}]: expected an object")
+    return document
 
 
 def _remixes(folder: Path, slug: str) -> list[Any]:
@@ -251,6 +275,7 @@ def read_record(folder: str | Path) -> Record:
                                                     for s in slugs):
             raise RecordError("declaration.json:sections: expected distinct section slugs")
         record.sections = [read_section(folder, slug) for slug in slugs]
+        record.board = read_board(folder)
     except RecordError as error:
         raise RecordError(f"{folder / str(error)}") from None
     return record

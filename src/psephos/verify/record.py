@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from psephos.verify import eligibility
 from psephos.verify import sections as section_checks
 from psephos.verify.ceremony import check_ceremony
 from psephos.verify.reading import read_record
@@ -14,12 +15,14 @@ from psephos.verify.report import Check, Report
 
 
 def verify_record(folder: str | Path, *, allow_unproved_mix: bool = False,
+                  board_key: bytes | None = None,
                   on_check: Callable[[Check], None] | None = None) -> Report:
     """Check the record in ``folder``; ``on_check`` hears each check as it is made.
 
     Raises `RecordError` (before any check) if a file is missing or malformed. With
     ``allow_unproved_mix`` a section whose mix has no published proof is a warning
-    rather than a failure."""
+    rather than a failure. ``board_key``: the key the board must be signed with (as
+    published at the opening), rather than the one board.json names."""
     record = read_record(folder)
     report = Report(str(folder))
 
@@ -31,6 +34,13 @@ def verify_record(folder: str | Path, *, allow_unproved_mix: bool = False,
 
     ceremony_checks, facts = check_ceremony(record)
     add(*ceremony_checks)
+    chain, board = eligibility.check_chain(record, board_key)
+    add(chain, eligibility.check_opening(record, board))
+    for section in record.sections:
+        add(eligibility.check_list(record, section, board),
+            eligibility.check_signatures(record, section))
+    add(eligibility.check_board_ballots(record, board),
+        eligibility.check_eligibility(record, board))
     add(section_checks.check_trackers(record))
     for section in record.sections:
         add(section_checks.check_sealed_list(record, section),
