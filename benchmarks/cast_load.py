@@ -60,8 +60,11 @@ CANDIDATES = ("Jeremy Corbyn", "Owen Smith")
 GOAL_RATE, GOAL_P99_MS = 1000.0, 100.0
 
 
-def make_contest(database_url: str, voters: int, slug: str) -> list[str]:
-    """A Labour 2016 shaped contest, opened, with ``voters`` voters; their link tokens."""
+def make_contest(database_url: str, voters: int, slug: str, signed_by_client: bool = False
+                 ) -> list[str]:
+    """A Labour 2016 shaped contest, opened, with ``voters`` voters; their link tokens, or
+    with ``signed_by_client`` each voter's whole request body: a ballot sealed and signed
+    as the voter's browser would (made here, before the clock starts)."""
     from psephos.web import setup
 
     setup(database_url)
@@ -87,7 +90,32 @@ def make_contest(database_url: str, voters: int, slug: str) -> list[str]:
     run_local_ceremony(contest, 3, 2, Path(tempfile.mkdtemp(prefix="psephos-trustees-")),
                        actor="bench")
     open_contest(contest, actor="bench")
-    return tokens
+    return signed_bodies(contest, tokens) if signed_by_client else tokens
+
+
+def signed_bodies(contest: Any, tokens: list[str]) -> list[str]:
+    """For each link token, the JSON body of a ballot sealed and signed by the voter."""
+    from psephos.contests import sealing
+    from psephos.contests.casting.paper import ballot_paper
+    from psephos.crypto import credentials, elgamal
+    from psephos.crypto.ballot_signatures import sign_ballot
+    from psephos.crypto.group import base_mult
+
+    paper = ballot_paper(contest)
+    key = sealing.election_key(contest)
+    assert key is not None
+    rng = random.Random(7)
+    bodies = []
+    for token in tokens:
+        names = list(CANDIDATES) if rng.random() < 0.6 else list(reversed(CANDIDATES))
+        slots = [paper.names.index(name) for name in names]
+        sealed = elgamal.encrypt_ranking(key, slots, len(paper.pks))
+        private = credentials.private_credential(credentials.LINK, token, contest.slug)
+        bodies.append(json.dumps({
+            "credential": token, "ranking": names, "sealed": sealed.hex(),
+            "signed_by": base_mult(private).hex(),
+            "signature": sign_ballot(private, contest.slug, sealed).hex()}))
+    return bodies
 
 
 def count_ballots(slug: str) -> int:
@@ -243,7 +271,8 @@ async def _cast_all(url: str, credentials: list[str], clients: int, rate: float,
             if (wait := scheduled - time.perf_counter()) > 0:
                 await asyncio.sleep(wait)
             ranking = list(CANDIDATES) if rng.random() < 0.6 else list(reversed(CANDIDATES))
-            body = json.dumps({"credential": credential, "ranking": ranking}).encode()
+            body = (credential.encode() if credential.startswith("{")  # signed by the voter
+                    else json.dumps({"credential": credential, "ranking": ranking}).encode())
             try:
                 status, _ = await asyncio.wait_for(connection.post(parts.path, body), 60)
                 key = str(status)
@@ -337,7 +366,7 @@ def bench(label: str, database_url: str, args: argparse.Namespace,
     slug = f"load-{int(time.time())}-{random.randrange(10**6)}"
     total = args.warmup + args.voters + args.rate_casts
     print(f"{label}: making a contest of {total:,} voters ...", flush=True)
-    credentials = make_contest(database_url, total, slug)
+    credentials = make_contest(database_url, total, slug, args.signed_by_client)
     from django.db import connections
 
     connections.close_all()
@@ -401,6 +430,14 @@ def main() -> None:
                              "more)")
     parser.add_argument("--one-address", action="store_true",
                         help="every client from 127.0.0.1, the code limit raised out of reach")
+    parser.add_argument("--signed-by-client", action="store_true",
+                        help="each ballot sealed and signed by the client beforehand, as a "
+                             "voter's browser does: the server checks the signature and the "
+                             "credential instead of sealing and signing")
+    parser.add_argument("--postal-iterations", type=int, default=20_000,
+                        help="PBKDF2 iterations of the contest's postal credentials (issuing "
+                             "derives one a voter; the casts here are by link, whose "
+                             "derivation has 1)")
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--postgres-only", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
@@ -410,6 +447,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="psephos-cast-load-") as tmp:
         folder = Path(tmp)
         os.environ["PSEPHOS_DATA_DIR"] = str(folder)
+        os.environ["PSEPHOS_POSTAL_ITERATIONS"] = str(args.postal_iterations)
         if not args.postgres_only:
             rows += bench("SQLite", f"sqlite:///{folder / 'load.sqlite3'}", args, folder)
         postgres = os.environ.get("PSEPHOS_TEST_DATABASE_URL")

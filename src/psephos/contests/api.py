@@ -176,7 +176,8 @@ def cast(request: HttpRequest, slug: str, ballot: BallotIn) -> Status[dict[str, 
 
     The receipt's tracker appears on the public board once the ballot is stored.
     """
-    return Status(201, cast_for(request, slug, ballot.credential, ballot.ranking))
+    return Status(201, cast_for(request, slug, ballot.credential, ballot.ranking,
+                                ballot.browser()))
 
 
 @api.get("/contests/{slug}/board/{tracker}", response={200: TrackerOut, **ERRORS},

@@ -18,7 +18,13 @@ from django.http import HttpRequest
 from ninja import Schema
 
 from psephos.contests.casting.lookup import contest_to_cast
-from psephos.contests.casting.service import CASTS, PreparedCast, Receipt, prepare_cast
+from psephos.contests.casting.service import (
+    CASTS,
+    BrowserBallot,
+    PreparedCast,
+    Receipt,
+    prepare_cast,
+)
 from psephos.contests.errors import ContestError, ContestNotFound, UnknownCredential, status_for
 from psephos.contests.models import Contest
 from psephos.contests.throttle import Attempt, TooManyFailures, reserve, settle
@@ -31,13 +37,27 @@ log = logging.getLogger("django.request")
 
 
 class BallotIn(Schema):
+    """A ballot by its ranking, sealed and signed by the server; or, as a voter's own
+    software sends it, with the sealed ballot, the public credential that signed it and
+    the signature (hex, docs/verifiability.md section 10), which the server checks and
+    stores as they are (the ranking must still name the same number of slots' paper)."""
+
     credential: str
     ranking: list[str]
+    sealed: str | None = None
+    signed_by: str | None = None
+    signature: str | None = None
+
+    def browser(self) -> BrowserBallot | None:
+        if self.sealed and self.signed_by and self.signature:
+            return BrowserBallot(self.sealed, self.signed_by, self.signature)
+        return None
 
 
 def prepare_api_cast(request: HttpRequest, slug: str, credential: str, ranking: list[str],
                      contests: dict[str, Contest] | None = None,
-                     attempt: Attempt | None = None) -> tuple[PreparedCast, Attempt]:
+                     attempt: Attempt | None = None, browser: BrowserBallot | None = None
+                     ) -> tuple[PreparedCast, Attempt]:
     """The checks before an API cast is written: the contest, one of this client's
     attempts reserved (`psephos.contests.throttle`), the ranking; the cast and its attempt,
     or the refusal raised with no attempt held. ``contests``: those already looked up, by
@@ -59,7 +79,8 @@ def prepare_api_cast(request: HttpRequest, slug: str, credential: str, ranking: 
     if attempt is None:
         attempt = reserve(request, contest.slug)
     try:
-        return prepare_cast(contest, credential, ranking, channel="web"), attempt
+        return prepare_cast(contest, credential, ranking, channel="web",
+                            browser=browser), attempt
     except BaseException:
         settle(attempt, matched=True)  # refused before its code was looked at
         raise
@@ -75,11 +96,11 @@ def receipt_for(outcome: Receipt | Exception, attempt: Attempt | None) -> dict[s
     return {"contest": outcome.contest, "tracker": outcome.tracker}
 
 
-def cast_for(request: HttpRequest, slug: str, credential: str, ranking: list[str]
-             ) -> dict[str, str]:
+def cast_for(request: HttpRequest, slug: str, credential: str, ranking: list[str],
+             browser: BrowserBallot | None = None) -> dict[str, str]:
     """The receipt for a ballot cast through the API view, or the `ContestError` /
     `TooManyFailures` that refuses it."""
-    cast, attempt = prepare_api_cast(request, slug, credential, ranking)
+    cast, attempt = prepare_api_cast(request, slug, credential, ranking, browser=browser)
     try:
         outcome: Receipt | Exception = CASTS.run(cast)
     except Exception as error:
@@ -123,7 +144,7 @@ class ApiCast:
             raise ahead
         cast, self.attempt = prepare_api_cast(self.request, self.slug,
                                               self.ballot.credential, self.ballot.ranking,
-                                              contests, ahead)
+                                              contests, ahead, self.ballot.browser())
         return cast
 
     def attempt_wanted(self) -> tuple[HttpRequest, str] | None:
