@@ -98,8 +98,8 @@ def signed_bodies(contest: Any, tokens: list[str]) -> list[str]:
     from psephos.contests import sealing
     from psephos.contests.casting.paper import ballot_paper
     from psephos.crypto import credentials, elgamal
-    from psephos.crypto.ballot_signatures import sign_ballot
-    from psephos.crypto.group import base_mult
+    from psephos.crypto.ballot_signatures import prove_randomness, sign_ballot
+    from psephos.crypto.group import base_mult, random_scalar
 
     paper = ballot_paper(contest)
     key = sealing.election_key(contest)
@@ -109,12 +109,15 @@ def signed_bodies(contest: Any, tokens: list[str]) -> list[str]:
     for token in tokens:
         names = list(CANDIDATES) if rng.random() < 0.6 else list(reversed(CANDIDATES))
         slots = [paper.names.index(name) for name in names]
-        sealed = elgamal.encrypt_ranking(key, slots, len(paper.pks))
+        scalars = [random_scalar() for _ in paper.pks]
+        sealed = elgamal.encrypt_ranking_with(key, slots, len(paper.pks), scalars)
         private = credentials.private_credential(credentials.LINK, token, contest.slug)
+        public = base_mult(private)
         bodies.append(json.dumps({
             "credential": token, "ranking": names, "sealed": sealed.hex(),
-            "signed_by": base_mult(private).hex(),
-            "signature": sign_ballot(private, contest.slug, sealed).hex()}))
+            "signed_by": public.hex(),
+            "signature": sign_ballot(private, contest.slug, sealed).hex(),
+            "proof": prove_randomness(contest.slug, public, sealed, scalars).hex()}))
     return bodies
 
 

@@ -67,7 +67,7 @@ def test_the_database_holds_no_plain_ranking_while_open(db: str, tmp_path: Path)
         columns = {c.name: c for c in connection.introspection.get_table_description(
             cursor, Ballot._meta.db_table)}
     assert set(columns) == {"id", "contest_id", "section_id", "sealed", "tracker",
-                            "signed_by", "signature", "removed", "block"}
+                            "signed_by", "signature", "proof", "removed", "block"}
     assert not OpenedBallot.objects.exists() and not MixedBallot.objects.exists()
     width = len(ballot_paper(contest).pks)
     pk = {c.name: c.pk for c in contest.candidates.all()}

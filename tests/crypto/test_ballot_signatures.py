@@ -160,3 +160,44 @@ def test_the_cast_path_verifies_at_least_1000_signatures_a_second() -> None:
     rate = len(batch) / (time.perf_counter() - started)
     print(f"\n{rate:,.0f} signatures verified a second on one thread")
     assert rate >= 1000
+
+
+widths = st.integers(min_value=1, max_value=5)
+
+
+@settings(max_examples=25, deadline=None)
+@given(widths, st.data())
+def test_a_proof_of_randomness_binds_the_ballot_to_its_sealer_and_credential(
+        width: int, data: st.DataObject) -> None:
+    """The honest proof verifies; a copy of the ciphertext, a re-encryption of it, another
+    credential, a changed byte or the wrong randomness does not (Cortier and Smyth's
+    replay is refused)."""
+    from psephos.crypto.ballot_signatures import prove_randomness, verify_randomness
+
+    ranking = data.draw(st.permutations(range(width)), "ranking")
+    length = data.draw(st.integers(min_value=0, max_value=width), "length")
+    scalars = [group.random_scalar() for _ in range(width)]
+    ballot = elgamal.encrypt_ranking_with(ELECTION_KEY, ranking[:length], width, scalars)
+    voter, copier = group.base_mult(new_private()), group.base_mult(new_private())
+    proof = prove_randomness(CONTEST, voter, ballot, scalars)
+    assert len(proof) == ballot_signatures.proof_bytes(width)
+    assert verify_randomness(CONTEST, voter, ballot, proof)
+    # the same ciphertext cast by another voter, with the proof it can see
+    assert not verify_randomness(CONTEST, copier, ballot, proof)
+    assert not verify_randomness("another-contest", voter, ballot, proof)
+    # a re-encryption: the copier knows only its own randomness s, not r + s
+    extra = [group.random_scalar() for _ in range(width)]
+    copied = elgamal._reencrypt(ELECTION_KEY, ballot, extra)
+    assert not verify_randomness(CONTEST, copier, copied,
+                                 prove_randomness(CONTEST, copier, copied, extra))
+    # the wrong randomness for even one slot fails
+    wrong = list(scalars)
+    slot = data.draw(st.integers(min_value=0, max_value=width - 1), "slot")
+    wrong[slot] = group.random_scalar()
+    assert not verify_randomness(CONTEST, voter, ballot,
+                                 prove_randomness(CONTEST, voter, ballot, wrong))
+    at = data.draw(st.integers(min_value=0, max_value=len(proof) - 1), "proof byte")
+    changed = bytearray(proof)
+    changed[at] ^= 1
+    assert not verify_randomness(CONTEST, voter, ballot, bytes(changed))
+    assert not verify_randomness(CONTEST, voter, ballot, proof[:-1])

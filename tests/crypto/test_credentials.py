@@ -179,4 +179,5 @@ def test_the_page_carries_these_vectors_and_iterations() -> None:
     for value in (*VECTORS.values(), *SIGNATURE_VECTORS.values()):
         assert value in section
     assert credentials.ITERATIONS == ITERATIONS
-    assert "**20,000 iterations for a postal code or 1 for a link\n   token**" in page
+    assert "(20,000 unless the contest was made with another count" in page
+    assert "or 1 for a link token**" in page

@@ -58,17 +58,25 @@ def _forge(record: Path, private: bytes, section: str = "members", *,
     """A ballot for Carol signed under ``private``, added to the section's sealed list
     (and, with ``checkpoint``, to the close's block, its counts raised); its tracker."""
     from psephos.crypto import elgamal
-    from psephos.crypto.ballot_signatures import ballot_tracker, printed_tracker, sign_ballot
-    from psephos.crypto.group import base_mult
+    from psephos.crypto.ballot_signatures import (
+        ballot_tracker,
+        printed_tracker,
+        prove_randomness,
+        sign_ballot,
+    )
+    from psephos.crypto.group import base_mult, random_scalar
 
     key = bytes.fromhex(load(record, "ceremony.json")["election_key"])
-    sealed = elgamal.encrypt_ranking(key, [2], 3)
+    scalars = [random_scalar() for _ in range(3)]
+    sealed = elgamal.encrypt_ranking_with(key, [2], 3, scalars)
     signature = sign_ballot(private, CONTEST, sealed)
     public = base_mult(private)
     tracker = ballot_tracker(CONTEST, public, sealed, signature)
     listed = load(record, f"sealed-{section}.json")
     listed["ballots"].append({"tracker": printed_tracker(tracker), "sealed": sealed.hex(),
-                              "credential": public.hex(), "signature": signature.hex()})
+                              "credential": public.hex(), "signature": signature.hex(),
+                              "proof": prove_randomness(CONTEST, public, sealed,
+                                                        scalars).hex()})
     listed["ballots"].sort(key=lambda b: b["tracker"])
     save(record, f"sealed-{section}.json", listed)
     if checkpoint:

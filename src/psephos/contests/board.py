@@ -36,7 +36,7 @@ def full_tracker(contest: Contest, credential: str, sealed: bytes, signature: st
 def ballot_entry(contest: Contest, ballot: Ballot) -> dict[str, Any]:
     """A ballot as a board event shows it (a revocation's removed ballot)."""
     return {"credential": ballot.signed_by, "sealed": bytes(ballot.sealed).hex(),
-            "signature": ballot.signature, "tracker": ballot.tracker}
+            "signature": ballot.signature, "proof": ballot.proof, "tracker": ballot.tracker}
 
 
 def add_event(contest: Contest, document: dict[str, Any]) -> None:

@@ -80,15 +80,16 @@ def request_label(contest: Contest, section: Section) -> str:
 def sealed_ballots(section: Section) -> list[tuple[str, bytes]]:
     """A section's cast ballots as (tracker, ciphertext), ordered by tracker: the input of
     its mix (a ballot removed by a revocation is not)."""
-    return [(tracker, sealed) for tracker, sealed, _, _ in signed_ballots(section)]
+    return [(tracker, sealed) for tracker, sealed, *_ in signed_ballots(section)]
 
 
-def signed_ballots(section: Section) -> list[tuple[str, bytes, str, str]]:
-    """`sealed_ballots` with each one's public credential and signature (hex)."""
+def signed_ballots(section: Section) -> list[tuple[str, bytes, str, str, str]]:
+    """`sealed_ballots` with each one's public credential, signature and proof (hex)."""
     rows = (Ballot.objects.filter(section=section, removed=False).order_by("tracker")
-            .values_list("tracker", "sealed", "signed_by", "signature"))
-    return [(tracker, bytes(sealed), credential or "", signature or "")
-            for tracker, sealed, credential, signature in rows.iterator(chunk_size=10000)]
+            .values_list("tracker", "sealed", "signed_by", "signature", "proof"))
+    return [(tracker, bytes(sealed), credential or "", signature or "", proof or "")
+            for tracker, sealed, credential, signature, proof
+            in rows.iterator(chunk_size=10000)]
 
 
 def is_mixed(contest: Contest) -> bool:
@@ -327,8 +328,8 @@ def sealed_list(contest: Contest, section: Section, width: int) -> dict[str, Any
     `psephos-sealed-ballots/1`)."""
     return {"format": shuffle_file.SEALED_FORMAT, "contest": contest.slug,
             "section": section.slug, "width": width,
-            "ballots": [{"tracker": t, "sealed": c.hex(), "credential": p, "signature": g}
-                        for t, c, p, g in signed_ballots(section)]}
+            "ballots": [{"tracker": t, "sealed": c.hex(), "credential": p, "signature": g,
+                         "proof": f} for t, c, p, g, f in signed_ballots(section)]}
 
 
 def chain_file_name(slug: str, stage: int) -> str:

@@ -241,13 +241,15 @@ class Ballot(models.Model):
     #: The public credential that signed it (hex) and the signature (hex,
     #: `psephos.crypto.ballot_signatures`): what the board shows beside the ciphertext. A
     #: public key on the section's list, which carries no voter.
-    signed_by = models.CharField(max_length=64, null=True, blank=True)
+    signed_by = models.CharField(max_length=64, null=True, blank=True, db_index=True)
     signature = models.CharField(max_length=128, null=True, blank=True)
+    #: Its proof of knowledge of every slot's randomness, bound to ``signed_by`` (hex).
+    proof = models.TextField(null=True, blank=True)
     #: Removed by a revocation after it was cast: kept, shown on the board with the
     #: revocation, and left out of the mix.
     removed = models.BooleanField(default=False)
     #: The board checkpoint that lists it (`psephos.contests.board`); None until then.
-    block = models.PositiveIntegerField(null=True, blank=True)
+    block = models.PositiveIntegerField(null=True, blank=True, db_index=True)
 
 
 class PublicCredential(models.Model):

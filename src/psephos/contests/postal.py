@@ -64,6 +64,7 @@ class _Paper:
     code_hash: str
     sealed: bytes
     code: str
+    scalars: list[bytes]
     signature: Signature | None = None
 
 
@@ -141,13 +142,14 @@ def _read(path: Path, paper: BallotPaper, key: bytes, report: PostalReport
         except ContestError as error:
             report.rejected.append(RejectedPaper(line, error.message))
             continue
-        yield _Paper(line, tokens.postal_hash(code), sealing.seal(key, paper, chosen), code)
+        sealed, scalars = sealing.seal(key, paper, chosen)
+        yield _Paper(line, tokens.postal_hash(code), sealed, code, scalars)
 
 
 def _signed(contest: Contest, papers: list[_Paper], report: PostalReport) -> list[_Paper]:
     """Each paper signed under its code's public credential; a code not of a postal code's
     form goes in the report (no credential could match it)."""
-    signatures = sign_postal_papers(contest, [(p.code, p.sealed) for p in papers])
+    signatures = sign_postal_papers(contest, [(p.code, p.sealed, p.scalars) for p in papers])
     kept = []
     for p, signature in zip(papers, signatures, strict=True):
         if signature is None:
@@ -228,4 +230,5 @@ def _record(contest: Contest, accepted: list[_Accepted]) -> None:
         store_ballots(contest.pk, [StoredBallot(a.voter_id, a.section_id, a.sealed,
                                                 a.signature.tracker, "post",
                                                 a.signature.credential,
-                                                a.signature.signature) for a in chunk])
+                                                a.signature.signature,
+                                                a.signature.proof) for a in chunk])

@@ -145,12 +145,23 @@ def withdraw_entries(contest: Contest, pairs: Iterable[str], reason: str) -> int
 def revoke_voter_entry(contest: Contest, credential: Credential, reason: str,
                        ballot: dict[str, Any] | None = None) -> str | None:
     """Revoke the entry of this credential (a voter's vote withdrawn): a board event with
-    the reason and, if they had voted, their ballot, which then stays out of the mix.
-    Returns the pair, or None when the row holds no public credentials (a registrar's)."""
+    the reason and, if they had voted, their ballot, which then stays out of the mix. A
+    registrar's credential row holds no public credentials: its entry is then found by the
+    credential that signed the ballot, and cannot be found if the voter has not voted.
+    Returns the pair, or None when it cannot be found."""
     publics = open_publics(contest.pk, credential.publics)
-    if publics is None:
+    if publics is not None:
+        pair = pair_hex(publics)
+    elif ballot is not None and ballot.get("credential"):
+        signer = str(ballot["credential"])
+        found = (PublicCredential.objects.filter(contest=contest, first=signer)
+                 | PublicCredential.objects.filter(contest=contest, second=signer))
+        pair = next(iter(found.filter(status=PublicCredential.Status.LISTED)
+                         .values_list("pair", flat=True)), "")
+        if not pair:
+            return None
+    else:
         return None
-    pair = pair_hex(publics)
     if contest.state == Contest.State.DRAFT:
         PublicCredential.objects.filter(contest=contest, pair=pair).delete()
         return pair

@@ -18,7 +18,7 @@ from psephos.contests.casting.cache import BoundedCache
 from psephos.contests.casting.paper import BallotPaper
 from psephos.contests.models import Contest
 from psephos.contests.sealed_models import KeyCeremony
-from psephos.crypto import elgamal
+from psephos.crypto import elgamal, group
 
 #: Election keys of contests whose ceremony is complete: fixed for good, so read once per
 #: process (keyed as the ballot papers are: database, contest, creation time).
@@ -41,8 +41,12 @@ def election_key(contest: Contest) -> bytes | None:
     return key
 
 
-def seal(key: bytes, paper: BallotPaper, ranking: Sequence[int]) -> bytes:
+def seal(key: bytes, paper: BallotPaper, ranking: Sequence[int]) -> tuple[bytes, list[bytes]]:
     """``ranking`` (candidate keys, as `BallotPaper.resolve` gives them) encrypted: one
-    ciphertext per candidate on ``paper``, ``len(paper.pks) * 64`` bytes."""
+    ciphertext per candidate on ``paper``, ``len(paper.pks) * 64`` bytes; and each slot's
+    random scalar, which the ballot's proof of randomness needs
+    (`psephos.crypto.ballot_signatures.prove_randomness`) and nothing keeps."""
     slots = paper.slots
-    return elgamal.encrypt_ranking(key, [slots[pk] for pk in ranking], len(paper.pks))
+    scalars = [group.random_scalar() for _ in paper.pks]
+    return (elgamal.encrypt_ranking_with(key, [slots[pk] for pk in ranking], len(paper.pks),
+                                         scalars), scalars)

@@ -20,8 +20,9 @@ from psephos.crypto import credentials as lists
 from psephos.crypto.ballot_signatures import (
     ballot_tracker,
     printed_tracker,
+    verify_all_signed,
     verify_ballot,
-    verify_ballots,
+    verify_signed,
 )
 from psephos.crypto.errors import CeremonyError
 from psephos.crypto.threads import WORKERS
@@ -138,23 +139,27 @@ def check_list(record: Record, section: SectionFiles, facts: BoardFacts | None) 
 
 
 def check_signatures(record: Record, section: SectionFiles) -> Check:
-    """Every sealed ballot's signature verifies under its public credential, and its
-    tracker is the hash of the signed ballot."""
+    """Every sealed ballot's signature and proof of randomness verify under its public
+    credential, and its tracker is the hash of the signed ballot."""
     name = f"signatures of {section.slug}"
     contest = _contest(record)
-    signed = [(credential, sealed, signature) for (_, sealed), (credential, signature)
+    signed = [(credential, sealed, signature, proof) for (_, sealed), (credential, signature,
+                                                                      proof)
               in zip(section.sealed, section.signed, strict=True)]
-    good = verify_ballots(contest, signed, workers=WORKERS)
-    for (tracker, _), ok, (credential, sealed, signature) in zip(section.sealed, good, signed,
-                                                                 strict=True):
+    good = verify_all_signed(contest, signed, workers=WORKERS)
+    for (tracker, _), ok, (credential, sealed, signature, _) in zip(section.sealed, good,
+                                                                    signed, strict=True):
         if not ok:
-            return failed(name, f"ballot {tracker}: its signature does not verify under its "
+            what = ("signature" if not verify_ballot(credential, contest, sealed, signature)
+                    else "proof of randomness")
+            return failed(name, f"ballot {tracker}: its {what} does not verify under its "
                                 "public credential")
         if printed_tracker(ballot_tracker(contest, credential, sealed, signature)) != tracker:
             return failed(name, f"ballot {tracker}: its tracker is not the hash of the "
                                 "signed ballot")
     return passed(name, f"{len(signed)} ballots, each signed under its public credential "
-                        "(Schnorr), each tracker the hash of its signed ballot")
+                        "(Schnorr) with a proof that its sealer knows every slot's randomness, "
+                        "each tracker the hash of its signed ballot")
 
 
 def _removed(record: Record, facts: BoardFacts) -> tuple[list[BoardBallot], list[str]]:
@@ -170,10 +175,11 @@ def _removed(record: Record, facts: BoardFacts) -> tuple[list[BoardBallot], list
                 credential = bytes.fromhex(entry["credential"])
                 sealed = bytes.fromhex(entry["sealed"])
                 signature = bytes.fromhex(entry["signature"])
+                proof = bytes.fromhex(entry["proof"])
             except (KeyError, TypeError, ValueError):
                 problems.append(f"block {number}: a revocation's ballot is not hex")
                 continue
-            if not verify_ballot(credential, contest, sealed, signature):
+            if not verify_signed(contest, credential, sealed, signature, proof):
                 problems.append(f"block {number}: the ballot a revocation removes is not "
                                 "signed under its credential")
                 continue
@@ -192,8 +198,8 @@ def check_board_ballots(record: Record, facts: BoardFacts | None) -> Check:
     contest = _contest(record)
     published: dict[str, BoardBallot] = {}
     for section in record.sections:
-        for (_, sealed), (credential, signature) in zip(section.sealed, section.signed,
-                                                        strict=True):
+        for (_, sealed), (credential, signature, _) in zip(section.sealed, section.signed,
+                                                           strict=True):
             tracker = ballot_tracker(contest, credential, sealed, signature).hex()
             published[tracker] = BoardBallot(tracker, section.slug, credential, sealed,
                                              signature, counted=True)

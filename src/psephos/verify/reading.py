@@ -61,8 +61,9 @@ class SectionFiles:
     mixed_of: tuple[Any, Any] = (None, None)
     #: The trustees' re-mixes after ``shuffle``: shuffle-<section>-1.json, -2, … in order.
     remixes: list[Any] = field(default_factory=list)
-    #: Each sealed ballot's public credential and signature, in ``sealed``'s order.
-    signed: list[tuple[bytes, bytes]] = field(default_factory=list)
+    #: Each sealed ballot's public credential, signature and proof of randomness, in
+    #: ``sealed``'s order.
+    signed: list[tuple[bytes, bytes, bytes]] = field(default_factory=list)
     #: ``credentials-<section>.json``: the section's list as the opening committed it.
     credentials: dict[str, Any] = field(default_factory=dict)
 
@@ -161,7 +162,8 @@ def _of(document: dict[str, Any]) -> tuple[Any, Any]:
 
 
 def _sealed_list(folder: Path, slug: str) -> tuple[list[tuple[str, bytes]], int,
-                                                   tuple[Any, Any], list[tuple[bytes, bytes]]]:
+                                                   tuple[Any, Any],
+                                                   list[tuple[bytes, bytes, bytes]]]:
     name = f"sealed-{slug}.json"
     document = read_json(folder, name)
     _format(document, name, SEALED_FORMAT)
@@ -174,7 +176,8 @@ def _sealed_list(folder: Path, slug: str) -> tuple[list[tuple[str, bytes]], int,
             raise RecordError(f"{name}:{where}.tracker: expected a string")
         ballots.append((entry["tracker"], _hex(entry.get("sealed"), name, f"{where}.sealed")))
         signed.append((_hex(entry.get("credential"), name, f"{where}.credential"),
-                       _hex(entry.get("signature"), name, f"{where}.signature")))
+                       _hex(entry.get("signature"), name, f"{where}.signature"),
+                       _hex(entry.get("proof"), name, f"{where}.proof")))
     return ballots, width, _of(document), signed
 
 

@@ -38,19 +38,20 @@ log = logging.getLogger("django.request")
 
 class BallotIn(Schema):
     """A ballot by its ranking, sealed and signed by the server; or, as a voter's own
-    software sends it, with the sealed ballot, the public credential that signed it and
-    the signature (hex, docs/verifiability.md section 10), which the server checks and
-    stores as they are (the ranking must still name the same number of slots' paper)."""
+    software sends it, with the sealed ballot, the public credential that signed it, the
+    signature and the proof of randomness (hex, docs/verifiability.md section 10), which
+    the server checks and stores as they are."""
 
     credential: str
     ranking: list[str]
     sealed: str | None = None
     signed_by: str | None = None
     signature: str | None = None
+    proof: str | None = None
 
     def browser(self) -> BrowserBallot | None:
-        if self.sealed and self.signed_by and self.signature:
-            return BrowserBallot(self.sealed, self.signed_by, self.signature)
+        if self.sealed and self.signed_by and self.signature and self.proof:
+            return BrowserBallot(self.sealed, self.signed_by, self.signature, self.proof)
         return None
 
 

@@ -270,7 +270,8 @@ def _write_casts(casts: Sequence[PreparedCast]) -> list[Receipt | Exception]:
             trackers[first] = signature.tracker
             ballots.append(StoredBallot(int(voter_id), int(section_id), cast.sealed,
                                         signature.tracker, cast.channel,
-                                        signature.credential, signature.signature))
+                                        signature.credential, signature.signature,
+                                        signature.proof))
             if cast.key.recovery:  # under the secret that cast it: a link, or a code
                 lookup, box = cast.key.recovery[0 if cast.key.link == link else 1]
                 recoveries.append((lookup, seal(box, signature.tracker)))
@@ -291,6 +292,7 @@ class StoredBallot:
     channel: str
     signed_by: str
     signature: str
+    proof: str
 
 
 def store_ballots(contest_id: int, ballots: Sequence[StoredBallot],
@@ -308,8 +310,9 @@ def store_ballots(contest_id: int, ballots: Sequence[StoredBallot],
         (VotedMark, ("voter_id", "contest_id", "channel"),
          [(b.voter, contest_id, b.channel) for b in ballots]),
         (Ballot, ("id", "contest_id", "section_id", "sealed", "tracker", "signed_by",
-                  "signature", "removed"),
-         [(i, contest_id, b.section, b.sealed, b.tracker, b.signed_by, b.signature, False)
+                  "signature", "proof", "removed"),
+         [(i, contest_id, b.section, b.sealed, b.tracker, b.signed_by, b.signature, b.proof,
+           False)
           for i, b in zip(ids, ballots, strict=True)]),
         (BallotSeal, ("contest_id", "voter_key", "ballot_id"),
          [(contest_id, tokens.seal_with(key, b.voter), i)
@@ -349,9 +352,9 @@ def prepare_cast(contest: Contest, credential: str | CredentialKey,
     credential_key = CredentialKey.of(credential)
     if browser is not None:
         signed = check_browser_ballot(contest, credential_key, len(paper.pks), browser.sealed,
-                                      browser.credential, browser.signature)
+                                      browser.credential, browser.signature, browser.proof)
     else:
-        signed = sign(contest, credential_key, sealing.seal(key, paper, chosen))
+        signed = sign(contest, credential_key, *sealing.seal(key, paper, chosen))
     return PreparedCast(contest, credential_key, signed, channel)
 
 
@@ -362,6 +365,7 @@ class BrowserBallot:
     sealed: str
     credential: str
     signature: str
+    proof: str
 
 
 def cast_ballot(contest: Contest, credential: str | CredentialKey,

@@ -24,8 +24,10 @@ from psephos.crypto import credentials, elgamal, group
 from psephos.crypto.ballot_signatures import (
     ballot_tracker,
     printed_tracker,
+    prove_randomness,
     sign_ballot,
     verify_ballot,
+    verify_randomness,
 )
 from psephos.crypto.threads import in_chunks
 
@@ -38,6 +40,8 @@ class Signature:
     credential: str
     signature: str
     tracker: str
+    #: The proof that the sealer knows every slot's randomness, bound to the credential.
+    proof: str
 
 
 @dataclass(frozen=True)
@@ -69,46 +73,53 @@ def _private(contest: Contest, kind: str, secret: str) -> bytes:
 
 
 def _signature(contest: Contest, kind: str, public: bytes, sealed: bytes,
-               signature: bytes) -> Signature:
+               signature: bytes, proof: bytes) -> Signature:
     tracker = ballot_tracker(identifier(contest), public, sealed, signature)
-    return Signature(kind, public.hex(), signature.hex(), printed_tracker(tracker))
+    return Signature(kind, public.hex(), signature.hex(), printed_tracker(tracker),
+                     proof.hex())
 
 
-def sign(contest: Contest, key: CredentialKey, sealed: bytes) -> SignedBallot:
+def _signed(contest: Contest, kind: str, private: bytes, sealed: bytes,
+            scalars: Sequence[bytes]) -> Signature:
+    public = group.base_mult(private)
+    name = identifier(contest)
+    return _signature(contest, kind, public, sealed, sign_ballot(private, name, sealed),
+                      prove_randomness(name, public, sealed, scalars))
+
+
+def sign(contest: Contest, key: CredentialKey, sealed: bytes,
+         scalars: Sequence[bytes]) -> SignedBallot:
     """``sealed`` signed under each kind the secret reads as: none if it reads as neither,
     and then no credential matches it either, so the spending statement refuses it as it
     refuses any wrong secret (and the rate limit counts it)."""
-    signatures = []
-    for kind in kinds_of(key.secret):
-        private = _private(contest, kind, key.secret)
-        public = group.base_mult(private)
-        signature = sign_ballot(private, identifier(contest), sealed)
-        signatures.append(_signature(contest, kind, public, sealed, signature))
+    signatures = [_signed(contest, kind, _private(contest, kind, key.secret), sealed, scalars)
+                  for kind in kinds_of(key.secret)]
     return SignedBallot(sealed, tuple(signatures))
 
 
-def sign_postal_papers(contest: Contest, papers: Sequence[tuple[str, bytes]]
+def sign_postal_papers(contest: Contest,
+                       papers: Sequence[tuple[str, bytes, Sequence[bytes]]]
                        ) -> list[Signature | None]:
-    """Each returned paper's (postal code, sealed ballot) signed under its code's
-    credential, on `WORKERS` threads (each code costs the contest's postal iterations);
-    None for a code that is not a postal code's form."""
-    def signed(code: str, sealed: bytes) -> Signature | None:
+    """Each returned paper's (postal code, sealed ballot, its scalars) signed under its
+    code's credential, on `WORKERS` threads (each code costs the contest's postal
+    iterations); None for a code that is not a postal code's form."""
+    def signed(code: str, sealed: bytes, scalars: Sequence[bytes]) -> Signature | None:
         try:
             private = _private(contest, credentials.POSTAL, code)
         except ValueError:
             return None
-        return _signature(contest, credentials.POSTAL, group.base_mult(private), sealed,
-                          sign_ballot(private, identifier(contest), sealed))
+        return _signed(contest, credentials.POSTAL, private, sealed, scalars)
 
-    return in_chunks(lambda part: [signed(code, sealed) for code, sealed in part], papers,
-                     WORKERS)
+    return in_chunks(lambda part: [signed(*paper) for paper in part], papers, WORKERS)
 
 
 def check_browser_ballot(contest: Contest, key: CredentialKey, width: int, sealed_hex: str,
-                         credential_hex: str, signature_hex: str) -> SignedBallot:
+                         credential_hex: str, signature_hex: str, proof_hex: str
+                         ) -> SignedBallot:
     """A ballot the browser sealed and signed, checked: `InvalidRanking` if the ciphertext
-    is not one of this paper's width, `UnknownCredential` if the credential is not the one
-    the secret derives or the signature does not verify."""
+    is not one of this paper's width or its proof of randomness does not verify (a copied
+    ciphertext), `UnknownCredential` if the credential is not the one the secret derives or
+    the signature does not verify."""
     try:
         sealed = bytes.fromhex(sealed_hex)
         elgamal.check_sealed(sealed, width)
@@ -117,13 +128,19 @@ def check_browser_ballot(contest: Contest, key: CredentialKey, width: int, seale
     try:
         public = bytes.fromhex(credential_hex)
         signature = bytes.fromhex(signature_hex)
+        proof = bytes.fromhex(proof_hex)
     except ValueError:
-        raise UnknownCredential("the ballot's credential or signature is not hex") from None
+        raise UnknownCredential("the ballot's credential, signature or proof is not hex"
+                                ) from None
     for kind in kinds_of(key.secret):
         if group.base_mult(_private(contest, kind, key.secret)) != public:
             continue
         if not verify_ballot(public, identifier(contest), sealed, signature):
             raise UnknownCredential("the ballot's signature does not verify")
-        return SignedBallot(sealed, (_signature(contest, kind, public, sealed, signature),))
+        if not verify_randomness(identifier(contest), public, sealed, proof):
+            raise InvalidRanking("the sealed ballot's proof of randomness does not verify "
+                                 "(a ballot must be sealed by the voter's own device)")
+        return SignedBallot(sealed, (_signature(contest, kind, public, sealed, signature,
+                                                proof),))
     raise UnknownCredential("the ballot was signed with a credential that is not this "
                             "voter's")

@@ -192,7 +192,7 @@ def _ballot_steps(request: HttpRequest, contest: Contest, code: str, key: Creden
 
 
 #: The hidden fields the confirm page's script fills in (hex), in `BrowserBallot`'s order.
-BROWSER_FIELDS = ("sealed", "credential", "signature")
+BROWSER_FIELDS = ("sealed", "credential", "signature", "proof")
 
 
 def browser_ballot(request: HttpRequest) -> BrowserBallot | None:
