@@ -153,6 +153,36 @@ def import_command(
         typer.echo(f"  line {dup.line}: duplicate: {dup.reason}")
 
 
+@electorate_app.command("export")
+def export_roll_command(
+    ctx: typer.Context, contest: ContestArg,
+    out: Annotated[Path, typer.Argument(help="A new CSV file: member_number, section.")],
+) -> None:
+    """Write the roll a registrar mints credentials for: the member number and section of
+    every eligible voter who has no credential yet.
+
+    Example: psephos contest electorate export labour-2016 roll.csv
+    """
+    with _services(ctx):
+        from psephos.contests.registrar import roll_rows
+        from psephos.contests.registrar_files import ROLL_COLUMNS
+
+        rows = roll_rows(_contest(contest))
+        write_atomically(out, lambda path: _write_csv(path, ROLL_COLUMNS, rows),
+                         overwrite=False)
+    typer.echo(f"wrote {len(rows)} voters to {out}")
+
+
+def _write_csv(path: Path, header: tuple[str, ...], rows: list[tuple[str, str]]) -> None:
+    """A file for a program (the registrar's), so member numbers are written exactly."""
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
 @contest_app.command("open")
 def open_command(ctx: typer.Context, contest: ContestArg) -> None:
     """Fix the ballot paper and open voting.
@@ -472,6 +502,7 @@ def _line_count(file: Path) -> int | None:
     return max(lines - 1, 0)
 
 
-# The credentials, mail and postal commands, and the sealed ballot's (trustees, shuffle,
-# decrypt), live in modules of their own, which add them to these apps when imported.
-from psephos.cli import contest_credentials, contest_sealed  # noqa: E402, F401
+# The credentials, mail and postal commands, the sealed ballot's (trustees, shuffle,
+# decrypt) and the registrar's import live in modules of their own, which add them to
+# these apps when imported.
+from psephos.cli import contest_credentials, contest_sealed, registrar  # noqa: E402, F401

@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, str] = {
     "serve": "psephos.cli.serve:serve_command",
     "contest": "psephos.cli.contest:contest_app",
     "trustee": "psephos.cli.trustee:trustee_app",
+    "registrar": "psephos.cli.registrar:registrar_app",
     "verify": "psephos.cli.verify:verify_command",
 }
 

@@ -9,6 +9,8 @@ makes the old one stop working; `reissue` replaces both.
 
 Each minting also derives the voter's public credentials, so their entry on their
 section's public list follows their secrets (`psephos.contests.public_credentials`).
+Secrets a registrar minted (`psephos.contests.registrar`) are minted again only by the
+registrar: the server does not know which entry is the voter's, so it cannot replace it.
 """
 
 from __future__ import annotations
@@ -68,6 +70,18 @@ def local_links_warning() -> str | None:
     return (f"voters' links will point at {url}, which only this computer can reach: "
             "set PSEPHOS_PUBLIC_URL to the address voters will use "
             "(e.g. https://vote.example.org)")
+
+
+#: Why the server refuses to mint a registrar's voter new secrets.
+REGISTRAR_MADE = ("this voter's credentials were made by a registrar: ask the registrar to "
+                  "reissue")
+
+
+def _refuse_registrar_made(credentials: Iterable[Credential], who: str) -> None:
+    """ContestError if any of ``credentials`` was made by a registrar (holds no public
+    credentials): a new secret would need a new entry, which only the registrar can make."""
+    if any(credential.publics is None for credential in credentials):
+        raise ContestError(f"{who}: {REGISTRAR_MADE}")
 
 
 def _new() -> tuple[IssuedCredential, str, str]:
@@ -143,6 +157,7 @@ def reissue(voter: Voter, *, actor: Any) -> IssuedCredential:
             if hasattr(voter, "voted"):
                 raise AlreadyVoted(f"{voter.member_number} has already voted")
             old = list(voter.credentials.filter(status=Credential.Status.ACTIVE))
+            _refuse_registrar_made(old, voter.member_number)
             rotated = voter.credentials.filter(status=Credential.Status.ACTIVE).update(
                 status=Credential.Status.ROTATED)
             Credential.objects.create(
@@ -164,6 +179,7 @@ def active_credential(voter: Voter) -> Credential | None:
 def mint_link(credential: Credential) -> str:
     """A new link token for this credential (the previous link stops working), and with
     it a new entry on the voter's list."""
+    _refuse_registrar_made([credential], credential.voter.member_number)
     token = tokens.new_link_token()
     contest = credential.voter.contest
     before = public_credentials.open_publics(contest.pk, credential.publics)
@@ -211,14 +227,16 @@ your vote is counted once.
 
 def queue_credential_emails(contest: Contest, *, actor: Any = "system") -> int:
     """Queue a ballot e-mail for every voter with an active credential and an e-mail address
-    who has none queued or sent; the link is made when the message is sent."""
+    who has none queued or sent; the link is made when the message is sent. A registrar's
+    voters are left out: the registrar delivers their secrets."""
     _check_state(contest)
     with transaction.atomic():
         already = OutboxMessage.objects.filter(
             kind=OutboxMessage.Kind.CREDENTIAL, voter__contest=contest,
             status__in=[OutboxMessage.Status.QUEUED, OutboxMessage.Status.SENT])
         voters = (Voter.objects.filter(contest=contest, status=Voter.Status.ELIGIBLE,
-                                       credentials__status=Credential.Status.ACTIVE)
+                                       credentials__status=Credential.Status.ACTIVE,
+                                       credentials__publics__isnull=False)
                   .exclude(email="").exclude(pk__in=already.values("voter_id")))
         subject = CREDENTIAL_SUBJECT.format(contest=contest.name)
         queued = create_in_batches(OutboxMessage, (
@@ -240,6 +258,13 @@ def postal_pack(contest: Contest, path: str | Path, *, actor: Any = "system") ->
     working); the file is the only place the codes exist in clear. Returns the rows written.
     """
     _check_state(contest)
+    made_by_registrar = (Credential.objects.filter(
+        voter__contest=contest, status=Credential.Status.ACTIVE,
+        voter__status=Voter.Status.ELIGIBLE, publics__isnull=True)
+        .values_list("voter__member_number", flat=True).first())
+    if made_by_registrar is not None:
+        raise ContestError(f"{made_by_registrar} and any others like them: {REGISTRAR_MADE}; "
+                           "no postal code was minted")
 
     def write(temporary: Path) -> int:
         written = 0

@@ -72,6 +72,11 @@ class AuditKeyError(ContestError):
     log cannot be read."""
 
 
+class RegistrarError(ContestError):
+    """A registrar's roll or files that cannot be used: which file, which voter or section,
+    and what does not match (nothing is written or imported)."""
+
+
 class BallotsChanged(ContestError):
     """The ballots or "voted" marks differ from those committed to the audit log at the close."""
 

@@ -46,6 +46,19 @@ class CodeForm(forms.Form):
         return code
 
 
+class SecretForm(forms.Form):
+    """A voter's code or link, typed or pasted to find their own ballot on the board."""
+
+    secret = forms.CharField(max_length=300, required=False, strip=True)
+
+    def clean_secret(self) -> str:
+        secret: str = self.cleaned_data["secret"]
+        if not secret:
+            raise forms.ValidationError("Enter the voting code from your ballot paper, or "
+                                        "the link from your e-mail")
+        return secret
+
+
 class RankingForm(forms.Form):
     """One optional choice per preference; at least one, no gaps, no candidate twice."""
 
