@@ -44,7 +44,7 @@ class Demo:
     server: LiveServer
     database: str
     slug: str
-    #: Fresh (link token, postal code) pairs of voters who have not voted.
+    #: Fresh (link token, postal code) pairs of voters who have not voted, one a test.
     secrets: list[tuple[str, str]]
 
 
@@ -73,7 +73,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 
             members = list(Voter.objects.filter(
                 contest__slug=slug, status=Voter.Status.ELIGIBLE, voted__isnull=True)
-                .order_by("pk").values_list("member_number", flat=True)[1:4])  # not the printed one
+                .order_by("pk").values_list("member_number", flat=True)[1:5])  # not the printed one
         secrets = [_reissue(database, folder, slug, member) for member in members]
         yield Demo(live, database, slug, secrets)
 
@@ -196,8 +196,13 @@ def test_check_the_sealing_then_cast_a_ballot_the_browser_sealed(
     scalars = [bytes.fromhex(s) for s in opened["scalars"]]
     assert elgamal.check_opening(key, audited, opened["slots"], width, scalars)
     election_key, names = _key_and_names(demo)
-    assert key == election_key
+    assert election_key is not None and key == election_key
     assert [names[slot] for slot in opened["slots"]] == [SMITH, CORBYN]
+    independent = subprocess.run([sys.executable, "-m", "psephos", "verify-opening", str(saved),
+                                  "--key", election_key.hex()],
+                                 capture_output=True, text=True, timeout=60, check=False)
+    assert independent.returncode == 0, independent.stdout + independent.stderr
+    assert independent.stdout.startswith("ok: ")
 
     tracker = _cast(page)
     assert page.locator("#sealed-by").inner_text() == BROWSER_SEALED
@@ -208,6 +213,46 @@ def test_check_the_sealing_then_cast_a_ballot_the_browser_sealed(
     assert credential == credentials.public_credential(credentials.private_credential(
         credentials.LINK, demo.secrets[0][0], demo.slug)).hex()
     assert problems == []
+    context.close()
+
+
+@pytest.mark.browser
+def test_a_check_that_fails_is_said_plainly_and_each_check_seals_afresh(
+        demo: Demo, browser: Any, tmp_path: Path) -> None:
+    """The page shows what the server answers, not what it hopes: a server that does not
+    confirm is a failure the voter is told about; and every check opens a new sealing."""
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(_link(demo, demo.secrets[3][0]))
+    _rank(page)
+    page.locator("#sealing-check").wait_for(state="visible")
+
+    def opened() -> dict[str, Any]:
+        page.get_by_role("button", name="Check this ballot").click()
+        page.wait_for_function("() => !document.getElementById('sealing-result').hidden")
+        with page.expect_download() as waiting:
+            page.locator("#sealing-download").click()
+        saved = tmp_path / "opened.json"
+        waiting.value.save_as(saved)
+        return dict(json.loads(saved.read_text(encoding="utf-8")))
+
+    first = opened()
+    assert page.locator("#sealing-status").inner_text() == BOTH_CONFIRM
+    page.route("**/opened-ballot", lambda route: route.fulfill(
+        status=200, content_type="application/json",
+        body=json.dumps({"matches": False, "ranking": [CORBYN, SMITH]})))
+    second = opened()
+    assert second["sealed"] != first["sealed"] and second["scalars"] != first["scalars"]
+    assert page.locator("#sealing-status").inner_text().startswith("The check failed")
+    assert page.locator("#sealing-confirmations li").all_inner_texts() == [
+        f"Your browser confirms that this sealed ballot holds: 1st {SMITH}, 2nd {CORBYN}.",
+        "The server could NOT confirm that this sealed ballot holds your ranking (it reads: "
+        f"{CORBYN}, {SMITH})."]
+    page.route("**/opened-ballot", lambda route: route.fulfill(
+        status=503, content_type="application/json", body='{"message": "down for a moment"}'))
+    opened()
+    assert page.locator("#sealing-confirmations li").nth(1).inner_text() == (
+        "The server could not check it: down for a moment.")
     context.close()
 
 

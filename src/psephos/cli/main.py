@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, str] = {
     "contest": "psephos.cli.contest:contest_app",
     "trustee": "psephos.cli.trustee:trustee_app",
     "verify": "psephos.cli.verify:verify_command",
+    "verify-opening": "psephos.cli.verify_opening:verify_opening_command",
 }
 
 

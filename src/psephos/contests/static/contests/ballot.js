@@ -107,7 +107,12 @@ function start(section) {
 
   form.addEventListener("submit", (event) => {
     for (const field of Object.values(fields)) field.value = "";
-    if (event.submitter?.value !== "cast" || checking) return;
+    if (event.submitter?.value !== "cast") return;
+    if (checking) {  // the ballot to cast is sealed once the check ends
+      event.preventDefault();
+      status.textContent = "Please wait: the check of the sealing is still running.";
+      return;
+    }
     try {
       const x = credential();
       fields.sealed.value = toHex(current.sealed);
