@@ -229,14 +229,25 @@ export function canonicalSecret(kind, secret) {
   throw new Error(`a secret is a 'link' or a 'postal', not ${JSON.stringify(kind)}`);
 }
 
+/** The PBKDF2 iterations of a kind of secret (credentials.iterations_for): 1 for a link;
+ * for a postal code the contest's own count, published with its definition. */
+function iterationsFor(kind, postalIterations) {
+  if (kind !== "postal") return ITERATIONS[kind];
+  if (!Number.isSafeInteger(postalIterations) || postalIterations < 1) {
+    throw new Error("a postal code's iterations are a whole number, at least 1");
+  }
+  return postalIterations;
+}
+
 /** The private credential x of a voter's secret in a contest (credentials.private_credential):
  * PBKDF2-HMAC-SHA-512 (RFC 8018), 64 bytes out, reduced mod ℓ; 1 iteration for a link token,
- * 20,000 for a postal code. */
-export function privateCredential(kind, secret, contest) {
+ * the contest's postalIterations (20,000 unless it chose another) for a postal code. */
+export function privateCredential(kind, secret, contest, postalIterations = ITERATIONS.postal) {
   if (typeof contest !== "string" || !contest) throw new Error("the contest identifier is empty");
   const password = canonicalSecret(kind, secret);
+  const c = iterationsFor(kind, postalIterations);
   const salt = hashParts(SALT_DOMAIN, utf8(kind), utf8(contest));
-  const x = reduce64(pbkdf2(sha512, password, salt, { c: ITERATIONS[kind], dkLen: 64 }));
+  const x = reduce64(pbkdf2(sha512, password, salt, { c, dkLen: 64 }));
   if (bytesToNumberLE(x) === 0n) throw new Error("this secret derives the zero scalar");
   return x;
 }

@@ -185,6 +185,29 @@ def test_credentials_match(page: Any, kind: str, typed: str, canonical: str) -> 
         credentials.public_credential(x))
 
 
+@pytest.mark.parametrize(("kind", "typed", "iterations"), [
+    (credentials.POSTAL, POSTAL_TYPED, 1),
+    (credentials.POSTAL, POSTAL_CODE, 2_500),
+    (credentials.LINK, LINK_TOKEN, 2_500),  # a link token ignores the postal count
+])
+def test_a_contests_own_postal_iterations_match(page: Any, kind: str, typed: str,
+                                                iterations: int) -> None:
+    x = credentials.private_credential(kind, typed, CONTEST, postal_iterations=iterations)
+    assert js(page, "bc.toHex(bc.privateCredential(a[0], a[1], a[2], a[3]))", kind, typed,
+              CONTEST, iterations) == _hex(x)
+    if kind == credentials.POSTAL:
+        assert x != credentials.private_credential(kind, typed, CONTEST)
+
+
+@pytest.mark.parametrize("iterations", [0, -5, 2.5, "20000", None])
+def test_postal_iterations_must_be_a_positive_whole_number(page: Any,
+                                                           iterations: Any) -> None:
+    message = js(page, "(() => { try { bc.privateCredential('postal', a[0], a[1], a[2]);"
+                       " return null; } catch (error) { return String(error.message); } })()",
+                 POSTAL_CODE, CONTEST, iterations)
+    assert message == "a postal code's iterations are a whole number, at least 1"
+
+
 @pytest.mark.parametrize(("kind", "typed"), [
     (credentials.LINK, LINK_TOKEN[:-1]),
     (credentials.LINK, LINK_TOKEN[:-1] + "+"),

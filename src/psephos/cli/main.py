@@ -25,6 +25,7 @@ SUBCOMMANDS: dict[str, str] = {
     "trustee": "psephos.cli.trustee:trustee_app",
     "registrar": "psephos.cli.registrar:registrar_app",
     "verify": "psephos.cli.verify:verify_command",
+    "verify-opening": "psephos.cli.verify_opening:verify_opening_command",
 }
 
 

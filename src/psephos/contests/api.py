@@ -26,6 +26,7 @@ from psephos.contests.casting.trackers import format_tracker, tracker_on_board
 from psephos.contests.errors import ContestError, ContestNotFound, status_for
 from psephos.contests.models import Contest
 from psephos.contests.nominations import ballot_candidates
+from psephos.contests.opened_ballot import check_opened_ballot
 from psephos.contests.throttle import TooManyFailures, reserve, settle
 
 api = NinjaAPI(title="psephos members' ballot", version="1",
@@ -75,6 +76,17 @@ class ReceiptOut(Schema):
 class TrackerOut(Schema):
     tracker: str
     on_board: bool
+
+
+class OpeningIn(Schema):
+    sealed: str
+    slots: list[int]
+    scalars: list[str]
+
+
+class OpeningCheckOut(Schema):
+    matches: bool
+    ranking: list[str]
 
 
 ERRORS: dict[int, type[Schema]] = {400: Message, 403: Message, 404: Message, 409: Message,
@@ -191,6 +203,21 @@ def board_lookup(request: HttpRequest, slug: str, tracker: str) -> Status[dict[s
     if not found:
         return Status(404, {"message": "no ballot on the board has this tracker"})
     return Status(200, {"tracker": format_tracker(tracker), "on_board": True})
+
+
+@api.post("/contests/{slug}/opened-ballot", response={200: OpeningCheckOut, **ERRORS},
+          tags=["voting"])
+def opened_ballot(request: HttpRequest, slug: str, opening: OpeningIn) -> dict[str, Any]:
+    """Check a ballot opened instead of cast (Benaloh's cast-or-challenge): whether
+    re-encrypting ``slots`` (the ranked candidates' places on the paper, 0 first, most
+    preferred first) with ``scalars`` (the randomness of each slot, hex) gives exactly
+    ``sealed`` (hex) under the election key, and the candidates the slots name.
+
+    An opened ballot can never be cast; nothing is stored.
+    """
+    check = check_opened_ballot(_contest(slug), opening.sealed, opening.slots,
+                                opening.scalars)
+    return {"matches": check.matches, "ranking": check.ranking}
 
 
 @api.get("/contests/{slug}/declaration", response={200: dict[str, Any], **ERRORS},

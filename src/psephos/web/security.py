@@ -1,11 +1,11 @@
 """Security headers on every response the server sends, static files included.
 
-The pages use no script at all and no inline style, so the Content-Security-Policy allows
-only the site's own style sheet and images: an injected ``<script>`` or ``style``
-attribute would not run, and no page may be framed or post a form elsewhere. Applied
-around the whole WSGI (or ASGI) application, not as Django middleware, so that the files
-WhiteNoise serves get them too. Headers a response already has (Django's
-``X-Frame-Options``, ``Referrer-Policy``, ...) are left as they are.
+The pages use no inline script or style, only the site's own files, so the
+Content-Security-Policy allows only the site's own scripts, style sheets and images: an
+injected ``<script>`` or ``style`` attribute would not run, and no page may be framed or
+post a form elsewhere. Applied around the whole WSGI (or ASGI) application, not as Django
+middleware, so that the files WhiteNoise serves get them too. Headers a response already
+has (Django's ``X-Frame-Options``, ``Referrer-Policy``, ...) are left as they are.
 
 When the site is served over HTTPS (``PSEPHOS_PUBLIC_URL``), every response also carries
 HSTS (RFC 6797), static files included, and whether or not Django saw the request as
