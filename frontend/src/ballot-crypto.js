@@ -19,6 +19,8 @@ const MAX_WIDTH = 1000;
 const NONCE_DOMAIN = "psephos/ballot/nonce/1";
 const SIGNATURE_DOMAIN = "psephos/ballot/signature/1";
 const TRACKER_DOMAIN = "psephos/ballot/tracker/1";
+const RANDOMNESS_NONCE_DOMAIN = "psephos/ballot/randomness-nonce/1";
+const RANDOMNESS_DOMAIN = "psephos/ballot/randomness/1";
 const SALT_DOMAIN = "psephos/credential/salt/1";
 const ITERATIONS = { link: 1, postal: 20000 };
 const POSTAL_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -276,6 +278,35 @@ export function signBallot(x, contest, sealed) {
   const c = challenge(contest, publicCred, sealed, commitment);
   const z = (nonce + c * bytesToNumberLE(x)) % ORDER;
   return concat([commitment, scalarOf(z)]);
+}
+
+function slotIndex(j) {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, j, false);
+  return out;
+}
+
+/** The proof that the sealer knows every slot's randomness, bound to the public
+ * credential (ballot_signatures.prove_randomness): nonces w_j from hash_parts(r_j, j,
+ * contest, P, ballot), A_j = w_j·G, c = H(contest, P, ballot, A_1..A_w),
+ * s_j = w_j + c·r_j; returns A_1 ‖ … ‖ A_w ‖ s_1 ‖ … ‖ s_w. */
+export function proveRandomness(contest, publicCred, sealed, scalars) {
+  bytes(sealed, undefined, "the sealed ballot");
+  bytes(publicCred, BYTES, "the public credential");
+  if (!Array.isArray(scalars) || sealed.length !== scalars.length * CIPHERTEXT_BYTES) {
+    throw new Error(`${scalars?.length} scalars for a ballot of ${sealed.length} bytes`);
+  }
+  const nonces = scalars.map((r, j) => {
+    scalarValue(r, `the scalar of slot ${j + 1}`);
+    return bytesToNumberLE(reduce64(hashParts(RANDOMNESS_NONCE_DOMAIN, r, slotIndex(j),
+      utf8(contest), publicCred, sealed)));
+  });
+  const commitments = nonces.map((w) => secretMult(w, Point.BASE).toBytes());
+  const c = bytesToNumberLE(hashToScalar(RANDOMNESS_DOMAIN, utf8(contest), publicCred, sealed,
+    ...commitments));
+  const responses = nonces.map((w, j) => scalarOf((w + c * bytesToNumberLE(scalars[j]))
+    % ORDER));
+  return concat([...commitments, ...responses]);
 }
 
 /** Whether signature signs the sealed ballot under the public credential in the contest

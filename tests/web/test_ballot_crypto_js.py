@@ -240,6 +240,27 @@ def test_signing_and_the_tracker_match(page: Any) -> None:
         ballot_signatures.printed_tracker(tracker))
 
 
+@pytest.mark.parametrize("width", [1, 3, 4])
+def test_the_proof_of_randomness_matches(page: Any, width: int) -> None:
+    x = credentials.private_credential(credentials.LINK, LINK_TOKEN, CONTEST)
+    public = credentials.public_credential(x)
+    scalars = _scalars(width, 5)
+    sealed = elgamal.encrypt_ranking_with(ELECTION_KEY, list(range(width))[::-1], width,
+                                          scalars)
+    proof = ballot_signatures.prove_randomness(CONTEST, public, sealed, scalars)
+    made = js(page, "bc.toHex(bc.proveRandomness(a[0], h(a[1]), h(a[2]), a[3].map(h)))",
+              CONTEST, _hex(public), _hex(sealed), [_hex(r) for r in scalars])
+    assert made == _hex(proof)
+    assert ballot_signatures.verify_randomness(CONTEST, public, sealed, bytes.fromhex(made))
+    # a random sealing in the browser, proved there, verifies in Python
+    done = js(page, "(() => { const s = bc.encryptRanking(h(a[0]), [0], a[1]); "
+                    "return [bc.toHex(s.sealed), bc.toHex(bc.proveRandomness(a[2], h(a[3]), "
+                    "s.sealed, s.scalars))]; })()",
+              _hex(ELECTION_KEY), width, CONTEST, _hex(public))
+    assert ballot_signatures.verify_randomness(CONTEST, public, bytes.fromhex(done[0]),
+                                               bytes.fromhex(done[1]))
+
+
 def test_the_browser_verifies_signatures_as_python_does(page: Any) -> None:
     x = credentials.private_credential(credentials.LINK, LINK_TOKEN, CONTEST)
     public = credentials.public_credential(x)

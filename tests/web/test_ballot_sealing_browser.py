@@ -25,7 +25,12 @@ from typing import Any, TypeVar
 import pytest
 
 from psephos.crypto import credentials, elgamal
-from psephos.crypto.ballot_signatures import ballot_tracker, printed_tracker, verify_ballot
+from psephos.crypto.ballot_signatures import (
+    ballot_tracker,
+    printed_tracker,
+    verify_ballot,
+    verify_randomness,
+)
 from tests.web.axe_check import blocking_violations
 from tests.web.browser import chromium, focused, require_browser, tab_to
 from tests.web.databases import using_database
@@ -119,15 +124,19 @@ def _read(demo: Demo, query: Callable[[], T]) -> T:
 def _stored(demo: Demo, tracker: str) -> tuple[bytes, str, str]:
     """The stored ballot of ``tracker`` (the receipt's): sealed bytes, public credential and
     signature (hex), whose tracker is the receipt's."""
-    def query() -> tuple[bytes, str, str]:
+    def query() -> tuple[bytes, str, str, str]:
         from psephos.contests.models import Ballot
 
         ballot = Ballot.objects.get(contest__slug=demo.slug, tracker=tracker)
-        return bytes(ballot.sealed), str(ballot.signed_by), str(ballot.signature)
+        return (bytes(ballot.sealed), str(ballot.signed_by), str(ballot.signature),
+                str(ballot.proof))
 
-    sealed, credential, signature = _read(demo, query)
+    sealed, credential, signature, proof = _read(demo, query)
     assert printed_tracker(ballot_tracker(demo.slug, bytes.fromhex(credential), sealed,
                                           bytes.fromhex(signature))) == tracker
+    # whoever sealed it (browser or server) proved knowing every slot's randomness
+    assert verify_randomness(demo.slug, bytes.fromhex(credential), sealed,
+                             bytes.fromhex(proof))
     return sealed, credential, signature
 
 

@@ -15,7 +15,7 @@
 // server seals and signs it itself.
 import {
   canonicalSecret, checkOpening, encryptRanking, fromHex, privateCredential, publicCredential,
-  signBallot, toHex,
+  proveRandomness, signBallot, toHex,
 } from "./vendor/ballot-crypto.js";
 
 /** The sealing inputs of the page, read from the section's data-* attributes. */
@@ -84,6 +84,7 @@ function start(section) {
     sealed: document.getElementById("browser-sealed"),
     credential: document.getElementById("browser-credential"),
     signature: document.getElementById("browser-signature"),
+    proof: document.getElementById("browser-proof"),
   };
   const button = document.getElementById("check-sealing");
   const status = document.getElementById("sealing-status");
@@ -115,9 +116,12 @@ function start(section) {
     }
     try {
       const x = credential();
+      const publicCred = publicCredential(x);
       fields.sealed.value = toHex(current.sealed);
-      fields.credential.value = toHex(publicCredential(x));
+      fields.credential.value = toHex(publicCred);
       fields.signature.value = toHex(signBallot(x, sealing.contest, current.sealed));
+      fields.proof.value = toHex(proveRandomness(sealing.contest, publicCred, current.sealed,
+        current.scalars));
     } catch {
       for (const field of Object.values(fields)) field.value = "";  // the server seals
     }
