@@ -3,6 +3,7 @@
     python benchmarks/labour_2016.py                       # 654,006 voters, SQLite
     python benchmarks/labour_2016.py --database postgresql://postgres@127.0.0.1/test
     python benchmarks/labour_2016.py --scale 0.001         # a smoke run (tests use it)
+    python benchmarks/labour_2016.py --candidates 4 --verify   # four candidates, full rankings
 
 Step by step, as the platform would run it: write the three sections' electorate CSV files
 (with planted bad rows: joined after the freeze, arrears unpaid, fee outside the window, bad
@@ -14,6 +15,12 @@ shuffle each section, have 2 trustees decrypt (their shares checked), count and 
 The declaration must equal 2016's: Corbyn 313,209 to Smith 193,229; by section Corbyn
 168,216 / 84,918 / 60,075 and Smith 116,960 / 36,599 / 39,670 (506,438 ballots). Prints
 each step's time and the peak RSS.
+
+With ``--candidates 4`` the same electorate and turnout vote on a paper of four (2016's
+two and two more), every ballot ranking all four: the sealed ballots are twice as wide,
+and the declaration is whatever the count gives (there is no 2016 result to equal).
+``--postal-iterations`` sets the contest's PBKDF2 iterations for postal credentials
+(issuing derives one a voter, and every returned paper one more).
 
 The electorate by section is not in the sources (only the total, 654,006, and the ballots
 by section); it is split here in proportion to each section's ballots, i.e. the same
@@ -158,16 +165,39 @@ def rankings(section: str, corbyn: int, smith: int, rng: random.Random) -> list[
     return out
 
 
+#: The two candidates added by ``--candidates 4``, and every candidate's share of first
+#: preferences in that variant (the same in every section).
+EXTRA = ("Candidate Three", "Candidate Four")
+FOUR_SHARES = {"Jeremy Corbyn": 0.50, "Owen Smith": 0.30, EXTRA[0]: 0.12, EXTRA[1]: 0.08}
+
+
+def full_rankings(total: int, rng: random.Random) -> list[list[str]]:
+    """``total`` ballots ranking all four candidates: first preferences in `FOUR_SHARES`,
+    the other three in a random order."""
+    names = list(FOUR_SHARES)
+    out = []
+    for name in names:
+        for _ in range(round(total * FOUR_SHARES[name])):
+            rest = [n for n in names if n != name]
+            rng.shuffle(rest)
+            out.append([name, *rest])
+    while len(out) < total:
+        out.append(list(names))
+    rng.shuffle(out)
+    return out[:total]
+
+
 def write_batches(folder: Path, papers: list[tuple[str, list[str]]], size: int
                   ) -> list[Path]:
     paths = []
+    ranks = max((len(ranking) for _, ranking in papers), default=1)
     for n, start in enumerate(range(0, len(papers), size), start=1):
         path = folder / f"postal-batch-{n:04d}.csv"
         with path.open("w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out)
-            writer.writerow(["postal_code", "rank1", "rank2"])
+            writer.writerow(["postal_code", *[f"rank{i}" for i in range(1, ranks + 1)]])
             for code, ranking in papers[start:start + size]:
-                writer.writerow([code, *ranking, *[""] * (2 - len(ranking))])
+                writer.writerow([code, *ranking, *[""] * (ranks - len(ranking))])
         paths.append(path)
     return paths
 
@@ -205,7 +235,8 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     refusals = [(what, max(1, round(n * scale))) for what, n in PLANTED_POSTAL]
     slug = f"labour-2016-bench-{os.getpid()}"
     rng = random.Random(args.seed)
-    print(f"Labour 2016 at scale {scale:g} on {url.split(':')[0]}: electorate "
+    print(f"Labour 2016 at scale {scale:g} on {url.split(':')[0]}, {args.candidates} "
+          f"candidates, postal iterations {args.postal_iterations:,}: electorate "
           f"{sum(sizes.values()):,}, ballots {sum(ballots.values()):,}")
     print("electorate by section (not published; split as the ballots were, i.e. equal "
           "turnout): " + ", ".join(f"{s} {sizes[s]:,}" for s in SECTIONS))
@@ -217,6 +248,11 @@ def run(args: argparse.Namespace, folder: Path) -> int:
         rolls = write_rolls(folder, sizes, bad)
     data = definition_closing_later()
     data["contest"]["slug"] = slug
+    four = args.candidates == 4
+    if four:
+        data["candidates"] += [{"name": name, "consented": True} for name in EXTRA]
+        data["nominations"]["made"] += [{"candidate": name, "body": "plp", "count": 60}
+                                        for name in EXTRA]
     with steps.step("create the contest"):
         contest = create_contest(parse_definition(data, "labour-2016.toml"), actor="bench")
     for section in SECTIONS:
@@ -249,7 +285,8 @@ def run(args: argparse.Namespace, folder: Path) -> int:
     papers: list[tuple[str, list[str]]] = []
     cast: list[tuple[str, list[str]]] = []
     for section in SECTIONS:
-        marked = rankings(section, corbyn[section], smith[section], rng)
+        marked = (full_rankings(ballots[section], rng) if four
+                  else rankings(section, corbyn[section], smith[section], rng))
         for (link, code), ranking in zip(voting[section], marked, strict=True):
             if len(cast) < sum(web[s] for s in SECTIONS[:SECTIONS.index(section) + 1]):
                 cast.append((link, ranking))
@@ -309,6 +346,16 @@ def run(args: argparse.Namespace, folder: Path) -> int:
           f"turnout {declaration.turnout}%, elected {', '.join(declaration.elected)}")
     print(f"{'section':<24} {'electorate':>10} {'ballots':>9} {'Corbyn':>9} {'Smith':>9} "
           f"{'Corbyn %':>8}")
+    if four:
+        for result in declaration.sections:
+            print(f"{result.slug:<24} {result.electorate:>10,} {result.ballots:>9,} "
+                  + ", ".join(f"{n} {v:,}" for n, v in result.votes.items()))
+            assert result.ballots == ballots[result.slug], result
+        assert declaration.ballots == sum(ballots.values())
+        print()
+        print(steps.table())
+        print(f"peak RSS {peak_rss_mb():,.0f} MB")
+        return 0
     for result in declaration.sections:
         c, s = result.votes["Jeremy Corbyn"], result.votes["Owen Smith"]
         print(f"{result.slug:<24} {result.electorate:>10,} {result.ballots:>9,} {c:>9,} "
@@ -338,6 +385,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="ballots cast through cast_ballot at full size (default 5,000)")
     parser.add_argument("--batch", type=int, default=50_000, help="papers per postal batch")
     parser.add_argument("--seed", type=int, default=2016)
+    parser.add_argument("--candidates", type=int, choices=(2, 4), default=2,
+                        help="2: 2016's paper; 4: two more candidates, every ballot ranking "
+                             "all four")
+    parser.add_argument("--postal-iterations", type=int, default=20_000,
+                        help="PBKDF2 iterations of the contest's postal credentials")
     parser.add_argument("--verify", action="store_true",
                         help="also export the published record and check it with psephos verify")
     args = parser.parse_args(argv)
@@ -346,6 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="psephos-labour-2016-"))
     os.environ.setdefault("PSEPHOS_DATA_DIR", str(folder))
     os.environ.setdefault("PSEPHOS_SECRET_KEY", "labour-2016-benchmark-" + "x" * 30)
+    os.environ["PSEPHOS_POSTAL_ITERATIONS"] = str(args.postal_iterations)
     server = args.database
     if server:  # a shared server: a fresh database of the run's own, dropped afterwards
         args.database = fresh_postgres(server)
