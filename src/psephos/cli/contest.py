@@ -9,7 +9,7 @@ and rich are imported inside the commands, so other subcommands do not pay for t
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from psephos.cli.contest_roll import roll_app
-from psephos.cli.output import JsonOption, emit_json, fail, write_atomically
+from psephos.cli.output import JsonOption, count_progress, emit_json, fail, write_atomically
 
 contest_app = typer.Typer(help="Run a members' ballot: define, import, open, vote, count.",
                           no_args_is_help=True, add_completion=False)
@@ -137,7 +137,7 @@ def import_command(
     with _services(ctx):
         from psephos.contests.electorate import import_electorate
 
-        with _rows_progress(file) as progress:
+        with count_progress("importing", "rows", _line_count(file)) as progress:
             report = import_electorate(_contest(contest), file, section, dry_run=dry_run,
                                        actor=_actor(), progress=progress)
     if as_json:
@@ -466,26 +466,6 @@ def demo_command(
                    f"{contest.ballots.filter(removed=False).count()} ballots")
 
 
-@contextmanager
-def _rows_progress(file: Path) -> Iterator[Callable[[int], None]]:
-    """A progress bar of rows read (on stderr, only in a terminal): a 1M-row roll takes a
-    minute."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    console = Console(stderr=True)
-    total = _line_count(file)
-    columns = [TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=console, transient=True,
-                  disable=not console.is_terminal) as bar:
-        task = bar.add_task("rows", total=total)
-        yield lambda rows: bar.update(task, completed=rows)
 
 
 def _line_count(file: Path) -> int | None:

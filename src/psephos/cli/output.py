@@ -82,3 +82,24 @@ def write_atomically(path: Path, write: Callable[[Path], T], **options: bool) ->
     """The floor's atomic writer, with its refusals reported as user errors (exit 2)."""
     with output_errors(path):
         return write_file(path, write, **options)
+
+
+@contextmanager
+def count_progress(label: str, unit: str, total: int | None
+                   ) -> Iterator[Callable[[int], None]]:
+    """A progress bar of ``unit`` done out of ``total`` (on stderr, only in a terminal, gone
+    when done); yields the function that says how many are done."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    console = Console(stderr=True)
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task(unit, total=total)
+        yield lambda done: bar.update(task, completed=done)

@@ -5,15 +5,13 @@ Thin calls of `psephos.contests.registrar_files` (no database) and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from psephos.cli.contest import ContestArg, _actor, _contest, _services, contest_app
-from psephos.cli.output import fail
+from psephos.cli.output import count_progress, fail
 
 #: Each paragraph on one line, as the help shows it.
 REGISTRAR_HELP = "\n\n".join((
@@ -66,7 +64,7 @@ def credentials_command(
 
     try:
         voters = read_roll(roll)
-        with _progress(len(voters)) as progress:
+        with count_progress("minting", "voters", len(voters)) as progress:
             counts = mint(contest, voters, out,
                           postal_iterations=postal_iterations or POSTAL_ITERATIONS,
                           progress=progress)
@@ -103,22 +101,3 @@ def registrar_import_command(
     typer.echo(f"imported the registrar's credentials for {sum(done.voters.values())} voters")
 
 
-@contextmanager
-def _progress(total: int) -> Iterator[Callable[[int], None]]:
-    """A progress bar of voters minted (stderr, only in a terminal): 20,000 iterations a
-    postal code make a large roll take hours."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    console = Console(stderr=True)
-    with Progress(TextColumn("minting"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True,
-                  disable=not console.is_terminal) as bar:
-        task = bar.add_task("voters", total=total)
-        yield lambda done: bar.update(task, completed=done)
