@@ -201,3 +201,32 @@ def test_a_proof_of_randomness_binds_the_ballot_to_its_sealer_and_credential(
     changed[at] ^= 1
     assert not verify_randomness(CONTEST, voter, ballot, bytes(changed))
     assert not verify_randomness(CONTEST, voter, ballot, proof[:-1])
+
+
+def test_the_proof_of_randomness_follows_the_page_and_its_vector() -> None:
+    """docs/verifiability.md section 10.4a, step by step with Python integers, and its test
+    vector."""
+    from pathlib import Path
+
+    from psephos.crypto.ballot_signatures import prove_randomness
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "verifiability.md").read_text(
+        encoding="utf-8")
+    section = page[page.index("### 10.4a"):page.index("### 10.5")]
+    x = credentials.private_credential(credentials.LINK, LINK_TOKEN, CONTEST)
+    public = credentials.public_credential(x)
+    scalars = [group.scalar(1000), group.scalar(1001)]
+    ballot = elgamal.encrypt_ranking_with(ELECTION_KEY, [1], 2, scalars)
+    proof = prove_randomness(CONTEST, public, ballot, scalars)
+    assert f"ballot = `{ballot.hex()}`" in section
+    assert f"proof = `{proof.hex()}`" in section
+    nonces = [int.from_bytes(hash_parts("psephos/ballot/randomness-nonce/1", r,
+                                        j.to_bytes(4, "big"), CONTEST.encode(), public,
+                                        ballot), "little") % L
+              for j, r in enumerate(scalars)]
+    commitments = [mul(w, G) for w in nonces]
+    challenge = hash_to_scalar("psephos/ballot/randomness/1", CONTEST.encode(), public,
+                               ballot, *commitments)
+    responses = [((w + challenge * int.from_bytes(r, "little")) % L).to_bytes(32, "little")
+                 for w, r in zip(nonces, scalars, strict=True)]
+    assert proof == b"".join(commitments) + b"".join(responses)
