@@ -127,6 +127,14 @@ def count_ballots(slug: str) -> int:
     return Ballot.objects.filter(contest__slug=slug).count()
 
 
+def count_checkpoints(slug: str) -> tuple[int, int]:
+    """(the board's checkpoints, the ballots they list) for the contest."""
+    from psephos.contests.models import Ballot, BoardBlock
+
+    return (BoardBlock.objects.filter(contest__slug=slug).count(),
+            Ballot.objects.filter(contest__slug=slug, block__isnull=False).count())
+
+
 @contextmanager
 def fresh_postgres(url: str, keep: bool) -> Iterator[str]:
     """The URL of a new, empty database on the server ``url`` names; dropped after."""
@@ -405,6 +413,9 @@ def bench(label: str, database_url: str, args: argparse.Namespace,
                   f"{errors[-1][:300]}", flush=True)
     accepted = sum(phase.accepted for _, phase in phases)
     consistent = count_ballots(slug) - len(warm) == accepted
+    blocks, listed = count_checkpoints(slug)
+    print(f"{label}: the board made {blocks} signed checkpoints while the load ran "
+          f"(interval {args.board_interval:g} s), listing {listed:,} of the ballots", flush=True)
     workers = _workers(args.workers, database_url)
     cache = args.cache if args.cache != "serve" else "memory" if workers == 1 else "database"
     where = f"{label} ({workers} worker{'s' if workers != 1 else ''}, {cache} cache)"
@@ -441,6 +452,10 @@ def main() -> None:
                         help="PBKDF2 iterations of the contest's postal credentials (issuing "
                              "derives one a voter; the casts here are by link, whose "
                              "derivation has 1)")
+    parser.add_argument("--board-interval", type=float, default=60.0,
+                        help="seconds between the board's signed checkpoints while the load "
+                             "runs (the server's PSEPHOS_BOARD_INTERVAL; each checkpoint "
+                             "takes every ballot stored since the last)")
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--postgres-only", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
@@ -451,6 +466,7 @@ def main() -> None:
         folder = Path(tmp)
         os.environ["PSEPHOS_DATA_DIR"] = str(folder)
         os.environ["PSEPHOS_POSTAL_ITERATIONS"] = str(args.postal_iterations)
+        os.environ["PSEPHOS_BOARD_INTERVAL"] = str(args.board_interval)
         if not args.postgres_only:
             rows += bench("SQLite", f"sqlite:///{folder / 'load.sqlite3'}", args, folder)
         postgres = os.environ.get("PSEPHOS_TEST_DATABASE_URL")

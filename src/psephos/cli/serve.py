@@ -230,15 +230,19 @@ def _tick_once() -> None:
 
 
 def _start_timetable() -> threading.Thread:
-    """Open and close contests on time while serving: a tick now, then one every
-    ``TICK_SECONDS`` on a daemon thread of this (the workers' parent) process."""
+    """Open and close contests on time, and checkpoint their boards, while serving: a tick
+    now, then one every ``TICK_SECONDS`` (or ``PSEPHOS_BOARD_INTERVAL``, if shorter) on a
+    daemon thread of this (the workers' parent) process."""
+    from django.conf import settings
+
     from psephos.contests.timekeeper import TICK_SECONDS
 
+    every = max(1.0, min(float(TICK_SECONDS), float(settings.PSEPHOS_BOARD_INTERVAL)))
     _tick_once()
 
     def run() -> None:
         while True:
-            time.sleep(TICK_SECONDS)
+            time.sleep(every)
             _tick_once()
 
     thread = threading.Thread(target=run, name="psephos-timetable", daemon=True)
