@@ -197,3 +197,66 @@ def rankings(profile: Any) -> Counter[tuple[str, ...]]:
     names = profile.candidates
     return Counter({tuple(names[c] for c in ranking): int(weight)
                     for ranking, weight in profile.iter_rankings()})
+
+
+def check_board(board: dict[str, Any], record: Path, removed: tuple[str, str, str],
+                audited: list[str]) -> None:
+    """The board downloaded from the contest's page shows the voter revoked after voting
+    (``removed``: section, reason, tracker) with their removed ballot, which no sealed list
+    (the mix's input) or tracker list of the record holds; the record publishes that board
+    (the same key, the downloaded checkpoints first); and no ballot its voter opened to
+    check the sealing (``audited``, sealed hex) is on it or in the record."""
+    published = json.loads((record / "board.json").read_text(encoding="utf-8"))
+    assert board["key"] == published["key"] and board["contest"] == published["contest"]
+    assert board["blocks"] == published["blocks"][:len(board["blocks"])]
+    events = [e for block in board["blocks"] for e in block["events"]]
+    with_ballot = [e for e in events if e["kind"] == "revoked" and "ballot" in e]
+    section, reason, tracker = removed
+    assert [(e["section"], e["reason"], e["ballot"]["tracker"]) for e in with_ballot] == [
+        (section, reason, tracker)], with_ballot
+    taken_out = with_ballot[0]["ballot"]["sealed"]
+    sealed = {b["sealed"]: b["tracker"] for path in record.glob("sealed-*.json")
+              for b in json.loads(path.read_text(encoding="utf-8"))["ballots"]}
+    assert taken_out not in sealed and tracker not in sealed.values()
+    assert tracker not in (record / "trackers.txt").read_text().split()
+    on_board = json.dumps(published)
+    assert audited and not any(opened in sealed or opened in on_board for opened in audited)
+
+
+def check_verification(admin: Admin, record: Path, board_key: str,
+                       declared: dict[str, Any], removed: int) -> None:
+    """`psephos verify RECORD --board-key KEY`, as anyone run it on a machine of their own
+    (no server setting): every check passes, the board's, the eligibility and each
+    section's chain of three mixes among them; and, read as JSON, its recount is the
+    declaration, overall and in each section's ballots; the board holds the ``removed``
+    ballots of revocations besides the ones counted."""
+    env = {k: v for k, v in admin.env.items() if not k.startswith("PSEPHOS_")}
+    command = [sys.executable, "-m", "psephos", "verify", str(record), "--board-key", board_key]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    *lines, summary = done.stdout.splitlines()
+    assert summary == f"{len(lines)} checks: {len(lines)} passed", done.stdout
+    assert all(line.startswith("ok  ") for line in lines), done.stdout
+
+    report = subprocess.run([*command, "--json"], env=env, capture_output=True, text=True,
+                            timeout=180, check=False)
+    assert report.returncode == 0, report.stdout + report.stderr
+    verified = json.loads(report.stdout)
+    assert (verified["verified"], verified["exit_status"]) == (True, 0)
+    checks = {c["check"]: (c["result"], c["detail"]) for c in verified["checks"]}
+    assert lines == [f"ok    {name}: {detail}" for name, (_, detail) in checks.items()], \
+        "the lines printed are the checks of the JSON report, in order"
+    sections = [s["slug"] for s in declared["sections"]]
+    for name in ("eligibility", "board chain", "board ballots", "recount", "declared result",
+                 *(f"mix of {s}" for s in sections),
+                 *(f"declared result of {s}" for s in sections)):
+        assert checks.get(name, ("missing",))[0] == "pass", f"{name}:\n{done.stdout}"
+    for section in sections:
+        assert "chain of 3 mixes" in checks[f"mix of {section}"][1], checks
+    assert f" over {declared['ballots']} valid votes: " in checks["recount"][1], checks
+    assert (f"({declared['ballots']} counted, {removed} removed by revocations)"
+            in checks["board ballots"][1]), checks["board ballots"]
+    for section in declared["sections"]:
+        detail = checks[f"declared result of {section['slug']}"][1]
+        assert detail.startswith(f"{section['ballots']} ballots; "), detail

@@ -1,7 +1,8 @@
 """Steps of the end-to-end test that are about the sealed ballot: the command line in child
 processes (the returning officer's `psephos contest`, each trustee's `psephos trustee` in a
-folder of their own, as on their own machine), the key ceremony, the decryption by k
-trustees, and the search of a database dump and of the server's log for secrets.
+folder of their own, as on their own machine), the key ceremony, the server's mix and the
+trustees' re-mixes of it, the decryption by k trustees, and the search of a database dump
+and of the server's log for secrets.
 """
 
 from __future__ import annotations
@@ -117,36 +118,80 @@ def key_ceremony(admin: Admin, names: list[str], folder: Path) -> list[Trustee]:
     return trustees
 
 
-def decrypt(admin: Admin, trustees: list[Trustee], folder: Path) -> None:
-    """After the close: shuffle, one request a section, and two of the three trustees each
-    decrypt every section on their own machine; their shares go back to the server."""
+def shuffle(admin: Admin, sections: list[str]) -> None:
+    """After the close, the server's mix of every section, with its proof (stage 0)."""
     shuffled = admin("shuffle", admin.slug).stdout
-    assert re.findall(r"section (\S+): \d+ ballots mixed", shuffled) == ["members",
-                                                                         "supporters"]
+    assert re.findall(r"section (\S+): \d+ ballots mixed", shuffled) == sections, shuffled
+
+
+def remix(admin: Admin, mixers: list[Trustee], sections: list[str], folder: Path) -> None:
+    """After the server's shuffle, each mixer in turn re-mixes every section on their own
+    machine (`psephos trustee mix` of the chain's last stage from `psephos contest
+    mix-files`) and the returning officer adds the stage (`psephos contest add-mix`): a chain
+    of 1 + len(mixers) mixes a section (docs/verifiability.md, section 9.8). With the server's
+    PSEPHOS_TRUSTEE_MIXES at len(mixers), no decryption request goes out before the last."""
+    office = folder / "office"
+    for stage, mixer in enumerate(mixers, 1):
+        early = admin("decryption-request", admin.slug, str(office / "too-early"), ok=False)
+        assert early.returncode != 0 and (
+            f"{stage - 1} trustee re-mixes of the {len(mixers)} required"
+            in early.stdout + early.stderr), early.stdout + early.stderr
+        chain = office / f"chain-{stage}"
+        admin("mix-files", admin.slug, str(chain))
+        for section in sections:
+            stages = chain_files(section, stage - 1)
+            assert sorted(p.name for p in chain.glob(f"shuffle-{section}*.json")) == \
+                sorted(stages)
+            (last,) = mixer.receive(chain / stages[-1])
+            out = f"mix-{section}-{stage}.json"
+            printed = mixer("mix", last.name, "--out", out)
+            assert printed.startswith(f"{out}: stage {stage} of {admin.slug}/{section}, "), \
+                printed
+            sent = shutil.copyfile(mixer.folder / out, office / f"{mixer.number}-{out}")
+            added = admin("add-mix", admin.slug, section, str(sent)).stdout
+            assert f"section {section}: stage {stage} added" in added, added
+
+
+def chain_files(section: str, last: int) -> list[str]:
+    """A section's chain of mixes, stage 0 (the server's) to ``last``, as files are named."""
+    return [f"shuffle-{section}.json", *(f"shuffle-{section}-{s}.json"
+                                         for s in range(1, last + 1))]
+
+
+def decrypt(admin: Admin, trustees: list[Trustee], sections: list[str], folder: Path,
+            *, stages: int) -> None:
+    """One request a section, once its chain of ``stages`` mixes is complete; two of the
+    three trustees each decrypt every section on their own machine after checking every
+    stage's proof from the sealed ballots to the request (`psephos trustee decrypt
+    --shuffle ...`, in order); their shares go back to the server."""
     requests = folder / "office" / "requests"
     admin("decryption-request", admin.slug, str(requests))
     files = sorted(requests.glob("request-*.json"))
-    assert [f.name for f in files] == ["request-members.json", "request-supporters.json"]
+    assert [f.name for f in files] == sorted(f"request-{s}.json" for s in sections)
     shares = []
     for trustee in (trustees[0], trustees[2]):
-        for request in trustee.receive(*files):
-            section = request.stem.removeprefix("request-")
-            trustee.receive(requests / f"shuffle-{section}.json",
-                            requests / f"sealed-{section}.json")
+        for section in sections:
+            chain = chain_files(section, stages - 1)
+            assert sorted(p.name for p in requests.glob(f"shuffle-{section}*.json")) == \
+                sorted(chain)
+            trustee.receive(requests / f"request-{section}.json",
+                            requests / f"sealed-{section}.json",
+                            *(requests / name for name in chain))
             out = f"shares-{section}.json"
-            checked = trustee("decrypt", "private.json", request.name, "--shuffle",
-                              f"shuffle-{section}.json", "--sealed", f"sealed-{section}.json",
-                              "--out", out)
-            assert "the proof of shuffle holds" in checked, checked
+            checked = trustee("decrypt", "private.json", f"request-{section}.json",
+                              *(a for name in chain for a in ("--shuffle", name)),
+                              "--sealed", f"sealed-{section}.json", "--out", out)
+            assert f"the proof of shuffle holds at each of its {stages} stages" in checked, \
+                checked
             shares.append(shutil.copyfile(trustee.folder / out, folder / "office" /
                                           f"{trustee.number}-{out}"))
         if trustee is trustees[0]:  # one trustee's shares are not enough
             done = admin("decrypt", admin.slug, *map(str, shares)).stdout
             assert done.splitlines()[-1].startswith("still needed: "), done
-    done = admin("decrypt", admin.slug, *map(str, shares[2:])).stdout
+    done = admin("decrypt", admin.slug, *map(str, shares[len(sections):])).stdout
     assert done.splitlines() == [
         *(f"{share}: accepted for section {section}"
-          for share, section in zip(shares[2:], ("members", "supporters"), strict=True)),
+          for share, section in zip(shares[len(sections):], sections, strict=True)),
         "enough shares for every section; run 'contest count'"], done
 
 

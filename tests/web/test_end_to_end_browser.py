@@ -5,11 +5,16 @@ whole); nominate to the threshold and consent; three trustees make the key (any 
 decrypt), each with `psephos trustee` in their own folder; open; e-mail the credentials
 through the outbox to a local SMTP sink and read the links out of the messages, and print
 the postal packs; vote in headless chromium by link (one voter with the keyboard only) and
-by typed postal code, through the API, and in a returned postal batch; a helpdesk reissue;
-a revocation. Before the close, no voting secret and no ranking is in a dump of the
-database or in the server's log. Close, shuffle, two trustees decrypt; the declaration is
-the test's own count of what was cast; read the declaration page; export, and recount the
-exported files with `psephos count`; the audit log verifies against the head the page
+by typed postal code, through the API, and in a returned postal batch, every browser voter's
+ballot sealed by their browser, one of them after checking the sealing once (Benaloh's
+cast-or-challenge); a helpdesk reissue; a voter revoked after voting. Before the close, no
+voting secret and no ranking is in a dump of the database or in the server's log. Close,
+the server's shuffle and two trustees' re-mixes of each section (the server requires two,
+PSEPHOS_TRUSTEE_MIXES), two trustees decrypt after checking the whole chain; the declaration
+is the test's own count of what was cast; read the declaration page; the board shows the
+revocation with its removed ballot; export, and recount the exported files with `psephos
+count`; `psephos verify` passes on the record, the board key pinned, and its recount is
+the declaration, section by section; the audit log verifies against the head the page
 shows. On SQLite, and on PostgreSQL when ``PSEPHOS_TEST_DATABASE_URL`` is set.
 """
 
@@ -29,14 +34,17 @@ from typing import Any
 import pytest
 
 from psephos.contests.views.forms import ordinal
+from psephos.crypto import elgamal
 from tests.web.browser import chromium, focused, require_browser, submit, tab_to
 from tests.web.databases import BACKENDS, fresh_database, using_database
 from tests.web.e2e_result import (
     Expected,
+    check_board,
     check_declaration,
     check_declaration_page,
     check_downloads,
     check_export,
+    check_verification,
 )
 from tests.web.e2e_steps import (
     Admin,
@@ -47,8 +55,10 @@ from tests.web.e2e_steps import (
     key_ceremony,
     log_text,
     ranking_forms,
+    remix,
     secret_forms,
     secrets_of,
+    shuffle,
 )
 from tests.web.live import free_port, serve
 from tests.web.smtp_sink import smtp_sink
@@ -153,8 +163,13 @@ TYPED_VOTES = {"M7": [BRIAN, ADA], "S6": [GRACE, ADA]}
 POSTAL_VOTES = {"M8": [ADA, BRIAN], "M9": [GRACE], "S7": [BRIAN, GRACE, ADA], "S8": [ADA, GRACE]}
 KEYBOARD_VOTER, KEYBOARD_RANKING = "M1", [GRACE, ADA]
 REISSUED_VOTER, REISSUED_RANKING = "M4", [GRACE]
-REVOKED_VOTER = "S3"
+REVOKED_VOTER, REVOKED_REASON = "S3", "suspended by the council"
+#: The link voter who checks the sealing once (Benaloh's audit) before casting.
+CHECKING_VOTER = "S1"
 TRUSTEES = ["Ann Trustee", "Bob Trustee", "Cat Trustee"]
+#: Trustee re-mixes each section needs before decryption (the server's PSEPHOS_TRUSTEE_MIXES).
+TRUSTEE_MIXES = 2
+BROWSER_SEALED = "Your browser sealed and signed this ballot."
 
 
 @dataclass
@@ -165,6 +180,10 @@ class Record:
     trackers: dict[str, str] = field(default_factory=dict)
     #: Every voting secret handed out (link tokens, postal codes), old and new.
     secrets: set[str] = field(default_factory=set)
+    #: The opened ballots voters checked (Benaloh) and so never cast, as downloaded.
+    audited: list[dict[str, Any]] = field(default_factory=list)
+    #: The printed tracker of the ballot the revocation removed.
+    removed: str = ""
 
 
 def _api(url: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
@@ -212,6 +231,7 @@ def test_members_ballot_through_the_real_server(backend: str, tmp_path: Path) ->
                    PSEPHOS_SECRET_KEY="e2e-" + secrets.token_hex(16),
                    PSEPHOS_SMTP_HOST=sink.host, PSEPHOS_SMTP_PORT=str(sink.port),
                    PSEPHOS_PUBLIC_URL=url.rstrip("/"),
+                   PSEPHOS_TRUSTEE_MIXES=str(TRUSTEE_MIXES),
                    # One audit log, one signing key: this process writes to it too.
                    PSEPHOS_AUDIT_KEY_FILE=_audit_key_file(database))
         admin = Admin(database, env, slug)
@@ -226,7 +246,7 @@ def test_members_ballot_through_the_real_server(backend: str, tmp_path: Path) ->
         codes = _postal_pack(admin, tmp_path / "postal-pack.csv")
         record.secrets |= secrets_of(links, codes)
         with serve(database, env, port=port, workers=2) as live, chromium() as browser:
-            _vote_in_the_browser(browser, live.url, links, record)
+            _vote_in_the_browser(browser, live.url, links, record, tmp_path / "checked")
             _vote_through_the_api(live.url, slug, links, record)
             _type_postal_codes(browser, live.url, codes, record)
             _reissue(admin, browser, live.url, slug, links, record)
@@ -239,18 +259,31 @@ def test_members_ballot_through_the_real_server(backend: str, tmp_path: Path) ->
 
             closed = admin("close", slug)
             assert closed.stdout.strip() == f"{slug} is closed: {len(record.cast)} ballots"
-            decrypt(admin, trustees, tmp_path)
+            shuffle(admin, list(SECTIONS))
+            remix(admin, trustees[1:], list(SECTIONS), tmp_path)
+            decrypt(admin, trustees, list(SECTIONS), tmp_path, stages=1 + TRUSTEE_MIXES)
             declared = json.loads(admin("count", slug, "--json").stdout)
             expected = _expected(record)
             check_declaration(declared, expected)
             anchor = check_declaration_page(browser, live.url, slug, expected)
             check_downloads(live.url, slug, tmp_path / "downloads", expected)
             _opened_ballots_are_found(database_dump(database), record, ids, paper)
+            with urllib.request.urlopen(f"{live.url}contests/{slug}/board.json",
+                                        timeout=30) as response:
+                board = json.loads(response.read())
         check_export(admin, tmp_path / "record", declared, expected)
+        check_board(board, tmp_path / "record",
+                    ("supporters", REVOKED_REASON, record.removed),
+                    [opened["sealed"] for opened in record.audited])
+        ceremony = json.loads((tmp_path / "record" / "ceremony.json").read_text())
+        assert {o["election_key"] for o in record.audited} == {ceremony["election_key"]}
         assert anchor == declared["audit_head"], "the page shows the head the count printed"
         verified = admin("verify-log", "--anchor", f"{anchor['seq']}:{anchor['hash']}",
                          "--public-key", anchor["public_key"])
         assert verified.stdout.startswith("audit log intact: "), verified.stdout
+        signers = re.findall(r"^signed by public key (\S+)$", verified.stdout, re.MULTILINE)
+        assert signers == [board["key"]] == [anchor["public_key"]], (signers, board["key"])
+        check_verification(admin, tmp_path / "record", board["key"], declared, removed=1)
 
 
 def _define_and_import(admin: Admin, folder: Path) -> None:
@@ -394,20 +427,57 @@ def _return_postal_batch(admin: Admin, path: Path, codes: dict[str, str],
 
 def _cast_in_page(page: Any, ranking: list[str]) -> str:
     """Choose with the pointer, check, cast; the tracker on the receipt."""
+    _confirm(page, ranking)
+    return _cast(page)
+
+
+def _confirm(page: Any, ranking: list[str]) -> None:
+    """Choose with the pointer and go on to the confirm page, which shows the ranking and,
+    once the browser has sealed it, the optional check of the sealing."""
     for rank, name in enumerate(ranking, 1):
         page.select_option(f"#pref-{rank}", label=name)
     with page.expect_navigation():
         page.get_by_role("button", name="Continue to check your ballot").click()
     assert page.locator("ol.ranking li").all_text_contents() == [
         f"{ordinal(i)} preference: {name}" for i, name in enumerate(ranking, 1)]
+    page.locator("#sealing-check").wait_for(state="visible")
+
+
+def _cast(page: Any) -> str:
+    """Press "Cast my vote": the receipt says the browser sealed the ballot; its tracker."""
     with page.expect_navigation():
         page.get_by_role("button", name="Cast my vote").click()
     assert page.locator("h1").inner_text() == "Your vote has been cast"
+    assert page.locator("#sealed-by").inner_text() == BROWSER_SEALED
     return str(page.locator("#tracker").inner_text())
 
 
-def _vote_in_the_browser(browser: Any, url: str, links: dict[str, str], record: Record) -> None:
-    page = browser.new_page()
+def _check_the_sealing(page: Any, ranking: list[str], saved: Path) -> dict[str, Any]:
+    """Press "Check this ballot" once: the browser and the server both confirm the sealed
+    ballot holds this ranking; the opened ballot, downloaded, opens to it (Benaloh,
+    "Simple verifiable elections", EVT 2006). The page then seals the ranking afresh."""
+    words = ", ".join(f"{ordinal(i)} {name}" for i, name in enumerate(ranking, 1))
+    page.get_by_role("button", name="Check this ballot").click()
+    page.wait_for_function("() => !document.getElementById('sealing-result').hidden")
+    assert page.locator("#sealing-confirmations li").all_inner_texts() == [
+        f"Your browser confirms that this sealed ballot holds: {words}.",
+        f"The server confirms that this sealed ballot holds: {words}."]
+    assert page.locator("#sealing-status").inner_text() == (
+        f"Your browser and the server both confirm that this sealed ballot holds: {words}.")
+    with page.expect_download() as waiting:
+        page.locator("#sealing-download").click()
+    waiting.value.save_as(saved)
+    opened: dict[str, Any] = json.loads(saved.read_text(encoding="utf-8"))
+    assert opened["ranking"] == ranking
+    assert elgamal.check_opening(bytes.fromhex(opened["election_key"]),
+                                 bytes.fromhex(opened["sealed"]), opened["slots"],
+                                 opened["width"], [bytes.fromhex(s) for s in opened["scalars"]])
+    return opened
+
+
+def _vote_in_the_browser(browser: Any, url: str, links: dict[str, str], record: Record,
+                         folder: Path) -> None:
+    page = browser.new_page(accept_downloads=True)
     page.goto(links[KEYBOARD_VOTER])  # keyboard only: skip link, type-ahead, Enter
     page.keyboard.press("Tab")
     assert focused(page)["text"] == "Skip to main content"
@@ -420,13 +490,19 @@ def _vote_in_the_browser(browser: Any, url: str, links: dict[str, str], record: 
     submit(page)
     assert page.locator("ol.ranking li").all_text_contents() == [
         f"1st preference: {GRACE}", f"2nd preference: {ADA}"]
+    page.locator("#sealing-check").wait_for(state="visible")
     tab_to(page, "Cast my vote")
     submit(page)
+    assert page.locator("#sealed-by").inner_text() == BROWSER_SEALED
     record.trackers[KEYBOARD_VOTER] = page.locator("#tracker").inner_text()
     record.cast[KEYBOARD_VOTER] = KEYBOARD_RANKING
     for voter, ranking in BROWSER_VOTES.items():
         page.goto(links[voter])
-        record.trackers[voter] = _cast_in_page(page, ranking)
+        _confirm(page, ranking)
+        if voter == CHECKING_VOTER:
+            folder.mkdir()
+            record.audited.append(_check_the_sealing(page, ranking, folder / "opened.json"))
+        record.trackers[voter] = _cast(page)
         record.cast[voter] = ranking
     page.goto(links["M2"])
     assert "already been used" in page.locator("main").inner_text()
@@ -474,10 +550,12 @@ def _reissue(admin: Admin, browser: Any, url: str, slug: str, links: dict[str, s
 
 
 def _revoke(admin: Admin, url: str, slug: str, links: dict[str, str], record: Record) -> None:
-    """A voter suspended before the close: their ballot goes, and their link stops."""
-    done = admin("revoke", slug, REVOKED_VOTER, "--reason", "suspended by the council")
+    """A voter suspended after voting, before the close: their ballot goes (to the board, as
+    removed), and their link stops."""
+    assert REVOKED_VOTER in record.cast, "the revoked voter has voted"
+    done = admin("revoke", slug, REVOKED_VOTER, "--reason", REVOKED_REASON)
     assert done.stdout.strip().endswith("their ballot was removed"), done.stdout
-    tracker = record.trackers.pop(REVOKED_VOTER)
+    tracker = record.removed = record.trackers.pop(REVOKED_VOTER)
     del record.cast[REVOKED_VOTER]
     assert _api(url, f"/api/contests/{slug}/board/{tracker}")[0] == 404
     # Refused as withdrawn (403), not as "already voted": that ballot no longer counts.
