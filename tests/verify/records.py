@@ -73,14 +73,14 @@ def counted_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     files): 3 trustees, any 2 decrypt, trustees 1 and 2 did. Beside the record,
     ``secrets.json`` keeps what a tamper test needs to forge ballots: each voter's secrets
     and M5's before a reissue (checkpointed before anyone votes). M4 votes with their
-    postal code, the others by link; after voting, S4 is revoked (their ballot removed, on
-    the board)."""
+    postal code, and so does M2 after being sent a new link; the others vote by link.
+    After voting, S4 is revoked (their ballot removed, on the board)."""
     from django.db import transaction
 
     from psephos.contests.board import make_block
     from psephos.contests.casting.service import cast_ballot
     from psephos.contests.counting import export_contest
-    from psephos.contests.credentials import reissue
+    from psephos.contests.credentials import active_credential, mint_link, reissue
     from psephos.contests.lifecycle import revoke
     from tests.contests.helpers import TRUSTEE_FILES, close_and_count, open_with_voters
 
@@ -90,10 +90,13 @@ def counted_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     kept["M5-reissued"] = [fresh.link_token, fresh.postal_code]
     with transaction.atomic():  # a checkpoint, as the timetable makes every minute
         make_block(contest)
+    # M2 is sent a new link, then votes by post in the same checkpoint: the new entry keeps
+    # the code's credential, which two listed entries then hold.
+    mint_link(active_credential(contest.voters.get(member_number="M2")))
     for number, ranking in votes.items():
         secret = secrets[number]
-        cast_ballot(contest, secret.postal_code if number == "M4" else secret.link_token,
-                    ranking)
+        cast_ballot(contest, secret.postal_code if number in ("M2", "M4")
+                    else secret.link_token, ranking)
     if "S4" not in votes:
         cast_ballot(contest, secrets["S4"].link_token, ["Alice"])
         revoke(contest.voters.get(member_number="S4"), actor="ro", reason="not a supporter")

@@ -320,14 +320,20 @@ def check_eligibility(record: Record, facts: BoardFacts | None) -> Check:
                 problem = add(str(event.get("pair")), str(event.get("section")))
                 if problem:
                     problems.append(f"block {number}: {problem}")
+        # An entry this block revokes without a ballot was replaced (a re-minted link keeps
+        # the code's credential, and the other way round): a ballot under a credential it
+        # shares with a listed entry is that entry's, whatever the order of a set.
+        replaced = {str(e.get("pair")) for e in events
+                    if e.get("kind") == "revoked" and e.get("ballot") is None}
         for ballot in by_block[number]:
             entries = holding.get(ballot.credential, set())
-            live = [e for e in entries if status[e] == "listed"
-                    and section_of[e] == ballot.section]
+            live = sorted((e for e in entries if status[e] == "listed"
+                           and section_of[e] == ballot.section),
+                          key=lambda e: (e in replaced, e))
             if live:
                 cast_under[live[0]].append(ballot)
                 continue
-            elsewhere = [e for e in entries if section_of[e] != ballot.section]
+            elsewhere = sorted(e for e in entries if section_of[e] != ballot.section)
             what = (f"a credential of section {section_of[elsewhere[0]]}'s list (mixed into "
                     "another section)" if elsewhere else
                     "a revoked credential" if entries else "a credential on no list")
