@@ -100,3 +100,40 @@ def test_credentials_stored_only_as_hashes(db: str, tmp_path: Path) -> None:
     assert len(tokens.new_link_token()) >= 22
     assert len(tokens.normalise_postal(tokens.new_postal_code())) == 16
     assert len(tokens.POSTAL_ALPHABET) == 32
+
+
+def test_no_table_ties_a_voter_to_their_public_credential(db: str, tmp_path: Path) -> None:
+    """The ballot names the public credential that signed it; nothing that names a voter
+    holds that credential in the clear: the list's rows carry no voter and are written in
+    pair order, and a voter's credential row keeps its public credentials sealed (under a
+    key derived from SECRET_KEY, outside the database)."""
+    from django.db import connection
+
+    from psephos.contests.casting.service import cast_ballot
+    from psephos.contests.models import Ballot, Credential, PublicCredential
+    from psephos.contests.public_credentials import open_publics
+
+    contest, secrets = open_with_voters(tmp_path)
+    for number in ("M1", "M2", "S1"):
+        cast_ballot(contest, secrets[number].link_token, ["Alice"])
+    with connection.cursor() as cursor:
+        relations = connection.introspection.get_relations(
+            cursor, PublicCredential._meta.db_table)
+    assert {target for _, target in relations.values()} <= {"contests_contest",
+                                                             "contests_section"}
+    # written in pair order, so the table's own (physical) order says nothing of the roll's
+    physical = "ctid" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {connection.ops.quote_name('pair')} FROM "
+                       f"{connection.ops.quote_name(PublicCredential._meta.db_table)} "
+                       f"ORDER BY {physical}")
+        stored_order = [row[0] for row in cursor.fetchall()]
+    assert stored_order == sorted(stored_order) and len(stored_order) == 8
+    signers = set(Ballot.objects.values_list("signed_by", flat=True))
+    identity = "\n".join(repr(row) for row in Credential.objects.values_list())
+    for signer in signers:
+        assert signer not in identity and bytes.fromhex(signer) not in identity.encode()
+    # the server can open a row's seal (to replace an entry), and then finds a signer
+    opened = {half.hex() for row in Credential.objects.all()
+              for half in (open_publics(contest.pk, row.publics) or ())}
+    assert signers <= opened
