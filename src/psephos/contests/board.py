@@ -43,16 +43,8 @@ def add_event(contest: Contest, document: dict[str, Any]) -> None:
     BoardEvent.objects.create(contest=contest, document=document)
 
 
-def make_block(contest: Contest, *events: dict[str, Any]) -> BoardBlock | None:
-    """The next checkpoint of ``contest``, with ``events`` after those waiting; None if
-    there is nothing to list. Must run inside the transaction that made the events (it
-    locks the contest's row, so checkpoints are made one at a time)."""
-    for document in events:
-        add_event(contest, document)
-    # FOR NO KEY UPDATE: one checkpoint at a time, and after any revocation in flight
-    # (which locks the row for update), while casts (which key-share it) go on.
-    Contest.objects.select_for_update(no_key=True).filter(pk=contest.pk).first()
-    pending_events = list(BoardEvent.objects.filter(contest=contest, block=None).order_by("pk"))
+def _pending_ballots(contest: Contest) -> tuple[list[Any], dict[str, list[str]]]:
+    """The ballots in no block yet: their ids, and their full trackers by section."""
     slugs = dict(Section.objects.filter(contest=contest).values_list("pk", "slug"))
     pending = (Ballot.objects.filter(contest=contest, block=None)
                .values_list("pk", "section_id", "signed_by", "sealed", "signature"))
@@ -62,9 +54,20 @@ def make_block(contest: Contest, *events: dict[str, Any]) -> BoardBlock | None:
         ids.append(pk)
         trackers[slugs[section]].append(full_tracker(contest, credential, bytes(sealed),
                                                      signature))
+    return ids, trackers
+
+
+def _last_block(contest: Contest) -> BoardBlock | None:
+    return BoardBlock.objects.filter(contest=contest).order_by("-number").first()
+
+
+def _append(contest: Contest, last: BoardBlock | None, ids: list[Any],
+            trackers: dict[str, list[str]]) -> BoardBlock | None:
+    """Sign and store the next block with these ballots and every waiting event (inside
+    the caller's transaction, the contest's row locked)."""
+    pending_events = list(BoardEvent.objects.filter(contest=contest, block=None).order_by("pk"))
     if not ids and not pending_events:
         return None
-    last = BoardBlock.objects.filter(contest=contest).order_by("-number").first()
     number = 0 if last is None else last.number + 1
     document = board.new_block(
         identifier(contest), number, "" if last is None else last.hash,
@@ -78,15 +81,41 @@ def make_block(contest: Contest, *events: dict[str, Any]) -> BoardBlock | None:
     return made
 
 
+def _lock(contest: Contest) -> None:
+    # FOR NO KEY UPDATE: one checkpoint at a time, and after any revocation in flight
+    # (which locks the row for update), while casts (which key-share it) go on.
+    Contest.objects.select_for_update(no_key=True).filter(pk=contest.pk).first()
+
+
+def make_block(contest: Contest, *events: dict[str, Any]) -> BoardBlock | None:
+    """The next checkpoint of ``contest``, with ``events`` after those waiting; None if
+    there is nothing to list. Runs inside the transaction that made the events (an
+    opening, a close, a revocation, a step of the count)."""
+    for document in events:
+        add_event(contest, document)
+    _lock(contest)
+    ids, trackers = _pending_ballots(contest)
+    return _append(contest, _last_block(contest), ids, trackers)
+
+
 def checkpoint_due(contest: Contest) -> BoardBlock | None:
     """A checkpoint of an open contest if its last one is ``PSEPHOS_BOARD_INTERVAL``
-    seconds old and anything waits; else None."""
-    last = BoardBlock.objects.filter(contest=contest).order_by("-number").first()
+    seconds old and anything waits; else None. The ballots are read and hashed before the
+    writing transaction, which then only stores the block and marks them, so casts wait
+    for the board no longer than that (on SQLite a transaction holds the one writer's lock
+    from its start). If another checkpoint was made meanwhile, this one is left to the
+    next tick."""
+    last = _last_block(contest)
     interval = timedelta(seconds=float(settings.PSEPHOS_BOARD_INTERVAL))
     if last is not None and timetable.now() - last.made_at < interval:
         return None
+    ids, trackers = _pending_ballots(contest)
     with transaction.atomic():
-        return make_block(contest)
+        _lock(contest)
+        now_last = _last_block(contest)
+        if (None if now_last is None else now_last.pk) != (None if last is None else last.pk):
+            return None
+        return _append(contest, now_last, ids, trackers)
 
 
 def blocks(contest: Contest) -> list[dict[str, Any]]:
