@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from typing import Any
 
 import nacl.public
@@ -23,6 +22,15 @@ import rbcl
 
 from psephos.crypto import ceremony, decryption, elgamal, group, messages, shuffle_proof
 from psephos.crypto.errors import CeremonyError
+from tests.crypto.test_spec import (
+    add,
+    canonical,
+    digest,
+    hash_parts,
+    hash_to_scalar,
+    mul,
+    sub,
+)
 
 L = 2**252 + 27742317777372353535851937790883648493
 
@@ -135,43 +143,10 @@ RFC9496_SAME_ELEMENT = "304282791023b73128d277bdcb5c7746ef2eac08dde9f2983379cb8e
 G = bytes.fromhex(RFC9496_MULTIPLES[1])
 
 
-# ---- independent primitives: the page's words, hashlib and rbcl only -------------------
+# The independent primitives (the page's words, hashlib and rbcl only) are test_spec's.
 
 def le(n: int) -> bytes:
     return (n % L).to_bytes(32, "little")
-
-
-def mul(k: int, point: bytes) -> bytes:
-    return bytes(rbcl.crypto_scalarmult_ristretto255_allow_scalar_zero(le(k), point))
-
-
-def add(p: bytes, q: bytes) -> bytes:
-    return bytes(rbcl.crypto_core_ristretto255_add(p, q))
-
-
-def sub(p: bytes, q: bytes) -> bytes:
-    return bytes(rbcl.crypto_core_ristretto255_sub(p, q))
-
-
-def hash_parts(domain: str, *parts: bytes) -> bytes:
-    h = hashlib.sha512()
-    for part in (domain.encode("utf-8"), *parts):
-        h.update(len(part).to_bytes(8, "big"))
-        h.update(part)
-    return h.digest()
-
-
-def hash_to_scalar(domain: str, *parts: bytes) -> int:
-    return int.from_bytes(hash_parts(domain, *parts), "little") % L
-
-
-def canonical(document: Any) -> bytes:
-    return json.dumps(document, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=True).encode("ascii")
-
-
-def digest(domain: str, document: Any) -> str:
-    return hashlib.sha256(domain.encode("utf-8") + b"\x00" + canonical(document)).hexdigest()
 
 
 def signed(message: dict[str, Any], seed: bytes) -> dict[str, Any]:
