@@ -127,12 +127,19 @@ def count_ballots(slug: str) -> int:
     return Ballot.objects.filter(contest__slug=slug).count()
 
 
-def count_checkpoints(slug: str) -> tuple[int, int]:
-    """(the board's checkpoints, the ballots they list) for the contest."""
+def count_checkpoints(slug: str) -> tuple[int, int, int]:
+    """(the board's checkpoints, the ballots they list, the most one lists) for the
+    contest: a ballot is labelled with its block when cast, so only the labels of stored
+    blocks count."""
+    from django.db.models import Count
+
     from psephos.contests.models import Ballot, BoardBlock
 
-    return (BoardBlock.objects.filter(contest__slug=slug).count(),
-            Ballot.objects.filter(contest__slug=slug, block__isnull=False).count())
+    numbers = list(BoardBlock.objects.filter(contest__slug=slug)
+                   .values_list("number", flat=True))
+    sizes = list(Ballot.objects.filter(contest__slug=slug, block__in=numbers)
+                 .values("block").annotate(n=Count("pk")).values_list("n", flat=True))
+    return len(numbers), sum(sizes), max(sizes, default=0)
 
 
 @contextmanager
@@ -413,9 +420,10 @@ def bench(label: str, database_url: str, args: argparse.Namespace,
                   f"{errors[-1][:300]}", flush=True)
     accepted = sum(phase.accepted for _, phase in phases)
     consistent = count_ballots(slug) - len(warm) == accepted
-    blocks, listed = count_checkpoints(slug)
-    print(f"{label}: the board made {blocks} signed checkpoints while the load ran "
-          f"(interval {args.board_interval:g} s), listing {listed:,} of the ballots", flush=True)
+    blocks, listed, largest = count_checkpoints(slug)
+    print(f"{label}: the board made {blocks} signed checkpoints, the opening's among them "
+          f"(interval {args.board_interval:g} s), listing {listed:,} of the ballots, "
+          f"{largest:,} in the largest", flush=True)
     workers = _workers(args.workers, database_url)
     cache = args.cache if args.cache != "serve" else "memory" if workers == 1 else "database"
     where = f"{label} ({workers} worker{'s' if workers != 1 else ''}, {cache} cache)"

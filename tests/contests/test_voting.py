@@ -118,10 +118,11 @@ def test_reissue_rotates(db: str, tmp_path: Path) -> None:
 
 
 def test_a_cast_is_one_update_and_the_inserts(db: str, tmp_path: Path) -> None:
-    """Spend the credential (one UPDATE that also checks the contest and the voter), then the
-    mark, the ballot, the seal and the tracker's recovery row: four INSERTs, or on
-    PostgreSQL one statement holding all four; the ballot paper is read once, not per
-    cast."""
+    """Spend the credential (one UPDATE that also checks the contest and the voter), read
+    the board's label for the ballot (one SELECT, after the UPDATE has locked the contest
+    row), then the mark, the ballot, the seal and the tracker's recovery row: four
+    INSERTs, or on PostgreSQL one statement holding all four; the ballot paper is read
+    once, not per cast."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -134,8 +135,8 @@ def test_a_cast_is_one_update_and_the_inserts(db: str, tmp_path: Path) -> None:
     statements = [q["sql"].split()[0].upper() for q in captured.captured_queries
                   if q["sql"].split()[0].upper() not in {"BEGIN", "COMMIT", "SAVEPOINT",
                                                          "RELEASE"}]
-    together = ["UPDATE", "WITH"] if db == "postgresql" else ["UPDATE", "INSERT", "INSERT",
-                                                                "INSERT", "INSERT"]
+    together = (["UPDATE", "SELECT", "WITH"] if db == "postgresql"
+                else ["UPDATE", "SELECT", "INSERT", "INSERT", "INSERT", "INSERT"])
     assert statements == together
 
 

@@ -1,12 +1,23 @@
 """The public board: every ballot, list change and step of the count, in signed checkpoints.
 
-A cast stores its ballot with no block (nothing on the cast path waits for the board); a
-checkpoint (`make_block`) then takes every ballot and event not yet in a block, lists them
-(`psephos.crypto.board`), chains the block to the one before and signs it with the audit
-log's key (`psephos.contests.audit_keys`). Checkpoints are made at the opening (block 0:
-the credential lists' commitments, the election key, the paper), every
-``PSEPHOS_BOARD_INTERVAL`` seconds while a ballot is open (`checkpoint_due`, from the
-timetable's tick), at the close, and at each step after it.
+Checkpoints are made at the opening (block 0: the credential lists' commitments, the
+election key, the paper), every ``PSEPHOS_BOARD_INTERVAL`` seconds while a ballot is open
+(`checkpoint_due`, from the timetable's tick), at the close, and at each step after it.
+Each lists the ballots and events not yet in a block (`psephos.crypto.board`), chains to
+the block before and is signed with the audit log's key (`psephos.contests.audit_keys`).
+
+A cast writes its ballot already labelled with the block that will list it: the
+contest's ``board_next``, read in the cast's own transaction after it has locked the
+contest row (`psephos.contests.casting.service.store_ballots`). A checkpoint numbered *n*
+moves ``board_next`` on to *n + 1* in a short transaction that waits for the casts in
+flight (`_close_label`); from then on the ballots labelled *n* are fixed, and it reads,
+hashes and signs them outside any transaction, then stores the block in one more short
+one. No ballot row is written to make a periodic checkpoint, so on SQLite, where a writing
+transaction holds the one writer's lock from its start, a cast waits for two short
+transactions at most. A ballot labelled with a block not yet stored is waiting, and
+find-my-ballot does not call it checkpointed; a ballot labelled past the next block (a
+checkpoint was interrupted after moving the label on) or with none (stored before labels)
+is relabelled by the next checkpoint.
 """
 
 from __future__ import annotations
@@ -17,6 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from psephos.contests import audit_keys, timetable
 from psephos.contests.models import Ballot, BoardBlock, BoardEvent, Contest, Section
@@ -43,14 +55,30 @@ def add_event(contest: Contest, document: dict[str, Any]) -> None:
     BoardEvent.objects.create(contest=contest, document=document)
 
 
-def _pending_ballots(contest: Contest) -> tuple[list[Any], dict[str, list[str]]]:
-    """The ballots in no block yet: their ids, and their full trackers by section."""
+def _next_number(last: BoardBlock | None) -> int:
+    return 0 if last is None else last.number + 1
+
+
+def waiting_ballots(contest: Contest, number: int) -> Any:
+    """The ballots in no stored block when ``number`` is the next block's number."""
+    return Ballot.objects.filter(contest=contest).filter(Q(block=None) | Q(block__gte=number))
+
+
+def _relabel(contest: Contest, number: int) -> None:
+    """Label every waiting ballot ``number`` (normally none needs it: see the module's
+    docstring)."""
+    stray = Ballot.objects.filter(contest=contest).filter(Q(block=None) | Q(block__gt=number))
+    if stray.exists():
+        stray.update(block=number)
+
+
+def _trackers(contest: Contest, ballots: Any) -> tuple[list[Any], dict[str, list[str]]]:
+    """``ballots``' ids, and their full trackers by section."""
     slugs = dict(Section.objects.filter(contest=contest).values_list("pk", "slug"))
-    pending = (Ballot.objects.filter(contest=contest, block=None)
-               .values_list("pk", "section_id", "signed_by", "sealed", "signature"))
+    rows = ballots.values_list("pk", "section_id", "signed_by", "sealed", "signature")
     trackers: dict[str, list[str]] = defaultdict(list)
     ids = []
-    for pk, section, credential, sealed, signature in pending.iterator(chunk_size=BATCH):
+    for pk, section, credential, sealed, signature in rows.iterator(chunk_size=BATCH):
         ids.append(pk)
         trackers[slugs[section]].append(full_tracker(contest, credential, bytes(sealed),
                                                      signature))
@@ -61,61 +89,100 @@ def _last_block(contest: Contest) -> BoardBlock | None:
     return BoardBlock.objects.filter(contest=contest).order_by("-number").first()
 
 
-def _append(contest: Contest, last: BoardBlock | None, ids: list[Any],
-            trackers: dict[str, list[str]]) -> BoardBlock | None:
-    """Sign and store the next block with these ballots and every waiting event (inside
-    the caller's transaction, the contest's row locked)."""
-    pending_events = list(BoardEvent.objects.filter(contest=contest, block=None).order_by("pk"))
-    if not ids and not pending_events:
-        return None
-    number = 0 if last is None else last.number + 1
-    document = board.new_block(
+def _document(contest: Contest, number: int, last: BoardBlock | None,
+              trackers: dict[str, list[str]], events: list[BoardEvent]) -> dict[str, Any]:
+    """Block ``number``, signed, listing these ballots' trackers and ``events``."""
+    return board.new_block(
         identifier(contest), number, "" if last is None else last.hash,
-        timetable.now().isoformat(), trackers, [e.document for e in pending_events],
+        timetable.now().isoformat(), trackers, [e.document for e in events],
         bytes(audit_keys.signing_key()))
+
+
+def _store(contest: Contest, document: dict[str, Any], events: list[BoardEvent]
+           ) -> BoardBlock:
+    """Store ``document``, mark ``events`` as in it, and label later casts' ballots with
+    the block after it."""
+    number = document["number"]
     made = BoardBlock.objects.create(contest=contest, number=number, document=document,
                                      hash=document["hash"])
-    for start in range(0, len(ids), BATCH):
-        Ballot.objects.filter(pk__in=ids[start:start + BATCH]).update(block=number)
-    BoardEvent.objects.filter(pk__in=[e.pk for e in pending_events]).update(block=number)
+    BoardEvent.objects.filter(pk__in=[e.pk for e in events]).update(block=number)
+    Contest.objects.filter(pk=contest.pk).update(board_next=number + 1)
     return made
 
 
-def _lock(contest: Contest) -> None:
-    # FOR NO KEY UPDATE: one checkpoint at a time, and after any revocation in flight
-    # (which locks the row for update), while casts (which key-share it) go on.
-    Contest.objects.select_for_update(no_key=True).filter(pk=contest.pk).first()
+def _waiting_events(contest: Contest) -> list[BoardEvent]:
+    return list(BoardEvent.objects.filter(contest=contest, block=None).order_by("pk"))
+
+
+def _lock(contest: Contest, *, casts_wait: bool) -> None:
+    """The contest row, for one checkpoint at a time. With ``casts_wait`` (PostgreSQL's
+    FOR UPDATE) after every cast in flight, which key-share it, and before any to come;
+    else FOR NO KEY UPDATE, while casts go on."""
+    Contest.objects.select_for_update(no_key=not casts_wait).filter(pk=contest.pk).first()
 
 
 def make_block(contest: Contest, *events: dict[str, Any]) -> BoardBlock | None:
     """The next checkpoint of ``contest``, with ``events`` after those waiting; None if
     there is nothing to list. Runs inside the transaction that made the events (an
-    opening, a close, a revocation, a step of the count)."""
+    opening, a close, a revocation, a step of the count), waiting for the casts in
+    flight."""
     for document in events:
         add_event(contest, document)
-    _lock(contest)
-    ids, trackers = _pending_ballots(contest)
-    return _append(contest, _last_block(contest), ids, trackers)
+    _lock(contest, casts_wait=True)
+    last = _last_block(contest)
+    number = _next_number(last)
+    _relabel(contest, number)
+    ids, trackers = _trackers(contest, Ballot.objects.filter(contest=contest, block=number))
+    pending_events = _waiting_events(contest)
+    if not ids and not pending_events:
+        return None
+    return _store(contest, _document(contest, number, last, trackers, pending_events),
+                  pending_events)
+
+
+def _close_label(contest: Contest, last: BoardBlock | None) -> bool:
+    """Fix the ballots the block after ``last`` lists: once the casts in flight are
+    written, label later ones with the block after it. False (nothing changed) if a block
+    was stored meanwhile, or if nothing waits."""
+    number = _next_number(last)
+    with transaction.atomic():
+        _lock(contest, casts_wait=True)
+        if _last_block(contest) != last:
+            return False
+        _relabel(contest, number)
+        if not (Ballot.objects.filter(contest=contest, block=number).exists()
+                or BoardEvent.objects.filter(contest=contest, block=None).exists()):
+            return False
+        Contest.objects.filter(pk=contest.pk).update(board_next=number + 1)
+    return True
 
 
 def checkpoint_due(contest: Contest) -> BoardBlock | None:
     """A checkpoint of an open contest if its last one is ``PSEPHOS_BOARD_INTERVAL``
-    seconds old and anything waits; else None. The ballots are read and hashed before the
-    writing transaction, which then only stores the block and marks them, so casts wait
-    for the board no longer than that (on SQLite a transaction holds the one writer's lock
-    from its start). If another checkpoint was made meanwhile, this one is left to the
-    next tick."""
+    seconds old and anything waits; else None (also if another checkpoint is made
+    meanwhile: this one is left to the next tick).
+
+    The label is moved on (`_close_label`); the ballots it fixed are read, hashed and
+    signed outside any transaction; the block is stored in a last short one, which first
+    checks that since the read no block was stored, no ballot relabelled and no event
+    added, so that the block lists exactly the ballots labelled with its number."""
     last = _last_block(contest)
     interval = timedelta(seconds=float(settings.PSEPHOS_BOARD_INTERVAL))
     if last is not None and timetable.now() - last.made_at < interval:
         return None
-    ids, trackers = _pending_ballots(contest)
+    if not _close_label(contest, last):
+        return None
+    number = _next_number(last)
+    labelled = Ballot.objects.filter(contest=contest, block=number)
+    ids, trackers = _trackers(contest, labelled)
+    events = _waiting_events(contest)
+    document = _document(contest, number, last, trackers, events)
     with transaction.atomic():
-        _lock(contest)
-        now_last = _last_block(contest)
-        if (None if now_last is None else now_last.pk) != (None if last is None else last.pk):
+        _lock(contest, casts_wait=False)
+        if (_last_block(contest) != last or labelled.count() != len(ids)
+                or _waiting_events(contest) != events):
             return None
-        return _append(contest, now_last, ids, trackers)
+        return _store(contest, document, events)
 
 
 def blocks(contest: Contest) -> list[dict[str, Any]]:

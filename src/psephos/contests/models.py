@@ -61,6 +61,9 @@ class Contest(models.Model):
     #: fixed when it is made, published on its board.
     postal_iterations = models.PositiveIntegerField(default=default_postal_iterations,
                                                     editable=False)
+    #: The number of the board block that will list a ballot cast now: each cast labels
+    #: its ballot with it, and a checkpoint moves it on (`psephos.contests.board`).
+    board_next = models.PositiveIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return self.name
@@ -248,8 +251,15 @@ class Ballot(models.Model):
     #: Removed by a revocation after it was cast: kept, shown on the board with the
     #: revocation, and left out of the mix.
     removed = models.BooleanField(default=False)
-    #: The board checkpoint that lists it (`psephos.contests.board`); None until then.
-    block = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    #: The board checkpoint that lists it, or will (`psephos.contests.board`): the
+    #: contest's ``board_next`` when it was cast. None only for a ballot stored before
+    #: such labels, which the next checkpoint labels.
+    block = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        # A checkpoint finds the ballots of one block, and any unlabelled, by this index,
+        # without walking every ballot of the contest.
+        indexes = (models.Index(fields=["contest", "block"], name="ballot_contest_block"),)
 
 
 class PublicCredential(models.Model):

@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from psephos.contests.board import full_tracker
 from psephos.contests.casting.signing import kinds_of
-from psephos.contests.models import Ballot, Contest, PublicCredential
+from psephos.contests.models import Ballot, BoardBlock, Contest, PublicCredential
 from psephos.contests.public_credentials import identifier
 from psephos.crypto import credentials as public
 
@@ -72,6 +72,14 @@ def credentials_of(contest: Contest, secret: str) -> set[str]:
     return found
 
 
+def _checkpoint(block: int | None, stored: int | None) -> int | None:
+    """The stored checkpoint a ballot marked ``block`` is in: none while that block is
+    being made (`psephos.contests.board.checkpoint_due`)."""
+    if block is None or stored is None or block > stored:
+        return None
+    return block
+
+
 def find_own_ballot(contest: Contest, typed: str) -> Lookup | None:
     """The ballots cast under the credential of ``typed``, or None when it is the
     credential of no entry and signed no ballot of ``contest`` (a wrong secret)."""
@@ -85,8 +93,10 @@ def find_own_ballot(contest: Contest, typed: str) -> Lookup | None:
     rows = (Ballot.objects.filter(contest=contest, signed_by__in=sorted(signers))
             .order_by("tracker")
             .values_list("tracker", "signed_by", "sealed", "signature", "block", "removed"))
+    stored = (BoardBlock.objects.filter(contest=contest).order_by("-number")
+              .values_list("number", flat=True).first())
     ballots = [OwnBallot(tracker, full_tracker(contest, signed_by, bytes(sealed), signature),
-                         block, removed)
+                         _checkpoint(block, stored), removed)
                for tracker, signed_by, sealed, signature, block, removed in rows]
     if not entries and not ballots:
         return None

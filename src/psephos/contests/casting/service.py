@@ -302,7 +302,14 @@ def store_ballots(contest_id: int, ballots: Sequence[StoredBallot],
     until the close; one statement a table, or one in all on PostgreSQL when it fits.
     Online casts and postal batches both store through here; online casts also give their
     trackers' recovery rows as (lookup, sealed tracker), written in lookup order, not the
-    ballots' (`psephos.contests.casting.recovery`)."""
+    ballots' (`psephos.contests.casting.recovery`).
+
+    Each ballot is labelled with the board block that will list it: the contest's
+    ``board_next``, read here, in a statement of its own after the caller has locked the
+    contest row (the spending statement's key share, or a postal batch's lock), so a
+    checkpoint moving the label on (`psephos.contests.board`) either waits for this
+    transaction or has committed before this read."""
+    block = Contest.objects.filter(pk=contest_id).values_list("board_next", flat=True).get()
     noise = os.urandom(16 * len(ballots))
     ids = [uuid.UUID(bytes=noise[16 * n:16 * n + 16], version=4) for n in range(len(ballots))]
     key = tokens.seal_key(contest_id)
@@ -310,9 +317,9 @@ def store_ballots(contest_id: int, ballots: Sequence[StoredBallot],
         (VotedMark, ("voter_id", "contest_id", "channel"),
          [(b.voter, contest_id, b.channel) for b in ballots]),
         (Ballot, ("id", "contest_id", "section_id", "sealed", "tracker", "signed_by",
-                  "signature", "proof", "removed"),
+                  "signature", "proof", "removed", "block"),
          [(i, contest_id, b.section, b.sealed, b.tracker, b.signed_by, b.signature, b.proof,
-           False)
+           False, block)
           for i, b in zip(ids, ballots, strict=True)]),
         (BallotSeal, ("contest_id", "voter_key", "ballot_id"),
          [(contest_id, tokens.seal_with(key, b.voter), i)

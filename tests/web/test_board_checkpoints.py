@@ -1,0 +1,271 @@
+"""The board's periodic checkpoint marks its ballots in short transactions, then stores the
+block: each block lists exactly the ballots marked with its number, a ballot is listed once
+whatever happens between the steps (an interruption, a block stored by a revocation, a mark
+by another checkpoint), and a voter is told "checkpointed" only once the block exists. On
+SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.test import override_settings
+
+from tests.web.databases import BACKENDS, fresh_database, using_database
+from tests.web.helpers import CORBYN, SMITH, demo_contest, secrets_for
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def contest(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+            ) -> Iterator[Any]:
+    """The demonstration contest (open) in a fresh database of each kind."""
+    from django.core.cache import cache
+
+    from psephos.web import migrate_quietly
+
+    folder = tmp_path_factory.mktemp("board-checkpoints")
+    with fresh_database(request.param, folder) as url, using_database(url):
+        migrate_quietly()
+        cache.clear()
+        yield demo_contest(voters=40)
+
+
+@pytest.fixture(autouse=True)
+def due_at_once() -> Iterator[None]:
+    with override_settings(PSEPHOS_BOARD_INTERVAL=0):
+        yield
+
+
+def _cast(contest: Any, n: int) -> list[str]:
+    """``n`` fresh voters' ballots; their full trackers."""
+    from psephos.contests.board import full_tracker
+    from psephos.contests.casting.service import cast_ballot
+    from psephos.contests.models import Ballot
+
+    trackers = []
+    for at, issued in enumerate(secrets_for(contest, n)):
+        receipt = cast_ballot(contest, issued.link_token, [CORBYN if at % 2 else SMITH])
+        ballot = Ballot.objects.get(contest=contest, tracker=receipt.tracker)
+        trackers.append(full_tracker(contest, ballot.signed_by, bytes(ballot.sealed),
+                                     ballot.signature))
+    return trackers
+
+
+def _flush(contest: Any) -> None:
+    """A checkpoint of whatever waits, so each test starts with none."""
+    from django.db import transaction
+
+    from psephos.contests.board import make_block
+
+    with transaction.atomic():
+        make_block(contest)
+
+
+def _listed(contest: Any) -> list[str]:
+    """Every tracker on the board, block by block (a tracker listed twice appears twice),
+    after checking the chain and every signature."""
+    from psephos.contests import audit_keys
+    from psephos.contests.board import blocks
+    from psephos.contests.public_credentials import identifier
+    from psephos.crypto.board import check_block
+
+    key = bytes(audit_keys.signing_key().verify_key)
+    previous, listed = "", []
+    for number, block in enumerate(blocks(contest)):
+        check_block(block, identifier(contest), number, previous, key)
+        previous = block["hash"]
+        listed += [t for trackers in block["ballots"].values() for t in trackers]
+    return listed
+
+
+def _unlisted(contest: Any) -> int:
+    """Ballots in no stored block."""
+    from psephos.contests.board import _last_block, _next_number, waiting_ballots
+
+    return int(waiting_ballots(contest, _next_number(_last_block(contest))).count())
+
+
+def _in_block(block: Any) -> list[str]:
+    return [t for trackers in block.document["ballots"].values() for t in trackers]
+
+
+def _checkpoint_with(contest: Any, meanwhile: Any) -> Any:
+    """`checkpoint_due`, with ``meanwhile()`` run just after it has read its ballots."""
+    from psephos.contests import board
+
+    read = board._trackers
+
+    def read_then(*args: Any) -> Any:
+        result = read(*args)
+        with mock.patch.object(board, "_trackers", read):
+            meanwhile()
+        return result
+
+    with mock.patch.object(board, "_trackers", read_then):
+        return board.checkpoint_due(contest)
+
+
+def test_a_checkpoint_lists_the_ballots_labelled_with_it_and_writes_no_ballot_row(
+        contest: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from psephos.contests import board
+    from psephos.contests.models import Ballot, Contest
+
+    _flush(contest)
+    number = board._next_number(board._last_block(contest))
+    trackers = _cast(contest, 7)
+    assert Ballot.objects.filter(contest=contest, block=number).count() == 7
+    with CaptureQueriesContext(connection) as queries, \
+            mock.patch.object(board, "transaction", wraps=board.transaction) as spy:
+        made = board.checkpoint_due(contest)
+    assert made is not None and made.number == number
+    assert spy.atomic.call_count == 2  # the label moved on, the block stored
+    writes = [q["sql"] for q in queries.captured_queries
+              if q["sql"].lstrip().upper().startswith("UPDATE") and "ballot" in q["sql"]]
+    assert writes == []
+    assert sorted(_in_block(made)) == sorted(trackers)
+    assert Contest.objects.get(pk=contest.pk).board_next == number + 1
+    assert [b.block for b in board.waiting_ballots(contest, number + 1)] == []
+    later = _cast(contest, 1)
+    assert Ballot.objects.filter(contest=contest, block=number + 1).count() == 1
+    listed = _listed(contest)
+    assert len(listed) == len(set(listed)) and set(trackers + later) - set(listed) == set(later)
+    assert board.checkpoint_due(contest) is not None  # the later one
+    assert _unlisted(contest) == 0 and board.checkpoint_due(contest) is None
+
+
+def test_nothing_waiting_leaves_the_label_where_it_is(contest: Any) -> None:
+    from psephos.contests import board
+    from psephos.contests.models import Contest
+
+    _flush(contest)
+    before = Contest.objects.get(pk=contest.pk).board_next
+    assert board.checkpoint_due(contest) is None
+    assert Contest.objects.get(pk=contest.pk).board_next == before
+
+
+def test_an_interrupted_checkpoint_leaves_its_ballots_waiting_for_the_next(
+        contest: Any) -> None:
+    from django.db import transaction
+
+    from psephos.contests import board
+    from psephos.contests.casting.service import cast_ballot
+    from psephos.contests.own_ballot import find_own_ballot
+
+    _flush(contest)
+    [issued] = secrets_for(contest, 1)
+    cast_ballot(contest, issued.link_token, [CORBYN])
+    last = board._last_block(contest)
+    assert board._close_label(contest, last)  # the label moved on, then the process died
+    others = _cast(contest, 2)  # labelled with the block after
+    found = find_own_ballot(contest, issued.link_token)
+    assert found is not None and [b.block for b in found.ballots] == [None]
+    assert _unlisted(contest) == 3
+
+    with transaction.atomic():  # the next block, here the close's kind (make_block)
+        made = board.make_block(contest)
+    assert made is not None and made.number == board._next_number(last)
+    assert len(_in_block(made)) == 3 and set(others) <= set(_in_block(made))
+    found = find_own_ballot(contest, issued.link_token)
+    assert found is not None and [b.block for b in found.ballots] == [made.number]
+    listed = _listed(contest)
+    assert len(listed) == len(set(listed)) and _unlisted(contest) == 0
+
+
+def test_a_ballot_with_no_label_is_listed_by_the_next_checkpoint(contest: Any) -> None:
+    from psephos.contests import board
+    from psephos.contests.models import Ballot
+
+    _flush(contest)
+    trackers = _cast(contest, 2)
+    Ballot.objects.filter(contest=contest, block=board._next_number(
+        board._last_block(contest))).update(block=None)  # as stored before labels
+    made = board.checkpoint_due(contest)
+    assert made is not None and sorted(_in_block(made)) == sorted(trackers)
+    assert _unlisted(contest) == 0
+
+
+def test_a_block_stored_while_a_checkpoint_reads_wins_and_the_checkpoint_gives_way(
+        contest: Any) -> None:
+    from django.db import transaction
+
+    from psephos.contests import board
+
+    _flush(contest)
+    trackers = _cast(contest, 4)
+
+    def revocation() -> None:
+        _cast(contest, 1)  # labelled with the block after the checkpoint's
+        with transaction.atomic():
+            board.make_block(contest)  # a revocation's block, stored under the lock
+
+    assert _checkpoint_with(contest, revocation) is None
+    listed = _listed(contest)
+    assert len(listed) == len(set(listed)) and set(trackers) <= set(listed)
+    assert _unlisted(contest) == 0
+
+
+def test_a_ballot_relabelled_after_the_read_sends_the_checkpoint_to_the_next_tick(
+        contest: Any) -> None:
+    from psephos.contests import board
+
+    _flush(contest)
+    first = _cast(contest, 3)
+
+    def another_checkpoint() -> None:
+        _cast(contest, 1)
+        # Another process's checkpoint, from the same last block, takes the later ballot.
+        assert board._close_label(contest, board._last_block(contest))
+
+    assert _checkpoint_with(contest, another_checkpoint) is None  # its read is out of date
+    made = board.checkpoint_due(contest)
+    assert made is not None
+    assert len(_in_block(made)) == 4 and set(first) <= set(_in_block(made))
+    listed = _listed(contest)
+    assert len(listed) == len(set(listed)) and _unlisted(contest) == 0
+
+
+def test_moving_the_label_on_waits_for_a_cast_in_flight(contest: Any) -> None:
+    """On PostgreSQL casts run side by side: a cast that has key-shared the contest row
+    reads the label it writes, and the checkpoint's move waits for it to commit."""
+    import threading
+    import time
+
+    from django.db import connection, connections, transaction
+
+    from psephos.contests import board
+    from psephos.contests.lock_order import lock_contest_shared
+    from psephos.contests.models import Contest
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    _flush(contest)
+    _cast(contest, 1)
+    before = Contest.objects.get(pk=contest.pk).board_next
+    locked, moved = threading.Event(), threading.Event()
+    seen: list[int] = []
+
+    def cast_in_flight() -> None:
+        try:
+            with transaction.atomic():
+                lock_contest_shared(contest.pk)  # as the spending statement does
+                locked.set()
+                time.sleep(0.5)
+                seen.append(moved.is_set())
+                seen.append(Contest.objects.filter(pk=contest.pk)
+                            .values_list("board_next", flat=True).get())
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=cast_in_flight)
+    thread.start()
+    assert locked.wait(10)
+    assert board._close_label(contest, board._last_block(contest))
+    moved.set()
+    thread.join(10)
+    assert seen == [False, before]  # it read the label before the move, which waited
+    assert Contest.objects.get(pk=contest.pk).board_next == before + 1
