@@ -163,6 +163,26 @@ def fresh_postgres(url: str, keep: bool) -> Iterator[str]:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system) used so far by the server process ``pid`` and every
+    process under it (its workers), from /proc; 0 where /proc is not there."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        process = int(stat.parent.name)
+        parents[process] = int(fields[1])
+        used[process] = (int(fields[11]) + int(fields[12])) / tick
+    ours = {pid}
+    for _ in range(4):  # the server, its workers and any of theirs
+        ours |= {child for child, parent in parents.items() if parent in ours}
+    return sum(used.get(process, 0.0) for process in ours)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -341,7 +361,7 @@ def run_load(url: str, credentials: list[str], clients: int, processes: int,
                  os.getloadavg()[0])
 
 
-@dataclass(frozen=True)
+@dataclass
 class Phase:
     """One run of casts: how long it took, each cast's latency, and the answers' statuses."""
 
@@ -349,6 +369,8 @@ class Phase:
     latencies: list[float]
     outcomes: dict[str, int]
     load: float  # the machine's load average over the last minute, at the end
+    #: CPU seconds psephos's server processes used meanwhile (not the database server's).
+    server_cpu: float = 0.0
 
     @property
     def accepted(self) -> int:
@@ -402,15 +424,19 @@ def bench(label: str, database_url: str, args: argparse.Namespace,
         print(f"{label}: {len(flat_out):,} casts from {args.clients} clients as fast as "
               f"they are answered ({_workers(args.workers, database_url)} server "
               "workers) ...", flush=True)
+        before = server_cpu_seconds(server.pid)
         phases.append(("flat out", run_load(url, flat_out, args.clients,
                                             args.client_processes, args.max_seconds,
                                             one_address=args.one_address)))
+        phases[-1][1].server_cpu = server_cpu_seconds(server.pid) - before
         if paced and args.rate:
             print(f"{label}: {len(paced):,} casts due at {args.rate:,.0f}/s from "
                   f"{args.clients} clients ...", flush=True)
+            before = server_cpu_seconds(server.pid)
             phases.append((f"at {args.rate:,.0f}/s", run_load(
                 url, paced, args.clients, args.client_processes, args.max_seconds,
                 rate=args.rate, one_address=args.one_address)))
+            phases[-1][1].server_cpu = server_cpu_seconds(server.pid) - before
     finally:
         stop_server(server)
         logged = (folder / f"server-{port}.log").read_text(encoding="utf-8", errors="replace")
@@ -482,13 +508,14 @@ def main() -> None:
             with fresh_postgres(postgres, args.keep) as url:
                 rows += bench("PostgreSQL", url, args, folder)
     print()
-    print("| database, run | casts | casts/s | p50 ms | p99 ms | errors | stored = accepted "
-          "| load |")
-    print("|---|---:|---:|---:|---:|---|---|---:|")
+    print("| database, run | casts | casts/s | p50 ms | p99 ms | server CPU ms a cast "
+          "| errors | stored = accepted | load |")
+    print("|---|---:|---:|---:|---:|---:|---|---|---:|")
     for name, phase, consistent in rows:
+        cpu = 1000 * phase.server_cpu / phase.accepted if phase.accepted else float("nan")
         print(f"| {name} | {phase.accepted:,} | {phase.rate:,.0f} | {phase.ms(50):.1f} | "
-              f"{phase.ms(99):.1f} | {phase.errors} | {'yes' if consistent else 'NO'} | "
-              f"{phase.load:.2f} |")
+              f"{phase.ms(99):.1f} | {cpu:.2f} | {phase.errors} | "
+              f"{'yes' if consistent else 'NO'} | {phase.load:.2f} |")
     print(f"\ngoal: >= {GOAL_RATE:,.0f} casts/s with p99 < {GOAL_P99_MS:.0f} ms. With "
           f"{args.clients} clients each waiting for its answer, mean latency is "
           f"{args.clients} / rate (Little's law), so p99 < {GOAL_P99_MS:.0f} ms flat out needs "
