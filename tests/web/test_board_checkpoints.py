@@ -1,8 +1,9 @@
-"""The board's periodic checkpoint marks its ballots in short transactions, then stores the
-block: each block lists exactly the ballots marked with its number, a ballot is listed once
-whatever happens between the steps (an interruption, a block stored by a revocation, a mark
-by another checkpoint), and a voter is told "checkpointed" only once the block exists. On
-SQLite and PostgreSQL."""
+"""The board's checkpoints with ballots labelled as they are cast: a periodic checkpoint
+moves the label on (waiting for the casts in flight) and writes no ballot row; each block
+lists exactly the ballots labelled with its number, a ballot is listed once whatever
+happens between the steps (an interruption, a block stored by a revocation, another
+checkpoint's relabelling), and a voter is told "checkpointed" only once the block exists.
+On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

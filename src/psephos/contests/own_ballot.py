@@ -73,8 +73,8 @@ def credentials_of(contest: Contest, secret: str) -> set[str]:
 
 
 def _checkpoint(block: int | None, stored: int | None) -> int | None:
-    """The stored checkpoint a ballot marked ``block`` is in: none while that block is
-    being made (`psephos.contests.board.checkpoint_due`)."""
+    """The stored checkpoint a ballot labelled ``block`` is in: none while that block is
+    still to be stored (`psephos.contests.board`); ``stored``: the last block's number."""
     if block is None or stored is None or block > stored:
         return None
     return block
