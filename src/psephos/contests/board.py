@@ -59,11 +59,6 @@ def _next_number(last: BoardBlock | None) -> int:
     return 0 if last is None else last.number + 1
 
 
-def waiting_ballots(contest: Contest, number: int) -> Any:
-    """The ballots in no stored block when ``number`` is the next block's number."""
-    return Ballot.objects.filter(contest=contest).filter(Q(block=None) | Q(block__gte=number))
-
-
 def _relabel(contest: Contest, number: int) -> None:
     """Label every waiting ballot ``number`` (normally none needs it: see the module's
     docstring)."""
