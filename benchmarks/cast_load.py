@@ -41,6 +41,7 @@ import json
 import multiprocessing
 import os
 import random
+import resource
 import signal
 import socket
 import subprocess
@@ -326,11 +327,17 @@ async def _cast_all(url: str, credentials: list[str], clients: int, rate: float,
 
 
 def _client_process(args: tuple[str, list[str], int, float, float, int, int | None, Any]
-                    ) -> tuple[list[float], dict[str, int]]:
+                    ) -> tuple[list[float], dict[str, int], float]:
+    """One client process's latencies and answers, and the CPU seconds it used casting."""
     url, credentials, clients, rate, max_seconds, seed, first_client, barrier = args
     barrier.wait()
-    return asyncio.run(_cast_all(url, credentials, clients, rate,
-                                 time.monotonic() + max_seconds, seed, first_client))
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    latencies, outcomes = asyncio.run(_cast_all(url, credentials, clients, rate,
+                                                time.monotonic() + max_seconds, seed,
+                                                first_client))
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return latencies, outcomes, (after.ru_utime + after.ru_stime
+                                 - before.ru_utime - before.ru_stime)
 
 
 def run_load(url: str, credentials: list[str], clients: int, processes: int,
@@ -354,11 +361,11 @@ def run_load(url: str, credentials: list[str], clients: int, processes: int,
         wall = time.perf_counter() - started
     manager.shutdown()
     outcomes: dict[str, int] = {}
-    for _, counts in results:
+    for _, counts, _ in results:
         for key, n in counts.items():
             outcomes[key] = outcomes.get(key, 0) + n
-    return Phase(wall, [x for latencies, _ in results for x in latencies], outcomes,
-                 os.getloadavg()[0])
+    return Phase(wall, [x for latencies, _, _ in results for x in latencies], outcomes,
+                 os.getloadavg()[0], client_cpu=sum(cpu for _, _, cpu in results))
 
 
 @dataclass
@@ -371,6 +378,8 @@ class Phase:
     load: float  # the machine's load average over the last minute, at the end
     #: CPU seconds psephos's server processes used meanwhile (not the database server's).
     server_cpu: float = 0.0
+    #: CPU seconds the load generator's client processes used casting.
+    client_cpu: float = 0.0
 
     @property
     def accepted(self) -> int:
@@ -509,12 +518,13 @@ def main() -> None:
                 rows += bench("PostgreSQL", url, args, folder)
     print()
     print("| database, run | casts | casts/s | p50 ms | p99 ms | server CPU ms a cast "
-          "| errors | stored = accepted | load |")
-    print("|---|---:|---:|---:|---:|---:|---|---|---:|")
+          "| client CPU ms a cast | errors | stored = accepted | load |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|---|---:|")
     for name, phase, consistent in rows:
         cpu = 1000 * phase.server_cpu / phase.accepted if phase.accepted else float("nan")
+        client = 1000 * phase.client_cpu / phase.accepted if phase.accepted else float("nan")
         print(f"| {name} | {phase.accepted:,} | {phase.rate:,.0f} | {phase.ms(50):.1f} | "
-              f"{phase.ms(99):.1f} | {cpu:.2f} | {phase.errors} | "
+              f"{phase.ms(99):.1f} | {cpu:.2f} | {client:.2f} | {phase.errors} | "
               f"{'yes' if consistent else 'NO'} | {phase.load:.2f} |")
     print(f"\ngoal: >= {GOAL_RATE:,.0f} casts/s with p99 < {GOAL_P99_MS:.0f} ms. With "
           f"{args.clients} clients each waiting for its answer, mean latency is "

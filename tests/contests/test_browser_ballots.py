@@ -17,7 +17,7 @@ def _sealed_by_voter(contest: Any, secret: str, slots: list[int],
     """(the `BrowserBallot` a voter's device would send, its sealed bytes)."""
     from psephos.contests import sealing
     from psephos.contests.casting.paper import ballot_paper
-    from psephos.contests.casting.service import BrowserBallot
+    from psephos.contests.casting.signing import BrowserBallot
     from psephos.crypto import credentials, elgamal, group
     from psephos.crypto.ballot_signatures import prove_randomness, sign_ballot
 
@@ -52,11 +52,22 @@ def test_a_ballot_sealed_by_the_voter_is_stored_as_sent(db: str, tmp_path: Path)
         bytes.fromhex(browser.signature)))
 
 
-def test_what_the_server_refuses(db: str, tmp_path: Path) -> None:
-    from psephos.contests.casting.service import BrowserBallot, cast_ballot
+@pytest.mark.parametrize("ahead", [False, True], ids=["checked-alone", "checked-ahead"])
+def test_what_the_server_refuses(db: str, tmp_path: Path, ahead: bool) -> None:
+    """Each refusal, for the same reason, whether its batch checked the ballots' signatures
+    and proofs ahead on threads (`check_ahead`) or the cast checked them alone."""
+    from psephos.contests.casting import service
+    from psephos.contests.casting.signing import BrowserBallot, check_ahead
     from psephos.contests.errors import InvalidRanking, UnknownCredential
     from psephos.contests.models import Ballot
     from psephos.crypto import elgamal, group
+
+    def cast_ballot(contest: Any, secret: str, ranking: list[str],
+                    browser: BrowserBallot) -> Any:
+        if ahead:  # two workers, so the four ballots are split between two threads
+            (browser, *_) = check_ahead([(contest.slug, browser)] * 4, workers=2)
+            assert browser.ahead is not None and browser.ahead.contest == contest.slug
+        return service.cast_ballot(contest, secret, ranking, browser=browser)
 
     contest, secrets = open_with_voters(tmp_path)
     first, second = secrets["M1"].link_token, secrets["M2"].link_token
@@ -92,6 +103,21 @@ def test_what_the_server_refuses(db: str, tmp_path: Path) -> None:
     assert Ballot.objects.count() == 1  # nothing was stored, and M2 can still vote
     cast_ballot(contest, second, ["Alice"], browser=own)
     assert Ballot.objects.count() == 2
+
+
+def test_checks_made_ahead_in_another_contest_are_not_taken(db: str, tmp_path: Path) -> None:
+    """A verdict travels with its ballot only for the contest it was reached in."""
+    from psephos.contests.casting.service import cast_ballot
+    from psephos.contests.casting.signing import AheadChecks, BrowserBallot
+    from psephos.contests.errors import UnknownCredential
+
+    contest, secrets = open_with_voters(tmp_path)
+    token = secrets["M1"].link_token
+    own, _ = _sealed_by_voter(contest, token, [0])
+    forged = BrowserBallot(own.sealed, own.credential, "00" * 64, own.proof,
+                           AheadChecks("another-contest", True, True))
+    with pytest.raises(UnknownCredential, match="signature does not verify"):
+        cast_ballot(contest, token, ["Alice"], browser=forged)
 
 
 def _signature_of(contest: Any, secret: str, sealed: bytes) -> str:

@@ -274,6 +274,73 @@ def test_racing_casts_are_each_counted_once_in_shared_transactions(
     assert CASTS._thread is not None and CASTS._thread.is_alive()
 
 
+def _sealed_body(contest: Any, secret: str, ranking: list[str], *,
+                 signature: str | None = None, proof_of: Any = None) -> bytes:
+    """The API body a voter's own software sends: the ballot sealed and signed under the
+    link secret's credential; ``signature`` or ``proof_of`` (another body) spoil it."""
+    from psephos.contests import sealing
+    from psephos.contests.casting.paper import ballot_paper
+    from psephos.crypto import credentials, elgamal, group
+    from psephos.crypto.ballot_signatures import prove_randomness, sign_ballot
+
+    paper = ballot_paper(contest)
+    width = len(paper.pks)
+    key = sealing.election_key(contest)
+    assert key is not None
+    scalars = [group.random_scalar() for _ in range(width)]
+    sealed = elgamal.encrypt_ranking_with(key, [paper.names.index(n) for n in ranking], width,
+                                          scalars)
+    x = credentials.private_credential(credentials.LINK, secret, contest.slug)
+    public = group.base_mult(x)
+    body = {"credential": secret, "ranking": ranking, "sealed": sealed.hex(),
+            "signed_by": public.hex(),
+            "signature": signature or sign_ballot(x, contest.slug, sealed).hex(),
+            "proof": prove_randomness(contest.slug, public, sealed, scalars).hex()}
+    if proof_of is not None:
+        body["proof"] = json.loads(proof_of)["proof"]
+    return json.dumps(body).encode()
+
+
+def test_ballots_sealed_by_voters_are_checked_ahead_in_batches(
+        app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Racing casts of ballots voters' devices sealed: their batches check signatures and
+    proofs on threads, and each cast is answered as the API view answers it alone."""
+    from psephos.contests.casting import signing
+    from psephos.contests.models import Ballot
+
+    checked: list[int] = []
+    real = signing.check_ahead
+
+    def counted(ballots: Any, workers: int = 2) -> Any:
+        checked.append(len(ballots))
+        return real(ballots, workers)
+
+    monkeypatch.setattr("psephos.contests.casting.service.check_ahead", counted)
+    monkeypatch.setenv("PSEPHOS_FAILED_CODES_PER_MINUTE", "1000")
+    contest, secrets = open_with_voters(tmp_path, members=44, supporters=0)
+    path = f"/api/contests/{contest.slug}/ballots"
+    tokens = [secret.link_token for secret in secrets.values()]
+    honest = [_sealed_body(contest, token, ["Bob", "Alice"]) for token in tokens[:40]]
+    spoiled = {  # body sent fast, its twin sent to the API view: the answers must match
+        "bad signature": [_sealed_body(contest, tokens[i], ["Alice"], signature="00" * 64)
+                          for i in (40, 41)],
+        "copied proof": [_sealed_body(contest, tokens[i], ["Alice"], proof_of=honest[0])
+                         for i in (42, 43)],
+        "another's credential": [_sealed_body(contest, tokens[0], ["Alice"]) for _ in range(2)],
+    }
+    spoiled["another's credential"] = [
+        json.dumps({**json.loads(body), "credential": tokens[i]}).encode()
+        for body, i in zip(spoiled["another's credential"], (40, 42), strict=True)]
+    fast = asyncio.run(_calls(app, [(path, body, "application/json", "127.0.0.1")
+                                    for body in [*honest, *(b[0] for b in spoiled.values())]]))
+    assert [status for status, _, _ in fast[:40]] == [201] * 40
+    for (status, _, body), (kind, (_, twin)) in zip(fast[40:], spoiled.items(), strict=True):
+        slow = _django(path, twin)
+        assert (status, body) == (slow[0], slow[2]) and status in (400, 403), (kind, body)
+    assert Ballot.objects.filter(contest=contest).count() == 40
+    assert max(checked) >= 2, checked  # at least one batch checked several at once
+
+
 def test_lifespan_tunes_each_worker(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from psephos.web import asgi
     from psephos.web.asgi import GC_THRESHOLD, SWITCH_INTERVAL

@@ -18,13 +18,8 @@ from django.http import HttpRequest
 from ninja import Schema
 
 from psephos.contests.casting.lookup import contest_to_cast
-from psephos.contests.casting.service import (
-    CASTS,
-    BrowserBallot,
-    PreparedCast,
-    Receipt,
-    prepare_cast,
-)
+from psephos.contests.casting.service import CASTS, PreparedCast, Receipt, prepare_cast
+from psephos.contests.casting.signing import BrowserBallot
 from psephos.contests.errors import ContestError, ContestNotFound, UnknownCredential, status_for
 from psephos.contests.models import Contest
 from psephos.contests.throttle import Attempt, TooManyFailures, reserve, settle
@@ -135,6 +130,8 @@ class ApiCast:
     attempt: Attempt | None = None
     #: What its batch reserved for it, not yet used by `prepare`.
     ahead: Attempt | TooManyFailures | None = None
+    #: Its ballot as its voter's device sealed it, with the checks its batch made ahead.
+    checked: BrowserBallot | None = None
 
     def prepare(self, contests: dict[str, Contest]) -> PreparedCast:
         if self.attempt is not None:  # prepared again, alone, after its batch failed
@@ -143,10 +140,20 @@ class ApiCast:
         ahead, self.ahead = self.ahead, None
         if isinstance(ahead, TooManyFailures):
             raise ahead
+        browser, self.checked = self.checked or self.ballot.browser(), None
         cast, self.attempt = prepare_api_cast(self.request, self.slug,
                                               self.ballot.credential, self.ballot.ranking,
-                                              contests, ahead, self.ballot.browser())
+                                              contests, ahead, browser)
         return cast
+
+    def browser_ballot(self) -> tuple[str, BrowserBallot] | None:
+        browser = self.ballot.browser()
+        if browser is None or isinstance(self.ahead, TooManyFailures):
+            return None  # a client over its limit is refused without any check
+        return self.slug, browser
+
+    def checked_ahead(self, ballot: BrowserBallot) -> None:
+        self.checked = ballot
 
     def attempt_wanted(self) -> tuple[HttpRequest, str] | None:
         return (self.request, self.slug) if self.attempt is None else None

@@ -30,7 +30,13 @@ from psephos.contests.casting.lookup import CredentialKey, credential_problem, n
 from psephos.contests.casting.paper import ballot_paper
 from psephos.contests.casting.recovery import seal
 from psephos.contests.casting.rows import insert_groups
-from psephos.contests.casting.signing import SignedBallot, check_browser_ballot, sign
+from psephos.contests.casting.signing import (
+    BrowserBallot,
+    SignedBallot,
+    check_ahead,
+    check_browser_ballot,
+    sign,
+)
 from psephos.contests.errors import (
     AlreadyVoted,
     ContestError,
@@ -145,6 +151,15 @@ class PendingCast(Protocol):
         """Its attempt was settled with its batch's."""
         ...
 
+    def browser_ballot(self) -> tuple[str, BrowserBallot] | None:
+        """The contest (slug) and the ballot its voter's device sealed and signed, whose
+        secret-free checks its batch makes ahead (`check_ahead`), or None."""
+        ...
+
+    def checked_ahead(self, ballot: BrowserBallot) -> None:
+        """That ballot, with its checks made ahead, for `prepare` to use."""
+        ...
+
 
 def _failed(error: Exception) -> Receipt | Exception:
     """The answer to a cast that could not be written alone."""
@@ -161,6 +176,7 @@ def _prepare_batch(items: Sequence[PreparedCast | PendingCast]
     looked up once a batch."""
     contests: dict[str, Contest] = {}
     _reserve_attempts(items)
+    _check_ahead(items)
     prepared: list[PreparedCast | PendingCast | Exception] = []
     for item in items:
         try:
@@ -168,6 +184,18 @@ def _prepare_batch(items: Sequence[PreparedCast | PendingCast]
         except (ContestError, TooManyFailures) as error:
             prepared.append(error)
     return prepared
+
+
+def _check_ahead(items: Sequence[PreparedCast | PendingCast]) -> None:
+    """The secret-free checks of a batch's ballots sealed by voters' devices, made at once
+    on threads: the check of each credential, which needs the secret, stays with `prepare`,
+    which then refuses a cast for the same reason, in the same order, as checking it alone."""
+    pending = [(item, wanted) for item in items if not isinstance(item, PreparedCast)
+               for wanted in [item.browser_ballot()] if wanted is not None]
+    if len(pending) < 2:
+        return
+    for (item, _), checked in zip(pending, check_ahead([w for _, w in pending]), strict=True):
+        item.checked_ahead(checked)
 
 
 def _reserve_attempts(items: Sequence[PreparedCast | PendingCast]) -> None:
@@ -358,21 +386,10 @@ def prepare_cast(contest: Contest, credential: str | CredentialKey,
         raise not_open(contest) or ContestNotOpen("voting is not open")
     credential_key = CredentialKey.of(credential)
     if browser is not None:
-        signed = check_browser_ballot(contest, credential_key, len(paper.pks), browser.sealed,
-                                      browser.credential, browser.signature, browser.proof)
+        signed = check_browser_ballot(contest, credential_key, len(paper.pks), browser)
     else:
         signed = sign(contest, credential_key, *sealing.seal(key, paper, chosen))
     return PreparedCast(contest, credential_key, signed, channel)
-
-
-@dataclass(frozen=True)
-class BrowserBallot:
-    """What the voter's browser sealed and signed (hex), as the ballot form sends it."""
-
-    sealed: str
-    credential: str
-    signature: str
-    proof: str
 
 
 def cast_ballot(contest: Contest, credential: str | CredentialKey,

@@ -8,13 +8,15 @@ is signed both ways and the matching one is kept (`SignedBallot.for_kind`).
 
 With JavaScript the browser seals and signs (`psephos.contests.static`); the server checks
 the ciphertext's form, that the public credential is the one the voter's secret derives,
-and the signature, and stores exactly what the browser made.
+and the signature, and stores exactly what the browser made. The checks that need no
+secret (the signature and the proof of randomness, most of the work) can be made ahead,
+for a batch at once on threads (`check_ahead`); their verdict travels with the ballot.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from psephos.contests.casting.lookup import CredentialKey
 from psephos.contests.errors import InvalidRanking, UnknownCredential
@@ -53,6 +55,51 @@ class SignedBallot:
         """The signature under the secret the spending statement matched."""
         wanted = credentials.LINK if link_matched else credentials.POSTAL
         return next(s for s in self.signatures if s.kind == wanted)
+
+
+@dataclass(frozen=True)
+class AheadChecks:
+    """What the checks that need no secret found, made ahead in ``contest`` (identifier)
+    under the public credential the ballot names: whether its signature verifies, and
+    (only looked at when it does) its proof of randomness."""
+
+    contest: str
+    signature_holds: bool
+    proof_holds: bool
+
+
+@dataclass(frozen=True)
+class BrowserBallot:
+    """What the voter's browser (or own software) sealed and signed, hex as sent; with
+    ``ahead``, the verdict of its secret-free checks (`check_ahead`)."""
+
+    sealed: str
+    credential: str
+    signature: str
+    proof: str
+    ahead: AheadChecks | None = None
+
+
+def _ahead(contest: str, ballot: BrowserBallot) -> BrowserBallot:
+    try:
+        public, sealed, signature, proof = (bytes.fromhex(ballot.credential),
+                                            bytes.fromhex(ballot.sealed),
+                                            bytes.fromhex(ballot.signature),
+                                            bytes.fromhex(ballot.proof))
+    except ValueError:  # refused when it is checked, with the reason
+        return ballot
+    signature_holds = verify_ballot(public, contest, sealed, signature)
+    proof_holds = signature_holds and verify_randomness(contest, public, sealed, proof)
+    return replace(ballot, ahead=AheadChecks(contest, signature_holds, proof_holds))
+
+
+def check_ahead(ballots: Sequence[tuple[str, BrowserBallot]],
+                workers: int = WORKERS) -> list[BrowserBallot]:
+    """Each (contest identifier, ballot) ballot with its secret-free checks made, on
+    ``workers`` threads (libsodium releases the GIL): the casts of a batch are checked at
+    once, so the one thread that writes them does not make every check in turn."""
+    return in_chunks(lambda part: [_ahead(contest, ballot) for contest, ballot in part],
+                     ballots, workers)
 
 
 def kinds_of(secret: str) -> list[str]:
@@ -113,31 +160,36 @@ def sign_postal_papers(contest: Contest,
     return in_chunks(lambda part: [signed(*paper) for paper in part], papers, WORKERS)
 
 
-def check_browser_ballot(contest: Contest, key: CredentialKey, width: int, sealed_hex: str,
-                         credential_hex: str, signature_hex: str, proof_hex: str
-                         ) -> SignedBallot:
+def check_browser_ballot(contest: Contest, key: CredentialKey, width: int,
+                         ballot: BrowserBallot) -> SignedBallot:
     """A ballot the browser sealed and signed, checked: `InvalidRanking` if the ciphertext
     is not one of this paper's width or its proof of randomness does not verify (a copied
     ciphertext), `UnknownCredential` if the credential is not the one the secret derives or
-    the signature does not verify."""
+    the signature does not verify. The signature and the proof are taken from
+    ``ballot.ahead`` when they were checked ahead in this contest."""
     try:
-        sealed = bytes.fromhex(sealed_hex)
+        sealed = bytes.fromhex(ballot.sealed)
         elgamal.check_sealed(sealed, width)
     except ValueError as error:
         raise InvalidRanking(f"the sealed ballot is not one of this paper: {error}") from None
     try:
-        public = bytes.fromhex(credential_hex)
-        signature = bytes.fromhex(signature_hex)
-        proof = bytes.fromhex(proof_hex)
+        public = bytes.fromhex(ballot.credential)
+        signature = bytes.fromhex(ballot.signature)
+        proof = bytes.fromhex(ballot.proof)
     except ValueError:
         raise UnknownCredential("the ballot's credential, signature or proof is not hex"
                                 ) from None
+    name = identifier(contest)
+    ahead = ballot.ahead if ballot.ahead is not None and ballot.ahead.contest == name \
+        else None
     for kind in kinds_of(key.secret):
         if group.base_mult(_private(contest, kind, key.secret)) != public:
             continue
-        if not verify_ballot(public, identifier(contest), sealed, signature):
+        if not (ahead.signature_holds if ahead is not None
+                else verify_ballot(public, name, sealed, signature)):
             raise UnknownCredential("the ballot's signature does not verify")
-        if not verify_randomness(identifier(contest), public, sealed, proof):
+        if not (ahead.proof_holds if ahead is not None
+                else verify_randomness(name, public, sealed, proof)):
             raise InvalidRanking("the sealed ballot's proof of randomness does not verify "
                                  "(a ballot must be sealed by the voter's own device)")
         return SignedBallot(sealed, (_signature(contest, kind, public, sealed, signature,

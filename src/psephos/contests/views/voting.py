@@ -29,7 +29,8 @@ from psephos.contests.casting.lookup import (
     credential_problem,
 )
 from psephos.contests.casting.paper import ballot_paper
-from psephos.contests.casting.service import BrowserBallot, cast_ballot
+from psephos.contests.casting.service import cast_ballot
+from psephos.contests.casting.signing import BrowserBallot
 from psephos.contests.errors import (
     AlreadyVoted,
     ContestError,
