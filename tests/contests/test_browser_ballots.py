@@ -57,6 +57,7 @@ def test_what_the_server_refuses(db: str, tmp_path: Path, ahead: bool) -> None:
     """Each refusal, for the same reason, whether its batch checked the ballots' signatures
     and proofs ahead on threads (`check_ahead`) or the cast checked them alone."""
     from psephos.contests.casting import service
+    from psephos.contests.casting.paper import ballot_paper
     from psephos.contests.casting.signing import BrowserBallot, check_ahead
     from psephos.contests.errors import InvalidRanking, UnknownCredential
     from psephos.contests.models import Ballot
@@ -65,8 +66,10 @@ def test_what_the_server_refuses(db: str, tmp_path: Path, ahead: bool) -> None:
     def cast_ballot(contest: Any, secret: str, ranking: list[str],
                     browser: BrowserBallot) -> Any:
         if ahead:  # two workers, so the four ballots are split between two threads
-            (browser, *_) = check_ahead([(contest.slug, browser)] * 4, workers=2)
-            assert browser.ahead is not None and browser.ahead.contest == contest.slug
+            width = len(ballot_paper(contest).pks)
+            (browser, *_) = check_ahead([(contest.slug, width, browser)] * 4, workers=2)
+            # a ballot not of the paper's width is left to be refused for its form
+            assert (browser.ahead is None) == (len(browser.sealed) != 128 * width)
         return service.cast_ballot(contest, secret, ranking, browser=browser)
 
     contest, secrets = open_with_voters(tmp_path)

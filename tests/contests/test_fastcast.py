@@ -275,16 +275,18 @@ def test_racing_casts_are_each_counted_once_in_shared_transactions(
 
 
 def _sealed_body(contest: Any, secret: str, ranking: list[str], *,
-                 signature: str | None = None, proof_of: Any = None) -> bytes:
+                 signature: str | None = None, proof_of: Any = None,
+                 width: int | None = None) -> bytes:
     """The API body a voter's own software sends: the ballot sealed and signed under the
-    link secret's credential; ``signature`` or ``proof_of`` (another body) spoil it."""
+    link secret's credential; ``signature``, ``proof_of`` (another body) or a ``width``
+    other than the paper's spoil it."""
     from psephos.contests import sealing
     from psephos.contests.casting.paper import ballot_paper
     from psephos.crypto import credentials, elgamal, group
     from psephos.crypto.ballot_signatures import prove_randomness, sign_ballot
 
     paper = ballot_paper(contest)
-    width = len(paper.pks)
+    width = width or len(paper.pks)
     key = sealing.election_key(contest)
     assert key is not None
     scalars = [group.random_scalar() for _ in range(width)]
@@ -306,6 +308,7 @@ def test_ballots_sealed_by_voters_are_checked_ahead_in_batches(
     """Racing casts of ballots voters' devices sealed: their batches check signatures and
     proofs on threads, and each cast is answered as the API view answers it alone."""
     from psephos.contests.casting import signing
+    from psephos.contests.casting.paper import ballot_paper
     from psephos.contests.models import Ballot
 
     checked: list[int] = []
@@ -316,6 +319,14 @@ def test_ballots_sealed_by_voters_are_checked_ahead_in_batches(
         return real(ballots, workers)
 
     monkeypatch.setattr("psephos.contests.casting.service.check_ahead", counted)
+    proved: list[int] = []  # the width of each ballot whose proof was checked
+    verify_randomness = signing.verify_randomness
+
+    def measured(contest: str, public: bytes, ballot: bytes, proof: bytes) -> bool:
+        proved.append(len(ballot) // 64)
+        return verify_randomness(contest, public, ballot, proof)
+
+    monkeypatch.setattr(signing, "verify_randomness", measured)
     monkeypatch.setenv("PSEPHOS_FAILED_CODES_PER_MINUTE", "1000")
     contest, secrets = open_with_voters(tmp_path, members=44, supporters=0)
     path = f"/api/contests/{contest.slug}/ballots"
@@ -328,6 +339,8 @@ def test_ballots_sealed_by_voters_are_checked_ahead_in_batches(
                          for i in (42, 43)],
         "another's credential": [_sealed_body(contest, tokens[0], ["Alice"]) for _ in range(2)],
     }
+    spoiled["wider than the paper"] = [  # proved and signed by the sender, but refused
+        _sealed_body(contest, tokens[i], ["Alice"], width=40) for i in (41, 43)]
     spoiled["another's credential"] = [
         json.dumps({**json.loads(body), "credential": tokens[i]}).encode()
         for body, i in zip(spoiled["another's credential"], (40, 42), strict=True)]
@@ -339,6 +352,8 @@ def test_ballots_sealed_by_voters_are_checked_ahead_in_batches(
         assert (status, body) == (slow[0], slow[2]) and status in (400, 403), (kind, body)
     assert Ballot.objects.filter(contest=contest).count() == 40
     assert max(checked) >= 2, checked  # at least one batch checked several at once
+    paper = len(ballot_paper(contest).pks)
+    assert proved and set(proved) == {paper}  # no work on a ballot wider than the paper
 
 
 def test_lifespan_tunes_each_worker(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,7 +26,12 @@ from django.http import HttpRequest
 
 from psephos.contests import sealing, timetable, tokens
 from psephos.contests.casting.groupcommit import GroupCommit
-from psephos.contests.casting.lookup import CredentialKey, credential_problem, not_open
+from psephos.contests.casting.lookup import (
+    CredentialKey,
+    contest_to_cast,
+    credential_problem,
+    not_open,
+)
 from psephos.contests.casting.paper import ballot_paper
 from psephos.contests.casting.recovery import seal
 from psephos.contests.casting.rows import insert_groups
@@ -176,7 +181,7 @@ def _prepare_batch(items: Sequence[PreparedCast | PendingCast]
     looked up once a batch."""
     contests: dict[str, Contest] = {}
     _reserve_attempts(items)
-    _check_ahead(items)
+    _check_ahead(items, contests)
     prepared: list[PreparedCast | PendingCast | Exception] = []
     for item in items:
         try:
@@ -186,16 +191,34 @@ def _prepare_batch(items: Sequence[PreparedCast | PendingCast]
     return prepared
 
 
-def _check_ahead(items: Sequence[PreparedCast | PendingCast]) -> None:
+def _check_ahead(items: Sequence[PreparedCast | PendingCast],
+                 contests: dict[str, Contest]) -> None:
     """The secret-free checks of a batch's ballots sealed by voters' devices, made at once
     on threads: the check of each credential, which needs the secret, stays with `prepare`,
-    which then refuses a cast for the same reason, in the same order, as checking it alone."""
+    which then refuses a cast for the same reason, in the same order, as checking it alone.
+    ``contests``: those looked up in this batch, by slug, which this adds to."""
     pending = [(item, wanted) for item in items if not isinstance(item, PreparedCast)
                for wanted in [item.browser_ballot()] if wanted is not None]
     if len(pending) < 2:
         return
-    for (item, _), checked in zip(pending, check_ahead([w for _, w in pending]), strict=True):
+    widths: dict[str, int | None] = {}
+    for _, (slug, _) in pending:
+        if slug not in widths:
+            widths[slug] = _paper_width(slug, contests)
+    work = [(item, (slug, width, ballot)) for item, (slug, ballot) in pending
+            for width in [widths[slug]] if width is not None]
+    for (item, _), checked in zip(work, check_ahead([w for _, w in work]), strict=True):
         item.checked_ahead(checked)
+
+
+def _paper_width(slug: str, contests: dict[str, Contest]) -> int | None:
+    """The width of the ballot paper of the contest named ``slug``, looked up once a batch;
+    None if there is no such contest or it has no paper yet (its casts are refused)."""
+    try:
+        contest = contests.get(slug) or contests.setdefault(slug, contest_to_cast(slug))
+        return len(ballot_paper(contest).pks) or None
+    except ContestError:
+        return None
 
 
 def _reserve_attempts(items: Sequence[PreparedCast | PendingCast]) -> None:

@@ -80,7 +80,7 @@ class BrowserBallot:
     ahead: AheadChecks | None = None
 
 
-def _ahead(contest: str, ballot: BrowserBallot) -> BrowserBallot:
+def _ahead(contest: str, width: int, ballot: BrowserBallot) -> BrowserBallot:
     try:
         public, sealed, signature, proof = (bytes.fromhex(ballot.credential),
                                             bytes.fromhex(ballot.sealed),
@@ -88,18 +88,21 @@ def _ahead(contest: str, ballot: BrowserBallot) -> BrowserBallot:
                                             bytes.fromhex(ballot.proof))
     except ValueError:  # refused when it is checked, with the reason
         return ballot
+    if len(sealed) != width * elgamal.CIPHERTEXT_BYTES:
+        return ballot  # refused by its form, before any proof is checked
     signature_holds = verify_ballot(public, contest, sealed, signature)
     proof_holds = signature_holds and verify_randomness(contest, public, sealed, proof)
     return replace(ballot, ahead=AheadChecks(contest, signature_holds, proof_holds))
 
 
-def check_ahead(ballots: Sequence[tuple[str, BrowserBallot]],
+def check_ahead(ballots: Sequence[tuple[str, int, BrowserBallot]],
                 workers: int = WORKERS) -> list[BrowserBallot]:
-    """Each (contest identifier, ballot) ballot with its secret-free checks made, on
-    ``workers`` threads (libsodium releases the GIL): the casts of a batch are checked at
-    once, so the one thread that writes them does not make every check in turn."""
-    return in_chunks(lambda part: [_ahead(contest, ballot) for contest, ballot in part],
-                     ballots, workers)
+    """Each (contest identifier, its paper's width, ballot) ballot with its secret-free
+    checks made, on ``workers`` threads (libsodium releases the GIL): the casts of a batch
+    are checked at once, so the one thread that writes them does not make every check in
+    turn. A ballot not of the paper's width is left unchecked (its cast is refused for
+    that), so the work is bounded by the paper, not by what a client sends."""
+    return in_chunks(lambda part: [_ahead(*ballot) for ballot in part], ballots, workers)
 
 
 def kinds_of(secret: str) -> list[str]:
