@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -316,3 +317,26 @@ def test_no_pool_is_left_open_for_the_forked_workers(db: str, tmp_path: Path,
     monkeypatch.setattr(serve, "_start_timetable", lambda: None)
     serve._run("127.0.0.1", 8000, 2)
     assert at_fork == [[]]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux schedules threads apart")
+def test_the_timetable_thread_yields_the_cpu_to_casts() -> None:
+    """A checkpoint made on the timetable's thread must not take CPU from voters' casts:
+    that thread runs at a lower priority than the rest of the process."""
+    import os
+    import threading
+
+    from psephos.cli.serve import TIMETABLE_NICENESS, _yield_to_casts
+
+    seen: list[int] = []
+
+    def timetable() -> None:
+        _yield_to_casts()
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    thread = threading.Thread(target=timetable)
+    thread.start()
+    thread.join()
+    assert seen == [min(19, max(before, TIMETABLE_NICENESS))]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before
