@@ -31,7 +31,7 @@ from psephos.crypto.ballot_signatures import (
     verify_ballot,
     verify_randomness,
 )
-from psephos.crypto.threads import in_chunks
+from psephos.crypto.threads import KeptThreads, in_chunks
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,11 @@ def _ahead(contest: str, width: int, ballot: BrowserBallot) -> BrowserBallot:
     return replace(ballot, ahead=AheadChecks(contest, signature_holds, proof_holds))
 
 
+#: The threads that check batches of ballots ahead, kept: a batch is a few milliseconds'
+#: work, and a server makes a hundred a second.
+_CHECKERS = KeptThreads(WORKERS, "psephos-checks")
+
+
 def check_ahead(ballots: Sequence[tuple[str, int, BrowserBallot]],
                 workers: int = WORKERS) -> list[BrowserBallot]:
     """Each (contest identifier, its paper's width, ballot) ballot with its secret-free
@@ -102,7 +107,8 @@ def check_ahead(ballots: Sequence[tuple[str, int, BrowserBallot]],
     are checked at once, so the one thread that writes them does not make every check in
     turn. A ballot not of the paper's width is left unchecked (its cast is refused for
     that), so the work is bounded by the paper, not by what a client sends."""
-    return in_chunks(lambda part: [_ahead(*ballot) for ballot in part], ballots, workers)
+    return in_chunks(lambda part: [_ahead(*ballot) for ballot in part], ballots, workers,
+                     _CHECKERS.pool() if workers == _CHECKERS.workers else None)
 
 
 def kinds_of(secret: str) -> list[str]:
