@@ -54,8 +54,8 @@ def test_a_ballot_sealed_by_the_voter_is_stored_as_sent(db: str, tmp_path: Path)
 
 @pytest.mark.parametrize("ahead", [False, True], ids=["checked-alone", "checked-ahead"])
 def test_what_the_server_refuses(db: str, tmp_path: Path, ahead: bool) -> None:
-    """Each refusal, for the same reason, whether its batch checked the ballot's signature
-    and proof ahead (`check_ahead`) or the cast checked them alone."""
+    """Each refusal, for the same reason, whether its batch checked the ballots' signatures
+    and proofs ahead on threads (`check_ahead`) or the cast checked them alone."""
     from psephos.contests.casting import service
     from psephos.contests.casting.paper import ballot_paper
     from psephos.contests.casting.signing import BrowserBallot, check_ahead
@@ -65,10 +65,10 @@ def test_what_the_server_refuses(db: str, tmp_path: Path, ahead: bool) -> None:
 
     def cast_ballot(contest: Any, secret: str, ranking: list[str],
                     browser: BrowserBallot) -> Any:
-        if ahead:
-            browser = check_ahead(contest.slug, len(ballot_paper(contest).pks), browser)
-            # a ballot not of the paper's width is left to be refused for its form
+        if ahead:  # two workers, so the four ballots are split between two threads
             width = len(ballot_paper(contest).pks)
+            (browser, *_) = check_ahead([(contest.slug, width, browser)] * 4, workers=2)
+            # a ballot not of the paper's width is left to be refused for its form
             assert (browser.ahead is None) == (len(browser.sealed) != 128 * width)
         return service.cast_ballot(contest, secret, ranking, browser=browser)
 

@@ -257,7 +257,6 @@ def test_racing_casts_are_each_counted_once_in_shared_transactions(
         return real(self, items)
 
     monkeypatch.setattr(groupcommit.GroupCommit, "_transaction", counted)
-    ahead = _count_batches_ahead(monkeypatch)
     # 120 codes from one address at once: more in flight than the rate limit's default.
     monkeypatch.setenv("PSEPHOS_FAILED_CODES_PER_MINUTE", "1000")
     contest, secrets = open_with_voters(tmp_path, members=60, supporters=0)
@@ -271,7 +270,6 @@ def test_racing_casts_are_each_counted_once_in_shared_transactions(
     assert Ballot.objects.filter(contest=contest).count() == 60
     assert VotedMark.objects.filter(contest=contest).count() == 60
     assert sum(transactions) == 120 and len(transactions) < 120, transactions
-    assert max(ahead) >= 2, ahead  # rankings sealed and signed a batch at once
     # one batcher: the fast path hands its casts to the group commit's own thread
     assert CASTS._thread is not None and CASTS._thread.is_alive()
 
@@ -305,31 +303,22 @@ def _sealed_body(contest: Any, secret: str, ranking: list[str], *,
     return json.dumps(body).encode()
 
 
-def _count_batches_ahead(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The number of casts each batch did work ahead for, as batches run."""
-    from psephos.contests.casting import service
-
-    counts: list[int] = []
-    real = service.in_chunks
-
-    def counted(work: Any, items: Any, workers: int, pool: Any = None) -> Any:
-        counts.append(len(items))
-        return real(work, items, workers, pool)
-
-    monkeypatch.setattr(service, "in_chunks", counted)
-    return counts
-
-
 def test_ballots_sealed_by_voters_are_checked_ahead_in_batches(
         app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Racing casts of ballots voters' devices sealed: their batches check signatures and
-    proofs on threads (`service._work_ahead`), and each cast is answered as the API view
-    answers it alone."""
+    proofs on threads, and each cast is answered as the API view answers it alone."""
     from psephos.contests.casting import signing
     from psephos.contests.casting.paper import ballot_paper
     from psephos.contests.models import Ballot
 
-    checked: list[int] = _count_batches_ahead(monkeypatch)
+    checked: list[int] = []
+    real = signing.check_ahead
+
+    def counted(ballots: Any, workers: int = 2) -> Any:
+        checked.append(len(ballots))
+        return real(ballots, workers)
+
+    monkeypatch.setattr("psephos.contests.casting.service.check_ahead", counted)
     proved: list[int] = []  # the width of each ballot whose proof was checked
     verify_randomness = signing.verify_randomness
 
@@ -365,35 +354,6 @@ def test_ballots_sealed_by_voters_are_checked_ahead_in_batches(
     assert max(checked) >= 2, checked  # at least one batch checked several at once
     paper = len(ballot_paper(contest).pks)
     assert proved and set(proved) == {paper}  # no work on a ballot wider than the paper
-
-
-def test_a_ranking_sealed_ahead_is_taken_only_for_its_own_cast(db: str,
-                                                               tmp_path: Path) -> None:
-    """`prepare_cast` takes what its batch sealed and signed ahead only for the same
-    contest, choices and secret; otherwise it seals and signs afresh."""
-    from psephos.contests import sealing
-    from psephos.contests.casting.paper import ballot_paper
-    from psephos.contests.casting.service import SealedAhead, prepare_cast
-    from psephos.contests.casting.signing import sign
-
-    contest, secrets = open_with_voters(tmp_path, members=2, supporters=0)
-    mine, theirs = secrets["M1"].link_token, secrets["M2"].link_token
-    paper, key = ballot_paper(contest), sealing.election_key(contest)
-    assert key is not None
-    chosen = paper.resolve(["Bob", "Alice"])
-    ahead = SealedAhead(contest.pk, tuple(chosen), mine,
-                        sign(contest, mine, *sealing.seal(key, paper, chosen)))
-    assert prepare_cast(contest, mine, ["Bob", "Alice"], sealed=ahead).signed is ahead.signed
-    for secret, ranking in [(theirs, ["Bob", "Alice"]), (mine, ["Alice", "Bob"]),
-                            (mine, ["Bob"])]:
-        cast = prepare_cast(contest, secret, ranking, sealed=ahead)
-        assert cast.sealed != ahead.signed.sealed
-        fresh = sign(contest, secret, *sealing.seal(key, paper, paper.resolve(ranking)))
-        assert [s.credential for s in cast.signed.signatures] == [  # signed by ``secret``
-            s.credential for s in fresh.signatures]
-    other = SealedAhead(contest.pk + 1, ahead.chosen, mine, ahead.signed)
-    assert prepare_cast(contest, mine, ["Bob", "Alice"], sealed=other).signed is not (
-        ahead.signed)
 
 
 def test_lifespan_tunes_each_worker(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,14 +18,7 @@ from django.http import HttpRequest
 from ninja import Schema
 
 from psephos.contests.casting.lookup import contest_to_cast
-from psephos.contests.casting.service import (
-    CASTS,
-    AheadWork,
-    PreparedCast,
-    Receipt,
-    SealedAhead,
-    prepare_cast,
-)
+from psephos.contests.casting.service import CASTS, PreparedCast, Receipt, prepare_cast
 from psephos.contests.casting.signing import BrowserBallot
 from psephos.contests.errors import ContestError, ContestNotFound, UnknownCredential, status_for
 from psephos.contests.models import Contest
@@ -59,8 +52,8 @@ class BallotIn(Schema):
 
 def prepare_api_cast(request: HttpRequest, slug: str, credential: str, ranking: list[str],
                      contests: dict[str, Contest] | None = None,
-                     attempt: Attempt | None = None, browser: BrowserBallot | None = None,
-                     sealed: SealedAhead | None = None) -> tuple[PreparedCast, Attempt]:
+                     attempt: Attempt | None = None, browser: BrowserBallot | None = None
+                     ) -> tuple[PreparedCast, Attempt]:
     """The checks before an API cast is written: the contest, one of this client's
     attempts reserved (`psephos.contests.throttle`), the ranking; the cast and its attempt,
     or the refusal raised with no attempt held. ``contests``: those already looked up, by
@@ -82,8 +75,8 @@ def prepare_api_cast(request: HttpRequest, slug: str, credential: str, ranking: 
     if attempt is None:
         attempt = reserve(request, contest.slug)
     try:
-        return prepare_cast(contest, credential, ranking, channel="web", browser=browser,
-                            sealed=sealed), attempt
+        return prepare_cast(contest, credential, ranking, channel="web",
+                            browser=browser), attempt
     except BaseException:
         settle(attempt, matched=True)  # refused before its code was looked at
         raise
@@ -137,9 +130,8 @@ class ApiCast:
     attempt: Attempt | None = None
     #: What its batch reserved for it, not yet used by `prepare`.
     ahead: Attempt | TooManyFailures | None = None
-    #: What its batch did ahead: its ballot as its voter's device sealed it, with its
-    #: checks made, or its ranking sealed and signed.
-    done_ahead: BrowserBallot | SealedAhead | None = None
+    #: Its ballot as its voter's device sealed it, with the checks its batch made ahead.
+    checked: BrowserBallot | None = None
 
     def prepare(self, contests: dict[str, Contest]) -> PreparedCast:
         if self.attempt is not None:  # prepared again, alone, after its batch failed
@@ -148,21 +140,20 @@ class ApiCast:
         ahead, self.ahead = self.ahead, None
         if isinstance(ahead, TooManyFailures):
             raise ahead
-        done, self.done_ahead = self.done_ahead, None
-        browser = done if isinstance(done, BrowserBallot) else self.ballot.browser()
-        cast, self.attempt = prepare_api_cast(
-            self.request, self.slug, self.ballot.credential, self.ballot.ranking, contests,
-            ahead, browser, done if isinstance(done, SealedAhead) else None)
+        browser, self.checked = self.checked or self.ballot.browser(), None
+        cast, self.attempt = prepare_api_cast(self.request, self.slug,
+                                              self.ballot.credential, self.ballot.ranking,
+                                              contests, ahead, browser)
         return cast
 
-    def work_ahead(self) -> AheadWork | None:
-        if isinstance(self.ahead, TooManyFailures):
-            return None  # a client over its limit is refused without any work
-        return AheadWork(self.slug, self.ballot.credential, self.ballot.ranking,
-                         self.ballot.browser())
+    def browser_ballot(self) -> tuple[str, BrowserBallot] | None:
+        browser = self.ballot.browser()
+        if browser is None or isinstance(self.ahead, TooManyFailures):
+            return None  # a client over its limit is refused without any check
+        return self.slug, browser
 
-    def worked_ahead(self, done: BrowserBallot | SealedAhead) -> None:
-        self.done_ahead = done
+    def checked_ahead(self, ballot: BrowserBallot) -> None:
+        self.checked = ballot
 
     def attempt_wanted(self) -> tuple[HttpRequest, str] | None:
         return (self.request, self.slug) if self.attempt is None else None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -58,9 +58,7 @@ from psephos.contests.models import (
     VotedMark,
     Voter,
 )
-from psephos.contests.public_credentials import WORKERS, identifier
 from psephos.contests.throttle import Attempt, TooManyFailures, reserve_many, settle_many
-from psephos.crypto.threads import KeptThreads, in_chunks
 
 CHANNELS = ("web", "post", "phone", "cli")
 
@@ -158,36 +156,14 @@ class PendingCast(Protocol):
         """Its attempt was settled with its batch's."""
         ...
 
-    def work_ahead(self) -> AheadWork | None:
-        """What its batch may seal or check ahead, with the other casts' on threads, or
-        None."""
+    def browser_ballot(self) -> tuple[str, BrowserBallot] | None:
+        """The contest (slug) and the ballot its voter's device sealed and signed, whose
+        secret-free checks its batch makes ahead (`check_ahead`), or None."""
         ...
 
-    def worked_ahead(self, done: BrowserBallot | SealedAhead) -> None:
-        """What its batch did ahead (`_work_ahead`), for `prepare` to use."""
+    def checked_ahead(self, ballot: BrowserBallot) -> None:
+        """That ballot, with its checks made ahead, for `prepare` to use."""
         ...
-
-
-@dataclass(frozen=True)
-class AheadWork:
-    """A cast's contest (slug), secret and ranking, and the ballot its voter's device
-    sealed, if it did."""
-
-    slug: str
-    secret: str = field(repr=False)
-    ranking: Sequence[str]
-    browser: BrowserBallot | None
-
-
-@dataclass(frozen=True)
-class SealedAhead:
-    """A ranking sealed and signed ahead, with what it was made for: `prepare_cast` takes
-    it only for the same contest, choices and secret."""
-
-    contest: int
-    chosen: tuple[int, ...]
-    secret: str = field(repr=False)
-    signed: SignedBallot
 
 
 def _failed(error: Exception) -> Receipt | Exception:
@@ -205,7 +181,7 @@ def _prepare_batch(items: Sequence[PreparedCast | PendingCast]
     looked up once a batch."""
     contests: dict[str, Contest] = {}
     _reserve_attempts(items)
-    _work_ahead(items, contests)
+    _check_ahead(items, contests)
     prepared: list[PreparedCast | PendingCast | Exception] = []
     for item in items:
         try:
@@ -215,66 +191,34 @@ def _prepare_batch(items: Sequence[PreparedCast | PendingCast]
     return prepared
 
 
-#: The threads a batch's work ahead runs on, kept: a batch is a few milliseconds' work,
-#: and a server writes a hundred a second.
-AHEAD_THREADS = KeptThreads(WORKERS, "psephos-ahead")
-
-
-def _work_ahead(items: Sequence[PreparedCast | PendingCast],
-                contests: dict[str, Contest]) -> None:
-    """The cryptography of a batch's casts, done at once on threads (libsodium and PBKDF2
-    release the GIL) before each cast is prepared in turn: rankings sealed and signed, or
-    the signatures and proofs of ballots sealed by voters' devices checked. Each cast is
-    then refused, or written, exactly as if prepared alone. Only casts to an open contest
-    whose paper they fit get this work, so it is bounded by the papers, not by what
-    clients send. ``contests``: those looked up in this batch, by slug; this adds to it."""
-    jobs: list[tuple[PendingCast, Callable[[], BrowserBallot | SealedAhead]]] = []
-    for item in items:
-        if isinstance(item, PreparedCast):
-            continue
-        work = item.work_ahead()
-        contest = None if work is None else _open_contest(work.slug, contests)
-        if work is None or contest is None:
-            continue
-        job = _job_ahead(contest, work)
-        if job is not None:
-            jobs.append((item, job))
-    if len(jobs) < 2:
+def _check_ahead(items: Sequence[PreparedCast | PendingCast],
+                 contests: dict[str, Contest]) -> None:
+    """The secret-free checks of a batch's ballots sealed by voters' devices, made at once
+    on threads: the check of each credential, which needs the secret, stays with `prepare`,
+    which then refuses a cast for the same reason, in the same order, as checking it alone.
+    ``contests``: those looked up in this batch, by slug, which this adds to."""
+    pending = [(item, wanted) for item in items if not isinstance(item, PreparedCast)
+               for wanted in [item.browser_ballot()] if wanted is not None]
+    if len(pending) < 2:
         return
-    done = in_chunks(lambda part: [job() for _, job in part], jobs, WORKERS,
-                     AHEAD_THREADS.pool())
-    for (item, _), result in zip(jobs, done, strict=True):
-        item.worked_ahead(result)
+    widths: dict[str, int | None] = {}
+    for _, (slug, _) in pending:
+        if slug not in widths:
+            widths[slug] = _paper_width(slug, contests)
+    work = [(item, (slug, width, ballot)) for item, (slug, ballot) in pending
+            for width in [widths[slug]] if width is not None]
+    for (item, _), checked in zip(work, check_ahead([w for _, w in work]), strict=True):
+        item.checked_ahead(checked)
 
 
-def _open_contest(slug: str, contests: dict[str, Contest]) -> Contest | None:
-    """The open contest named ``slug``, looked up once a batch; None otherwise (its casts
-    are then refused, with the reason, when they are prepared)."""
+def _paper_width(slug: str, contests: dict[str, Contest]) -> int | None:
+    """The width of the ballot paper of the contest named ``slug``, looked up once a batch;
+    None if there is no such contest or it has no paper yet (its casts are refused)."""
     try:
         contest = contests.get(slug) or contests.setdefault(slug, contest_to_cast(slug))
+        return len(ballot_paper(contest).pks) or None
     except ContestError:
         return None
-    return contest if not_open(contest) is None else None
-
-
-def _job_ahead(contest: Contest, work: AheadWork
-               ) -> Callable[[], BrowserBallot | SealedAhead] | None:
-    """The thread-safe work of one cast, or None if it would be refused before any."""
-    paper = ballot_paper(contest)
-    browser = work.browser
-    if browser is not None:
-        name, width = identifier(contest), len(paper.pks)
-        return lambda: check_ahead(name, width, browser)
-    key = sealing.election_key(contest)
-    try:
-        chosen = paper.resolve(work.ranking)
-    except InvalidRanking:
-        return None
-    if key is None:
-        return None
-    paper.slots  # noqa: B018 (made here, once, not on two threads at the same time)
-    return lambda: SealedAhead(contest.pk, tuple(chosen), work.secret,
-                               sign(contest, work.secret, *sealing.seal(key, paper, chosen)))
 
 
 def _reserve_attempts(items: Sequence[PreparedCast | PendingCast]) -> None:
@@ -444,12 +388,10 @@ CASTS: GroupCommit[PreparedCast | PendingCast, Receipt] = GroupCommit(
 
 def prepare_cast(contest: Contest, credential: str | CredentialKey,
                  ranking: Sequence[str | int], *, channel: str = "web",
-                 browser: BrowserBallot | None = None,
-                 sealed: SealedAhead | None = None) -> PreparedCast:
+                 browser: BrowserBallot | None = None) -> PreparedCast:
     """A ballot ready to be written (`CASTS`): its ranking checked against the paper,
-    sealed and signed under the voter's credential (``sealed``: as its batch did ahead);
-    or, with ``browser``, the ballot the voter's browser sealed and signed, checked
-    (`psephos.contests.casting.signing`).
+    sealed and signed under the voter's credential; or, with ``browser``, the ballot the
+    voter's browser sealed and signed, checked (`psephos.contests.casting.signing`).
     `ContestNotOpen`, `InvalidRanking` or `UnknownCredential` if it cannot be."""
     if channel not in CHANNELS:
         raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
@@ -468,11 +410,8 @@ def prepare_cast(contest: Contest, credential: str | CredentialKey,
     credential_key = CredentialKey.of(credential)
     if browser is not None:
         signed = check_browser_ballot(contest, credential_key, len(paper.pks), browser)
-    elif sealed is not None and (sealed.contest, sealed.chosen, sealed.secret) == (
-            contest.pk, tuple(chosen), credential_key.secret):
-        signed = sealed.signed
     else:
-        signed = sign(contest, credential_key.secret, *sealing.seal(key, paper, chosen))
+        signed = sign(contest, credential_key, *sealing.seal(key, paper, chosen))
     return PreparedCast(contest, credential_key, signed, channel)
 
 

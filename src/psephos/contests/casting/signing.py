@@ -11,7 +11,6 @@ the ciphertext's form, that the public credential is the one the voter's secret 
 and the signature, and stores exactly what the browser made. The checks that need no
 secret (the signature and the proof of randomness, most of the work) can be made ahead,
 for a batch at once on threads (`check_ahead`); their verdict travels with the ballot.
-Server sealing is thread-safe too (`sign`), so a batch seals and signs its rankings at once.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ from psephos.crypto.ballot_signatures import (
     verify_ballot,
     verify_randomness,
 )
-from psephos.crypto.threads import in_chunks
+from psephos.crypto.threads import KeptThreads, in_chunks
 
 
 @dataclass(frozen=True)
@@ -81,12 +80,7 @@ class BrowserBallot:
     ahead: AheadChecks | None = None
 
 
-def check_ahead(contest: str, width: int, ballot: BrowserBallot) -> BrowserBallot:
-    """``ballot`` with its secret-free checks made in ``contest`` (identifier), whose paper
-    is ``width`` wide; thread-safe, so a batch's ballots are checked at once on threads
-    (`psephos.contests.casting.service`). A ballot not of the paper's width is left
-    unchecked (its cast is refused for that), so the work is bounded by the paper, not by
-    what a client sends."""
+def _ahead(contest: str, width: int, ballot: BrowserBallot) -> BrowserBallot:
     try:
         public, sealed, signature, proof = (bytes.fromhex(ballot.credential),
                                             bytes.fromhex(ballot.sealed),
@@ -99,6 +93,22 @@ def check_ahead(contest: str, width: int, ballot: BrowserBallot) -> BrowserBallo
     signature_holds = verify_ballot(public, contest, sealed, signature)
     proof_holds = signature_holds and verify_randomness(contest, public, sealed, proof)
     return replace(ballot, ahead=AheadChecks(contest, signature_holds, proof_holds))
+
+
+#: The threads that check batches of ballots ahead, kept: a batch is a few milliseconds'
+#: work, and a server makes a hundred a second.
+_CHECKERS = KeptThreads(WORKERS, "psephos-checks")
+
+
+def check_ahead(ballots: Sequence[tuple[str, int, BrowserBallot]],
+                workers: int = WORKERS) -> list[BrowserBallot]:
+    """Each (contest identifier, its paper's width, ballot) ballot with its secret-free
+    checks made, on ``workers`` threads (libsodium releases the GIL): the casts of a batch
+    are checked at once, so the one thread that writes them does not make every check in
+    turn. A ballot not of the paper's width is left unchecked (its cast is refused for
+    that), so the work is bounded by the paper, not by what a client sends."""
+    return in_chunks(lambda part: [_ahead(*ballot) for ballot in part], ballots, workers,
+                     _CHECKERS.pool() if workers == _CHECKERS.workers else None)
 
 
 def kinds_of(secret: str) -> list[str]:
@@ -133,13 +143,13 @@ def _signed(contest: Contest, kind: str, private: bytes, sealed: bytes,
                       prove_randomness(name, public, sealed, scalars))
 
 
-def sign(contest: Contest, secret: str, sealed: bytes,
+def sign(contest: Contest, key: CredentialKey, sealed: bytes,
          scalars: Sequence[bytes]) -> SignedBallot:
-    """``sealed`` signed under each kind ``secret`` reads as: none if it reads as neither,
+    """``sealed`` signed under each kind the secret reads as: none if it reads as neither,
     and then no credential matches it either, so the spending statement refuses it as it
     refuses any wrong secret (and the rate limit counts it)."""
-    signatures = [_signed(contest, kind, _private(contest, kind, secret), sealed, scalars)
-                  for kind in kinds_of(secret)]
+    signatures = [_signed(contest, kind, _private(contest, kind, key.secret), sealed, scalars)
+                  for kind in kinds_of(key.secret)]
     return SignedBallot(sealed, tuple(signatures))
 
 
