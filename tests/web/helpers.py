@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 from psephos.contests.credentials import IssuedCredential, reissue
 from psephos.contests.demo import create_demo
 from psephos.contests.models import Ballot, Contest, Voter
+from tests.web.databases import fresh_database, using_database
 
 SLUG = "labour-2016-test"
 CORBYN, SMITH = "Jeremy Corbyn", "Owen Smith"
@@ -13,6 +18,21 @@ CORBYN, SMITH = "Jeremy Corbyn", "Owen Smith"
 def demo_contest(*, voters: int = 12, slug: str = SLUG) -> Contest:
     """The demonstration contest (Labour 2016 shaped, open) with a few voters."""
     return create_demo(voters=voters, seed=1, slug=slug)
+
+
+@contextmanager
+def demo_in_fresh_database(backend: str, folder: Path, *, voters: int = 12
+                           ) -> Iterator[Contest]:
+    """`demo_contest` in a fresh, migrated database of kind ``backend``, the cache cleared;
+    Django points back at the test database after."""
+    from django.core.cache import cache
+
+    from psephos.web import migrate_quietly
+
+    with fresh_database(backend, folder) as url, using_database(url):
+        migrate_quietly()
+        cache.clear()
+        yield demo_contest(voters=voters)
 
 
 def secrets_for(contest: Contest, n: int) -> list[IssuedCredential]:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.web.databases import BACKENDS, fresh_database, using_database
-from tests.web.helpers import SLUG, demo_contest, secrets_for
+from tests.web.databases import BACKENDS
+from tests.web.helpers import SLUG, demo_in_fresh_database, secrets_for
 
 LONG = "a" * 5000
 
@@ -19,15 +19,9 @@ LONG = "a" * 5000
 def contest(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             ) -> Iterator[Any]:
     """The demonstration contest in a fresh database of each kind (nothing here writes)."""
-    from django.core.cache import cache
-
-    from psephos.web import migrate_quietly
-
     folder = tmp_path_factory.mktemp("bad-parameters")
-    with fresh_database(request.param, folder) as url, using_database(url):
-        migrate_quietly()
-        cache.clear()
-        yield demo_contest()
+    with demo_in_fresh_database(request.param, folder) as contest:
+        yield contest
 
 
 def _client() -> Any:

@@ -14,23 +14,17 @@ from unittest import mock
 import pytest
 from django.test import override_settings
 
-from tests.web.databases import BACKENDS, fresh_database, using_database
-from tests.web.helpers import CORBYN, SMITH, demo_contest, secrets_for
+from tests.web.databases import BACKENDS
+from tests.web.helpers import CORBYN, SMITH, demo_in_fresh_database, secrets_for
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def contest(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             ) -> Iterator[Any]:
     """The demonstration contest (open) in a fresh database of each kind."""
-    from django.core.cache import cache
-
-    from psephos.web import migrate_quietly
-
-    folder = tmp_path_factory.mktemp("board-checkpoints")
-    with fresh_database(request.param, folder) as url, using_database(url):
-        migrate_quietly()
-        cache.clear()
-        yield demo_contest(voters=40)
+    with demo_in_fresh_database(request.param, tmp_path_factory.mktemp("board-checkpoints"),
+                                voters=40) as contest:
+        yield contest
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,8 @@ from unittest import mock
 import pytest
 from django.test import override_settings
 
-from tests.web.databases import BACKENDS, fresh_database, using_database
-from tests.web.helpers import CORBYN, SLUG, SMITH, demo_contest, secrets_for
+from tests.web.databases import BACKENDS
+from tests.web.helpers import CORBYN, SLUG, SMITH, demo_in_fresh_database, secrets_for
 
 BAD = "AAAA-BBBB-CCCC-DDDD"
 BOARD = f"/contests/{SLUG}/board"
@@ -24,15 +24,9 @@ def contest(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
             ) -> Iterator[Any]:
     """The demonstration contest (open) in a fresh database of each kind; each test casts
     with voters of its own."""
-    from django.core.cache import cache
-
-    from psephos.web import migrate_quietly
-
-    folder = tmp_path_factory.mktemp("board-lookup")
-    with fresh_database(request.param, folder) as url, using_database(url):
-        migrate_quietly()
-        cache.clear()
-        yield demo_contest(voters=20)
+    with demo_in_fresh_database(request.param, tmp_path_factory.mktemp("board-lookup"),
+                                voters=20) as contest:
+        yield contest
 
 
 def _client(**options: Any) -> Any:

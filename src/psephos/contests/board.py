@@ -84,6 +84,14 @@ def _last_block(contest: Contest) -> BoardBlock | None:
     return BoardBlock.objects.filter(contest=contest).order_by("-number").first()
 
 
+def last_block_number(contest: Contest) -> int | None:
+    """The number of the last block stored, without reading its document; None before
+    the first."""
+    number: int | None = (BoardBlock.objects.filter(contest=contest).order_by("-number")
+                          .values_list("number", flat=True).first())
+    return number
+
+
 def _document(contest: Contest, number: int, last: BoardBlock | None,
               trackers: dict[str, list[str]], events: list[BoardEvent]) -> dict[str, Any]:
     """Block ``number``, signed, listing these ballots' trackers and ``events``."""

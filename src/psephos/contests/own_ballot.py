@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 
 from django.db.models import Q
 
-from psephos.contests.board import full_tracker
+from psephos.contests.board import full_tracker, last_block_number
 from psephos.contests.casting.signing import kinds_of
-from psephos.contests.models import Ballot, BoardBlock, Contest, PublicCredential
+from psephos.contests.models import Ballot, Contest, PublicCredential
 from psephos.contests.public_credentials import identifier
 from psephos.crypto import credentials as public
 
@@ -93,8 +93,7 @@ def find_own_ballot(contest: Contest, typed: str) -> Lookup | None:
     rows = (Ballot.objects.filter(contest=contest, signed_by__in=sorted(signers))
             .order_by("tracker")
             .values_list("tracker", "signed_by", "sealed", "signature", "block", "removed"))
-    stored = (BoardBlock.objects.filter(contest=contest).order_by("-number")
-              .values_list("number", flat=True).first())
+    stored = last_block_number(contest)
     ballots = [OwnBallot(tracker, full_tracker(contest, signed_by, bytes(sealed), signature),
                          _checkpoint(block, stored), removed)
                for tracker, signed_by, sealed, signature, block, removed in rows]
