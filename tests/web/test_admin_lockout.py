@@ -170,3 +170,41 @@ def test_login_requests_are_let_through_one_at_a_pace(monkeypatch: pytest.Monkey
         statuses = asyncio.run(requests(logins.LoginPacing(app), most + 3))
     assert statuses.count(200) == most + 1 and statuses.count(429) == 2
     assert len(started) == most + 1  # the refused ones never reached the application
+
+
+def test_a_turn_taken_late_does_not_bring_the_next_one_closer() -> None:
+    """A busy event loop wakes one waiting login late; the next, due on time, still waits
+    the whole interval after it."""
+    import asyncio
+    import itertools
+    import time
+    from typing import Any
+
+    from psephos.web import logins
+
+    started: list[float] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        started.append(time.monotonic())
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"form"})
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request"}
+
+    async def send(message: Any) -> None:
+        pass
+
+    async def hog() -> None:
+        await asyncio.sleep(0.09)
+        time.sleep(0.03)  # holds the loop across the third turn (due at 0.10)
+
+    async def run() -> None:
+        pacing = logins.LoginPacing(app)
+        scope = {"type": "http", "method": "GET", "path": "/admin/login/"}
+        await asyncio.gather(hog(), *(pacing(scope, receive, send) for _ in range(5)))
+
+    with override_settings(PSEPHOS_LOGIN_INTERVAL=0.05):
+        asyncio.run(run())
+    gaps = [b - a for a, b in itertools.pairwise(started)]
+    assert len(started) == 5 and min(gaps) >= 0.045, gaps

@@ -58,6 +58,7 @@ class LoginPacing:
     def __init__(self, application: Asgi) -> None:
         self.application = application
         self._next_turn = 0.0
+        self._last_start = float("-inf")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not (scope.get("type") == "http" and scope.get("path") == LOGIN_PATH):
@@ -69,6 +70,7 @@ class LoginPacing:
             return
         if wait > 0:
             await asyncio.sleep(wait)
+        await self._after_the_last_start()
 
         async def delayed(message: Message) -> None:
             if message.get("type") == "http.response.start" and message.get("status") == 429:
@@ -77,6 +79,16 @@ class LoginPacing:
             await send(message)
 
         await self.application(scope, receive, delayed)
+
+    async def _after_the_last_start(self) -> None:
+        """Wait until ``PSEPHOS_LOGIN_INTERVAL`` after the last request let through really
+        started, then count this one as started: a turn kept by a sleep that woke late (a
+        busy loop) must not leave the next one closer than the interval."""
+        interval = float(getattr(settings, "PSEPHOS_LOGIN_INTERVAL", DEFAULT_INTERVAL))
+        loop = asyncio.get_running_loop()
+        while (wait := self._last_start + interval - loop.time()) > 0:
+            await asyncio.sleep(wait)
+        self._last_start = loop.time()  # no await since the check: no other turn between
 
     def _turn(self) -> float | None:
         """Seconds until this request's turn (taken now), or None: it would wait too long."""
