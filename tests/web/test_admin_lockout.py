@@ -3,6 +3,7 @@ one username from one address, even the right password is refused, without hashi
 
 from __future__ import annotations
 
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -86,7 +87,6 @@ def test_a_locked_out_login_is_answered_after_the_delay() -> None:
     as the server could, 8 guessers took the CPU casting needs (make reliability)."""
     import asyncio
     import time
-    from typing import Any
 
     from psephos.web import asgi
     from psephos.web.logins import LoginPacing
@@ -123,26 +123,33 @@ def test_a_locked_out_login_is_answered_after_the_delay() -> None:
     assert "LoginPacing" in layers
 
 
-def test_login_requests_are_let_through_one_at_a_pace(monkeypatch: pytest.MonkeyPatch) -> None:
-    """8 guessers asking for the login form at once held the interpreter for casting's
-    tens of milliseconds (make reliability): a worker lets them through spaced apart, and
-    refuses at once, without Django, one that would wait too long."""
-    import asyncio
-    import itertools
+def _recording_app(started: list[float]) -> Any:
+    """An application that answers the login form at once, noting when each began."""
     import time
-    from typing import Any
-
-    from psephos.web import logins
-
-    started: list[float] = []
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
         started.append(time.monotonic())
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"form"})
 
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request"}
+    return app
+
+
+async def _receive() -> dict[str, Any]:
+    return {"type": "http.request"}
+
+
+def test_login_requests_are_let_through_one_at_a_pace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """8 guessers asking for the login form at once held the interpreter for casting's
+    tens of milliseconds (make reliability): a worker lets them through spaced apart, and
+    refuses at once, without Django, one that would wait too long."""
+    import asyncio
+    import itertools
+
+    from psephos.web import logins
+
+    started: list[float] = []
+    app = _recording_app(started)
 
     async def requests(pacing: Any, n: int, path: str = "/admin/login/") -> list[int]:
         async def one() -> int:
@@ -151,7 +158,7 @@ def test_login_requests_are_let_through_one_at_a_pace(monkeypatch: pytest.Monkey
             async def send(message: Any) -> None:
                 sent.append(message)
 
-            await pacing({"type": "http", "method": "GET", "path": path}, receive, send)
+            await pacing({"type": "http", "method": "GET", "path": path}, _receive, send)
             return int(sent[0]["status"])
 
         return list(await asyncio.gather(*(one() for _ in range(n))))
@@ -178,19 +185,11 @@ def test_a_turn_taken_late_does_not_bring_the_next_one_closer() -> None:
     import asyncio
     import itertools
     import time
-    from typing import Any
 
     from psephos.web import logins
 
     started: list[float] = []
-
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        started.append(time.monotonic())
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"form"})
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request"}
+    app = _recording_app(started)
 
     async def send(message: Any) -> None:
         pass
@@ -202,7 +201,7 @@ def test_a_turn_taken_late_does_not_bring_the_next_one_closer() -> None:
     async def run() -> None:
         pacing = logins.LoginPacing(app)
         scope = {"type": "http", "method": "GET", "path": "/admin/login/"}
-        await asyncio.gather(hog(), *(pacing(scope, receive, send) for _ in range(5)))
+        await asyncio.gather(hog(), *(pacing(scope, _receive, send) for _ in range(5)))
 
     with override_settings(PSEPHOS_LOGIN_INTERVAL=0.05):
         asyncio.run(run())
