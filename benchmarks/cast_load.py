@@ -41,6 +41,7 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import resource
 import signal
 import socket
@@ -199,7 +200,7 @@ def start_server(database_url: str, port: int, workers: int | None, folder: Path
     voters, so the limit on failed codes per address (which also bounds one address's
     codes in evaluation at once) is raised out of reach: otherwise all but a few casts at a
     time would be told to retry."""
-    env = {**os.environ, "PSEPHOS_DATA_DIR": str(folder)}
+    env = {**os.environ, "PSEPHOS_DATA_DIR": str(folder), "PYTHONUNBUFFERED": "1"}
     if one_address:
         env["PSEPHOS_FAILED_CODES_PER_MINUTE"] = "1000000"
     env.pop("PSEPHOS_CACHE_URL", None)
@@ -208,8 +209,7 @@ def start_server(database_url: str, port: int, workers: int | None, folder: Path
     command = [sys.executable, "-m", "psephos", "serve", "--database", database_url,
                "--port", str(port)] + (["--workers", str(workers)] if workers else [])
     with open(folder / f"server-{port}.log", "w", encoding="utf-8") as log:
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log,
-                                   text=True)
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=log, text=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -397,11 +397,13 @@ class Phase:
         return ", ".join(f"{k}: {v}" for k, v in self.outcomes.items() if k != "201") or "none"
 
 
-def _workers(workers: int | None, database_url: str) -> int:
-    """The worker processes `psephos serve` runs with these options."""
-    if workers:
-        return workers
-    return 1 if database_url.startswith("sqlite") else (os.cpu_count() or 1)
+def served_workers(folder: Path, port: int) -> int:
+    """The worker processes `psephos serve` said it runs with, from its log."""
+    logged = (folder / f"server-{port}.log").read_text(encoding="utf-8", errors="replace")
+    found = re.search(r"serving \S+ with (\d+) workers?\b", logged)
+    if found is None:
+        raise RuntimeError("psephos serve did not say how many workers it runs")
+    return int(found[1])
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -431,7 +433,7 @@ def bench(label: str, database_url: str, args: argparse.Namespace,
         run_load(url, warm, min(args.clients, len(warm) or 1), 1, args.max_seconds,
                  one_address=args.one_address)
         print(f"{label}: {len(flat_out):,} casts from {args.clients} clients as fast as "
-              f"they are answered ({_workers(args.workers, database_url)} server "
+              f"they are answered ({served_workers(folder, port)} server "
               "workers) ...", flush=True)
         before = server_cpu_seconds(server.pid)
         phases.append(("flat out", run_load(url, flat_out, args.clients,
@@ -459,7 +461,7 @@ def bench(label: str, database_url: str, args: argparse.Namespace,
     print(f"{label}: the board made {blocks} signed checkpoints, the opening's among them "
           f"(interval {args.board_interval:g} s), listing {listed:,} of the ballots, "
           f"{largest:,} in the largest", flush=True)
-    workers = _workers(args.workers, database_url)
+    workers = served_workers(folder, port)
     cache = args.cache if args.cache != "serve" else "memory" if workers == 1 else "database"
     where = f"{label} ({workers} worker{'s' if workers != 1 else ''}, {cache} cache)"
     return [(f"{where}, {name}", phase, consistent) for name, phase in phases]

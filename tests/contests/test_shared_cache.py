@@ -261,3 +261,52 @@ def test_a_batch_settles_the_batch_before_in_the_same_change(db: str, one_minute
         throttle.settle_many([(third, True)])
         assert cache.get(one.in_flight) == 0 and throttle.retry_after(client, "c") is None
         cache.clear()
+
+
+def test_counts_on_sqlite_take_their_turn_with_the_batches_of_casts(db: str) -> None:
+    """On SQLite a change of the counts waits for the writers' lock file, as each batch of
+    casts does, instead of polling for SQLite's writer lock behind another process's
+    batch; inside a caller's transaction it takes no turn of its own."""
+    import fcntl
+    import os
+    import time
+
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test import override_settings
+
+    from psephos.web.settings import cache_config
+
+    if db != "sqlite":
+        pytest.skip("the writers' lock file is SQLite's")
+    with override_settings(CACHES={"default": cache_config("database")}):
+        call_command("createcachetable", verbosity=0)
+        cache = caches["default"]
+        cache.clear()
+        handle = os.open(str(connection.settings_dict["NAME"]) + "-writers",
+                         os.O_RDWR | os.O_CREAT, 0o600)
+        changed = threading.Event()
+
+        def count() -> None:
+            try:
+                cache.count_many({"held": (1, 60)})
+                changed.set()
+            finally:
+                connection.close()
+
+        fcntl.flock(handle, fcntl.LOCK_EX)  # another process's batch, writing
+        try:
+            counter = threading.Thread(target=count)
+            counter.start()
+            assert not changed.wait(0.5)  # waits for its turn
+        finally:
+            os.close(handle)  # the batch is written
+        assert changed.wait(30)
+        counter.join(30)
+        assert cache.get("held") == 1
+        with transaction.atomic():  # the caller's own transaction: no second turn
+            started = time.monotonic()
+            assert cache.count_many({"held": (1, 60)}) == {"held": 2}
+            assert time.monotonic() - started < 5
+        cache.clear()

@@ -31,6 +31,8 @@ from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
+from psephos.contests.casting.groupcommit import writer_turn
+
 
 class DatabaseCache(DjangoDatabaseCache):
     """`DjangoDatabaseCache` whose ``incr`` (and so ``decr``) is atomic across processes,
@@ -176,15 +178,18 @@ class DatabaseCache(DjangoDatabaseCache):
     @contextlib.contextmanager
     def _transaction(self, *, only_postgresql: bool = False) -> Iterator[None]:
         """A transaction of the cache's own; on PostgreSQL, committed without waiting for
-        the disk, unless it is part of a caller's transaction. ``only_postgresql``: on
-        another database, none (Django's own statements as they were)."""
+        the disk, unless it is part of a caller's transaction; on SQLite, taking its turn
+        with the batches of casts of every server process (`writer_turn`) instead of
+        polling for the writer's lock. ``only_postgresql``: on another database, none
+        (Django's own statements as they were)."""
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         if only_postgresql and connection.vendor != "postgresql":
             yield
             return
         ours = not connection.in_atomic_block
-        with transaction.atomic(using=db):
+        with writer_turn(connection) if ours else contextlib.nullcontext(), \
+                transaction.atomic(using=db):
             if ours and connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit TO OFF")

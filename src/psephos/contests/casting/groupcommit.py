@@ -229,7 +229,7 @@ class GroupCommit(Generic[Item, Outcome]):
         return outcomes
 
     def _transaction(self, items: Sequence[Item]) -> list[Outcome | Exception]:
-        with _writer_turn(), transaction.atomic():
+        with writer_turn(), transaction.atomic():
             outcomes = list(self.write(items))
             if len(outcomes) != len(items):
                 raise RuntimeError(f"{len(items)} items written, {len(outcomes)} outcomes")
@@ -251,10 +251,15 @@ def _raise_or_return(outcome: Any) -> Any:
 
 
 @contextmanager
-def _writer_turn() -> Iterator[None]:
-    """On SQLite, hold the lock file beside the database while writing (see the module)."""
-    name = str(connection.settings_dict.get("NAME") or "")
-    if connection.vendor != "sqlite" or not name or name == ":memory:" or \
+def writer_turn(database: Any = None) -> Iterator[None]:
+    """On SQLite, hold the lock file beside the database while writing (see the module).
+    The rate limit's counts in the database cache take their turn here too
+    (`psephos.web.cache`), rather than SQLite's sleep-and-retry behind a batch of casts.
+    ``database``: the connection that writes (default: Django's default one). Not to be
+    nested: a second turn taken by the thread holding one waits for ever."""
+    database = database or connection
+    name = str(database.settings_dict.get("NAME") or "")
+    if database.vendor != "sqlite" or not name or name == ":memory:" or \
             name.startswith("file:"):
         yield
         return
