@@ -150,6 +150,48 @@ def test_the_database_cache_commits_without_waiting_for_the_disk(db: str) -> Non
         cache.clear()
 
 
+def test_on_sqlite_the_counts_commit_without_waiting_for_the_disk(
+        db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite a change of the counts commits with synchronous=NORMAL, then the
+    connection is back at its own level (FULL, for the casts' commits); a caller's
+    transaction is left as it is."""
+    if db != "sqlite":
+        pytest.skip("PRAGMA synchronous is SQLite's")
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test import override_settings
+
+    from psephos.web import cache as shared
+    from psephos.web.settings import cache_config
+
+    def level() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous")
+            return int(cursor.fetchone()[0])
+
+    seen: list[int] = []
+    write_counts = shared.DatabaseCache._write_counts
+
+    def recording(self: Any, *args: Any) -> None:
+        seen.append(level())
+        write_counts(self, *args)
+
+    monkeypatch.setattr(shared.DatabaseCache, "_write_counts", recording)
+    with override_settings(CACHES={"default": cache_config("database")}):
+        call_command("createcachetable", verbosity=0)
+        cache = caches["default"]
+        cache.clear()
+        full = level()
+        assert full == 2  # FULL, as psephos.web.settings opens every SQLite connection
+        assert cache.count_many({"k": (1, 60)}) == {"k": 1}
+        assert (seen, level()) == ([1], full)  # NORMAL for the counts' own commit only
+        with transaction.atomic():
+            assert cache.count_many({"k": (1, 60)}) == {"k": 2}
+        assert (seen, level()) == ([1, full], full)
+        cache.clear()
+
+
 def test_several_counts_change_in_one_transaction(db: str) -> None:
     """A batch of casts reserves (and settles) its code attempts with one change of the
     counts: up starts a missing or expired count, down never starts one, zero reads."""

@@ -13,8 +13,9 @@ four of these small transactions on the casting thread, each waiting for its com
 reach the disk: at 200 casts a second, p99 went from 0.2 to 2.3 s (make reliability).
 A rate limit's counts need no such durability (after a crash, a client gets a few more
 tries at worst), so the cache's own transactions commit with ``synchronous_commit``
-off (https://www.postgresql.org/docs/current/wal-async-commit.html); never one it is
-called inside of, whose durability is its caller's.
+off (https://www.postgresql.org/docs/current/wal-async-commit.html), and on SQLite with
+``PRAGMA synchronous=NORMAL`` (https://www.sqlite.org/pragma.html#pragma_synchronous);
+never one it is called inside of, whose durability is its caller's.
 """
 
 from __future__ import annotations
@@ -177,11 +178,11 @@ class DatabaseCache(DjangoDatabaseCache):
 
     @contextlib.contextmanager
     def _transaction(self, *, only_postgresql: bool = False) -> Iterator[None]:
-        """A transaction of the cache's own; on PostgreSQL, committed without waiting for
-        the disk, unless it is part of a caller's transaction; on SQLite, taking its turn
-        with the batches of casts of every server process (`writer_turn`) instead of
-        polling for the writer's lock. ``only_postgresql``: on another database, none
-        (Django's own statements as they were)."""
+        """A transaction of the cache's own, committed without waiting for the disk,
+        unless it is part of a caller's transaction; on SQLite it also takes its turn with
+        the batches of casts of every server process (`writer_turn`) instead of polling
+        for the writer's lock. ``only_postgresql``: on another database, none (Django's
+        own statements as they were)."""
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         if only_postgresql and connection.vendor != "postgresql":
@@ -189,11 +190,34 @@ class DatabaseCache(DjangoDatabaseCache):
             return
         ours = not connection.in_atomic_block
         with writer_turn(connection) if ours else contextlib.nullcontext(), \
+                _sqlite_commits_not_waiting(connection) if ours else contextlib.nullcontext(), \
                 transaction.atomic(using=db):
             if ours and connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit TO OFF")
             yield
+
+
+@contextlib.contextmanager
+def _sqlite_commits_not_waiting(connection: Any) -> Iterator[None]:
+    """On SQLite, the connection's commits do not wait for the disk meanwhile (``PRAGMA
+    synchronous=NORMAL``, then its own level again), as the cache's commits on PostgreSQL
+    do not: in WAL mode a crash of the machine may lose the last counts, never the
+    database's consistency, and the next commit that waits (a batch of casts') writes
+    them to disk too. Measured with benchmarks/cast_load.py at 1,000 casts/s on two
+    workers, two pairs side by side: p99 88 and 68 ms against 138 and 112."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        (level,) = cursor.fetchone()
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA synchronous={int(level)}")
 
 
 def _expired(connection: Any, expires: Any) -> bool:
