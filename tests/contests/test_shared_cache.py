@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,6 +16,23 @@ def one_minute(monkeypatch: pytest.MonkeyPatch) -> None:
 
     middle = (time.time() // 60) * 60 + 30
     monkeypatch.setattr("psephos.contests.throttle.clock", lambda: middle)
+
+
+@pytest.fixture
+def database_cache(db: str) -> Iterator[Any]:
+    """The database cache several workers share, its table made, empty; emptied after."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from psephos.web.settings import cache_config
+
+    with override_settings(CACHES={"default": cache_config("database")}):
+        call_command("createcachetable", verbosity=0)
+        cache = caches["default"]
+        cache.clear()
+        yield cache
+        cache.clear()
 
 
 def test_cache_urls_name_a_backend_or_say_what_is_wrong() -> None:
@@ -114,56 +132,44 @@ def test_a_count_starts_even_when_the_cache_refuses_an_add_for_a_moment(
         cache.clear()
 
 
-def test_the_database_cache_commits_without_waiting_for_the_disk(db: str) -> None:
+def test_the_database_cache_commits_without_waiting_for_the_disk(
+        db: str, database_cache: Any) -> None:
     """On PostgreSQL the rate limit's counts commit with synchronous_commit off (each cast
     made three or four waits for the disk: p99 2.3 s at 200 casts/s in make reliability),
     but never a caller's transaction, whose durability is its own."""
     if db != "postgresql":
         pytest.skip("synchronous_commit is PostgreSQL's")
-    from django.core.cache import caches
-    from django.core.management import call_command
     from django.db import connection, transaction
-    from django.test import override_settings
     from django.test.utils import CaptureQueriesContext
 
-    from psephos.web.settings import cache_config
-
-    with override_settings(CACHES={"default": cache_config("database")}):
-        call_command("createcachetable", verbosity=0)
-        cache = caches["default"]
-        cache.clear()
-        with CaptureQueriesContext(connection) as queries:
-            cache.add("k", 0, timeout=60)
-            assert cache.incr("k", 2) == 2
-            cache.decr("k")
-            cache.delete("k")
-        unsynced = [q["sql"] for q in queries.captured_queries
-                    if "synchronous_commit" in q["sql"]]
-        assert len(unsynced) == 4
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW synchronous_commit")
-            assert cursor.fetchone()[0] == "on"  # only the cache's own transactions
-        with transaction.atomic(), CaptureQueriesContext(connection) as inside:
-            cache.add("j", 0, timeout=60)
-            cache.incr("j")
-        assert not [q for q in inside.captured_queries if "synchronous_commit" in q["sql"]]
-        cache.clear()
+    cache = database_cache
+    with CaptureQueriesContext(connection) as queries:
+        cache.add("k", 0, timeout=60)
+        assert cache.incr("k", 2) == 2
+        cache.decr("k")
+        cache.delete("k")
+    unsynced = [q["sql"] for q in queries.captured_queries
+                if "synchronous_commit" in q["sql"]]
+    assert len(unsynced) == 4
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"  # only the cache's own transactions
+    with transaction.atomic(), CaptureQueriesContext(connection) as inside:
+        cache.add("j", 0, timeout=60)
+        cache.incr("j")
+    assert not [q for q in inside.captured_queries if "synchronous_commit" in q["sql"]]
 
 
 def test_on_sqlite_the_counts_commit_without_waiting_for_the_disk(
-        db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        db: str, database_cache: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """On SQLite a change of the counts commits with synchronous=NORMAL, then the
     connection is back at its own level (FULL, for the casts' commits); a caller's
     transaction is left as it is."""
     if db != "sqlite":
         pytest.skip("PRAGMA synchronous is SQLite's")
-    from django.core.cache import caches
-    from django.core.management import call_command
     from django.db import connection, transaction
-    from django.test import override_settings
 
     from psephos.web import cache as shared
-    from psephos.web.settings import cache_config
 
     def level() -> int:
         with connection.cursor() as cursor:
@@ -178,49 +184,36 @@ def test_on_sqlite_the_counts_commit_without_waiting_for_the_disk(
         write_counts(self, *args)
 
     monkeypatch.setattr(shared.DatabaseCache, "_write_counts", recording)
-    with override_settings(CACHES={"default": cache_config("database")}):
-        call_command("createcachetable", verbosity=0)
-        cache = caches["default"]
-        cache.clear()
-        full = level()
-        assert full == 2  # FULL, as psephos.web.settings opens every SQLite connection
-        assert cache.count_many({"k": (1, 60)}) == {"k": 1}
-        assert (seen, level()) == ([1], full)  # NORMAL for the counts' own commit only
-        with transaction.atomic():
-            assert cache.count_many({"k": (1, 60)}) == {"k": 2}
-        assert (seen, level()) == ([1, full], full)
-        cache.clear()
+    cache = database_cache
+    full = level()
+    assert full == 2  # FULL, as psephos.web.settings opens every SQLite connection
+    assert cache.count_many({"k": (1, 60)}) == {"k": 1}
+    assert (seen, level()) == ([1], full)  # NORMAL for the counts' own commit only
+    with transaction.atomic():
+        assert cache.count_many({"k": (1, 60)}) == {"k": 2}
+    assert (seen, level()) == ([1, full], full)
 
 
-def test_several_counts_change_in_one_transaction(db: str) -> None:
+def test_several_counts_change_in_one_transaction(database_cache: Any) -> None:
     """A batch of casts reserves (and settles) its code attempts with one change of the
     counts: up starts a missing or expired count, down never starts one, zero reads."""
-    from django.core.cache import caches
-    from django.core.management import call_command
     from django.db import connection
-    from django.test import override_settings
     from django.test.utils import CaptureQueriesContext
 
-    from psephos.web.settings import cache_config
-
-    with override_settings(CACHES={"default": cache_config("database")}):
-        call_command("createcachetable", verbosity=0)
-        cache = caches["default"]
-        cache.clear()
-        cache.set("live", 5, timeout=60)
-        cache.set("old", 9, timeout=-1)
-        with CaptureQueriesContext(connection) as queries:
-            after = cache.count_many({"new": (2, 60), "live": (3, 60), "old": (1, 60),
-                                      "gone": (-1, 0), "read": (0, 0), "down": (0, 0)})
-        assert after == {"new": 2, "live": 8, "old": 1, "gone": 0, "read": 0, "down": 0}
-        statements = [q["sql"] for q in queries.captured_queries
-                      if q["sql"].split()[0] in ("INSERT", "SELECT", "UPDATE")]
-        assert len(statements) == 3, statements
-        assert cache.get("new") == 2 and cache.get("live") == 8 and cache.get("old") == 1
-        assert cache.get("gone") is None  # a count down never starts a count
-        assert cache.count_many({"live": (-2, 0), "new": (-1, 0)}) == {"live": 6, "new": 1}
-        assert cache.get("live") == 6
-        cache.clear()
+    cache = database_cache
+    cache.set("live", 5, timeout=60)
+    cache.set("old", 9, timeout=-1)
+    with CaptureQueriesContext(connection) as queries:
+        after = cache.count_many({"new": (2, 60), "live": (3, 60), "old": (1, 60),
+                                  "gone": (-1, 0), "read": (0, 0), "down": (0, 0)})
+    assert after == {"new": 2, "live": 8, "old": 1, "gone": 0, "read": 0, "down": 0}
+    statements = [q["sql"] for q in queries.captured_queries
+                  if q["sql"].split()[0] in ("INSERT", "SELECT", "UPDATE")]
+    assert len(statements) == 3, statements
+    assert cache.get("new") == 2 and cache.get("live") == 8 and cache.get("old") == 1
+    assert cache.get("gone") is None  # a count down never starts a count
+    assert cache.count_many({"live": (-2, 0), "new": (-1, 0)}) == {"live": 6, "new": 1}
+    assert cache.get("live") == 6
 
 
 def test_a_batch_takes_the_attempts_one_by_one_would(db: str, one_minute: None) -> None:
@@ -305,7 +298,8 @@ def test_a_batch_settles_the_batch_before_in_the_same_change(db: str, one_minute
         cache.clear()
 
 
-def test_counts_on_sqlite_take_their_turn_with_the_batches_of_casts(db: str) -> None:
+def test_counts_on_sqlite_take_their_turn_with_the_batches_of_casts(
+        db: str, database_cache: Any) -> None:
     """On SQLite a change of the counts waits for the writers' lock file, as each batch of
     casts does, instead of polling for SQLite's writer lock behind another process's
     batch; inside a caller's transaction it takes no turn of its own."""
@@ -313,42 +307,33 @@ def test_counts_on_sqlite_take_their_turn_with_the_batches_of_casts(db: str) -> 
     import os
     import time
 
-    from django.core.cache import caches
-    from django.core.management import call_command
     from django.db import connection, transaction
-    from django.test import override_settings
-
-    from psephos.web.settings import cache_config
 
     if db != "sqlite":
         pytest.skip("the writers' lock file is SQLite's")
-    with override_settings(CACHES={"default": cache_config("database")}):
-        call_command("createcachetable", verbosity=0)
-        cache = caches["default"]
-        cache.clear()
-        handle = os.open(str(connection.settings_dict["NAME"]) + "-writers",
-                         os.O_RDWR | os.O_CREAT, 0o600)
-        changed = threading.Event()
+    cache = database_cache
+    handle = os.open(str(connection.settings_dict["NAME"]) + "-writers",
+                     os.O_RDWR | os.O_CREAT, 0o600)
+    changed = threading.Event()
 
-        def count() -> None:
-            try:
-                cache.count_many({"held": (1, 60)})
-                changed.set()
-            finally:
-                connection.close()
-
-        fcntl.flock(handle, fcntl.LOCK_EX)  # another process's batch, writing
+    def count() -> None:
         try:
-            counter = threading.Thread(target=count)
-            counter.start()
-            assert not changed.wait(0.5)  # waits for its turn
+            cache.count_many({"held": (1, 60)})
+            changed.set()
         finally:
-            os.close(handle)  # the batch is written
-        assert changed.wait(30)
-        counter.join(30)
-        assert cache.get("held") == 1
-        with transaction.atomic():  # the caller's own transaction: no second turn
-            started = time.monotonic()
-            assert cache.count_many({"held": (1, 60)}) == {"held": 2}
-            assert time.monotonic() - started < 5
-        cache.clear()
+            connection.close()
+
+    fcntl.flock(handle, fcntl.LOCK_EX)  # another process's batch, writing
+    try:
+        counter = threading.Thread(target=count)
+        counter.start()
+        assert not changed.wait(0.5)  # waits for its turn
+    finally:
+        os.close(handle)  # the batch is written
+    assert changed.wait(30)
+    counter.join(30)
+    assert cache.get("held") == 1
+    with transaction.atomic():  # the caller's own transaction: no second turn
+        started = time.monotonic()
+        assert cache.count_many({"held": (1, 60)}) == {"held": 2}
+        assert time.monotonic() - started < 5

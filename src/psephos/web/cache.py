@@ -188,11 +188,13 @@ class DatabaseCache(DjangoDatabaseCache):
         if only_postgresql and connection.vendor != "postgresql":
             yield
             return
-        ours = not connection.in_atomic_block
-        with writer_turn(connection) if ours else contextlib.nullcontext(), \
-                _sqlite_commits_not_waiting(connection) if ours else contextlib.nullcontext(), \
+        if connection.in_atomic_block:  # the caller's: its durability, its turn
+            with transaction.atomic(using=db):
+                yield
+            return
+        with writer_turn(connection), _sqlite_commits_not_waiting(connection), \
                 transaction.atomic(using=db):
-            if ours and connection.vendor == "postgresql":
+            if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit TO OFF")
             yield
