@@ -25,7 +25,9 @@ more; ``memory`` with several workers is what earlier runs measured: each worker
 counts apart). ``--one-address`` sends everything from 127.0.0.1 instead, with the limit
 raised out of reach (one address standing for thousands of voters, whose casts then all
 count in one row of the cache). The load generator runs on the same machine as the server
-and takes CPU from it; each run's line gives the load average at its end.
+and takes CPU from it; each run's line gives the load average at its end, and the
+machine's pace just before and after it (`machine_pace`): on a shared virtual machine the
+same work takes up to twice as long in a slow spell, and every figure of a run moves with it.
 
 The goal is >= 1,000 casts/s with p99 < 100 ms. This is a benchmark, not a test: it
 sends traffic only to 127.0.0.1, every loop is bounded by the credentials it was given
@@ -380,6 +382,8 @@ class Phase:
     server_cpu: float = 0.0
     #: CPU seconds the load generator's client processes used casting.
     client_cpu: float = 0.0
+    #: The machine's pace (`machine_pace`, µs) just before and just after the run.
+    pace: tuple[float, float] = (float("nan"), float("nan"))
 
     @property
     def accepted(self) -> int:
@@ -404,6 +408,23 @@ def served_workers(folder: Path, port: int) -> int:
     if found is None:
         raise RuntimeError("psephos serve did not say how many workers it runs")
     return int(found[1])
+
+
+def machine_pace(rounds: int = 5, per_round: int = 1000) -> float:
+    """Microseconds a ristretto255 base multiplication (libsodium) takes now, the median of
+    ``rounds``: measured while the server idles, just before and after each run, it says
+    how fast this machine was then. A shared virtual machine's speed drifts: within one
+    evening the same call took from 21 to 41 µs, and a run's figures move with it."""
+    from psephos.crypto import group
+
+    scalar = group.random_scalar()
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for _ in range(per_round):
+            group.base_mult(scalar)
+        times.append((time.perf_counter() - started) / per_round * 1e6)
+    return sorted(times)[rounds // 2]
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -435,19 +456,21 @@ def bench(label: str, database_url: str, args: argparse.Namespace,
         print(f"{label}: {len(flat_out):,} casts from {args.clients} clients as fast as "
               f"they are answered ({served_workers(folder, port)} server "
               "workers) ...", flush=True)
-        before = server_cpu_seconds(server.pid)
+        pace, before = machine_pace(), server_cpu_seconds(server.pid)
         phases.append(("flat out", run_load(url, flat_out, args.clients,
                                             args.client_processes, args.max_seconds,
                                             one_address=args.one_address)))
         phases[-1][1].server_cpu = server_cpu_seconds(server.pid) - before
+        phases[-1][1].pace = (pace, machine_pace())
         if paced and args.rate:
             print(f"{label}: {len(paced):,} casts due at {args.rate:,.0f}/s from "
                   f"{args.clients} clients ...", flush=True)
-            before = server_cpu_seconds(server.pid)
+            pace, before = machine_pace(), server_cpu_seconds(server.pid)
             phases.append((f"at {args.rate:,.0f}/s", run_load(
                 url, paced, args.clients, args.client_processes, args.max_seconds,
                 rate=args.rate, one_address=args.one_address)))
             phases[-1][1].server_cpu = server_cpu_seconds(server.pid) - before
+            phases[-1][1].pace = (pace, machine_pace())
     finally:
         stop_server(server)
         logged = (folder / f"server-{port}.log").read_text(encoding="utf-8", errors="replace")
@@ -479,7 +502,7 @@ def main() -> None:
     parser.add_argument("--client-processes", type=int, default=1)
     parser.add_argument("--workers", type=int, default=None,
                         help="server worker processes (default: psephos serve's own, one "
-                             "on SQLite and one per core on PostgreSQL)")
+                             "per core, at most two on SQLite)")
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--max-seconds", type=float, default=300.0)
     parser.add_argument("--cache", default="serve",
@@ -520,19 +543,23 @@ def main() -> None:
                 rows += bench("PostgreSQL", url, args, folder)
     print()
     print("| database, run | casts | casts/s | p50 ms | p99 ms | server CPU ms a cast "
-          "| client CPU ms a cast | errors | stored = accepted | load |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|---|---:|")
+          "| client CPU ms a cast | errors | stored = accepted | load "
+          "| µs a base mult, before/after |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|")
     for name, phase, consistent in rows:
         cpu = 1000 * phase.server_cpu / phase.accepted if phase.accepted else float("nan")
         client = 1000 * phase.client_cpu / phase.accepted if phase.accepted else float("nan")
         print(f"| {name} | {phase.accepted:,} | {phase.rate:,.0f} | {phase.ms(50):.1f} | "
               f"{phase.ms(99):.1f} | {cpu:.2f} | {client:.2f} | {phase.errors} | "
-              f"{'yes' if consistent else 'NO'} | {phase.load:.2f} |")
+              f"{'yes' if consistent else 'NO'} | {phase.load:.2f} | "
+              f"{phase.pace[0]:.1f} / {phase.pace[1]:.1f} |")
     print(f"\ngoal: >= {GOAL_RATE:,.0f} casts/s with p99 < {GOAL_P99_MS:.0f} ms. With "
           f"{args.clients} clients each waiting for its answer, mean latency is "
           f"{args.clients} / rate (Little's law), so p99 < {GOAL_P99_MS:.0f} ms flat out needs "
           f"> {args.clients / GOAL_P99_MS * 1000:,.0f} casts/s; the paced run shows latency "
-          "at a load the server can carry.")
+          "at a load the server can carry. The last column is the machine's pace: how long one "
+          "libsodium base multiplication took just before and after the run, while the "
+          "server idled (lower is faster).")
     for name, phase, _ in rows:
         if name.endswith("flat out"):
             verdict = "met" if phase.rate >= GOAL_RATE else "not met"

@@ -72,6 +72,10 @@ def test_a_signature_verifies_and_any_change_fails(ballot: bytes, contest: str,
     signature = sign_ballot(x, contest, ballot)
     assert verify_ballot(public, contest, ballot, signature)
     assert sign_ballot(x, contest, ballot) == signature  # deterministic nonce
+    assert sign_ballot(x, contest, ballot, public) == signature  # the caller's x·G
+    wrong = group.base_mult(new_private())
+    assert not verify_ballot(public, contest, ballot, sign_ballot(x, contest, ballot, wrong))
+    assert not verify_ballot(wrong, contest, ballot, sign_ballot(x, contest, ballot, wrong))
 
     at = data.draw(st.integers(min_value=0, max_value=len(ballot) - 1), "ballot byte")
     bit = data.draw(st.integers(min_value=0, max_value=7), "bit")

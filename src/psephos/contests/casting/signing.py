@@ -139,7 +139,7 @@ def _signed(contest: Contest, kind: str, private: bytes, sealed: bytes,
             scalars: Sequence[bytes]) -> Signature:
     public = group.base_mult(private)
     name = identifier(contest)
-    return _signature(contest, kind, public, sealed, sign_ballot(private, name, sealed),
+    return _signature(contest, kind, public, sealed, sign_ballot(private, name, sealed, public),
                       prove_randomness(name, public, sealed, scalars))
 
 
