@@ -23,7 +23,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -119,9 +119,19 @@ class DatabaseCache(DjangoDatabaseCache):
         table = connection.ops.quote_name(self._table)
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         now = timezone.now()
+        expiries: dict[int, Any] = {}  # a batch's keys share a few timeouts
+        pickled: dict[int, str] = {}  # and a few counts
 
         def expiry(seconds: int) -> Any:
-            return connection.ops.adapt_datetimefield_value(now + timedelta(seconds=seconds))
+            if seconds not in expiries:
+                expiries[seconds] = connection.ops.adapt_datetimefield_value(
+                    now + timedelta(seconds=seconds))
+            return expiries[seconds]
+
+        def stored(count: int) -> str:
+            if count not in pickled:
+                pickled[count] = self._pickled(count)
+            return pickled[count]
 
         ordered = sorted(made)
         marks = ", ".join(["%s"] * len(ordered))
@@ -139,7 +149,7 @@ class DatabaseCache(DjangoDatabaseCache):
                 + ", ".join(["(%s, %s, %s)"] * len(ordered))
                 + " ON CONFLICT (cache_key) DO NOTHING",
                 [part for key in ordered for part in
-                 (key, self._pickled(0), expiry(changes[made[key]][1]
+                 (key, stored(0), expiry(changes[made[key]][1]
                                                 if changes[made[key]][0] > 0 else -1))])
             cursor.execute(f"SELECT cache_key, value, expires >= %s FROM {table} WHERE "
                            f"cache_key IN ({marks}) ORDER BY cache_key{lock}",
@@ -154,16 +164,17 @@ class DatabaseCache(DjangoDatabaseCache):
                     updates.append((key, count, None if live else expiry(timeout)))
                 totals[made[key]] = count
             if updates:
-                self._write_counts(cursor, table, updates)
+                self._write_counts(cursor, table, updates, stored)
         return totals
 
-    def _write_counts(self, cursor: Any, table: str, updates: list[tuple[str, int, Any]]
-                      ) -> None:
-        """One UPDATE for several counts: (key, count, new expiry or None to keep it)."""
+    def _write_counts(self, cursor: Any, table: str, updates: list[tuple[str, int, Any]],
+                      stored: Callable[[int], str]) -> None:
+        """One UPDATE for several counts: (key, count, new expiry or None to keep it);
+        ``stored``: a count as the table stores it."""
         values = " ".join(["WHEN %s THEN %s"] * len(updates))
         expiries = [(key, when) for key, _, when in updates if when is not None]
         parameters: list[Any] = [part for key, count, _ in updates
-                                 for part in (key, self._pickled(count))]
+                                 for part in (key, stored(count))]
         sql = f"UPDATE {table} SET value = CASE cache_key {values} END"
         if expiries:
             sql += (" , expires = CASE cache_key "
