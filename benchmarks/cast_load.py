@@ -413,8 +413,9 @@ def served_workers(folder: Path, port: int) -> int:
 def machine_pace(rounds: int = 5, per_round: int = 1000) -> float:
     """Microseconds a ristretto255 base multiplication (libsodium) takes now, the median of
     ``rounds``: measured while the server idles, just before and after each run, it says
-    how fast this machine was then. A shared virtual machine's speed drifts: within one
-    evening the same call took from 21 to 41 µs, and a run's figures move with it."""
+    how fast this machine was then. A shared virtual machine's speed drifts: within an
+    hour the same call took from 19 to 70 µs. It times one core alone, so it says little
+    of the two cores under load."""
     from psephos.crypto import group
 
     scalar = group.random_scalar()

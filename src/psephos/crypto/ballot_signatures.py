@@ -52,8 +52,8 @@ def sign_ballot(private: bytes, contest: str, ballot: bytes, public: bytes | Non
                 ) -> bytes:
     """The signature (R || z, 64 bytes) of the sealed ``ballot`` under the private
     credential ``private`` in ``contest``. ``public``: private·G when the caller has it
-    already (a server signing a cast saves a multiplication: a third of a signature's
-    cost); given wrong, the signature verifies under no credential."""
+    already (a server signing a cast then saves one of the signature's two
+    multiplications); given wrong, the signature verifies under no credential."""
     group.check_scalar(private, "the private credential")
     public = check_public(group.base_mult(private) if public is None else public)
     nonce: bytes = rbcl.crypto_core_ristretto255_scalar_reduce(group.hash_parts(

@@ -37,8 +37,8 @@ def insert_rows(model: type[Model], names: tuple[str, ...], rows: list[tuple[Any
 
 def _database() -> BaseDatabaseWrapper:
     """This thread's default connection itself, not Django's ``connection`` proxy, which
-    looks it up again at every attribute: once a value converted, a tenth of a batch's
-    writing time."""
+    looks it up again at every attribute: several times a value converted, 8% of a batch's
+    writing time under cProfile."""
     return connections[DEFAULT_DB_ALIAS]
 
 
