@@ -23,7 +23,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import pickle
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -136,7 +136,7 @@ class DatabaseCache(DjangoDatabaseCache):
         ordered = sorted(made)
         marks = ", ".join(["%s"] * len(ordered))
         totals: dict[str, int] = {}
-        updates: list[tuple[str, int, Any]] = []
+        updates: list[tuple[str, str, Any]] = []
         with self._transaction(), connection.cursor() as cursor:
             # A row for every key, so that the SELECT below locks it: a count another
             # transaction is inserting now makes this INSERT wait for its commit, after
@@ -161,20 +161,19 @@ class DatabaseCache(DjangoDatabaseCache):
                 count = int(pickle.loads(base64.b64decode(str(value).encode()))) if live else 0
                 if delta > 0 or (delta < 0 and live):
                     count += delta
-                    updates.append((key, count, None if live else expiry(timeout)))
+                    updates.append((key, stored(count), None if live else expiry(timeout)))
                 totals[made[key]] = count
             if updates:
-                self._write_counts(cursor, table, updates, stored)
+                self._write_counts(cursor, table, updates)
         return totals
 
-    def _write_counts(self, cursor: Any, table: str, updates: list[tuple[str, int, Any]],
-                      stored: Callable[[int], str]) -> None:
-        """One UPDATE for several counts: (key, count, new expiry or None to keep it);
-        ``stored``: a count as the table stores it."""
+    def _write_counts(self, cursor: Any, table: str, updates: list[tuple[str, str, Any]]
+                      ) -> None:
+        """One UPDATE for several counts: (key, count as the table stores it, new expiry
+        or None to keep it)."""
         values = " ".join(["WHEN %s THEN %s"] * len(updates))
         expiries = [(key, when) for key, _, when in updates if when is not None]
-        parameters: list[Any] = [part for key, count, _ in updates
-                                 for part in (key, stored(count))]
+        parameters: list[Any] = [part for key, value, _ in updates for part in (key, value)]
         sql = f"UPDATE {table} SET value = CASE cache_key {values} END"
         if expiries:
             sql += (" , expires = CASE cache_key "
