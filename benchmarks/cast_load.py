@@ -55,7 +55,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -257,13 +257,17 @@ class Connection:
         self.writer.write(f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
                           f"Content-Type: application/json\r\n"
                           f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
-        status_line = await self.reader.readline()
-        if not status_line:
-            raise ConnectionError("the server closed the connection")
+        try:
+            head = await self.reader.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError as error:
+            if not error.partial:
+                raise ConnectionError("the server closed the connection") from None
+            raise
+        status_line, *lines = head.decode("latin-1").split("\r\n")
         status = int(status_line.split()[1])
         length, close = -1, False
-        while (line := await self.reader.readline()) not in (b"\r\n", b"\n", b""):
-            name, _, value = line.decode("latin-1").partition(":")
+        for line in lines:
+            name, _, value = line.partition(":")
             if name.strip().lower() == "content-length":
                 length = int(value)
             elif name.strip().lower() == "connection" and "close" in value.lower():
@@ -284,10 +288,21 @@ def source_address(index: int) -> str:
     return f"127.0.{1 + index // 250}.{1 + index % 250}"
 
 
-async def _cast_all(url: str, credentials: list[str], clients: int, rate: float,
-                    deadline: float, seed: int, first_client: int | None
-                    ) -> tuple[list[float], dict[str, int]]:
-    """Cast each credential once from ``clients`` concurrent connections.
+def request_bodies(credentials: list[str], seed: int) -> list[bytes]:
+    """The body of each credential's cast, made before the clock starts: a ranking of the
+    two candidates (60% in the order named), or the whole body a voter signed."""
+    rng = random.Random(seed)
+    return [credential.encode() if credential.startswith("{")  # signed by the voter
+            else json.dumps({"credential": credential, "ranking": list(
+                CANDIDATES if rng.random() < 0.6 else reversed(CANDIDATES))}).encode()
+            for credential in credentials]
+
+
+async def _cast_all(url: str, bodies: list[bytes], clients: int, rate: float,
+                    deadline: float, first_client: int | None
+                    ) -> tuple[list[tuple[float, float]], dict[str, int]]:
+    """Send each body once from ``clients`` concurrent connections: each cast's (seconds
+    from the start to when it was due, latency), and the answers' statuses.
 
     ``rate`` 0: each client sends its next ballot as soon as the last is answered (the most
     the server can take). Otherwise ballots are due at ``rate`` per second whatever the
@@ -295,32 +310,30 @@ async def _cast_all(url: str, credentials: list[str], clients: int, rate: float,
     a free client is not hidden.
     """
     parts = urllib.parse.urlsplit(url)
-    rng = random.Random(seed)
-    queue = iter(credentials)
+    queue = iter(bodies)
     due = itertools.count()
-    latencies: list[float] = []
+    latencies: list[tuple[float, float]] = []
     outcomes: dict[str, int] = {}
     start = time.perf_counter()
 
     async def client(number: int) -> None:
         source = None if first_client is None else source_address(first_client + number)
         connection = Connection(parts.hostname or "127.0.0.1", parts.port or 80, source)
-        for credential in queue:
+        for body in queue:
             if time.monotonic() > deadline:
                 break
             scheduled = start + next(due) / rate if rate else time.perf_counter()
             if (wait := scheduled - time.perf_counter()) > 0:
                 await asyncio.sleep(wait)
-            ranking = list(CANDIDATES) if rng.random() < 0.6 else list(reversed(CANDIDATES))
-            body = (credential.encode() if credential.startswith("{")  # signed by the voter
-                    else json.dumps({"credential": credential, "ranking": ranking}).encode())
             try:
-                status, _ = await asyncio.wait_for(connection.post(parts.path, body), 60)
+                async with asyncio.timeout(60):
+                    status, _ = await connection.post(parts.path, body)
                 key = str(status)
-            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as error:
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
+                    ValueError) as error:
                 key = type(error).__name__
                 connection.close()
-            latencies.append(time.perf_counter() - scheduled)
+            latencies.append((scheduled - start, time.perf_counter() - scheduled))
             outcomes[key] = outcomes.get(key, 0) + 1
         connection.close()
 
@@ -329,14 +342,14 @@ async def _cast_all(url: str, credentials: list[str], clients: int, rate: float,
 
 
 def _client_process(args: tuple[str, list[str], int, float, float, int, int | None, Any]
-                    ) -> tuple[list[float], dict[str, int], float]:
+                    ) -> tuple[list[tuple[float, float]], dict[str, int], float]:
     """One client process's latencies and answers, and the CPU seconds it used casting."""
     url, credentials, clients, rate, max_seconds, seed, first_client, barrier = args
+    bodies = request_bodies(credentials, seed)
     barrier.wait()
     before = resource.getrusage(resource.RUSAGE_SELF)
-    latencies, outcomes = asyncio.run(_cast_all(url, credentials, clients, rate,
-                                                time.monotonic() + max_seconds, seed,
-                                                first_client))
+    latencies, outcomes = asyncio.run(_cast_all(url, bodies, clients, rate,
+                                                time.monotonic() + max_seconds, first_client))
     after = resource.getrusage(resource.RUSAGE_SELF)
     return latencies, outcomes, (after.ru_utime + after.ru_stime
                                  - before.ru_utime - before.ru_stime)
@@ -366,8 +379,9 @@ def run_load(url: str, credentials: list[str], clients: int, processes: int,
     for _, counts, _ in results:
         for key, n in counts.items():
             outcomes[key] = outcomes.get(key, 0) + n
-    return Phase(wall, [x for latencies, _, _ in results for x in latencies], outcomes,
-                 os.getloadavg()[0], client_cpu=sum(cpu for _, _, cpu in results))
+    timeline = sorted(x for latencies, _, _ in results for x in latencies)
+    return Phase(wall, [latency for _, latency in timeline], outcomes, os.getloadavg()[0],
+                 client_cpu=sum(cpu for _, _, cpu in results), timeline=timeline)
 
 
 @dataclass
@@ -384,6 +398,8 @@ class Phase:
     client_cpu: float = 0.0
     #: The machine's pace (`machine_pace`, µs) just before and just after the run.
     pace: tuple[float, float] = (float("nan"), float("nan"))
+    #: Each cast's (seconds from the start to when it was due, latency), in that order.
+    timeline: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def accepted(self) -> int:
@@ -395,6 +411,15 @@ class Phase:
 
     def ms(self, p: float) -> float:
         return 1000 * percentile(self.latencies, p) if self.latencies else float("nan")
+
+    def windows(self, seconds: float) -> list[tuple[float, int, float]]:
+        """Each ``seconds``-long window's start, casts due in it and their p99 (ms): where
+        in the run the slow casts were, steady queueing or a burst."""
+        grouped: dict[int, list[float]] = {}
+        for due, latency in self.timeline:
+            grouped.setdefault(int(due // seconds), []).append(latency)
+        return [(n * seconds, len(values), 1000 * percentile(values, 99))
+                for n, values in sorted(grouped.items())]
 
     @property
     def errors(self) -> str:
@@ -568,6 +593,8 @@ def main() -> None:
         else:
             verdict = "met" if phase.ms(99) < GOAL_P99_MS else "not met"
             print(f"  {name}: p99 {phase.ms(99):.0f} ms: latency goal {verdict} at this rate")
+            print("    p99 ms by 5 s window (casts due in it): " + ", ".join(
+                f"{start:.0f}s {p99:.0f} ({n:,})" for start, n, p99 in phase.windows(5.0)))
 
 if __name__ == "__main__":
     main()

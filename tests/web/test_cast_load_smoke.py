@@ -19,3 +19,6 @@ def test_tiny_run_casts_every_ballot_once() -> None:
     assert "| SQLite (1 worker, memory cache), flat out | 60 |" in result.stdout
     assert "| SQLite (1 worker, memory cache), at 50/s | 20 |" in result.stdout
     assert "| none | yes |" in result.stdout
+    # the paced run's 20 casts are due within its first 0.4 s: one window holds them all
+    assert "p99 ms by 5 s window (casts due in it): 0s " in result.stdout
+    assert " (20)" in result.stdout.split("by 5 s window")[1]

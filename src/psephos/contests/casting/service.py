@@ -360,7 +360,7 @@ def store_ballots(contest_id: int, ballots: Sequence[StoredBallot],
     contest row (the spending statement's key share, or a postal batch's lock), so a
     checkpoint moving the label on (`psephos.contests.board`) either waits for this
     transaction or has committed before this read."""
-    block = Contest.objects.filter(pk=contest_id).values_list("board_next", flat=True).get()
+    block = _board_next(contest_id)
     noise = os.urandom(16 * len(ballots))
     ids = [uuid.UUID(bytes=noise[16 * n:16 * n + 16], version=4) for n in range(len(ballots))]
     key = tokens.seal_key(contest_id)
@@ -378,6 +378,19 @@ def store_ballots(contest_id: int, ballots: Sequence[StoredBallot],
         (TrackerRecovery, ("contest_id", "lookup", "sealed"),
          [(contest_id, lookup, sealed) for lookup, sealed in sorted(recoveries)]),
     ])
+
+
+def _board_next(contest_id: int) -> int:
+    """The contest's ``board_next``, by one plain statement: through the ORM the read took
+    0.15 ms of CPU, eight times as long, once a batch."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {q('board_next')} FROM {q(Contest._meta.db_table)} "
+                       f"WHERE {q('id')} = %s", [contest_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Contest.DoesNotExist(f"no contest with id {contest_id}")
+    return int(row[0])
 
 
 #: Every cast in this process goes through this one batcher
