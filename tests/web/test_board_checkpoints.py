@@ -192,6 +192,32 @@ def test_a_ballot_with_no_label_is_listed_by_the_next_checkpoint(contest: Any) -
     assert _unlisted(contest) == 0
 
 
+def test_a_ballot_labelled_beyond_the_next_block_is_listed_by_it(contest: Any) -> None:
+    from psephos.contests import board
+    from psephos.contests.models import Ballot
+
+    _flush(contest)
+    trackers = _cast(contest, 2)
+    Ballot.objects.filter(contest=contest, block=board._next_number(
+        board._last_block(contest))).update(block=10_000)
+    made = board.checkpoint_due(contest)
+    assert made is not None and sorted(_in_block(made)) == sorted(trackers)
+    assert not Ballot.objects.filter(contest=contest, block=10_000).exists()
+    assert _unlisted(contest) == 0
+
+
+def test_postgresql_stores_block_documents_without_trying_to_compress_them(
+        contest: Any) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL column setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attstorage FROM pg_attribute WHERE attrelid = "
+                       "'contests_boardblock'::regclass AND attname = 'document'")
+        assert cursor.fetchone() == ("e",)
+
+
 def test_a_block_stored_while_a_checkpoint_reads_wins_and_the_checkpoint_gives_way(
         contest: Any) -> None:
     from django.db import transaction

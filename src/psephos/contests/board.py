@@ -61,10 +61,12 @@ def _next_number(last: BoardBlock | None) -> int:
 
 def _relabel(contest: Contest, number: int) -> None:
     """Label every waiting ballot ``number`` (normally none needs it: see the module's
-    docstring)."""
-    stray = Ballot.objects.filter(contest=contest).filter(Q(block=None) | Q(block__gt=number))
-    if stray.exists():
-        stray.update(block=number)
+    docstring). Each test is a range of the (contest, block) index on its own: tested
+    together, PostgreSQL read every index entry of the contest (25 ms for 60,000 ballots),
+    while the casts waited on the contest's lock."""
+    ballots = Ballot.objects.filter(contest=contest)
+    if ballots.filter(block=None).exists() or ballots.filter(block__gt=number).exists():
+        ballots.filter(Q(block=None) | Q(block__gt=number)).update(block=number)
 
 
 def _trackers(contest: Contest, ballots: Any) -> tuple[list[Any], dict[str, list[str]]]:
