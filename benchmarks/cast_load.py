@@ -3,16 +3,17 @@
     python benchmarks/cast_load.py                      # SQLite (and PostgreSQL, see below)
     python benchmarks/cast_load.py --voters 5000 --clients 50
 
-For each database: make an open contest with voters and their credentials, start
-`psephos serve` (Granian, ``--workers`` processes) on loopback, then ``--clients``
-concurrent clients (keep-alive connections on asyncio, spread over ``--client-processes``
-processes) cast
-one ballot per credential through ``POST /api/contests/<slug>/ballots``, twice: flat out
-(``--voters`` casts, each client sending its next ballot when the last is answered: the
+For each database: make an open contest with voters and their credentials, start `psephos
+serve` (Granian, ``--workers`` processes) on loopback, then ``--clients`` concurrent
+clients (keep-alive connections on asyncio, spread over ``--client-processes`` processes)
+cast one ballot per credential through ``POST /api/contests/<slug>/ballots``, twice: flat
+out (``--voters`` casts, each client sending its next ballot when the last is answered: the
 most the server takes) and paced (``--rate-casts`` casts due at ``--rate`` per second,
 latency counted from when each was due). Prints casts per second, p50/p99 latency and
-errors, and checks that the database holds exactly one ballot per accepted cast. SQLite
-is a fresh file in a temporary folder; PostgreSQL is used when
+errors, the paced run's p99 by 5-second window of the casts' due times (where in the run
+the slow casts were: a checkpoint shows as one bad window), and checks that the database
+holds exactly one ballot per accepted cast. Request bodies are made before the clock
+starts. SQLite is a fresh file in a temporary folder; PostgreSQL is used when
 ``PSEPHOS_TEST_DATABASE_URL`` is set: a fresh database is made beside the one it names and
 dropped afterwards (``--keep`` keeps it), so no run measures the dead rows of the last one
 (a server with autovacuum off, like this machine's, never clears them).
