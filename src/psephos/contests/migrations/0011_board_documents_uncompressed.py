@@ -9,12 +9,13 @@ databases keep their own storage.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import migrations
 
 
-def _storage(mode: str) -> Any:
+def _storage(mode: str) -> Callable[[Any, Any], None]:
     def change(apps: Any, schema_editor: Any) -> None:
         connection = schema_editor.connection
         if connection.vendor != "postgresql":
