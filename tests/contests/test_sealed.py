@@ -61,13 +61,15 @@ def test_the_database_holds_no_plain_ranking_while_open(db: str, tmp_path: Path)
     cast = {cast_ballot(contest, secrets[n].link_token, r).tracker: r for n, r in (
         ("M1", ["Bob", "Alice"]), ("M2", ["Carol"]), ("M3", ["Alice", "Carol", "Bob"]),
         ("S1", ["Bob"]))}
-    # The schema: a ballot row is its ids, section, tracker, a ciphertext and its signature
-    # under a public credential, whether it was removed and its board checkpoint.
+    # The schema: a ballot row is its ids, section, tracker (printed and in full), a
+    # ciphertext and its signature under a public credential, whether it was removed and
+    # its board checkpoint.
     with connection.cursor() as cursor:
         columns = {c.name: c for c in connection.introspection.get_table_description(
             cursor, Ballot._meta.db_table)}
     assert set(columns) == {"id", "contest_id", "section_id", "sealed", "tracker",
-                            "signed_by", "signature", "proof", "removed", "block"}
+                            "full_tracker", "signed_by", "signature", "proof", "removed",
+                            "block"}
     assert not OpenedBallot.objects.exists() and not MixedBallot.objects.exists()
     width = len(ballot_paper(contest).pks)
     pk = {c.name: c.pk for c in contest.candidates.all()}

@@ -24,7 +24,8 @@ def test_ballot_table_has_no_link_to_voters(db: str) -> None:
             assert targets <= {"contests_contest", "contests_section"}, targets
             columns = {c.name for c in introspection.get_table_description(cursor, table)}
             assert columns == {"id", "contest_id", "section_id", "sealed", "tracker",
-                               "signed_by", "signature", "proof", "removed", "block"}
+                               "full_tracker", "signed_by", "signature", "proof", "removed",
+                               "block"}
     # No date or time column, and no field at all that names a voter or credential.
     for model_field in Ballot._meta.get_fields():
         assert model_field.get_internal_type() not in {"DateTimeField", "DateField",

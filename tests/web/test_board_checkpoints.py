@@ -33,18 +33,24 @@ def due_at_once() -> Iterator[None]:
         yield
 
 
+def _hashed(contest: Any, ballot: Any) -> str:
+    """``ballot``'s full tracker, hashed again from what it stores."""
+    from psephos.crypto.ballot_signatures import ballot_tracker
+
+    return ballot_tracker(contest.slug, bytes.fromhex(ballot.signed_by), bytes(ballot.sealed),
+                          bytes.fromhex(ballot.signature)).hex()
+
+
 def _cast(contest: Any, n: int) -> list[str]:
-    """``n`` fresh voters' ballots; their full trackers."""
-    from psephos.contests.board import full_tracker
+    """``n`` fresh voters' ballots; their full trackers, hashed from the stored ballots."""
     from psephos.contests.casting.service import cast_ballot
     from psephos.contests.models import Ballot
 
     trackers = []
     for at, issued in enumerate(secrets_for(contest, n)):
         receipt = cast_ballot(contest, issued.link_token, [CORBYN if at % 2 else SMITH])
-        ballot = Ballot.objects.get(contest=contest, tracker=receipt.tracker)
-        trackers.append(full_tracker(contest, ballot.signed_by, bytes(ballot.sealed),
-                                     ballot.signature))
+        trackers.append(_hashed(contest, Ballot.objects.get(contest=contest,
+                                                            tracker=receipt.tracker)))
     return trackers
 
 
@@ -204,6 +210,43 @@ def test_a_ballot_labelled_beyond_the_next_block_is_listed_by_it(contest: Any) -
     assert made is not None and sorted(_in_block(made)) == sorted(trackers)
     assert not Ballot.objects.filter(contest=contest, block=10_000).exists()
     assert _unlisted(contest) == 0
+
+
+def test_every_ballot_stores_the_full_tracker_its_signed_ballot_hashes_to(
+        contest: Any) -> None:
+    from psephos.contests.models import Ballot
+
+    _flush(contest)
+    _cast(contest, 3)
+    ballots = list(Ballot.objects.filter(contest=contest))
+    assert len(ballots) >= 3
+    assert [b.full_tracker for b in ballots] == [_hashed(contest, b) for b in ballots]
+
+
+def test_the_migration_fills_the_full_tracker_of_every_signed_ballot_stored_before(
+        contest: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from psephos.contests.models import Ballot
+
+    migration = importlib.import_module("psephos.contests.migrations.0012_ballot_full_tracker")
+    _flush(contest)
+    _cast(contest, 3)
+    section = Ballot.objects.filter(contest=contest).first().section
+    unsigned = Ballot.objects.create(contest=contest, section=section, sealed=b"\0" * 64,
+                                     tracker="UNSIGNED-BEFORE-CREDENTIALS", block=0)
+    try:
+        Ballot.objects.filter(contest=contest).update(full_tracker=None)
+        with mock.patch.object(migration, "BATCH", 2):  # more than one round
+            migration.fill_full_trackers(apps, None)
+        signed = list(Ballot.objects.filter(contest=contest).exclude(pk=unsigned.pk))
+        assert len(signed) >= 3
+        assert [b.full_tracker for b in signed] == [_hashed(contest, b) for b in signed]
+        assert Ballot.objects.get(pk=unsigned.pk).full_tracker is None
+    finally:
+        unsigned.delete()
 
 
 def test_postgresql_stores_block_documents_without_trying_to_compress_them(

@@ -51,11 +51,13 @@ def _checkpoint(contest: Any) -> int:
 
 
 def _full_tracker(contest: Any, printed: str) -> str:
-    from psephos.contests.board import full_tracker
+    """The full tracker of the ballot printed as ``printed``, hashed from what it stores."""
     from psephos.contests.models import Ballot
+    from psephos.crypto.ballot_signatures import ballot_tracker
 
     ballot = Ballot.objects.get(contest=contest, tracker=printed)
-    return full_tracker(contest, ballot.signed_by, bytes(ballot.sealed), ballot.signature)
+    return ballot_tracker(contest.slug, bytes.fromhex(ballot.signed_by), bytes(ballot.sealed),
+                          bytes.fromhex(ballot.signature)).hex()
 
 
 def test_a_voter_finds_the_ballot_cast_by_link_then_sees_it_checkpointed(contest: Any

@@ -10,9 +10,9 @@ A cast writes its ballot already labelled with the block that will list it: the
 contest's ``board_next``, read in the cast's own transaction after it has locked the
 contest row (`psephos.contests.casting.service.store_ballots`). A checkpoint numbered *n*
 moves ``board_next`` on to *n + 1* in a short transaction that waits for the casts in
-flight (`_close_label`); from then on the ballots labelled *n* are fixed, and it reads,
-hashes and signs them outside any transaction, then stores the block in one more short
-one. No ballot row is written to make a periodic checkpoint, so on SQLite, where a writing
+flight (`_close_label`); from then on the ballots labelled *n* are fixed, and it reads
+their full trackers (hashed at signing, stored with each ballot) and signs the block
+outside any transaction, then stores it in one more short one. No ballot row is written to make a periodic checkpoint, so on SQLite, where a writing
 transaction holds the one writer's lock from its start, a cast waits for two short
 transactions at most. A ballot labelled with a block not yet stored is waiting, and
 find-my-ballot does not call it checkpointed; a ballot labelled past the next block (a
@@ -34,15 +34,8 @@ from psephos.contests import audit_keys, timetable
 from psephos.contests.models import Ballot, BoardBlock, BoardEvent, Contest, Section
 from psephos.contests.public_credentials import identifier
 from psephos.crypto import board
-from psephos.crypto.ballot_signatures import ballot_tracker
 
 BATCH = 10000
-
-
-def full_tracker(contest: Contest, credential: str, sealed: bytes, signature: str) -> str:
-    """The tracker the board lists (hex): the hash of the signed ballot."""
-    return ballot_tracker(identifier(contest), bytes.fromhex(credential), sealed,
-                          bytes.fromhex(signature)).hex()
 
 
 def ballot_entry(contest: Contest, ballot: Ballot) -> dict[str, Any]:
@@ -69,17 +62,16 @@ def _relabel(contest: Contest, number: int) -> None:
         ballots.filter(Q(block=None) | Q(block__gt=number)).update(block=number)
 
 
-def _trackers(contest: Contest, ballots: Any) -> tuple[list[Any], dict[str, list[str]]]:
-    """``ballots``' ids, and their full trackers by section."""
+def _trackers(contest: Contest, ballots: Any) -> dict[str, list[str]]:
+    """``ballots``' full trackers by section, as their casts stored them: reading them
+    is a checkpoint's longest step, and hashing 60,000 ballots again cost it 0.13 s of
+    CPU more, beside the casts."""
     slugs = dict(Section.objects.filter(contest=contest).values_list("pk", "slug"))
-    rows = ballots.values_list("pk", "section_id", "signed_by", "sealed", "signature")
     trackers: dict[str, list[str]] = defaultdict(list)
-    ids = []
-    for pk, section, credential, sealed, signature in rows.iterator(chunk_size=BATCH):
-        ids.append(pk)
-        trackers[slugs[section]].append(full_tracker(contest, credential, bytes(sealed),
-                                                     signature))
-    return ids, trackers
+    for section, tracker in (ballots.values_list("section_id", "full_tracker")
+                             .iterator(chunk_size=BATCH)):
+        trackers[slugs[section]].append(tracker)
+    return trackers
 
 
 def _last_block(contest: Contest) -> BoardBlock | None:
@@ -137,9 +129,9 @@ def make_block(contest: Contest, *events: dict[str, Any]) -> BoardBlock | None:
     last = _last_block(contest)
     number = _next_number(last)
     _relabel(contest, number)
-    ids, trackers = _trackers(contest, Ballot.objects.filter(contest=contest, block=number))
+    trackers = _trackers(contest, Ballot.objects.filter(contest=contest, block=number))
     pending_events = _waiting_events(contest)
-    if not ids and not pending_events:
+    if not trackers and not pending_events:
         return None
     return _store(contest, _document(contest, number, last, trackers, pending_events),
                   pending_events)
@@ -167,8 +159,8 @@ def checkpoint_due(contest: Contest) -> BoardBlock | None:
     seconds old and anything waits; else None (also if another checkpoint is made
     meanwhile: this one is left to the next tick).
 
-    The label is moved on (`_close_label`); the ballots it fixed are read, hashed and
-    signed outside any transaction; the block is stored in a last short one, which first
+    The label is moved on (`_close_label`); the trackers of the ballots it fixed are read
+    and the block signed outside any transaction; the block is stored in a last short one, which first
     checks that since the read no block was stored, no ballot relabelled and no event
     added, so that the block lists exactly the ballots labelled with its number."""
     last = _last_block(contest)
@@ -179,12 +171,13 @@ def checkpoint_due(contest: Contest) -> BoardBlock | None:
         return None
     number = _next_number(last)
     labelled = Ballot.objects.filter(contest=contest, block=number)
-    ids, trackers = _trackers(contest, labelled)
+    trackers = _trackers(contest, labelled)
     events = _waiting_events(contest)
     document = _document(contest, number, last, trackers, events)
     with transaction.atomic():
         _lock(contest, casts_wait=False)
-        if (_last_block(contest) != last or labelled.count() != len(ids)
+        if (_last_block(contest) != last
+                or labelled.count() != sum(len(listed) for listed in trackers.values())
                 or _waiting_events(contest) != events):
             return None
         return _store(contest, document, events)

@@ -241,6 +241,10 @@ class Ballot(models.Model):
     #: ciphertext per candidate on the paper (`psephos.crypto.elgamal.encrypt_ranking`).
     sealed = models.BinaryField()
     tracker = models.CharField(max_length=32, unique=True)
+    #: The tracker the board lists (64 hex digits), of which ``tracker`` is the printed
+    #: form: hashed when the ballot was signed, so a checkpoint only reads it. None only
+    #: for a ballot stored unsigned, before public credentials, which no board lists.
+    full_tracker = models.CharField(max_length=64, null=True, blank=True)
     #: The public credential that signed it (hex) and the signature (hex,
     #: `psephos.crypto.ballot_signatures`): what the board shows beside the ciphertext. A
     #: public key on the section's list, which carries no voter.

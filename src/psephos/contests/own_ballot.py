@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from django.db.models import Q
 
-from psephos.contests.board import full_tracker, last_block_number
+from psephos.contests.board import last_block_number
 from psephos.contests.casting.signing import kinds_of
 from psephos.contests.models import Ballot, Contest, PublicCredential
 from psephos.contests.public_credentials import identifier
@@ -92,11 +92,10 @@ def find_own_ballot(contest: Contest, typed: str) -> Lookup | None:
     signers = mine | {half for first, second, _ in entries for half in (first, second)}
     rows = (Ballot.objects.filter(contest=contest, signed_by__in=sorted(signers))
             .order_by("tracker")
-            .values_list("tracker", "signed_by", "sealed", "signature", "block", "removed"))
+            .values_list("tracker", "full_tracker", "block", "removed"))
     stored = last_block_number(contest)
-    ballots = [OwnBallot(tracker, full_tracker(contest, signed_by, bytes(sealed), signature),
-                         _checkpoint(block, stored), removed)
-               for tracker, signed_by, sealed, signature, block, removed in rows]
+    ballots = [OwnBallot(tracker, full, _checkpoint(block, stored), removed)
+               for tracker, full, block, removed in rows]
     if not entries and not ballots:
         return None
     withdrawn = bool(entries) and all(status == PublicCredential.Status.REVOKED

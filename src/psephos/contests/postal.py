@@ -231,4 +231,5 @@ def _record(contest: Contest, accepted: list[_Accepted]) -> None:
                                                 a.signature.tracker, "post",
                                                 a.signature.credential,
                                                 a.signature.signature,
-                                                a.signature.proof) for a in chunk])
+                                                a.signature.proof,
+                                                a.signature.full_tracker) for a in chunk])

@@ -322,7 +322,7 @@ def _write_casts(casts: Sequence[PreparedCast]) -> list[Receipt | Exception]:
             ballots.append(StoredBallot(int(voter_id), int(section_id), cast.sealed,
                                         signature.tracker, cast.channel,
                                         signature.credential, signature.signature,
-                                        signature.proof))
+                                        signature.proof, signature.full_tracker))
             if cast.key.recovery:  # under the secret that cast it: a link, or a code
                 lookup, box = cast.key.recovery[0 if cast.key.link == link else 1]
                 recoveries.append((lookup, seal(box, signature.tracker)))
@@ -344,6 +344,7 @@ class StoredBallot:
     signed_by: str
     signature: str
     proof: str
+    full_tracker: str
 
 
 def store_ballots(contest_id: int, ballots: Sequence[StoredBallot],
@@ -367,10 +368,10 @@ def store_ballots(contest_id: int, ballots: Sequence[StoredBallot],
     insert_groups([
         (VotedMark, ("voter_id", "contest_id", "channel"),
          [(b.voter, contest_id, b.channel) for b in ballots]),
-        (Ballot, ("id", "contest_id", "section_id", "sealed", "tracker", "signed_by",
-                  "signature", "proof", "removed", "block"),
-         [(i, contest_id, b.section, b.sealed, b.tracker, b.signed_by, b.signature, b.proof,
-           False, block)
+        (Ballot, ("id", "contest_id", "section_id", "sealed", "tracker", "full_tracker",
+                  "signed_by", "signature", "proof", "removed", "block"),
+         [(i, contest_id, b.section, b.sealed, b.tracker, b.full_tracker, b.signed_by,
+           b.signature, b.proof, False, block)
           for i, b in zip(ids, ballots, strict=True)]),
         (BallotSeal, ("contest_id", "voter_key", "ballot_id"),
          [(contest_id, tokens.seal_with(key, b.voter), i)

@@ -36,7 +36,8 @@ from psephos.crypto.threads import KeptThreads, in_chunks
 
 @dataclass(frozen=True)
 class Signature:
-    """A sealed ballot signed under one public credential, with its tracker."""
+    """A sealed ballot signed under one public credential, with its tracker: printed for
+    the voter, and in full (hex) for the board."""
 
     kind: str
     credential: str
@@ -44,6 +45,7 @@ class Signature:
     tracker: str
     #: The proof that the sealer knows every slot's randomness, bound to the credential.
     proof: str
+    full_tracker: str
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def _signature(contest: Contest, kind: str, public: bytes, sealed: bytes,
                signature: bytes, proof: bytes) -> Signature:
     tracker = ballot_tracker(identifier(contest), public, sealed, signature)
     return Signature(kind, public.hex(), signature.hex(), printed_tracker(tracker),
-                     proof.hex())
+                     proof.hex(), tracker.hex())
 
 
 def _signed(contest: Contest, kind: str, private: bytes, sealed: bytes,
