@@ -341,3 +341,53 @@ def test_moving_the_label_on_waits_for_a_cast_in_flight(contest: Any) -> None:
     thread.join(10)
     assert seen == [False, before]  # it read the label before the move, which waited
     assert Contest.objects.get(pk=contest.pk).board_next == before + 1
+
+
+def test_on_sqlite_a_checkpoint_writes_in_its_turn_with_the_batches_of_casts(
+        contest: Any) -> None:
+    """Both of a periodic checkpoint's writing transactions wait for the writers' lock
+    file, as each batch of casts does, so a batch behind one is woken when it commits
+    rather than polling for SQLite's lock."""
+    import fcntl
+    import os
+    import threading
+
+    from django.db import connection, connections
+
+    from psephos.contests import board
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the writers' lock file is SQLite's")
+    _flush(contest)
+    _cast(contest, 2)
+    before = board._last_block(contest)
+    made: list[Any] = []
+    entered: list[str] = []
+    turn = board.writer_turn
+
+    def counted_turn() -> Any:
+        entered.append("turn")
+        return turn()
+
+    def checkpoint() -> None:
+        try:
+            made.append(board.checkpoint_due(contest))
+        finally:
+            connections.close_all()
+
+    handle = os.open(str(connection.settings_dict["NAME"]) + "-writers",
+                     os.O_RDWR | os.O_CREAT, 0o600)
+    with mock.patch.object(board, "writer_turn", counted_turn):
+        fcntl.flock(handle, fcntl.LOCK_EX)  # a batch of casts, writing
+        try:
+            thread = threading.Thread(target=checkpoint)
+            thread.start()
+            thread.join(0.5)
+            assert thread.is_alive() and made == []  # waiting for its turn
+            assert board._last_block(contest) == before
+        finally:
+            os.close(handle)  # the batch is written
+        thread.join(30)
+    assert not thread.is_alive()
+    assert made[0] is not None and made[0].number == board._next_number(before)
+    assert entered == ["turn", "turn"]  # moving the label on, and storing the block
