@@ -45,6 +45,7 @@ class Signature:
     tracker: str
     #: The proof that the sealer knows every slot's randomness, bound to the credential.
     proof: str
+    #: The tracker in full (hex), as the board lists it; ``tracker`` is its printed form.
     full_tracker: str
 
 
