@@ -35,6 +35,15 @@ def demo_in_fresh_database(backend: str, folder: Path, *, voters: int = 12
         yield demo_contest(voters=voters)
 
 
+def hashed_tracker(contest: Contest, ballot: Ballot) -> str:
+    """``ballot``'s full tracker, hashed again from what it stores (not read from its
+    ``full_tracker``)."""
+    from psephos.crypto.ballot_signatures import ballot_tracker
+
+    return ballot_tracker(contest.slug, bytes.fromhex(str(ballot.signed_by)),
+                          bytes(ballot.sealed), bytes.fromhex(str(ballot.signature))).hex()
+
+
 def secrets_for(contest: Contest, n: int) -> list[IssuedCredential]:
     """Fresh link tokens and postal codes for ``n`` voters who have not voted."""
     voters = Voter.objects.filter(contest=contest, voted__isnull=True).order_by("pk")[:n]

@@ -15,7 +15,13 @@ import pytest
 from django.test import override_settings
 
 from tests.web.databases import BACKENDS
-from tests.web.helpers import CORBYN, SMITH, demo_in_fresh_database, secrets_for
+from tests.web.helpers import (
+    CORBYN,
+    SMITH,
+    demo_in_fresh_database,
+    hashed_tracker,
+    secrets_for,
+)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -33,14 +39,6 @@ def due_at_once() -> Iterator[None]:
         yield
 
 
-def _hashed(contest: Any, ballot: Any) -> str:
-    """``ballot``'s full tracker, hashed again from what it stores."""
-    from psephos.crypto.ballot_signatures import ballot_tracker
-
-    return ballot_tracker(contest.slug, bytes.fromhex(ballot.signed_by), bytes(ballot.sealed),
-                          bytes.fromhex(ballot.signature)).hex()
-
-
 def _cast(contest: Any, n: int) -> list[str]:
     """``n`` fresh voters' ballots; their full trackers, hashed from the stored ballots."""
     from psephos.contests.casting.service import cast_ballot
@@ -49,8 +47,8 @@ def _cast(contest: Any, n: int) -> list[str]:
     trackers = []
     for at, issued in enumerate(secrets_for(contest, n)):
         receipt = cast_ballot(contest, issued.link_token, [CORBYN if at % 2 else SMITH])
-        trackers.append(_hashed(contest, Ballot.objects.get(contest=contest,
-                                                            tracker=receipt.tracker)))
+        ballot = Ballot.objects.get(contest=contest, tracker=receipt.tracker)
+        trackers.append(hashed_tracker(contest, ballot))
     return trackers
 
 
@@ -220,7 +218,7 @@ def test_every_ballot_stores_the_full_tracker_its_signed_ballot_hashes_to(
     _cast(contest, 3)
     ballots = list(Ballot.objects.filter(contest=contest))
     assert len(ballots) >= 3
-    assert [b.full_tracker for b in ballots] == [_hashed(contest, b) for b in ballots]
+    assert [b.full_tracker for b in ballots] == [hashed_tracker(contest, b) for b in ballots]
 
 
 def test_the_migration_fills_the_full_tracker_of_every_signed_ballot_stored_before(
@@ -243,7 +241,7 @@ def test_the_migration_fills_the_full_tracker_of_every_signed_ballot_stored_befo
             migration.fill_full_trackers(apps, None)
         signed = list(Ballot.objects.filter(contest=contest).exclude(pk=unsigned.pk))
         assert len(signed) >= 3
-        assert [b.full_tracker for b in signed] == [_hashed(contest, b) for b in signed]
+        assert [b.full_tracker for b in signed] == [hashed_tracker(contest, b) for b in signed]
         assert Ballot.objects.get(pk=unsigned.pk).full_tracker is None
     finally:
         unsigned.delete()

@@ -13,7 +13,14 @@ import pytest
 from django.test import override_settings
 
 from tests.web.databases import BACKENDS
-from tests.web.helpers import CORBYN, SLUG, SMITH, demo_in_fresh_database, secrets_for
+from tests.web.helpers import (
+    CORBYN,
+    SLUG,
+    SMITH,
+    demo_in_fresh_database,
+    hashed_tracker,
+    secrets_for,
+)
 
 BAD = "AAAA-BBBB-CCCC-DDDD"
 BOARD = f"/contests/{SLUG}/board"
@@ -53,11 +60,8 @@ def _checkpoint(contest: Any) -> int:
 def _full_tracker(contest: Any, printed: str) -> str:
     """The full tracker of the ballot printed as ``printed``, hashed from what it stores."""
     from psephos.contests.models import Ballot
-    from psephos.crypto.ballot_signatures import ballot_tracker
 
-    ballot = Ballot.objects.get(contest=contest, tracker=printed)
-    return ballot_tracker(contest.slug, bytes.fromhex(ballot.signed_by), bytes(ballot.sealed),
-                          bytes.fromhex(ballot.signature)).hex()
+    return hashed_tracker(contest, Ballot.objects.get(contest=contest, tracker=printed))
 
 
 def test_a_voter_finds_the_ballot_cast_by_link_then_sees_it_checkpointed(contest: Any
